@@ -1,0 +1,289 @@
+// Writes assets.schema.json. Kept as a script so the schema's repeated parts are written once.
+import { writeFileSync } from 'node:fs';
+
+const bool = (description) => ({ type: 'boolean', description });
+const imageRef = {
+  description: 'An image: a path relative to the manifest, or another asset\'s output ({ asset: id, index? })',
+  oneOf: [
+    { type: 'string', minLength: 1 },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['asset'],
+      properties: {
+        asset: { type: 'string', minLength: 1 },
+        index: { type: 'integer', minimum: 0, description: 'Which image of a multi-image asset (default 0)' },
+      },
+    },
+  ],
+};
+const size = {
+  description: 'Size in pixels: 64, [width, height] or "64x48"',
+  oneOf: [
+    { type: 'integer', minimum: 1 },
+    { type: 'array', items: { type: 'integer', minimum: 1 }, minItems: 2, maxItems: 2 },
+    { type: 'string', pattern: '^[0-9]+x[0-9]+$' },
+  ],
+};
+const dither = { enum: ['none', 'bayer2', 'bayer4', 'bayer8', 'floyd-steinberg'] };
+
+const postStep = {
+  description: 'A local post-processing step (never spends credits)',
+  oneOf: [
+    { enum: ['trim', 'frames', 'downscale', 'tileset'] },
+    {
+      type: 'object',
+      minProperties: 1,
+      maxProperties: 1,
+      additionalProperties: false,
+      properties: {
+        palette: {
+          description: 'Map every pixel to the nearest colour of a palette (OKLab)',
+          oneOf: [
+            { type: 'string', minLength: 1 },
+            {
+              type: 'object',
+              additionalProperties: false,
+              required: ['name'],
+              properties: {
+                name: { type: 'string', minLength: 1 },
+                dither,
+                alpha_threshold: { type: 'integer', minimum: 0, maximum: 255 },
+              },
+            },
+          ],
+        },
+        scale: { type: 'integer', minimum: 1, maximum: 64, description: 'Nearest-neighbour integer upscale' },
+        downscale: {
+          description: 'Undo an integer upscale back to native pixels ("auto" detects the factor)',
+          oneOf: [{ type: 'integer', minimum: 1, maximum: 64 }, { const: 'auto' }],
+        },
+        trim: { type: 'boolean', description: 'Crop transparent borders' },
+        pad: { type: 'integer', minimum: 0, maximum: 256, description: 'Transparent padding on every side' },
+        sheet: {
+          description: 'Spritesheet + atlas JSON (+ Godot SpriteFrames) from an animation',
+          oneOf: [
+            { type: 'boolean' },
+            {
+              type: 'object',
+              additionalProperties: false,
+              properties: {
+                layout: { enum: ['rows', 'grid', 'strip'], description: 'rows: one row per direction/action' },
+                columns: { type: 'integer', minimum: 1 },
+                padding: { type: 'integer', minimum: 0, maximum: 64 },
+                extrude: { type: 'integer', minimum: 0, maximum: 16 },
+                godot: { type: 'boolean' },
+              },
+            },
+          ],
+        },
+        frames: { type: 'boolean', description: 'Write every animation frame as its own PNG' },
+        preview: {
+          description: 'Re-encoded animation previews',
+          type: 'array',
+          items: { enum: ['gif', 'webp'] },
+          uniqueItems: true,
+        },
+        tileset: {
+          description: 'Slice a tileset sheet into named tiles and write Tiled .tsx and Godot descriptions',
+          oneOf: [
+            { type: 'boolean' },
+            {
+              type: 'object',
+              additionalProperties: false,
+              properties: {
+                tiles: { type: 'boolean', description: 'Also write each tile as its own PNG' },
+                tiled: { type: 'boolean' },
+                godot: { type: 'boolean' },
+              },
+            },
+          ],
+        },
+      },
+    },
+  ],
+};
+
+const editStep = {
+  description: 'One step of an edit chain; each step is its own cached call',
+  type: 'object',
+  properties: {
+    prompt: { type: 'string', description: 'Progressive edit (POST /v1/edit), or the prompt of a tool' },
+    prompts: { type: 'string', description: 'A text file: one /v1/edit step per non-empty line' },
+    tool: {
+      type: 'string',
+      description: 'An edit tool (POST /v1/edit/tools/{tool})',
+    },
+    pixel_fixer: { enum: ['standard', 'neural'], description: 'Pixel Fixer (free, 10 requests/minute)' },
+    seed: { type: 'integer' },
+    mask_image: imageRef,
+    extra_input_image: imageRef,
+    input_palette: { type: 'string', minLength: 1, description: 'A palette name or an image path' },
+    width: { type: 'integer', minimum: 1 },
+    height: { type: 'integer', minimum: 1 },
+    params: { type: 'object', description: 'Tool fields the catalog does not know yet (hashed like the rest)' },
+  },
+  additionalProperties: {
+    description: 'Tool fields (e.g. color_count, expand_left, rotation_degrees)',
+    type: ['string', 'number', 'boolean'],
+  },
+};
+
+const entryProps = {
+  prompt: { type: 'string', description: 'What to draw: describe the subject, the style does the pixel-art look' },
+  style: { type: 'string', description: 'Style id (prompt_style), see `assets styles`' },
+  prompt_style: { type: 'string', description: 'Same as style (the API\'s name)' },
+  size,
+  width: { type: 'integer', minimum: 1 },
+  height: { type: 'integer', minimum: 1 },
+  seed: { type: 'integer', minimum: 0, maximum: 4294967295, description: 'Default: derived from the asset id' },
+  count: { type: 'integer', minimum: 1, maximum: 16, description: 'num_images' },
+  num_images: { type: 'integer', minimum: 1, maximum: 16 },
+  input_image: imageRef,
+  strength: { type: 'number', minimum: 0, maximum: 1 },
+  input_palette: { type: 'string', minLength: 1, description: 'Palette sent to the API: a palette name or an image path' },
+  return_pre_palette: bool('Also return the image before the server palette was applied'),
+  remove_bg: bool('Transparent background'),
+  return_non_bg_removed: bool('Also return the image before background removal'),
+  tile_x: bool('Seamless horizontally'),
+  tile_y: bool('Seamless vertically'),
+  bypass_prompt_expansion: bool('Skip the automatic prompt enrichment'),
+  upscale_output_factor: { type: ['integer', 'null'], minimum: 1, maximum: 16 },
+  return_spritesheet: bool('Animations: a PNG spritesheet instead of a GIF'),
+  frames_duration: { enum: [4, 6, 8, 10, 12, 16] },
+  reference_images: { type: 'array', items: imageRef, maxItems: 9 },
+  extra_prompt: { type: 'string', description: 'Advanced tilesets: the outside texture' },
+  extra_input_image: imageRef,
+  include_downloadable_data: bool('Structured extras such as an item atlas'),
+  negative: { type: 'string', description: 'Accepted by the API, used by no current model' },
+  params: { type: 'object', description: 'API fields the catalog does not know yet; sent and hashed as given' },
+  from: { type: 'string', minLength: 1, description: 'Edit chains: start from another asset\'s output' },
+  image: { type: 'string', minLength: 1, description: 'Edit chains: start from an image file' },
+  edit: {
+    description: 'Edit steps applied in order to the generated image (or `from`/`image`)',
+    oneOf: [editStep, { type: 'array', items: editStep, minItems: 1 }],
+  },
+  post: { type: 'array', items: postStep, description: 'Local post-processing steps' },
+  output: { type: 'string', minLength: 1, description: 'Output file stem relative to `out` (default: the asset id)' },
+};
+
+const entry = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    ...entryProps,
+    each: {
+      description: 'Matrix: one asset per value (${each}) or per combination (${name})',
+      oneOf: [
+        { type: 'array', minItems: 1, items: { type: ['string', 'number'] } },
+        {
+          type: 'object',
+          minProperties: 1,
+          additionalProperties: { type: 'array', minItems: 1, items: { type: ['string', 'number'] } },
+        },
+      ],
+    },
+  },
+};
+
+const defaults = {
+  type: 'object',
+  additionalProperties: false,
+  description: 'Fields every asset gets unless it sets them',
+  properties: Object.fromEntries(
+    Object.entries(entryProps).filter(([k]) => !['from', 'image', 'output', 'prompt'].includes(k)),
+  ),
+};
+
+const assets = {
+  type: 'object',
+  description: 'Asset id → entry',
+  additionalProperties: entry,
+};
+
+const ref = (name) => ({ $ref: `#/definitions/${name}` });
+const definitions = { imageRef, size, postStep, editStep, entry, defaults, assets };
+
+const schema = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  $id: 'https://rd-assets.dev/schema/assets.schema.json',
+  title: 'rd-assets manifest (assets.yaml)',
+  type: 'object',
+  additionalProperties: false,
+  required: ['version'],
+  properties: {
+    version: { const: 1 },
+    out: { type: 'string', minLength: 1, description: 'Output folder, relative to the manifest (default "out")' },
+    cache: { type: 'string', minLength: 1, description: 'Cache folder (default ".rd-assets")' },
+    concurrency: { type: 'integer', minimum: 1, maximum: 64, description: 'Calls in flight at once (default 4)' },
+    api: { enum: ['v1', 'v2'], description: 'API version (default v1)' },
+    types: { type: 'string', minLength: 1, description: 'Write a typed TypeScript module of asset names here' },
+    index: { type: 'string', minLength: 1, description: 'Index JSON file name inside `out` (default assets.json)' },
+    remote: {
+      type: 'object',
+      additionalProperties: false,
+      description: 'Shared cache on a Turborepo remote cache server',
+      properties: {
+        url: { type: 'string', minLength: 1 },
+        team: { type: 'string' },
+        slug: { type: 'string' },
+        read_only: { type: 'boolean' },
+        signature: { type: 'boolean', description: 'Sign action records with RD_ASSETS_REMOTE_SIGNATURE_KEY' },
+      },
+    },
+    defaults,
+    palettes: {
+      type: 'object',
+      description: 'Palette name → file (.hex .gpl .pal .txt .json .png) or a list of "#rrggbb"',
+      additionalProperties: {
+        oneOf: [
+          { type: 'string', minLength: 1 },
+          { type: 'array', minItems: 1, maxItems: 256, items: { type: 'string', pattern: '^#?[0-9a-fA-F]{6}$' } },
+        ],
+      },
+    },
+    assets,
+    groups: {
+      type: 'object',
+      description: 'Group name → assets that share defaults (ids become group/name)',
+      additionalProperties: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['assets'],
+        properties: {
+          defaults,
+          atlas: {
+            description: 'Pack the group into one texture atlas',
+            oneOf: [
+              { type: 'boolean' },
+              {
+                type: 'object',
+                additionalProperties: false,
+                properties: {
+                  max_size: { type: 'integer', minimum: 16, maximum: 16384 },
+                  padding: { type: 'integer', minimum: 0, maximum: 64 },
+                  extrude: { type: 'integer', minimum: 0, maximum: 16 },
+                },
+              },
+            ],
+          },
+          assets,
+        },
+      },
+    },
+  },
+};
+
+// Replace nested copies by references so the file stays small and editors show shared docs.
+function refify(node, self) {
+  if (Array.isArray(node)) return node.map((n) => refify(n, self));
+  if (node && typeof node === 'object') {
+    for (const [name, def] of Object.entries(definitions)) if (node === def && name !== self) return ref(name);
+    return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, refify(v, self)]));
+  }
+  return node;
+}
+schema.definitions = Object.fromEntries(Object.entries(definitions).map(([n, d]) => [n, refify({ ...d }, n)]));
+schema.properties = refify(schema.properties, '');
+
+writeFileSync(new URL('../schema/assets.schema.json', import.meta.url), JSON.stringify(schema, null, 2) + '\n');

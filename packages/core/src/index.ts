@@ -1,0 +1,28 @@
+export { RdError, ManifestError, formatDiagnostic, formatLocation } from './errors.js';
+export type { Diagnostic, Severity, SourceLocation } from './errors.js';
+export { canonicalJson } from './canonical-json.js';
+export { sha256Hex, hashCanonical, isSha256Hex } from './hash.js';
+export { deriveSeed } from './asset-seed.js';
+export {
+  StyleCatalog,
+  builtInCatalog,
+  widestLimits,
+  sourcesAccepting,
+  sizeFits,
+  describeLimits,
+  USER_STYLE_PATTERN,
+} from './style-catalog.js';
+export type { StyleInfo, StyleFamily, StyleSource, StyleLimits, SizeLimits, PriceRule, OutputKind } from './style-catalog.js';
+export { EDIT_TOOLS, getEditTool, PIXEL_FIXER, DITHER_MODES } from './edit-tool-catalog.js';
+export type { EditToolInfo } from './edit-tool-catalog.js';
+export { priceUsd, priceCredits, estimateStyleCost, addCost, formatCost, roundUsd } from './pricing.js';
+export type { Cost } from './pricing.js';
+export { animationLayout, frameNames, DIRECTIONS } from './animation-layout.js';
+export type { AnimationLayout, AnimationTag, SheetCell } from './animation-layout.js';
+export { WANG_TILES, TILESET_COLUMNS, TILESET_ROWS } from './tileset-layout.js';
+export type { WangTile } from './tileset-layout.js';
+export { parseManifest, safeRelative } from './manifest-loader.js';
+export type { ParseOptions, ParseResult } from './manifest-loader.js';
+export { manifestSchema } from './manifest-schema.js';
+export { matrixCombinations } from './matrix.js';
+export type * from './manifest-types.js';

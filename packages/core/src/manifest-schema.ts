@@ -1,0 +1,156 @@
+import { readFileSync } from 'node:fs';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { closest, distance } from 'fastest-levenshtein';
+import type { Diagnostic } from './errors.js';
+import { locate, type NodePosition } from './yaml-positions.js';
+
+let compiled: ValidateFunction | undefined;
+
+/** The published JSON Schema of `assets.yaml` (also what editors use for autocompletion). */
+export function manifestSchema(): Record<string, unknown> {
+  return JSON.parse(readFileSync(new URL('../schema/assets.schema.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+}
+
+function validator(): ValidateFunction {
+  compiled ??= new Ajv({ allErrors: true, strict: false, verbose: true }).compile(manifestSchema());
+  return compiled;
+}
+
+/** Schema findings as diagnostics at the right line:col, one per real problem. */
+export function checkSchema(value: unknown, positions: Map<string, NodePosition>, file: string): Diagnostic[] {
+  const validate = validator();
+  if (validate(value)) return [];
+  return toDiagnostics(validate.errors ?? [], positions, file);
+}
+
+function toDiagnostics(errors: ErrorObject[], positions: Map<string, NodePosition>, file: string): Diagnostic[] {
+  const kept = pruneOneOf(errors);
+  const seen = new Set<string>();
+  const out: Diagnostic[] = [];
+  for (const e of kept) {
+    const d = describe(e, positions, file);
+    const key = `${d.location.line}:${d.location.col}:${d.code}:${d.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(d);
+  }
+  return out;
+}
+
+/**
+ * ajv reports a failed `oneOf` together with every branch's own failures. Keep the branch the
+ * user evidently meant (the one whose type matched), else one message for the whole `oneOf`.
+ */
+function pruneOneOf(errors: ErrorObject[]): ErrorObject[] {
+  const oneOfs = errors.filter((e) => e.keyword === 'oneOf');
+  if (oneOfs.length === 0) return errors;
+  const drop = new Set<ErrorObject>();
+  for (const o of oneOfs) {
+    const prefix = `${o.schemaPath}/`;
+    const branchErrors = errors.filter((e) => e !== o && e.schemaPath.startsWith(prefix));
+    const byBranch = new Map<string, ErrorObject[]>();
+    for (const e of branchErrors) {
+      const branch = e.schemaPath.slice(prefix.length).split('/')[0]!;
+      byBranch.set(branch, [...(byBranch.get(branch) ?? []), e]);
+    }
+    const typeMatched = [...byBranch.values()].filter(
+      (errs) => !errs.some((e) => e.instancePath === o.instancePath && (e.keyword === 'type' || e.keyword === 'enum' || e.keyword === 'const' || e.keyword === 'pattern')),
+    );
+    if (typeMatched.length === 1) {
+      drop.add(o);
+      for (const errs of byBranch.values()) if (errs !== typeMatched[0]) errs.forEach((e) => drop.add(e));
+    } else {
+      branchErrors.forEach((e) => drop.add(e));
+    }
+  }
+  const pruned = errors.filter((e) => !drop.has(e));
+  return pruned.length === errors.length ? pruned : pruneOneOf(pruned);
+}
+
+function fieldName(pointer: string): string {
+  const last = pointer.slice(pointer.lastIndexOf('/') + 1).replace(/~1/g, '/').replace(/~0/g, '~');
+  return /^\d+$/.test(last) ? `item ${last}` : last || 'the manifest';
+}
+
+function describe(e: ErrorObject, positions: Map<string, NodePosition>, file: string): Diagnostic {
+  const at = (pointer: string, preferKey = false) => locate(positions, pointer, file, preferKey);
+  const name = fieldName(e.instancePath);
+  const schema = (e.parentSchema ?? {}) as { description?: string };
+  switch (e.keyword) {
+    case 'additionalProperties': {
+      const key = (e.params as { additionalProperty: string }).additionalProperty;
+      const allowed = Object.keys((schema as { properties?: object }).properties ?? {});
+      const guess = allowed.length ? closest(key, allowed) : undefined;
+      const d: Diagnostic = {
+        severity: 'error',
+        code: 'E_UNKNOWN_KEY',
+        message: `unknown key "${key}" in ${name}`,
+        location: at(`${e.instancePath}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`, true),
+      };
+      d.hint = guess && similar(key, guess) ? `did you mean "${guess}"?` : allowed.length ? `known keys: ${allowed.join(', ')}` : 'remove it';
+      if (e.instancePath.endsWith('/params')) d.hint = 'put API fields the catalog does not know under `params:`';
+      return d;
+    }
+    case 'required': {
+      const missing = (e.params as { missingProperty: string }).missingProperty;
+      return { severity: 'error', code: 'E_REQUIRED', message: `${name} needs "${missing}"`, location: at(e.instancePath, true) };
+    }
+    case 'type':
+      return {
+        severity: 'error',
+        code: 'E_TYPE',
+        message: `${name} must be ${article((e.params as { type: string }).type)}`,
+        location: at(e.instancePath),
+        ...(schema.description ? { hint: schema.description } : {}),
+      };
+    case 'enum':
+      return {
+        severity: 'error',
+        code: 'E_VALUE',
+        message: `${name} must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`,
+        location: at(e.instancePath),
+      };
+    case 'const':
+      return {
+        severity: 'error',
+        code: 'E_VALUE',
+        message: `${name} must be ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}`,
+        location: at(e.instancePath),
+      };
+    case 'minimum':
+    case 'maximum':
+    case 'minItems':
+    case 'maxItems':
+    case 'minLength':
+    case 'minProperties':
+    case 'maxProperties':
+      return {
+        severity: 'error',
+        code: 'E_RANGE',
+        message: `${name} ${e.message ?? 'is out of range'}`,
+        location: at(e.instancePath),
+        ...(schema.description ? { hint: schema.description } : {}),
+      };
+    case 'oneOf':
+      return {
+        severity: 'error',
+        code: 'E_TYPE',
+        message: `${name} has the wrong form`,
+        location: at(e.instancePath),
+        ...(schema.description ? { hint: schema.description } : {}),
+      };
+    default:
+      return { severity: 'error', code: 'E_SCHEMA', message: `${name} ${e.message ?? 'is invalid'}`, location: at(e.instancePath) };
+  }
+}
+
+function article(type: string): string {
+  const t = type.replace(/,/g, ' or ');
+  return /^[aeiou]/.test(t) ? `an ${t}` : `a ${t}`;
+}
+
+/** A suggestion is only worth making when it is close to what was typed. */
+export function similar(typed: string, candidate: string): boolean {
+  const d = distance(typed.toLowerCase(), candidate.toLowerCase());
+  return d <= Math.max(2, Math.floor(candidate.length / 3));
+}

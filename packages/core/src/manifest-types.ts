@@ -1,0 +1,142 @@
+import type { SourceLocation } from './errors.js';
+import type { StyleInfo } from './style-catalog.js';
+
+/** A file named in the manifest; `path` is as written, relative to the manifest's folder. */
+export interface FileRef {
+  kind: 'file';
+  path: string;
+}
+
+/** Another asset's output image (`{ asset: hero, index: 0 }`). */
+export interface AssetOutputRef {
+  kind: 'asset';
+  asset: string;
+  index: number;
+}
+
+export type ImageRef = FileRef | AssetOutputRef;
+
+/** `input_palette`: a palette declared under `palettes`, or an image file. */
+export type PaletteInput = { kind: 'palette'; name: string } | FileRef;
+
+export interface PaletteDecl {
+  name: string;
+  source: FileRef | { kind: 'inline'; colors: string[] };
+  location: SourceLocation;
+}
+
+export type Dither = 'none' | 'bayer2' | 'bayer4' | 'bayer8' | 'floyd-steinberg';
+
+export type PostStep =
+  | { op: 'palette'; palette: string; dither: Dither; alphaThreshold: number }
+  | { op: 'scale'; factor: number }
+  | { op: 'downscale'; factor: number | 'auto' }
+  | { op: 'trim' }
+  | { op: 'pad'; pixels: number }
+  | { op: 'sheet'; layout: 'rows' | 'grid' | 'strip'; columns?: number; padding: number; extrude: number; godot: boolean }
+  | { op: 'frames' }
+  | { op: 'preview'; formats: Array<'gif' | 'webp'> }
+  | { op: 'tileset'; tiles: boolean; tiled: boolean; godot: boolean };
+
+export type EditStep =
+  /** Progressive editing, `POST /v1/edit`. */
+  | { kind: 'edit'; prompt: string; location: SourceLocation }
+  /** A prompts file: one `edit` step per non-empty line, expanded when the file is read. */
+  | { kind: 'prompts'; file: FileRef; location: SourceLocation }
+  /** `POST /v1/edit/tools/{tool}`; image fields hold ImageRef / PaletteInput. */
+  | { kind: 'tool'; tool: string; fields: Record<string, unknown>; location: SourceLocation }
+  /** `POST /v1/pixel-fixer/{engine}`. */
+  | { kind: 'pixel_fixer'; engine: 'standard' | 'neural'; width?: number; height?: number; location: SourceLocation };
+
+/**
+ * The `/v1/inferences` request of an asset, in the API's own field names, with images still as
+ * references (hashed for keys, encoded as base64 RGB PNG only when sent).
+ */
+export interface GenerateRequest {
+  prompt: string;
+  prompt_style: string;
+  width: number;
+  height: number;
+  num_images: number;
+  seed: number;
+  input_image?: ImageRef;
+  strength?: number;
+  input_palette?: PaletteInput;
+  return_pre_palette?: boolean;
+  remove_bg?: boolean;
+  return_non_bg_removed?: boolean;
+  tile_x?: boolean;
+  tile_y?: boolean;
+  bypass_prompt_expansion?: boolean;
+  upscale_output_factor?: number | null;
+  return_spritesheet?: boolean;
+  frames_duration?: number;
+  reference_images?: ImageRef[];
+  extra_prompt?: string;
+  extra_input_image?: ImageRef;
+  include_downloadable_data?: boolean;
+  negative?: string;
+  /** The `params` escape hatch: sent and hashed as given. */
+  params?: Record<string, unknown>;
+}
+
+export type AssetSource =
+  | { kind: 'generate'; request: GenerateRequest; style: StyleInfo }
+  /** An edit chain that starts from an image file or another asset's output. */
+  | { kind: 'image'; image: ImageRef };
+
+export interface AssetEntry {
+  /** Unique id; group members are `group/name`. */
+  id: string;
+  group?: string;
+  /** Output file stem inside `out` (default: the id). */
+  output: string;
+  location: SourceLocation;
+  /** Where each field was written, for findings that come later (file checks, planning). */
+  fieldLocations: Record<string, SourceLocation>;
+  source: AssetSource;
+  edit: EditStep[];
+  post: PostStep[];
+  /** The matrix values this entry was expanded with. */
+  matrix?: Record<string, string>;
+}
+
+export interface AtlasOptions {
+  maxSize: number;
+  padding: number;
+  extrude: number;
+}
+
+export interface GroupDecl {
+  name: string;
+  atlas?: AtlasOptions;
+  assets: string[];
+  location: SourceLocation;
+}
+
+export interface RemoteDecl {
+  url?: string;
+  team?: string;
+  slug?: string;
+  readOnly: boolean;
+  signature: boolean;
+}
+
+export interface Manifest {
+  /** Absolute path of the manifest file. */
+  file: string;
+  /** Absolute folder of the manifest; every relative path is resolved from here. */
+  dir: string;
+  version: 1;
+  /** Output folder as written (relative to `dir` unless absolute). */
+  out: string;
+  cache?: string;
+  concurrency: number;
+  api: 'v1' | 'v2';
+  types?: string;
+  index: string;
+  remote?: RemoteDecl;
+  palettes: Record<string, PaletteDecl>;
+  assets: AssetEntry[];
+  groups: GroupDecl[];
+}

@@ -1,0 +1,56 @@
+import type { PriceRule, StyleInfo } from './style-catalog.js';
+
+/** Money spent or estimated. Current accounts are billed in USD, legacy ones in credits. */
+export interface Cost {
+  usd?: number;
+  credits?: number;
+}
+
+/** USD price by the published formulas (README "Pricing"), rounded to a tenth of a cent. */
+export function priceUsd(rule: PriceRule, width: number, height: number, count: number): number {
+  let usd: number;
+  switch (rule.kind) {
+    case 'area':
+      usd = Math.max(rule.minimum, (width * height + rule.offset) / rule.divisor) * count;
+      break;
+    case 'per-image':
+      usd = rule.usd * count;
+      break;
+    case 'per-request':
+      usd = rule.usd;
+      break;
+  }
+  return roundUsd(usd);
+}
+
+export function roundUsd(usd: number): number {
+  return Math.round(usd * 1000) / 1000;
+}
+
+/**
+ * Credits for legacy accounts. The seed document prices only `/v1/edit` (5 credits); for the rest
+ * we use one credit per $0.03, which gives the seed's example (a 256×256 rd_fast image, 1 credit).
+ */
+export function priceCredits(rule: PriceRule, usd: number): number {
+  if (rule.kind === 'per-request' && rule.credits !== undefined) return rule.credits;
+  return Math.max(1, Math.round(usd / 0.03));
+}
+
+export function estimateStyleCost(style: StyleInfo, width: number, height: number, count: number): Cost {
+  const usd = priceUsd(style.price, width, height, count);
+  return { usd, credits: priceCredits(style.price, usd) };
+}
+
+export function addCost(a: Cost, b: Cost): Cost {
+  const sum: Cost = {};
+  if (a.usd !== undefined || b.usd !== undefined) sum.usd = roundUsd((a.usd ?? 0) + (b.usd ?? 0));
+  if (a.credits !== undefined || b.credits !== undefined) sum.credits = (a.credits ?? 0) + (b.credits ?? 0);
+  return sum;
+}
+
+export function formatCost(cost: Cost): string {
+  const parts: string[] = [];
+  if (cost.usd !== undefined) parts.push(`$${cost.usd.toFixed(cost.usd < 1 ? 3 : 2)}`);
+  if (cost.credits !== undefined) parts.push(`${cost.credits} credit${cost.credits === 1 ? '' : 's'}`);
+  return parts.length ? parts.join(' / ') : 'free';
+}

@@ -1,0 +1,2 @@
+// The emulator's public API is filled in by its implementation (see the package README section).
+export {};
