@@ -26,3 +26,21 @@ export type { ParseOptions, ParseResult } from './manifest-loader.js';
 export { manifestSchema } from './manifest-schema.js';
 export { matrixCombinations } from './matrix.js';
 export type * from './manifest-types.js';
+export { genKey, postKey, GEN_KEY_VERSION } from './keys.js';
+export type { GenKeyInput, PostKeyInput } from './keys.js';
+export { writeFileAtomic, isTempName } from './atomic-file.js';
+export { ObjectStore } from './object-store.js';
+export type { ActionRecord, GenActionRecord, PostActionRecord, PostFile, StoredOutput, StoreWarning } from './object-store.js';
+export {
+  readLockfile,
+  parseLockfile,
+  serializeLockfile,
+  writeLockfile,
+  emptyLockfile,
+  lockfilePathFor,
+  LOCKFILE_VERSION,
+} from './lockfile.js';
+export type { Lockfile, LockEntry, LockStep } from './lockfile.js';
+export { acquireCacheLock } from './cache-lock.js';
+export type { CacheLock, LockOwner } from './cache-lock.js';
+export { assetRefs, assetDependencies } from './asset-refs.js';

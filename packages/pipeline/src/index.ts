@@ -22,3 +22,9 @@ export {
   IdempotencyConflictError,
   CancelledError,
 } from './provider-errors.js';
+export { build, plan } from './build.js';
+export type { BuildOptions, BuildResult, BuildEvent, Plan, PlanItem, PlanAction, AssetResult, AssetStatus } from './build-types.js';
+export { validateManifest, openProject, manifestPath, stylesOverridePath } from './project.js';
+export type { Project, ProjectOptions } from './project.js';
+export { checkManifestFiles } from './manifest-files.js';
+export { providerIdFor } from './provider-factory.js';

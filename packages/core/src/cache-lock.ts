@@ -1,0 +1,84 @@
+import { hostname } from 'node:os';
+import { link, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { RdError } from './errors.js';
+
+export interface LockOwner {
+  pid: number;
+  host: string;
+  startedAt: string;
+  command: string;
+}
+
+export interface CacheLock {
+  release(): Promise<void>;
+}
+
+/**
+ * A cross-process lock on a cache folder, so `assets watch` and a manual build can share one
+ * cache: a file created with O_EXCL holding the owner's pid and host. A lock whose owner is a dead
+ * process on this host is taken over at once (a SIGKILLed build must not block the next one);
+ * locks from other hosts (a cache on a network share) are respected until released.
+ */
+export async function acquireCacheLock(
+  path: string,
+  options: { command: string; signal?: AbortSignal; onWait?: (owner: LockOwner) => void; pollMs?: number },
+): Promise<CacheLock> {
+  const me: LockOwner = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString(), command: options.command };
+  await mkdir(dirname(path), { recursive: true });
+  let announced = false;
+  for (;;) {
+    // Write the owner to a private file, then hard-link it into place: link() fails atomically
+    // when the lock exists, and a lock that exists is always complete (never half-written).
+    const mine = `${path}.${process.pid}`;
+    await writeFile(mine, JSON.stringify(me));
+    try {
+      await link(mine, path);
+      await rm(mine, { force: true });
+      return {
+        release: async () => {
+          const owner = await readOwner(path);
+          if (owner && owner.pid === me.pid && owner.host === me.host) await rm(path, { force: true });
+        },
+      };
+    } catch (e) {
+      await rm(mine, { force: true });
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+    const owner = await readOwner(path);
+    if (!owner || (owner.host === me.host && !isAlive(owner.pid))) {
+      // Take over a stale lock: move it aside first so two waiters cannot both delete a fresh one.
+      const aside = `${path}.stale-${process.pid}`;
+      try {
+        await rename(path, aside);
+        await rm(aside, { force: true });
+      } catch {
+        // someone else got there first
+      }
+      continue;
+    }
+    if (options.signal?.aborted) throw new RdError('E_CANCELLED', 'cancelled while waiting for the cache lock');
+    if (!announced) {
+      options.onWait?.(owner);
+      announced = true;
+    }
+    await new Promise((r) => setTimeout(r, options.pollMs ?? 100));
+  }
+}
+
+async function readOwner(path: string): Promise<LockOwner | undefined> {
+  try {
+    return JSON.parse(await readFile(path, 'utf8')) as LockOwner;
+  } catch {
+    return undefined; // being written, or gone
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

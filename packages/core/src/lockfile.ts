@@ -1,0 +1,111 @@
+import { readFile } from 'node:fs/promises';
+import { writeFileAtomic } from './atomic-file.js';
+import { RdError } from './errors.js';
+import type { Cost } from './pricing.js';
+
+export const LOCKFILE_VERSION = 1;
+
+export interface LockStep {
+  endpoint: string;
+  genKey: string;
+  /** sha256 of each raw output, in response order. */
+  outputs: string[];
+  cost: Cost;
+}
+
+/** One asset's committed state: enough to tell what changed and to restore its files. */
+export interface LockEntry {
+  provider: string;
+  style?: string;
+  size?: [number, number];
+  seed?: number;
+  /** What the API saw, images as `{ file, sha256 }` / `{ asset, sha256 }`: makes diffs readable. */
+  request: Record<string, unknown>;
+  steps: LockStep[];
+  postKey: string;
+  /** Output files (relative to `out`) → sha256. */
+  files: Record<string, string>;
+  /** What generating it cost. */
+  cost: Cost;
+}
+
+export interface Lockfile {
+  lockfileVersion: number;
+  assets: Record<string, LockEntry>;
+}
+
+export function emptyLockfile(): Lockfile {
+  return { lockfileVersion: LOCKFILE_VERSION, assets: {} };
+}
+
+/** Read `assets.lock`; a missing file is an empty lock, a broken one an error saying how to fix it. */
+export async function readLockfile(path: string): Promise<Lockfile> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return emptyLockfile();
+    throw e;
+  }
+  return parseLockfile(text, path);
+}
+
+export function parseLockfile(text: string, path: string): Lockfile {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new RdError('E_LOCK_PARSE', `${path} is not valid JSON (${(e as Error).message})`, {
+      hint: 'restore it from version control, or delete it to rebuild the lock from the cache',
+    });
+  }
+  const lock = value as Partial<Lockfile>;
+  if (!lock || typeof lock !== 'object' || typeof lock.assets !== 'object' || lock.assets === null) {
+    throw new RdError('E_LOCK_PARSE', `${path} is not an rd-assets lockfile`, { hint: 'delete it to rebuild it' });
+  }
+  if (lock.lockfileVersion !== LOCKFILE_VERSION) {
+    throw new RdError('E_LOCK_VERSION', `${path} has lockfileVersion ${String(lock.lockfileVersion)}; this rd-assets reads ${LOCKFILE_VERSION}`, {
+      hint: 'upgrade rd-assets, or delete the lock to rebuild it',
+    });
+  }
+  return lock as Lockfile;
+}
+
+/** Stable text: keys sorted at every level, two-space indent, trailing newline — small diffs. */
+export function serializeLockfile(lock: Lockfile): string {
+  return `${JSON.stringify(sortKeys(lock), null, 2)}\n`;
+}
+
+/** Write only when the content changed, so a no-op build touches nothing. */
+export async function writeLockfile(path: string, lock: Lockfile, previousText?: string): Promise<boolean> {
+  const text = serializeLockfile(lock);
+  if (previousText === text) return false;
+  if (previousText === undefined) {
+    try {
+      if ((await readFile(path, 'utf8')) === text) return false;
+    } catch {
+      // no lock yet
+    }
+  }
+  await writeFileAtomic(path, text);
+  return true;
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value && typeof value === 'object') {
+    const record = value as Record<string, unknown>;
+    return Object.fromEntries(
+      Object.keys(record)
+        .filter((k) => record[k] !== undefined)
+        .sort()
+        .map((k) => [k, sortKeys(record[k])]),
+    );
+  }
+  return value;
+}
+
+/** `assets.yaml` → `assets.lock`; other names get `.lock` in place of `.yaml`/`.yml`, or appended. */
+export function lockfilePathFor(manifestPath: string): string {
+  return /\.ya?ml$/i.test(manifestPath) ? manifestPath.replace(/\.ya?ml$/i, '.lock') : `${manifestPath}.lock`;
+}

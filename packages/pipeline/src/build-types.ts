@@ -1,0 +1,103 @@
+import type { Cost, Diagnostic } from '@rd-assets/core';
+import type { Provider } from './provider.js';
+
+/** What the plan says an asset needs. */
+export type PlanAction = 'up-to-date' | 'restore' | 'post-only' | 'generate' | 'blocked';
+
+/** What a build did with an asset. */
+export type AssetStatus =
+  | 'up-to-date'
+  | 'restored'
+  | 'post-only'
+  | 'generated'
+  | 'failed'
+  | 'skipped'
+  | 'blocked'
+  | 'cancelled';
+
+export interface PlanItem {
+  id: string;
+  action: PlanAction;
+  /** Why: "new asset", "prompt changed", "input refs/knight.png changed", "outputs missing" … */
+  reason: string;
+  /** API calls it needs (0 unless generate). */
+  calls: number;
+  /** Estimated price of those calls. */
+  estimate: Cost;
+}
+
+export interface Plan {
+  items: PlanItem[];
+  /** Sum of estimates. */
+  estimate: Cost;
+  calls: number;
+  /** Lock entries of assets no longer in the manifest (their files would be removed). */
+  removed: string[];
+  warnings: Diagnostic[];
+}
+
+export interface AssetResult {
+  id: string;
+  status: AssetStatus;
+  reason: string;
+  calls: number;
+  cost: Cost;
+  /** Output files relative to `out`. */
+  files: string[];
+  error?: { code: string; message: string; hint?: string };
+}
+
+export interface BuildResult {
+  assets: AssetResult[];
+  /** Money spent by this build. */
+  spent: Cost;
+  /** Balance after the build, when the provider reported it. */
+  remaining?: Cost;
+  calls: number;
+  counts: Record<AssetStatus, number>;
+  /** Files removed because their assets left the manifest. */
+  removed: string[];
+  lockChanged: boolean;
+  warnings: Diagnostic[];
+  /** True when any asset failed, was skipped or blocked: the exit code is 1. */
+  failed: boolean;
+  cancelled: boolean;
+}
+
+export type BuildEvent =
+  | { type: 'plan'; plan: Plan }
+  | { type: 'waiting-for-lock'; pid: number; command: string }
+  | { type: 'balance'; balance: Cost; estimate: Cost }
+  | { type: 'asset-start'; id: string; action: PlanAction }
+  | { type: 'call-start'; id: string; step: string; stepIndex: number; steps: number }
+  | { type: 'call-done'; id: string; step: string; cost: Cost }
+  | { type: 'call-retry'; id: string; step: string; attempt: number; waitMs: number; reason: string }
+  | { type: 'asset-done'; result: AssetResult }
+  | { type: 'warning'; code: string; message: string };
+
+export interface BuildOptions {
+  /** Manifest path (default `assets.yaml`). */
+  manifest?: string;
+  cwd?: string;
+  cacheDir?: string;
+  /** Only these ids or globs (`items/*`); what they depend on is built too. */
+  targets?: string[];
+  /** Run against the built-in emulator: no key, no network. */
+  offline?: boolean;
+  /** A provider to use instead of the default (scripts, tests). */
+  provider?: Provider;
+  /** Overrides the manifest's `concurrency`. */
+  concurrency?: number;
+  /** Stop scheduling calls before spending more than this (in the account's unit: USD or credits). */
+  maxCredits?: number;
+  /** Regenerate these ids even when cached (pays again). */
+  force?: string[];
+  /** CI: never call the API; fail naming every out-of-date asset. */
+  frozen?: boolean;
+  /** Plan only: print what would happen and what it costs. */
+  dryRun?: boolean;
+  /** Called for progress. */
+  onEvent?: (event: BuildEvent) => void;
+  signal?: AbortSignal;
+  env?: NodeJS.ProcessEnv;
+}

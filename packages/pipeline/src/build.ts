@@ -1,0 +1,293 @@
+import { readFile } from 'node:fs/promises';
+import { relative, resolve } from 'node:path';
+import {
+  acquireCacheLock,
+  addCost,
+  emptyLockfile,
+  parseLockfile,
+  RdError,
+  ObjectStore,
+  writeLockfile,
+  type Cost,
+  type Lockfile,
+} from '@rd-assets/core';
+import { assetJob, type AssetJob } from './asset-job.js';
+import { Budget } from './budget.js';
+import { BuildSession, type Outcome, type PostProcessor, type Rgb } from './build-session.js';
+import type { AssetStatus, BuildEvent, BuildOptions, BuildResult, Plan } from './build-types.js';
+import { FileHasher } from './file-hasher.js';
+import { indexJson, typesModule, writeIfChanged } from './index-writer.js';
+import { openProject, type Project } from './project.js';
+import { createProvider, providerIdFor, type ProviderHandle } from './provider-factory.js';
+import type { Provider } from './provider.js';
+import { selectAssets } from './target-select.js';
+
+const STATUSES: AssetStatus[] = ['up-to-date', 'restored', 'post-only', 'generated', 'failed', 'skipped', 'blocked', 'cancelled'];
+
+/** `assets plan` / `assets build --dry-run`: what would happen and what it would cost. Writes nothing. */
+export async function plan(options: BuildOptions = {}): Promise<Plan> {
+  const run = await prepare(options);
+  try {
+    return await run.plan();
+  } finally {
+    await run.close();
+  }
+}
+
+/**
+ * Build a manifest: only assets whose inputs changed are generated, every finished call is stored
+ * before anything else, outputs and `assets.lock` are written atomically. Resolves with what
+ * happened to each asset; rejects only for problems with the whole build (bad manifest, no key).
+ */
+export async function build(options: BuildOptions = {}): Promise<BuildResult> {
+  const run = await prepare(options);
+  try {
+    return await run.build();
+  } finally {
+    await run.close();
+  }
+}
+
+interface PreparedBuild {
+  plan(): Promise<Plan>;
+  build(): Promise<BuildResult>;
+  close(): Promise<void>;
+}
+
+async function prepare(options: BuildOptions): Promise<PreparedBuild> {
+  const env = options.env ?? process.env;
+  const onEvent = options.onEvent ?? (() => {});
+  const project = await openProject({
+    ...(options.manifest ? { manifest: options.manifest } : {}),
+    ...(options.cwd ? { cwd: options.cwd } : {}),
+    ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}),
+    env,
+  });
+  const { manifest } = project;
+  const lockText = await readFile(project.lockPath, 'utf8').catch(() => undefined);
+  const lock = lockText === undefined ? emptyLockfile() : parseLockfile(lockText, project.lockPath);
+  const selected = selectAssets(manifest.assets, options.targets);
+  const jobs = new Map<string, AssetJob>();
+  for (const a of manifest.assets) if (selected.has(a.id)) jobs.set(a.id, await assetJob(manifest, a));
+
+  const store = new ObjectStore(project.cacheDir, { onWarning: (w) => onEvent({ type: 'warning', code: w.code, message: w.message }) });
+  const hasher = await FileHasher.open(resolve(project.cacheDir, 'stat-cache.json'));
+  const controller = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
+
+  let handle: Promise<ProviderHandle> | undefined;
+  const provider = (): Promise<Provider> => {
+    handle ??= options.provider
+      ? Promise.resolve({ provider: options.provider, close: async () => {} })
+      : createProvider({ offline: options.offline === true, api: manifest.api, env });
+    return handle.then((h) => h.provider);
+  };
+  let post: Promise<PostProcessor> | undefined;
+  const postProcessor = (): Promise<PostProcessor> => (post ??= loadPostProcessor());
+  let palettes: Promise<Record<string, Rgb[]>> | undefined;
+  const paletteColors = () => (palettes ??= loadPalettes(project));
+  let journal: import('./provider.js').TaskJournal | undefined;
+  try {
+    const journalModule = './task-journal.js';
+    const { FileTaskJournal } = (await import(journalModule)) as { FileTaskJournal: new (dir: string) => import('./provider.js').TaskJournal };
+    journal = new FileTaskJournal(resolve(project.cacheDir, 'journal'));
+  } catch {
+    journal = undefined;
+  }
+
+  const session = (mode: 'plan' | 'build', budget: Budget, planned?: Map<string, Outcome>) =>
+    new BuildSession(project, jobs, lock, store, hasher, {
+      mode,
+      frozen: options.frozen === true,
+      force: new Set(options.force ?? []),
+      concurrency: options.concurrency ?? manifest.concurrency,
+      signal,
+      onEvent,
+      budget,
+      providerId: providerIdFor(options),
+      provider,
+      ...(journal ? { journal } : {}),
+      post: postProcessor,
+      palettes: paletteColors,
+      ...(planned ? { planned } : {}),
+    });
+
+  const runPlan = async (): Promise<{ plan: Plan; outcomes: Map<string, Outcome> }> => {
+    const s = session('plan', new Budget(undefined, 'usd'));
+    const outcomes = new Map<string, Outcome>();
+    await Promise.all([...jobs.keys()].map(async (id) => outcomes.set(id, await s.outcome(id))));
+    const items = [...jobs.keys()].map((id) => outcomes.get(id)!.plan);
+    const removed = options.targets?.length ? [] : Object.keys(lock.assets).filter((id) => !manifest.assets.some((a) => a.id === id));
+    const result: Plan = {
+      items,
+      estimate: items.reduce<Cost>((acc, i) => addCost(acc, i.estimate), {}),
+      calls: items.reduce((n, i) => n + i.calls, 0),
+      removed,
+      warnings: project.warnings,
+    };
+    return { plan: result, outcomes };
+  };
+
+  return {
+    plan: async () => (await runPlan()).plan,
+    build: async () => {
+      const { plan: thePlan, outcomes: planned } = await runPlan();
+      onEvent({ type: 'plan', plan: thePlan });
+      if (options.dryRun) return planAsResult(thePlan, project);
+      if (options.frozen) {
+        const stale = thePlan.items.filter((i) => i.action === 'generate' || i.action === 'blocked');
+        if (stale.length || thePlan.removed.length) return frozenFailure(thePlan, stale, project);
+      }
+      const cacheLock = await acquireCacheLock(resolve(project.cacheDir, 'lock'), {
+        command: 'assets build',
+        signal,
+        onWait: (owner) => onEvent({ type: 'waiting-for-lock', pid: owner.pid, command: owner.command }),
+      });
+      const stop = () => controller.abort();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      try {
+        const budget = await makeBudget(thePlan, options, provider, onEvent);
+        const s = session('build', budget, planned);
+        const outcomes = new Map<string, Outcome>();
+        await Promise.all([...jobs.keys()].map(async (id) => outcomes.set(id, await s.outcome(id))));
+        return await finish(project, lock, lockText, thePlan, outcomes, s, hasher, signal.aborted, options.targets?.length ? false : true);
+      } finally {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+        await hasher.save().catch(() => {});
+        await cacheLock.release();
+      }
+    },
+    close: async () => {
+      if (handle) await (await handle).close();
+    },
+  };
+}
+
+async function makeBudget(thePlan: Plan, options: BuildOptions, provider: () => Promise<Provider>, onEvent: (e: BuildEvent) => void): Promise<Budget> {
+  let limit = options.maxCredits;
+  let unit: 'usd' | 'credits' = 'usd';
+  const paid = thePlan.items.some((i) => i.action === 'generate' && ((i.estimate.usd ?? 0) > 0 || (i.estimate.credits ?? 0) > 0));
+  if (paid && !options.frozen) {
+    // A credits check before a paid build: the balance caps what is scheduled.
+    const balance = await (await provider()).balance({ signal: options.signal ?? new AbortController().signal }).catch(() => undefined);
+    if (balance) {
+      onEvent({ type: 'balance', balance, estimate: thePlan.estimate });
+      unit = balance.usd !== undefined && (balance.usd > 0 || !balance.credits) ? 'usd' : 'credits';
+      const have = unit === 'usd' ? balance.usd : balance.credits;
+      if (have !== undefined) {
+        const need = (unit === 'usd' ? thePlan.estimate.usd : thePlan.estimate.credits) ?? 0;
+        if (have < need) {
+          onEvent({
+            type: 'warning',
+            code: 'W_LOW_BALANCE',
+            message: `the balance (${unit === 'usd' ? `$${have.toFixed(2)}` : `${have} credits`}) may not cover this build (about ${unit === 'usd' ? `$${need.toFixed(2)}` : `${need} credits`}); assets past it will be skipped`,
+          });
+        }
+        limit = limit === undefined ? have : Math.min(limit, have);
+      }
+    }
+  }
+  return new Budget(limit, unit);
+}
+
+async function finish(
+  project: Project,
+  lock: Lockfile,
+  lockText: string | undefined,
+  thePlan: Plan,
+  outcomes: Map<string, Outcome>,
+  session: BuildSession,
+  hasher: FileHasher,
+  cancelled: boolean,
+  full: boolean,
+): Promise<BuildResult> {
+  const next: Lockfile = { lockfileVersion: lock.lockfileVersion, assets: { ...lock.assets } };
+  for (const o of outcomes.values()) if (o.lockEntry) next.assets[o.result.id] = o.lockEntry;
+  const removedFiles: string[] = [];
+  if (full && !cancelled) {
+    for (const id of thePlan.removed) {
+      removedFiles.push(...(await session.removeFiles(Object.entries(lock.assets[id]!.files))));
+      delete next.assets[id];
+    }
+  }
+  const lockChanged = await writeLockfile(project.lockPath, next, lockText);
+  const { manifest } = project;
+  await writeIfChanged(resolve(project.outDir, manifest.index), indexJson(manifest, next));
+  if (manifest.types) {
+    const typesPath = resolve(manifest.dir, manifest.types);
+    await writeIfChanged(typesPath, typesModule(manifest, next, relative(resolve(typesPath, '..'), project.outDir) || '.'));
+  }
+  const assets = [...outcomes.values()].map((o) => o.result);
+  const counts = Object.fromEntries(STATUSES.map((s) => [s, assets.filter((a) => a.status === s).length])) as Record<AssetStatus, number>;
+  const result: BuildResult = {
+    assets,
+    spent: session.spent,
+    calls: session.calls,
+    counts,
+    removed: removedFiles,
+    lockChanged,
+    warnings: project.warnings,
+    failed: counts.failed + counts.skipped + counts.blocked + counts.cancelled > 0,
+    cancelled,
+  };
+  if (session.remaining) result.remaining = session.remaining;
+  return result;
+}
+
+function planAsResult(thePlan: Plan, project: Project): BuildResult {
+  const assets = thePlan.items.map((i) => ({ id: i.id, status: (i.action === 'up-to-date' ? 'up-to-date' : 'skipped') as AssetStatus, reason: i.reason, calls: 0, cost: {}, files: [] }));
+  const counts = Object.fromEntries(STATUSES.map((s) => [s, assets.filter((a) => a.status === s).length])) as Record<AssetStatus, number>;
+  return { assets, spent: {}, calls: 0, counts, removed: [], lockChanged: false, warnings: project.warnings, failed: false, cancelled: false };
+}
+
+function frozenFailure(thePlan: Plan, stale: Plan['items'], project: Project): BuildResult {
+  const assets = thePlan.items.map((i) => {
+    const bad = stale.includes(i);
+    return {
+      id: i.id,
+      status: (bad ? 'blocked' : 'skipped') as AssetStatus,
+      reason: bad ? (i.action === 'blocked' ? i.reason : `out of date: ${i.reason}`) : 'not built: --frozen stops at the first out-of-date asset',
+      calls: 0,
+      cost: {},
+      files: [],
+      ...(bad ? { error: { code: 'E_FROZEN_OUT_OF_DATE', message: i.action === 'blocked' ? i.reason : `out of date: ${i.reason}` } } : {}),
+    };
+  });
+  for (const id of thePlan.removed) {
+    assets.push({ id, status: 'blocked', reason: 'in assets.lock but no longer in the manifest', calls: 0, cost: {}, files: [], error: { code: 'E_FROZEN_OUT_OF_DATE', message: 'in assets.lock but no longer in the manifest' } });
+  }
+  const counts = Object.fromEntries(STATUSES.map((s) => [s, assets.filter((a) => a.status === s).length])) as Record<AssetStatus, number>;
+  return { assets, spent: {}, calls: 0, counts, removed: [], lockChanged: false, warnings: project.warnings, failed: true, cancelled: false };
+}
+
+async function loadPostProcessor(): Promise<PostProcessor> {
+  const postModule = './post/index.js';
+  const post = (await import(postModule)) as { runPost: PostProcessor['run']; POST_VERSION: number };
+  return { version: post.POST_VERSION, run: post.runPost };
+}
+
+async function loadPalettes(project: Project): Promise<Record<string, Rgb[]>> {
+  const out: Record<string, Rgb[]> = {};
+  const decls = Object.values(project.manifest.palettes);
+  if (!decls.length) return out;
+  const postModule = './post/index.js';
+  const post = (await import(postModule)) as { parsePalette: (bytes: Buffer, path: string) => { colors: Rgb[] } };
+  for (const p of decls) {
+    if (p.source.kind === 'inline') {
+      out[p.name] = p.source.colors.map((hex) => {
+        const n = Number.parseInt(hex.slice(1), 16);
+        return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
+      });
+    } else {
+      const path = resolve(project.manifest.dir, p.source.path);
+      try {
+        out[p.name] = post.parsePalette(await readFile(path), p.source.path).colors;
+      } catch (e) {
+        throw new RdError('E_PALETTE_PARSE', (e as Error).message, { hint: 'run `assets validate`' });
+      }
+    }
+  }
+  return out;
+}

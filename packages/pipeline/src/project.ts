@@ -1,0 +1,111 @@
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, resolve } from 'node:path';
+import {
+  builtInCatalog,
+  lockfilePathFor,
+  ManifestError,
+  parseManifest,
+  RdError,
+  StyleCatalog,
+  type Diagnostic,
+  type Manifest,
+  type StyleInfo,
+} from '@rd-assets/core';
+import { checkManifestFiles, type FileCheckOptions } from './manifest-files.js';
+
+/** Where a build reads and writes: resolved once, used everywhere. */
+export interface Project {
+  manifest: Manifest;
+  catalog: StyleCatalog;
+  /** Absolute output folder. */
+  outDir: string;
+  /** Absolute cache folder (object store, action records, journal, stat cache). */
+  cacheDir: string;
+  /** Absolute path of `assets.lock`. */
+  lockPath: string;
+  /** Warnings found while loading. */
+  warnings: Diagnostic[];
+}
+
+export interface ProjectOptions {
+  /** Path of the manifest (default `assets.yaml` in `cwd`). */
+  manifest?: string;
+  cwd?: string;
+  /** Cache folder (default: `RD_ASSETS_CACHE`, then the manifest's `cache:`, then `.rd-assets` beside it). */
+  cacheDir?: string;
+  env?: NodeJS.ProcessEnv;
+  fileChecks?: FileCheckOptions;
+}
+
+export function manifestPath(options: Pick<ProjectOptions, 'manifest' | 'cwd'>): string {
+  return resolve(options.cwd ?? process.cwd(), options.manifest ?? 'assets.yaml');
+}
+
+/** Read a manifest, check it fully (schema, catalog rules, files) and return every finding. */
+export async function validateManifest(options: ProjectOptions = {}): Promise<{ manifest?: Manifest; diagnostics: Diagnostic[] }> {
+  const file = manifestPath(options);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new RdError(
+      code === 'ENOENT' ? 'E_MANIFEST_MISSING' : 'E_MANIFEST_UNREADABLE',
+      code === 'ENOENT' ? `no manifest at ${file}` : `cannot read ${file} (${code ?? 'error'})`,
+      { hint: code === 'ENOENT' ? 'run `assets init` to write a starter assets.yaml, or pass --manifest <file>' : 'check its permissions' },
+    );
+  }
+  const catalog = await loadCatalog(resolveCacheDir(file, undefined, options));
+  const result = parseManifest(text, file, { catalog });
+  if (!result.manifest) return result;
+  const fileFindings = await checkManifestFiles(result.manifest, options.fileChecks ?? (await defaultFileChecks()));
+  const diagnostics = [...result.diagnostics, ...fileFindings].sort(
+    (a, b) => a.location.line - b.location.line || a.location.col - b.location.col,
+  );
+  return fileFindings.some((d) => d.severity === 'error') ? { diagnostics } : { manifest: result.manifest, diagnostics };
+}
+
+/** Open a project for building: throws `ManifestError` (with every finding) when it has errors. */
+export async function openProject(options: ProjectOptions = {}): Promise<Project> {
+  const { manifest, diagnostics } = await validateManifest(options);
+  if (!manifest) throw new ManifestError(diagnostics);
+  const cacheDir = resolveCacheDir(manifest.file, manifest.cache, options);
+  return {
+    manifest,
+    catalog: await loadCatalog(cacheDir),
+    outDir: isAbsolute(manifest.out) ? manifest.out : resolve(manifest.dir, manifest.out),
+    cacheDir,
+    lockPath: lockfilePathFor(manifest.file),
+    warnings: diagnostics.filter((d) => d.severity === 'warning'),
+  };
+}
+
+function resolveCacheDir(manifestFile: string, fromManifest: string | undefined, options: ProjectOptions): string {
+  const dir = resolve(manifestFile, '..');
+  const env = options.env ?? process.env;
+  const chosen = options.cacheDir ?? env.RD_ASSETS_CACHE ?? fromManifest ?? '.rd-assets';
+  return resolve(options.cacheDir ? (options.cwd ?? process.cwd()) : dir, chosen);
+}
+
+/** The file `assets styles --refresh` writes: the live catalog, overriding the built-in one. */
+export function stylesOverridePath(cacheDir: string): string {
+  return resolve(cacheDir, 'styles.json');
+}
+
+async function loadCatalog(cacheDir: string): Promise<StyleCatalog> {
+  try {
+    const styles = JSON.parse(await readFile(stylesOverridePath(cacheDir), 'utf8')) as { styles: StyleInfo[] };
+    return builtInCatalog.with(styles.styles);
+  } catch {
+    return builtInCatalog;
+  }
+}
+
+async function defaultFileChecks(): Promise<FileCheckOptions> {
+  // Palette parsing lives with post-processing; loaded only when a manifest names palette files.
+  const postModule = './post/index.js';
+  const post = (await import(postModule).catch(() => undefined)) as
+    | { parsePalette?: (bytes: Buffer, path: string) => unknown }
+    | undefined;
+  return post?.parsePalette ? { parsePalette: post.parsePalette } : {};
+}
