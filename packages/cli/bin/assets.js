@@ -1,4 +1,12 @@
 #!/usr/bin/env node
 import { main } from '../dist/main.js';
 
+// `assets styles | head` closes the pipe early: that is not an error.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+}
+
 process.exitCode = await main(process.argv.slice(2));

@@ -1,5 +1,76 @@
+import { readFileSync } from 'node:fs';
+import type { Io } from './terminal.js';
+
+interface CommandModule {
+  help: string;
+  run(argv: string[], io: Io): Promise<number>;
+}
+
+/** Commands load lazily: `assets --help` must not pay for sharp, ajv or the pipeline. */
+const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
+  build: { summary: 'generate what changed, restore the rest, write outputs and assets.lock', load: () => import('./commands/build.js') },
+  plan: { summary: 'show what a build would do and cost (same as build --dry-run)', load: () => import('./commands/plan.js') },
+  validate: { summary: 'check a manifest: every problem at once, nothing called or written', load: () => import('./commands/validate.js') },
+  watch: { summary: 'rebuild on every change to the manifest and its inputs', load: () => import('./commands/watch.js') },
+  preview: { summary: 'serve a live gallery of the built assets on 127.0.0.1', load: () => import('./commands/preview.js') },
+  styles: { summary: 'list every style with its sizes and rules (--refresh reads the live catalog)', load: () => import('./commands/styles.js') },
+  credits: { summary: "show the account's balance", load: () => import('./commands/credits.js') },
+  init: { summary: 'write a starter assets.yaml', load: () => import('./commands/init.js') },
+  clean: { summary: 'remove the output files rd-assets wrote', load: () => import('./commands/clean.js') },
+  gc: { summary: 'remove cache entries assets.lock no longer refers to', load: () => import('./commands/gc.js') },
+  emulator: { summary: 'run the local RetroDiffusion API emulator', load: () => import('./commands/emulator.js') },
+};
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
+  return [
+    'Usage: assets <command> [options]',
+    '',
+    'Declarative, cached pixel-art asset builds with the RetroDiffusion API.',
+    '',
+    'Commands:',
+    ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Options:',
+    '  -h, --help     show help (also `assets <command> --help`)',
+    '  -v, --version  print the version',
+    '',
+    'Start here: `npx assets init && npx assets build --offline` (no key needed).',
+    'Exit codes: 0 ok, 1 build failed, 2 bad usage or manifest, 130 interrupted.',
+    '',
+  ].join('\n');
+}
+
 /** Entry point of the `assets` command; returns the exit code. */
-export async function main(argv: string[]): Promise<number> {
-  process.stdout.write(`assets: not built yet (${argv.join(' ')})\n`);
-  return 2;
+export async function main(argv: string[], io?: Io): Promise<number> {
+  const out = io ?? (await import('./terminal.js')).processIo();
+  const [first, ...rest] = argv;
+  if (first === undefined || first === '-h' || first === '--help' || first === 'help') {
+    if (first === 'help' && rest[0] && COMMANDS[rest[0]]) {
+      out.stdout.write((await COMMANDS[rest[0]]!.load()).help);
+      return 0;
+    }
+    out.stdout.write(usage());
+    return first === undefined ? 2 : 0;
+  }
+  if (first === '-v' || first === '--version') {
+    out.stdout.write(`${version()}\n`);
+    return 0;
+  }
+  const command = COMMANDS[first];
+  if (!command) {
+    const { reportError } = await import('./error-report.js');
+    return reportError(out, Object.assign(new Error(), { code: 'E_USAGE', message: `unknown command "${first}"`, hint: 'see `assets --help`', name: 'UsageError' }), argv);
+  }
+  try {
+    return await (await command.load()).run(rest, out);
+  } catch (e) {
+    const { reportError } = await import('./error-report.js');
+    return reportError(out, e, argv);
+  }
 }

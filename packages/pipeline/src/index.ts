@@ -24,7 +24,11 @@ export {
 } from './provider-errors.js';
 export { build, plan } from './build.js';
 export type { BuildOptions, BuildResult, BuildEvent, Plan, PlanItem, PlanAction, AssetResult, AssetStatus } from './build-types.js';
-export { validateManifest, openProject, manifestPath, stylesOverridePath } from './project.js';
+export { validateManifest, openProject, openCatalog, manifestPath, stylesOverridePath } from './project.js';
 export type { Project, ProjectOptions } from './project.js';
 export { checkManifestFiles } from './manifest-files.js';
 export { providerIdFor } from './provider-factory.js';
+export { balance, refreshStyles } from './account.js';
+export type { AccountOptions } from './account.js';
+export { gc, clean } from './maintenance.js';
+export { initManifest, STARTER_MANIFEST } from './init-manifest.js';

@@ -80,7 +80,8 @@ export async function openProject(options: ProjectOptions = {}): Promise<Project
   };
 }
 
-function resolveCacheDir(manifestFile: string, fromManifest: string | undefined, options: ProjectOptions): string {
+/** The cache folder: the option, then `RD_ASSETS_CACHE`, then the manifest's `cache:`, then `.rd-assets` beside it. */
+export function resolveCacheDir(manifestFile: string, fromManifest: string | undefined, options: ProjectOptions): string {
   const dir = resolve(manifestFile, '..');
   const env = options.env ?? process.env;
   const chosen = options.cacheDir ?? env.RD_ASSETS_CACHE ?? fromManifest ?? '.rd-assets';
@@ -90,6 +91,11 @@ function resolveCacheDir(manifestFile: string, fromManifest: string | undefined,
 /** The file `assets styles --refresh` writes: the live catalog, overriding the built-in one. */
 export function stylesOverridePath(cacheDir: string): string {
   return resolve(cacheDir, 'styles.json');
+}
+
+/** The style catalog a manifest is checked against: built-in, overridden by `assets styles --refresh`. */
+export async function openCatalog(options: ProjectOptions = {}): Promise<StyleCatalog> {
+  return loadCatalog(resolveCacheDir(manifestPath(options), undefined, options));
 }
 
 async function loadCatalog(cacheDir: string): Promise<StyleCatalog> {

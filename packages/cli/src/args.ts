@@ -1,0 +1,44 @@
+import { parseArgs } from 'node:util';
+import { UsageError } from './usage-error.js';
+
+interface OptionSpec {
+  type: 'string' | 'boolean';
+  short?: string;
+  multiple?: boolean;
+}
+
+type Values<O> = {
+  [K in keyof O]?: O[K] extends { type: 'boolean' } ? boolean : O[K] extends { multiple: true } ? string[] : string;
+} & { help?: boolean };
+
+/**
+ * node:util's parseArgs (no dependency, strict: unknown flags are errors), with its errors turned
+ * into usage errors (exit 2) that name the command's help.
+ */
+export function parse<O extends Record<string, OptionSpec>>(
+  command: string,
+  argv: string[],
+  options: O,
+  allowPositionals = true,
+): { values: Values<O>; positionals: string[] } {
+  try {
+    const { values, positionals } = parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals, strict: true });
+    return { values: values as Values<O>, positionals };
+  } catch (e) {
+    throw new UsageError((e as Error).message.replace(/\. To specify a positional argument.*$/s, ''), command);
+  }
+}
+
+export function intOption(command: string, name: string, value: string | undefined, min = 1): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer ≥ ${min}; got "${value}"`, command);
+  return n;
+}
+
+export function numberOption(command: string, name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value.replace(/^\$/, ''));
+  if (!Number.isFinite(n) || n < 0) throw new UsageError(`--${name} must be a number ≥ 0; got "${value}"`, command);
+  return n;
+}

@@ -1,0 +1,28 @@
+import type { BuildResult } from '@rd-assets/pipeline';
+import { formatCost } from './cost-format.js';
+import type { Style } from './terminal.js';
+
+/** The last lines of a build: what happened, what it cost, what failed and what to do. */
+export function buildSummary(result: BuildResult, s: Style): string {
+  const c = result.counts;
+  const parts = [];
+  if (c.generated) parts.push(`${c.generated} generated`);
+  if (c['post-only']) parts.push(`${c['post-only']} post-processed`);
+  if (c.restored) parts.push(`${c.restored} restored`);
+  if (c['up-to-date']) parts.push(`${c['up-to-date']} up to date`);
+  if (c.failed) parts.push(s.red(`${c.failed} failed`));
+  if (c.skipped) parts.push(s.yellow(`${c.skipped} skipped`));
+  if (c.blocked) parts.push(s.yellow(`${c.blocked} blocked`));
+  if (c.cancelled) parts.push(s.yellow(`${c.cancelled} cancelled`));
+  const money = [`${result.calls} call${result.calls === 1 ? '' : 's'}`, `spent ${formatCost(result.spent, '$0')}`];
+  if (result.remaining) money.push(`balance ${formatCost(result.remaining)}`);
+  const lines = [`${result.cancelled ? 'Interrupted' : result.failed ? 'Build finished with problems' : 'Built'}: ${parts.join(', ') || 'nothing to do'} · ${money.join(' · ')}`];
+  if (result.removed.length) lines.push(s.dim(`removed ${result.removed.length} file${result.removed.length === 1 ? '' : 's'} of deleted assets`));
+  const bad = result.assets.filter((a) => a.error && a.status !== 'cancelled');
+  for (const a of bad) {
+    const [first, ...stack] = a.error!.message.split('\n');
+    lines.push(`  ${a.id}: ${a.error!.code}  ${first}${a.error!.hint ? s.dim(` (hint: ${a.error!.hint})`) : ''}`);
+    if (stack.length && a.error!.code === 'E_INTERNAL') lines.push(s.dim(`  this is a bug in rd-assets; please report it with:\n${stack.join('\n')}`));
+  }
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,83 @@
+import { build, type BuildOptions } from '@rd-assets/pipeline';
+import { intOption, numberOption, parse } from '../args.js';
+import { buildSummary } from '../build-summary.js';
+import { planTable } from '../plan-table.js';
+import { ProgressView } from '../progress-view.js';
+import { style, type Io } from '../terminal.js';
+
+export const help = `Usage: assets build [ids or globs...] [options]
+
+Build the manifest: call the API only for assets whose inputs changed, restore the rest from
+the cache, post-process, and write the outputs, the index and assets.lock.
+
+Options:
+  -m, --manifest <file>    manifest to build (default: assets.yaml)
+      --offline            use the built-in emulator: no key, no network
+  -c, --concurrency <n>    API calls in flight at once (default: the manifest's, else 4)
+      --max-credits <n>    spending cap for this build, in your account's unit
+                           (USD for balance accounts, e.g. 2.50; credits for legacy ones)
+      --force <id>         regenerate this asset even if cached: pays again (repeatable)
+      --dry-run            show the plan and its cost; call nothing, write nothing
+      --frozen             for CI: never call the API; exit 1 naming out-of-date assets
+      --cache <dir>        cache folder (default: .rd-assets beside the manifest)
+      --json               print the result as JSON on stdout
+  -h, --help               show this help
+
+Targets: asset ids or globs (\`items/*\`, \`slime-*\`); what they use is built too.
+Exit codes: 0 built, 1 an asset failed, was skipped or is out of date (--frozen),
+2 bad usage or manifest, 130 interrupted.
+Environment: RD_API_KEY, RD_API_URL, RD_API_VERSION, RD_ASSETS_CACHE, CI, NO_COLOR.
+`;
+
+export async function run(argv: string[], io: Io, defaults: Partial<BuildOptions> = {}): Promise<number> {
+  const command = defaults.dryRun ? 'plan' : 'build';
+  const { values, positionals } = parse(command, argv, {
+    manifest: { type: 'string', short: 'm' },
+    offline: { type: 'boolean' },
+    concurrency: { type: 'string', short: 'c' },
+    'max-credits': { type: 'string' },
+    force: { type: 'string', multiple: true },
+    'dry-run': { type: 'boolean' },
+    frozen: { type: 'boolean' },
+    cache: { type: 'string' },
+    json: { type: 'boolean' },
+    all: { type: 'boolean' },
+  });
+  if (values.help) {
+    io.stdout.write(defaults.dryRun ? (await import('./plan.js')).help : help);
+    return 0;
+  }
+  const options: BuildOptions = {
+    ...defaults,
+    cwd: io.cwd,
+    env: io.env,
+    targets: positionals,
+    offline: values.offline === true,
+    frozen: values.frozen === true,
+    dryRun: defaults.dryRun === true || values['dry-run'] === true,
+  };
+  if (values.manifest) options.manifest = values.manifest;
+  if (values.cache) options.cacheDir = values.cache;
+  if (values.force?.length) options.force = values.force;
+  const concurrency = intOption(command, 'concurrency', values.concurrency);
+  if (concurrency !== undefined) options.concurrency = concurrency;
+  const maxCredits = numberOption(command, 'max-credits', values['max-credits']);
+  if (maxCredits !== undefined) options.maxCredits = maxCredits;
+
+  const json = values.json === true;
+  const view = json ? undefined : new ProgressView(io);
+  if (view && !options.dryRun) options.onEvent = view.onEvent;
+  let plan: import('@rd-assets/pipeline').Plan | undefined;
+  if (options.dryRun) options.onEvent = (e) => (e.type === 'plan' ? (plan = e.plan) : undefined);
+  const result = await build(options);
+  view?.finish();
+  if (json) {
+    io.stdout.write(`${JSON.stringify(options.dryRun ? { plan } : result, null, 2)}\n`);
+  } else if (options.dryRun && plan) {
+    io.stdout.write(planTable(plan, style(io, 'stdout'), values.all === true));
+  } else {
+    io.stderr.write(buildSummary(result, style(io)));
+  }
+  if (result.cancelled) return 130;
+  return result.failed ? 1 : 0;
+}

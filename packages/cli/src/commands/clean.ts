@@ -1,0 +1,32 @@
+import { clean } from '@rd-assets/pipeline';
+import { parse } from '../args.js';
+import type { Io } from '../terminal.js';
+
+export const help = `Usage: assets clean [options]
+
+Remove the output files rd-assets wrote (as assets.lock records them) and the index.
+Files changed by hand since are kept. The cache is kept: the next build restores everything
+without calling the API.
+
+Options:
+  -m, --manifest <file>    manifest (default: assets.yaml)
+      --json               print what was removed as JSON
+  -h, --help               show this help
+
+Exit codes: 0 ok, 2 bad usage or manifest.
+`;
+
+export async function run(argv: string[], io: Io): Promise<number> {
+  const { values } = parse('clean', argv, { manifest: { type: 'string', short: 'm' }, json: { type: 'boolean' } }, false);
+  if (values.help) {
+    io.stdout.write(help);
+    return 0;
+  }
+  const r = await clean({ cwd: io.cwd, env: io.env, ...(values.manifest ? { manifest: values.manifest } : {}) });
+  if (values.json) io.stdout.write(`${JSON.stringify(r)}\n`);
+  else {
+    io.stdout.write(`removed ${r.removed.length} files\n`);
+    for (const k of r.kept) io.stderr.write(`kept ${k}: changed since rd-assets wrote it\n`);
+  }
+  return 0;
+}

@@ -1,0 +1,27 @@
+import { gc } from '@rd-assets/pipeline';
+import { parse } from '../args.js';
+import type { Io } from '../terminal.js';
+
+export const help = `Usage: assets gc [options]
+
+Remove cached objects and action records that assets.lock does not refer to.
+
+Options:
+  -m, --manifest <file>    manifest whose lock decides what is kept (default: assets.yaml)
+      --cache <dir>        cache folder
+      --json               print what was removed as JSON
+  -h, --help               show this help
+
+Exit codes: 0 ok, 2 bad usage or manifest.
+`;
+
+export async function run(argv: string[], io: Io): Promise<number> {
+  const { values } = parse('gc', argv, { manifest: { type: 'string', short: 'm' }, cache: { type: 'string' }, json: { type: 'boolean' } }, false);
+  if (values.help) {
+    io.stdout.write(help);
+    return 0;
+  }
+  const r = await gc({ cwd: io.cwd, env: io.env, ...(values.manifest ? { manifest: values.manifest } : {}), ...(values.cache ? { cacheDir: values.cache } : {}) });
+  io.stdout.write(values.json ? `${JSON.stringify(r)}\n` : `removed ${r.objects} objects and ${r.actions} records (${(r.bytes / 1024).toFixed(1)} KiB)\n`);
+  return 0;
+}

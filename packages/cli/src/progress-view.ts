@@ -1,0 +1,117 @@
+import type { BuildEvent, Plan } from '@rd-assets/pipeline';
+import { formatCost } from './cost-format.js';
+import { isInteractive, style, type Io } from './terminal.js';
+
+/**
+ * Build progress. On a terminal: finished assets scroll above one redrawn status line (counts,
+ * money spent, what is in flight). In CI or a pipe: one plain line per thing that happened.
+ * Up-to-date assets are counted, not listed.
+ */
+export class ProgressView {
+  private readonly live: boolean;
+  private readonly s;
+  private total = 0;
+  private done = 0;
+  private spentUsd = 0;
+  private spentCredits = 0;
+  private readonly inFlight = new Map<string, string>();
+  private lastDraw = 0;
+  private statusShown = false;
+
+  constructor(private readonly io: Io) {
+    this.live = isInteractive(io);
+    this.s = style(io);
+  }
+
+  readonly onEvent = (e: BuildEvent): void => {
+    switch (e.type) {
+      case 'plan': {
+        this.total = e.plan.items.length;
+        const todo = e.plan.items.filter((i) => i.action !== 'up-to-date').length;
+        if (todo) this.line(this.planLine(e.plan));
+        break;
+      }
+      case 'waiting-for-lock':
+        this.line(this.s.yellow(`waiting for another build on this cache (pid ${e.pid}, ${e.command})…`));
+        break;
+      case 'balance':
+        this.line(this.s.dim(`balance ${formatCost(e.balance)}, this build about ${formatCost(e.estimate)}`));
+        break;
+      case 'call-start':
+        this.inFlight.set(`${e.id}#${e.stepIndex}`, e.steps > 1 ? `${e.id} (${e.step})` : e.id);
+        if (!this.live) this.line(this.s.dim(`calling ${e.id}: ${e.step}`));
+        break;
+      case 'call-retry':
+        this.line(this.s.yellow(`retry ${e.id}: ${e.reason}; waiting ${(e.waitMs / 1000).toFixed(1)}s (attempt ${e.attempt})`));
+        break;
+      case 'call-done':
+        for (const k of [...this.inFlight.keys()]) if (k.startsWith(`${e.id}#`)) this.inFlight.delete(k);
+        this.spentUsd += e.cost.usd ?? 0;
+        this.spentCredits += e.cost.credits ?? 0;
+        break;
+      case 'asset-done': {
+        const r = e.result;
+        this.done++;
+        for (const k of [...this.inFlight.keys()]) if (k.startsWith(`${r.id}#`)) this.inFlight.delete(k);
+        if (r.status === 'up-to-date') break;
+        const cost = r.calls ? `  ${formatCost(r.cost, 'free')}` : '';
+        const text =
+          r.status === 'generated'
+            ? this.s.green(`✓ ${r.id}  generated${cost}`)
+            : r.status === 'failed'
+              ? this.s.red(`✗ ${r.id}  failed: ${r.error?.message.split('\n')[0] ?? r.reason}`)
+              : r.status === 'skipped' || r.status === 'blocked'
+                ? this.s.yellow(`- ${r.id}  ${r.status}: ${r.reason}`)
+                : r.status === 'cancelled'
+                  ? this.s.yellow(`- ${r.id}  cancelled`)
+                  : this.s.cyan(`✓ ${r.id}  ${r.status === 'restored' ? 'restored from cache' : 'post-processed'}`);
+        this.line(text);
+        break;
+      }
+      case 'warning':
+        this.line(this.s.yellow(`warning ${e.code}: ${e.message}`));
+        break;
+      default:
+        break;
+    }
+    this.draw();
+  };
+
+  private planLine(plan: Plan): string {
+    const n = (a: string) => plan.items.filter((i) => i.action === a).length;
+    const parts = [];
+    if (n('generate')) parts.push(`${n('generate')} to generate (${plan.calls} call${plan.calls === 1 ? '' : 's'}, about ${formatCost(plan.estimate)})`);
+    if (n('post-only')) parts.push(`${n('post-only')} to post-process`);
+    if (n('restore')) parts.push(`${n('restore')} to restore`);
+    if (n('up-to-date')) parts.push(`${n('up-to-date')} up to date`);
+    if (n('blocked')) parts.push(`${n('blocked')} blocked`);
+    return `plan: ${parts.join(', ')}`;
+  }
+
+  private line(text: string): void {
+    if (this.live && this.statusShown) this.io.stderr.write('\r\u001b[2K');
+    this.io.stderr.write(`${text}\n`);
+    this.statusShown = false;
+  }
+
+  private draw(force = false): void {
+    if (!this.live || !this.total) return;
+    const now = Date.now();
+    if (!force && now - this.lastDraw < 80) return;
+    this.lastDraw = now;
+    const spent = this.spentUsd ? ` · spent $${this.spentUsd.toFixed(3)}` : this.spentCredits ? ` · spent ${this.spentCredits} credits` : '';
+    const flying = [...this.inFlight.values()];
+    const names = flying.slice(0, 3).join(', ') + (flying.length > 3 ? ` +${flying.length - 3}` : '');
+    let status = `[${this.done}/${this.total}]${spent}${flying.length ? ` · calling ${names}` : ''}`;
+    const width = this.io.stderr.columns ?? 80;
+    if (status.length > width - 1) status = `${status.slice(0, width - 2)}…`;
+    this.io.stderr.write(`\r\u001b[2K${this.s.dim(status)}`);
+    this.statusShown = true;
+  }
+
+  /** Remove the status line before the summary. */
+  finish(): void {
+    if (this.live && this.statusShown) this.io.stderr.write('\r\u001b[2K');
+    this.statusShown = false;
+  }
+}
