@@ -370,7 +370,7 @@ class Context {
       return undefined;
     }
     const widest = widestLimits(style);
-    const size = this.size(id, v, p, style, widest);
+    const size = this.size(id, v, p, style, widest, pointer);
     if (!size) return undefined;
     const [width, height] = size;
     const count = (v.count ?? v.num_images ?? 1) as number;
@@ -457,7 +457,7 @@ class Context {
     return { kind: 'generate', request, style };
   }
 
-  private size(id: string, v: Raw, p: (f: string) => string, style: StyleInfo, widest: ReturnType<typeof widestLimits>): [number, number] | undefined {
+  private size(id: string, v: Raw, p: (f: string) => string, style: StyleInfo, widest: ReturnType<typeof widestLimits>, pointer: string): [number, number] | undefined {
     let w: number | undefined;
     let h: number | undefined;
     if (typeof v.size === 'number') w = h = v.size;
@@ -467,8 +467,11 @@ class Context {
       w = v.width as number | undefined;
       h = v.height as number | undefined;
     }
-    if (w === undefined && h === undefined && widest && widest.minWidth === widest.maxWidth && widest.minHeight === widest.maxHeight) {
-      return [widest.minWidth, widest.minHeight]; // a fixed-size style needs no size
+    const fixedSize = widest && widest.minWidth === widest.maxWidth && widest.minHeight === widest.maxHeight;
+    // A fixed-size style needs no size, and a size inherited from `defaults` does not apply to it.
+    const inherited = (['size', 'width', 'height'] as const).every((k) => !(k in v) || !p(k).startsWith(`${pointer}/`));
+    if (fixedSize && (inherited || (w === undefined && h === undefined))) {
+      return [widest.minWidth, widest.minHeight];
     }
     if (w === undefined || h === undefined) {
       const missing = w === undefined && h === undefined ? 'a size' : w === undefined ? 'a width' : 'a height';
