@@ -180,11 +180,14 @@ export class BuildSession {
     // Walk the chain: keys, and outputs known from the store (bytes) or the lock (hashes only).
     const states: StepState[] = [];
     let input = job.source ? await this.sourceInput(job.source, deps) : undefined;
+    // The lock settles most steps without opening the store (a no-op build reads no cache
+    // record); the store is asked only for steps the lock does not know, and below, once an asset
+    // turns out not to be up to date.
     for (const [i, step] of job.steps.entries()) {
       const { keyPayload, lockRequest } = await this.describe(step, input?.sha256, deps);
       const key = genKey({ provider: this.opts.providerId, endpoint: step.endpoint, payload: keyPayload });
-      const record = forced ? undefined : await this.store.getCompleteAction('gen', key);
       const lockStep = !forced && lockEntry?.steps[i]?.genKey === key ? lockEntry.steps[i] : undefined;
+      const record = forced || lockStep ? undefined : await this.store.getCompleteAction('gen', key);
       const outputs = record?.outputs ?? (lockStep ? lockStep.outputs.map((sha256, j) => ({ sha256, ...step.roles[j]!, format: '' })) : undefined);
       const state: StepState = { key, lockRequest, complete: !!record, cost: record?.cost ?? lockStep?.cost ?? {} };
       if (outputs) state.outputs = outputs;
@@ -193,20 +196,36 @@ export class BuildSession {
       input = { sha256: mainOutput(outputs).sha256 };
     }
     const chainKnown = states.length === job.steps.length && states.every((s) => s.outputs);
+    const reasonVsLock = this.diffReason(job, states, lockEntry, forced);
+    let raw: StoredOutput[] | undefined;
+    let pk: string | undefined;
+    let sameKeys = false;
+    if (chainKnown) {
+      raw = this.rawForPost(job, states);
+      pk = await this.postKeyFor(job, raw);
+      sameKeys = !!lockEntry && lockEntry.postKey === pk && sameGenKeys(lockEntry, states);
+      if (sameKeys && (await this.filesMatch(lockEntry!.files))) {
+        return this.upToDate(job, lockEntry!, states);
+      }
+    }
+    // Not up to date: which steps does the store hold (bytes, not just hashes)?
+    for (const s of states) {
+      if (s.complete || forced) continue;
+      const record = await this.store.getCompleteAction('gen', s.key);
+      if (record) {
+        s.complete = true;
+        s.outputs = record.outputs;
+        s.cost = record.cost;
+      }
+    }
     const firstIncomplete = forced ? 0 : Math.max(0, states.findIndex((s) => !s.complete));
     const allComplete = states.length === job.steps.length && states.every((s) => s.complete);
-    const reasonVsLock = this.diffReason(job, states, lockEntry, forced);
 
-    if (chainKnown) {
-      const raw = this.rawForPost(job, states);
-      const pk = await this.postKeyFor(job, raw);
-      const sameKeys = !!lockEntry && lockEntry.postKey === pk && sameGenKeys(lockEntry, states);
-      if (sameKeys && (await this.filesMatch(lockEntry.files))) {
-        return this.upToDate(job, lockEntry, states);
-      }
+    if (chainKnown && raw && pk) {
       if (this.opts.frozen && !sameKeys) {
         throw new BlockedError('E_FROZEN_OUT_OF_DATE', `out of date: ${reasonVsLock}`);
       }
+      raw = this.rawForPost(job, states);
       const postRecord = await this.store.getCompleteAction('post', pk);
       if (postRecord) {
         if (plan) return this.planned(job, 'restore', lockEntry ? 'outputs missing or modified' : reasonVsLock, 0, {});

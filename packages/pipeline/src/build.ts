@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import {
   acquireCacheLock,
@@ -212,12 +212,20 @@ async function finish(
       delete next.assets[id];
     }
   }
-  const lockChanged = await writeLockfile(project.lockPath, next, lockText);
+  // On a no-op build every entry is the very object read from the lock: skip serialising it.
+  const untouched =
+    lockText !== undefined &&
+    removedFiles.length === 0 &&
+    Object.keys(next.assets).length === Object.keys(lock.assets).length &&
+    [...outcomes.values()].every((o) => !o.lockEntry || o.lockEntry === lock.assets[o.result.id]);
+  const lockChanged = untouched ? false : await writeLockfile(project.lockPath, next, lockText);
   const { manifest } = project;
-  await writeIfChanged(resolve(project.outDir, manifest.index), indexJson(manifest, next));
-  if (manifest.types) {
-    const typesPath = resolve(manifest.dir, manifest.types);
-    await writeIfChanged(typesPath, typesModule(manifest, next, relative(resolve(typesPath, '..'), project.outDir) || '.'));
+  const indexPath = resolve(project.outDir, manifest.index);
+  const typesPath = manifest.types ? resolve(manifest.dir, manifest.types) : undefined;
+  const present = async (p: string | undefined) => !p || (await stat(p).then(() => true, () => false));
+  if (!untouched || !(await present(indexPath)) || !(await present(typesPath))) {
+    await writeIfChanged(indexPath, indexJson(manifest, next));
+    if (typesPath) await writeIfChanged(typesPath, typesModule(manifest, next, relative(resolve(typesPath, '..'), project.outDir) || '.'));
   }
   const assets = [...outcomes.values()].map((o) => o.result);
   const counts = Object.fromEntries(STATUSES.map((s) => [s, assets.filter((a) => a.status === s).length])) as Record<AssetStatus, number>;
