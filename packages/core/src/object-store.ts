@@ -47,11 +47,25 @@ export interface StoreWarning {
 }
 
 /**
+ * What the build engine needs of a cache: the local object store implements it, and so does a
+ * tiered store that adds a shared remote cache behind it.
+ */
+export interface CacheStore {
+  putObject(bytes: Uint8Array): Promise<string>;
+  getObject(sha256: string): Promise<Buffer | undefined>;
+  hasObject(sha256: string): Promise<boolean>;
+  putAction(record: ActionRecord): Promise<void>;
+  getAction<K extends 'gen' | 'post'>(kind: K, key: string): Promise<(K extends 'gen' ? GenActionRecord : PostActionRecord) | undefined>;
+  /** An action whose every object is available (and verified); otherwise undefined. */
+  getCompleteAction<K extends 'gen' | 'post'>(kind: K, key: string): Promise<(K extends 'gen' ? GenActionRecord : PostActionRecord) | undefined>;
+}
+
+/**
  * The content-addressed object store (`objects/ab/abcd…`) and the action cache
  * (`actions/gen|post/ab/<key>.json`) in the cache folder. Every write is atomic; every object read
  * is verified against its hash, and a corrupt entry is treated as missing and reported once.
  */
-export class ObjectStore {
+export class ObjectStore implements CacheStore {
   readonly root: string;
   private readonly reported = new Set<string>();
   private readonly onWarning: (w: StoreWarning) => void;

@@ -16,7 +16,7 @@ import {
   type ImageRef,
   type LockEntry,
   type Lockfile,
-  type ObjectStore,
+  type CacheStore,
   type PaletteInput,
   type PostActionRecord,
   type StoredOutput,
@@ -121,7 +121,7 @@ export class BuildSession {
     private readonly project: Project,
     private readonly jobs: Map<string, AssetJob>,
     private readonly lock: Lockfile,
-    private readonly store: ObjectStore,
+    private readonly store: CacheStore,
     private readonly hasher: FileHasher,
     private readonly opts: SessionOptions,
   ) {
