@@ -1,0 +1,30 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const measure = fileURLToPath(new URL('./measured-cli.mjs', import.meta.url));
+
+/**
+ * Run the built `assets` command in a child process and report its exit code, wall time and peak
+ * RSS (read by the child itself at exit, so it is the CLI's own memory, not the harness's).
+ */
+export function runMeasured(args, { cwd, env = {} }) {
+  return new Promise((resolve, reject) => {
+    const t0 = process.hrtime.bigint();
+    const child = spawn(process.execPath, [measure, ...args], {
+      cwd,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, CI: 'true', NO_COLOR: '1', ...env },
+      stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    let report = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    child.stdout.on('data', () => {});
+    child.stdio[3].on('data', (d) => (report += d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+      const { maxRssKb } = report ? JSON.parse(report) : { maxRssKb: NaN };
+      resolve({ code, ms, maxRssMb: maxRssKb / 1024, stderr });
+    });
+  });
+}

@@ -1,0 +1,39 @@
+#!/usr/bin/env node
+// `npm run bench`: runs every suite in bench/suites and prints one markdown table.
+// Each suite measures its rows side by side in the same run, so ratios compare like with like.
+//   npm run bench -- --quick          smaller sizes, fewer repetitions (a smoke run)
+//   npm run bench -- --only noop      only suites whose name contains "noop"
+import { readdir, mkdir, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
+const here = fileURLToPath(new URL('.', import.meta.url));
+const tmp = join(here, '.tmp');
+await mkdir(tmp, { recursive: true });
+
+const files = (await readdir(join(here, 'suites'))).filter((f) => f.endsWith('.mjs')).sort();
+const rows = [];
+const started = Date.now();
+for (const file of files) {
+  if (only && !file.includes(only)) continue;
+  const suite = await import(join(here, 'suites', file));
+  process.stderr.write(`bench: ${suite.name ?? file} …\n`);
+  try {
+    rows.push(...(await suite.run({ quick, tmp })));
+  } catch (e) {
+    rows.push({ name: suite.name ?? file, value: 'error', unit: '', goal: '', note: String(e?.message ?? e).split('\n')[0] });
+  }
+}
+
+const cell = (v) => (v === undefined || v === null ? '' : String(v));
+const table = [
+  '| benchmark | result | goal | notes |',
+  '| --- | --- | --- | --- |',
+  ...rows.map((r) => `| ${cell(r.name)} | ${cell(r.value)}${r.unit ? ` ${r.unit}` : ''} | ${cell(r.goal)} | ${cell(r.note)} |`),
+].join('\n');
+const header = `Measured ${new Date().toISOString().slice(0, 10)} on ${(await import('node:os')).cpus().length} cores, Node ${process.version}${quick ? ' (--quick)' : ''}; ${((Date.now() - started) / 1000).toFixed(0)} s in all.`;
+process.stdout.write(`${header}\n\n${table}\n`);
+await writeFile(join(tmp, 'last-results.md'), `${header}\n\n${table}\n`);
