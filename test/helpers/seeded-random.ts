@@ -1,0 +1,14 @@
+/** A small seeded PRNG (mulberry32): reliability runs are repeatable from their seed. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Long versions of the reliability suites run with RD_LONG_TESTS=1. */
+export const LONG = process.env.RD_LONG_TESTS === '1';
