@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { link, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -30,7 +31,7 @@ export async function acquireCacheLock(
   for (;;) {
     // Write the owner to a private file, then hard-link it into place: link() fails atomically
     // when the lock exists, and a lock that exists is always complete (never half-written).
-    const mine = `${path}.${process.pid}`;
+    const mine = `${path}.${process.pid}.${randomBytes(4).toString('hex')}`;
     await writeFile(mine, JSON.stringify(me));
     try {
       await link(mine, path);

@@ -1,0 +1,55 @@
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { emptyLockfile, lockfilePathFor, readLockfile, serializeLockfile, writeLockfile, type Lockfile } from '../src/index.js';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'rd-lock-'));
+});
+afterEach(() => rm(dir, { recursive: true, force: true }));
+
+const lock = (): Lockfile => ({
+  lockfileVersion: 1,
+  assets: {
+    zeta: { provider: 'emulator', request: { prompt: 'z', width: 16 }, steps: [], postKey: 'p2', files: { 'zeta.png': 'b' }, cost: {} },
+    alpha: { provider: 'emulator', request: { width: 16, prompt: 'a' }, steps: [], postKey: 'p1', files: { 'alpha.png': 'a' }, cost: { usd: 0.02 } },
+  },
+});
+
+describe('assets.lock', () => {
+  it('is stable sorted text: the same content always serialises to the same bytes', () => {
+    const text = serializeLockfile(lock());
+    expect(text.indexOf('"alpha"')).toBeLessThan(text.indexOf('"zeta"'));
+    expect(text.indexOf('"prompt": "a"')).toBeLessThan(text.indexOf('"width": 16'));
+    expect(text.endsWith('}\n')).toBe(true);
+    const reordered = lock();
+    reordered.assets = { alpha: reordered.assets.alpha!, zeta: reordered.assets.zeta! };
+    expect(serializeLockfile(reordered)).toBe(text);
+  });
+
+  it('a missing lock reads as empty; a broken one is an error that says how to fix it', async () => {
+    expect(await readLockfile(join(dir, 'none.lock'))).toEqual(emptyLockfile());
+    await writeFile(join(dir, 'bad.lock'), '{ not json');
+    await expect(readLockfile(join(dir, 'bad.lock'))).rejects.toMatchObject({ code: 'E_LOCK_PARSE', hint: expect.stringContaining('version control') });
+    await writeFile(join(dir, 'v9.lock'), JSON.stringify({ lockfileVersion: 9, assets: {} }));
+    await expect(readLockfile(join(dir, 'v9.lock'))).rejects.toMatchObject({ code: 'E_LOCK_VERSION' });
+  });
+
+  it('is written only when its content changes', async () => {
+    const path = join(dir, 'assets.lock');
+    expect(await writeLockfile(path, lock())).toBe(true);
+    const first = (await stat(path)).mtimeMs;
+    await new Promise((r) => setTimeout(r, 20));
+    expect(await writeLockfile(path, lock())).toBe(false);
+    expect((await stat(path)).mtimeMs).toBe(first);
+    expect(JSON.parse(await readFile(path, 'utf8'))).toEqual(lock());
+  });
+
+  it('sits beside the manifest, named after it', () => {
+    expect(lockfilePathFor('/game/assets.yaml')).toBe('/game/assets.lock');
+    expect(lockfilePathFor('/game/art.yml')).toBe('/game/art.lock');
+    expect(lockfilePathFor('/game/assets.yaml.example')).toBe('/game/assets.yaml.example.lock');
+  });
+});
