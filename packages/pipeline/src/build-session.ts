@@ -111,6 +111,9 @@ class BlockedError extends RdError {}
  */
 export class BuildSession {
   private readonly outcomes = new Map<string, Promise<Outcome>>();
+  /** Calls and post runs in flight by key: identical work started twice is done once. */
+  private readonly inflightCalls = new Map<string, Promise<GenActionRecord>>();
+  private readonly inflightPosts = new Map<string, Promise<PostActionRecord>>();
   private readonly callLimit: LimitFunction;
   private readonly postLimit: LimitFunction;
   spent: Cost = {};
@@ -281,9 +284,19 @@ export class BuildSession {
       // A later step may already be cached (an earlier step changed back): reuse it.
       let record = this.opts.force.has(job.asset.id) ? undefined : await this.store.getCompleteAction('gen', key);
       if (!record) {
-        record = await this.call(job, step, i, key, input, deps);
-        cost = addCost(cost, record.cost);
-        calls++;
+        const shared = this.inflightCalls.get(key);
+        if (shared) record = await shared;
+        else {
+          const started = this.call(job, step, i, key, input, deps);
+          this.inflightCalls.set(key, started);
+          try {
+            record = await started;
+          } finally {
+            this.inflightCalls.delete(key);
+          }
+          cost = addCost(cost, record.cost);
+          calls++;
+        }
       }
       states[i] = { key, lockRequest, outputs: record.outputs, complete: true, cost: record.cost };
       input = { sha256: mainOutput(record.outputs).sha256 };
@@ -475,7 +488,16 @@ export class BuildSession {
     return { style: r.prompt_style, request };
   }
 
-  private async runPost(job: AssetJob, raw: StoredOutput[], key: string): Promise<PostActionRecord> {
+  private runPost(job: AssetJob, raw: StoredOutput[], key: string): Promise<PostActionRecord> {
+    let p = this.inflightPosts.get(key);
+    if (!p) {
+      p = this.postOnce(job, raw, key).finally(() => this.inflightPosts.delete(key));
+      this.inflightPosts.set(key, p);
+    }
+    return p;
+  }
+
+  private async postOnce(job: AssetJob, raw: StoredOutput[], key: string): Promise<PostActionRecord> {
     const post = await this.opts.post();
     const images = await Promise.all(raw.map(async (o) => ({ role: o.role, index: o.index, bytes: await this.objectBytes(o.sha256) })));
     const ctx = this.postContext(job);
