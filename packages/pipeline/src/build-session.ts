@@ -97,6 +97,8 @@ export interface SessionOptions {
   journal?: TaskJournal;
   post: () => Promise<PostProcessor>;
   palettes: () => Promise<Record<string, Rgb[]>>;
+  /** `assets plan`: ask the API's free estimate routes for paid edit tools. */
+  priceEditTools?: boolean;
   /** Outcomes of the plan walk; up-to-date ones are reused as they are. */
   planned?: Map<string, Outcome>;
 }
@@ -172,7 +174,7 @@ export class BuildSession {
     for (const dep of job.deps) {
       const o = await this.outcome(dep);
       if (!o.finished) {
-        if (plan && o.plan.action === 'generate') return this.planned(job, 'generate', `after "${dep}" is generated`, job.steps.length, this.estimateChain(job, 0));
+        if (plan && o.plan.action === 'generate') return this.planned(job, 'generate', `after "${dep}" is generated`, job.steps.length, await this.priceChain(job, 0, undefined, deps));
         throw new BlockedError('E_DEPENDENCY', `needs the output of "${dep}", which is ${o.result.status}`);
       }
       deps.set(dep, o.finished);
@@ -250,7 +252,10 @@ export class BuildSession {
         { hint: 'run `assets build` with an API key and commit assets.lock, or configure the remote cache' },
       );
     }
-    if (plan) return this.planned(job, 'generate', reason, job.steps.length - start, this.estimateChain(job, start));
+    if (plan) {
+      const input = start === 0 ? (job.source ? await this.sourceInput(job.source, deps) : undefined) : { sha256: mainOutput(states[start - 1]!.outputs!).sha256 };
+      return this.planned(job, 'generate', reason, job.steps.length - start, await this.priceChain(job, start, input, deps));
+    }
     return this.generate(job, states, start, deps, reason);
   }
 
@@ -632,8 +637,27 @@ export class BuildSession {
     return { usd: 0, credits: 0 };
   }
 
-  estimateChain(job: AssetJob, from: number): Cost {
-    return job.steps.slice(from).reduce<Cost>((acc, s) => addCost(acc, this.estimateStep(job, s)), {});
+  /**
+   * What the calls from `from` on should cost. For `assets plan`, paid edit tools are priced by
+   * their free `/estimate` route (with the chain's last known image standing in for inputs not
+   * made yet); everything else, and any estimate the API cannot give, by `estimateStep`.
+   */
+  private async priceChain(job: AssetJob, from: number, input: { sha256: string; bytes?: Buffer } | undefined, deps: Map<string, Finished>): Promise<Cost> {
+    let total: Cost = {};
+    for (const step of job.steps.slice(from)) {
+      let cost = this.estimateStep(job, step);
+      const paidTool = step.endpoint.startsWith('edit/tools/') && ((cost.usd ?? 0) > 0 || (cost.credits ?? 0) > 0);
+      if (this.opts.priceEditTools && paidTool && input && (input.bytes || (await this.store.hasObject(input.sha256)))) {
+        try {
+          const provider = await this.opts.provider();
+          cost = await provider.checkCost({ endpoint: step.endpoint, body: await this.wireBody(step, input, deps) }, { signal: this.opts.signal });
+        } catch {
+          // No key, or the API could not say: the catalog price stands.
+        }
+      }
+      total = addCost(total, cost);
+    }
+    return total;
   }
 }
 

@@ -95,7 +95,7 @@ async function prepare(options: BuildOptions): Promise<PreparedBuild> {
     journal = undefined;
   }
 
-  const session = (mode: 'plan' | 'build', budget: Budget, planned?: Map<string, Outcome>) =>
+  const session = (mode: 'plan' | 'build', budget: Budget, planned?: Map<string, Outcome>, priceEditTools = false) =>
     new BuildSession(project, jobs, lock, store, hasher, {
       mode,
       frozen: options.frozen === true,
@@ -110,10 +110,11 @@ async function prepare(options: BuildOptions): Promise<PreparedBuild> {
       post: postProcessor,
       palettes: paletteColors,
       ...(planned ? { planned } : {}),
+      priceEditTools,
     });
 
-  const runPlan = async (): Promise<{ plan: Plan; outcomes: Map<string, Outcome> }> => {
-    const s = session('plan', new Budget(undefined, 'usd'));
+  const runPlan = async (priced: boolean): Promise<{ plan: Plan; outcomes: Map<string, Outcome> }> => {
+    const s = session('plan', new Budget(undefined, 'usd'), undefined, priced);
     const outcomes = new Map<string, Outcome>();
     await Promise.all([...jobs.keys()].map(async (id) => outcomes.set(id, await s.outcome(id))));
     const items = [...jobs.keys()].map((id) => outcomes.get(id)!.plan);
@@ -129,9 +130,9 @@ async function prepare(options: BuildOptions): Promise<PreparedBuild> {
   };
 
   return {
-    plan: async () => (await runPlan()).plan,
+    plan: async () => (await runPlan(true)).plan,
     build: async () => {
-      const { plan: thePlan, outcomes: planned } = await runPlan();
+      const { plan: thePlan, outcomes: planned } = await runPlan(options.dryRun === true);
       onEvent({ type: 'plan', plan: thePlan });
       if (options.dryRun) return planAsResult(thePlan, project);
       if (options.frozen) {
