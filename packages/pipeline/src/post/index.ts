@@ -1,0 +1,32 @@
+// Local post-processing: API output bytes → files a game engine loads. The build engine imports
+// this module lazily (`./post/index.js`) so sharp loads only when a build post-processes.
+export { runPost, runAtlas } from './post-runner.js';
+export type { PostInput, PostOutput, PostFile, PostMeta, PostRequestInfo } from './post-runner.js';
+export { POST_VERSION } from './post-version.js';
+export { createImage, cropImage, pasteImage, imagesEqual, distinctColors, isOpaque } from './rgba-image.js';
+export type { RgbaImage, Rect, Rgb } from './rgba-image.js';
+export { decodeImage, encodePng, encodeGif, encodeWebp, MAX_IMAGE_SIDE, MAX_IMAGE_PIXELS, MAX_TOTAL_PIXELS } from './image-codec.js';
+export type { DecodedImage, ImageFormat, AnimationEncodeOptions } from './image-codec.js';
+export { decodePngSync, encodeIndexedPng } from './png-format.js';
+export { parsePalette, detectPaletteFormat, paletteStrip, MAX_PALETTE_COLORS } from './palette-file.js';
+export type { Palette, PaletteFormat } from './palette-file.js';
+export { srgbToOklab, oklabTable } from './oklab.js';
+export { PaletteMapper, mapToPalette } from './palette-map.js';
+export type { PaletteMapOptions } from './palette-map.js';
+export { bayerThresholds, DITHERS } from './dither.js';
+export { scaleNearest, downscaleBlocks, detectBlockSize, opaqueBounds, trimImages, padImage } from './pixel-scale.js';
+export { buildSpritesheet, sliceApiSheet, buildApiSheet, pasteExtruded } from './spritesheet.js';
+export type { SheetLayout, SheetTag, SheetOptions, PlacedFrame } from './spritesheet.js';
+export { atlasJson, serializeAtlasJson } from './atlas-json.js';
+export type { AtlasJson, AtlasJsonFrame, AtlasJsonInput, AtlasFrame } from './atlas-json.js';
+export { godotSpriteFrames } from './godot-sprite-frames.js';
+export type { GodotFramesInput } from './godot-sprite-frames.js';
+export { sliceTileset } from './tileset-slice.js';
+export type { SlicedTile, SlicedTileset } from './tileset-slice.js';
+export { tiledTsx, wangId } from './tiled-tsx.js';
+export type { TiledTilesetInput } from './tiled-tsx.js';
+export { godotTileSet } from './godot-tileset.js';
+export type { GodotTileSetInput } from './godot-tileset.js';
+export { packAtlas } from './atlas-pack.js';
+export type { AtlasEntry } from './atlas-pack.js';
+export { ImageDecodeError, ImageTooLargeError, PaletteParseError, PostStepError, AtlasTooSmallError } from './post-errors.js';

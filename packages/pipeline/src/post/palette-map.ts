@@ -1,0 +1,232 @@
+import type { Dither } from '@rd-assets/core';
+import { ColorMemo } from './color-memo.js';
+import { bayerSize, bayerThresholds } from './dither.js';
+import { oklabTable, srgbToOklab } from './oklab.js';
+import { PostStepError } from './post-errors.js';
+import type { RgbaImage, Rgb } from './rgba-image.js';
+
+export interface PaletteMapOptions {
+  dither?: Dither;
+  /** Pixels with alpha below this become fully transparent (0,0,0,0); the rest fully opaque. Default 128. */
+  alphaThreshold?: number;
+}
+
+/** Ordered dithering packs two palette indices and a mix ratio into one 32-bit memo value. */
+const MAX_COLORS = 2048;
+
+/**
+ * Maps images onto a fixed palette: each pixel becomes the palette colour nearest to it in OKLab
+ * (see oklab.ts for why OKLab), optionally dithered, with binary alpha.
+ *
+ * Speed comes from memoising per distinct input colour (color-memo.ts): pixel art has few
+ * distinct colours, so almost every pixel costs one hash probe and a 3-byte copy. One mapper
+ * serves every frame of an animation, so the work is done once per asset.
+ */
+export class PaletteMapper {
+  readonly palette: readonly Rgb[];
+  private readonly lab: Float64Array;
+  private readonly rgb: Uint8Array;
+  private readonly nearestMemo = new ColorMemo();
+  private readonly orderedMemo = new ColorMemo();
+  private readonly scratch = new Float64Array(3);
+
+  constructor(palette: readonly Rgb[]) {
+    if (palette.length === 0) throw new PostStepError('the palette has no colours', 'give the palette at least one colour');
+    if (palette.length > MAX_COLORS) throw new PostStepError(`the palette has ${palette.length} colours; at most ${MAX_COLORS} are supported`);
+    this.palette = palette;
+    this.lab = oklabTable(palette);
+    this.rgb = Uint8Array.from(palette.flat());
+  }
+
+  /** Index of the palette colour nearest to `0xRRGGBB`, memoised. */
+  nearest(rgb: number): number {
+    let index = this.nearestMemo.get(rgb);
+    if (index < 0) {
+      srgbToOklab(rgb, this.scratch);
+      index = this.nearestLab(this.scratch[0]!, this.scratch[1]!, this.scratch[2]!);
+      this.nearestMemo.set(rgb, index);
+    }
+    return index;
+  }
+
+  /** Exhaustive nearest search in OKLab; ties go to the earlier palette entry. */
+  private nearestLab(l: number, a: number, b: number): number {
+    const lab = this.lab;
+    let best = 0;
+    let bestD = Infinity;
+    for (let i = 0, p = 0; p < lab.length; i++, p += 3) {
+      const dl = lab[p]! - l;
+      const da = lab[p + 1]! - a;
+      const db = lab[p + 2]! - b;
+      const d = dl * dl + da * da + db * db;
+      if (d < bestD) {
+        bestD = d;
+        best = i;
+      }
+    }
+    return best;
+  }
+
+  /**
+   * The two palette colours an ordered dither mixes for `rgb`, and how much of the second
+   * (0–256), packed as `first | second << 11 | mix << 22`, all measured in OKLab. The first is
+   * the nearest colour c1; the second is the palette colour c2 whose segment c1→c2 passes closest
+   * to the pixel (ties: the nearer c2), and the mix is the pixel's position along that segment.
+   * Unlike adding the threshold to R, G and B, this mixes any two palette colours (not only along
+   * the grey diagonal), and a flat area dithers into exactly the two colours around it.
+   */
+  private orderedPair(rgb: number): number {
+    let packed = this.orderedMemo.get(rgb);
+    if (packed >= 0) return packed;
+    const first = this.nearest(rgb);
+    const lab = this.lab;
+    srgbToOklab(rgb, this.scratch);
+    const f3 = first * 3;
+    const vl = this.scratch[0]! - lab[f3]!;
+    const va = this.scratch[1]! - lab[f3 + 1]!;
+    const vb = this.scratch[2]! - lab[f3 + 2]!;
+    let second = first;
+    let bestResidual = vl * vl + va * va + vb * vb;
+    let bestSpan = Infinity;
+    let mix = 0;
+    for (let j = 0, p = 0; p < lab.length; j++, p += 3) {
+      const ul = lab[p]! - lab[f3]!;
+      const ua = lab[p + 1]! - lab[f3 + 1]!;
+      const ub = lab[p + 2]! - lab[f3 + 2]!;
+      const span = ul * ul + ua * ua + ub * ub;
+      if (span === 0) continue;
+      const t = (ul * vl + ua * va + ub * vb) / span;
+      if (t <= 0) continue;
+      const f = t > 1 ? 1 : t;
+      const rl = vl - f * ul;
+      const ra = va - f * ua;
+      const rb = vb - f * ub;
+      const residual = rl * rl + ra * ra + rb * rb;
+      if (residual < bestResidual || (residual === bestResidual && span < bestSpan)) {
+        bestResidual = residual;
+        bestSpan = span;
+        second = j;
+        mix = Math.round(f * 256);
+      }
+    }
+    packed = (first | (second << 11) | (mix << 22)) >>> 0;
+    this.orderedMemo.set(rgb, packed);
+    return packed;
+  }
+
+  /** A new image: every pixel on the palette, alpha 0 or 255. */
+  map(image: RgbaImage, options: PaletteMapOptions = {}): RgbaImage {
+    const dither = options.dither ?? 'none';
+    const threshold = options.alphaThreshold ?? 128;
+    const out = new Uint8Array(image.data.length);
+    if (dither === 'none') this.mapPlain(image, out, threshold);
+    else if (dither === 'floyd-steinberg') this.mapFloydSteinberg(image, out, threshold);
+    else {
+      const n = bayerSize(dither);
+      if (!n) throw new PostStepError(`unknown dither "${String(dither)}"`, 'use none, bayer2, bayer4, bayer8 or floyd-steinberg');
+      this.mapOrdered(image, out, { n, threshold });
+    }
+    return { width: image.width, height: image.height, data: out };
+  }
+
+  private mapPlain(image: RgbaImage, out: Uint8Array, threshold: number): void {
+    const src = image.data;
+    const pal = this.rgb;
+    let lastKey = -1;
+    let p = 0;
+    for (let i = 0; i < src.length; i += 4) {
+      if (src[i + 3]! < threshold) continue;
+      const key = (src[i]! << 16) | (src[i + 1]! << 8) | src[i + 2]!;
+      if (key !== lastKey) {
+        p = this.nearest(key) * 3;
+        lastKey = key;
+      }
+      out[i] = pal[p]!;
+      out[i + 1] = pal[p + 1]!;
+      out[i + 2] = pal[p + 2]!;
+      out[i + 3] = 255;
+    }
+  }
+
+  private mapOrdered(image: RgbaImage, out: Uint8Array, options: { n: 2 | 4 | 8; threshold: number }): void {
+    const { n, threshold } = options;
+    const thresholds = bayerThresholds(n);
+    const src = image.data;
+    const pal = this.rgb;
+    const { width, height } = image;
+    let lastKey = -1;
+    let packed = 0;
+    for (let y = 0; y < height; y++) {
+      const row = (y % n) * n;
+      for (let x = 0; x < width; x++) {
+        const i = (y * width + x) * 4;
+        if (src[i + 3]! < threshold) continue;
+        const key = (src[i]! << 16) | (src[i + 1]! << 8) | src[i + 2]!;
+        if (key !== lastKey) {
+          packed = this.orderedPair(key);
+          lastKey = key;
+        }
+        const pick = thresholds[row + (x % n)]! < packed >>> 22 ? (packed >>> 11) & 2047 : packed & 2047;
+        const p = pick * 3;
+        out[i] = pal[p]!;
+        out[i + 1] = pal[p + 1]!;
+        out[i + 2] = pal[p + 2]!;
+        out[i + 3] = 255;
+      }
+    }
+  }
+
+  /**
+   * Floyd–Steinberg error diffusion in sRGB values, left to right on every row (the classic
+   * kernel 7/16, 3/16, 5/16, 1/16). Transparent pixels neither take nor pass on error, so a
+   * sprite's outline does not bleed into the background.
+   */
+  private mapFloydSteinberg(image: RgbaImage, out: Uint8Array, threshold: number): void {
+    const src = image.data;
+    const pal = this.rgb;
+    const { width, height } = image;
+    let cur = new Float32Array((width + 2) * 3);
+    let next = new Float32Array((width + 2) * 3);
+    for (let y = 0; y < height; y++) {
+      next.fill(0);
+      for (let x = 0; x < width; x++) {
+        const i = (y * width + x) * 4;
+        if (src[i + 3]! < threshold) continue;
+        const e = (x + 1) * 3;
+        const r = clamp(src[i]! + cur[e]!);
+        const g = clamp(src[i + 1]! + cur[e + 1]!);
+        const b = clamp(src[i + 2]! + cur[e + 2]!);
+        const p = this.nearest((Math.round(r) << 16) | (Math.round(g) << 8) | Math.round(b)) * 3;
+        out[i] = pal[p]!;
+        out[i + 1] = pal[p + 1]!;
+        out[i + 2] = pal[p + 2]!;
+        out[i + 3] = 255;
+        const er = r - pal[p]!;
+        const eg = g - pal[p + 1]!;
+        const eb = b - pal[p + 2]!;
+        cur[e + 3] = cur[e + 3]! + (er * 7) / 16;
+        cur[e + 4] = cur[e + 4]! + (eg * 7) / 16;
+        cur[e + 5] = cur[e + 5]! + (eb * 7) / 16;
+        next[e - 3] = next[e - 3]! + (er * 3) / 16;
+        next[e - 2] = next[e - 2]! + (eg * 3) / 16;
+        next[e - 1] = next[e - 1]! + (eb * 3) / 16;
+        next[e] = next[e]! + (er * 5) / 16;
+        next[e + 1] = next[e + 1]! + (eg * 5) / 16;
+        next[e + 2] = next[e + 2]! + (eb * 5) / 16;
+        next[e + 3] = next[e + 3]! + er / 16;
+        next[e + 4] = next[e + 4]! + eg / 16;
+        next[e + 5] = next[e + 5]! + eb / 16;
+      }
+      [cur, next] = [next, cur];
+    }
+  }
+}
+
+function clamp(v: number): number {
+  return v < 0 ? 0 : v > 255 ? 255 : v;
+}
+
+/** One-off mapping; use a `PaletteMapper` to map many images onto one palette. */
+export function mapToPalette(image: RgbaImage, options: PaletteMapOptions & { palette: readonly Rgb[] }): RgbaImage {
+  return new PaletteMapper(options.palette).map(image, options);
+}
