@@ -132,9 +132,8 @@ function parseText(format: Exclude<PaletteFormat, 'png'>, source: string, file: 
       try {
         doc = JSON.parse(source);
       } catch (e) {
-        const at = /position (\d+)/.exec((e as Error).message);
-        const line = at ? source.slice(0, Number(at[1])).split('\n').length : 1;
-        fail(line, `invalid JSON: ${(e as Error).message}`);
+        const line = source.slice(0, jsonErrorOffset(source)).split('\n').length;
+        fail(line, `invalid JSON: ${(e as Error).message.split('\n')[0]}`);
       }
       const list = (doc as { colors?: unknown }).colors;
       if (!Array.isArray(list)) fail(1, 'expected a JSON object with a "colors" array (Lospec format)');
@@ -153,6 +152,71 @@ function channels(values: string[], line: number, fail: (line: number, message: 
   const rgb = values.map(Number);
   if (rgb.some((v) => v > 255)) fail(line, `colour channels are 0–255, got ${values.join(' ')}`);
   return rgb as Rgb;
+}
+
+/**
+ * Where JSON.parse gave up, found by a small JSON scanner (Node 20's messages often carry no
+ * position, and the wording changes between versions).
+ */
+function jsonErrorOffset(src: string): number {
+  let i = 0;
+  const ws = (): void => {
+    while (i < src.length && ' \t\r\n\uFEFF'.includes(src[i]!)) i++;
+  };
+  const fail = (): never => {
+    throw i;
+  };
+  const value = (): void => {
+    ws();
+    const c = src[i];
+    if (c === '{' || c === '[') {
+      const close = c === '{' ? '}' : ']';
+      i++;
+      ws();
+      if (src[i] === close) {
+        i++;
+        return;
+      }
+      for (;;) {
+        if (c === '{') {
+          ws();
+          if (src[i] !== '"') fail();
+          value();
+          ws();
+          if (src[i] !== ':') fail();
+          i++;
+        }
+        value();
+        ws();
+        if (src[i] === ',') {
+          i++;
+          continue;
+        }
+        if (src[i] === close) {
+          i++;
+          return;
+        }
+        fail();
+      }
+    }
+    if (c === '"') {
+      i++;
+      while (i < src.length && src[i] !== '"') i += src[i] === '\\' ? 2 : 1;
+      if (i >= src.length) fail();
+      i++;
+      return;
+    }
+    const m = /^(-?\d+(\.\d+)?([eE][+-]?\d+)?|true|false|null)/.exec(src.slice(i, i + 64));
+    if (!m) fail();
+    i += m![0].length;
+  };
+  try {
+    value();
+    ws();
+    return i;
+  } catch (at) {
+    return typeof at === 'number' ? at : 0;
+  }
 }
 
 /** Line of the i-th string in the "colors" array, for error messages. */
