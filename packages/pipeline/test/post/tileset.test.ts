@@ -1,0 +1,126 @@
+// @xmldom/xmldom comes with pixi.js (a dev dependency); it is a strict XML parser, which is the point.
+import { DOMParser } from '@xmldom/xmldom';
+import { builtInCatalog, WANG_TILES } from '@rd-assets/core';
+import { describe, expect, it } from 'vitest';
+import { cropImage, decodeImage, imagesEqual, runPost, scaleNearest, type PostOutput, type RgbaImage } from '../../src/post/index.js';
+import { parseGodotResource } from './godot-resource.js';
+import { imageOf, pngOf } from './image-helpers.js';
+
+const style = builtInCatalog.get('rd_tile__tileset')!;
+const INSIDE: [number, number, number, number] = [60, 160, 60, 255];
+const OUTSIDE: [number, number, number, number] = [150, 100, 50, 255];
+
+/** A wang sheet drawn the way the layout says: each tile quadrant shows its corner's texture. */
+function wangSheet(tile: number): RgbaImage {
+  return imageOf(4 * tile, 5 * tile, (x, y) => {
+    const t = WANG_TILES.find((w) => w.col === Math.floor(x / tile) && w.row === Math.floor(y / tile))!;
+    const east = x % tile >= tile / 2;
+    const south = y % tile >= tile / 2;
+    const inside = south ? (east ? t.corners.se : t.corners.sw) : east ? t.corners.ne : t.corners.nw;
+    const base = inside ? INSIDE : OUTSIDE;
+    return [base[0] + ((x + y) % 3) * 5, base[1], base[2], 255];
+  });
+}
+
+function parseXml(text: string): Document {
+  const errors: string[] = [];
+  const push = (msg: string): void => void errors.push(msg);
+  // xmldom only warns about mismatched tags; any complaint fails the test.
+  const doc = new DOMParser({ errorHandler: { warning: push, error: push, fatalError: push } }).parseFromString(text, 'text/xml');
+  if (errors.length) throw new Error(errors.join('\n'));
+  return doc as unknown as Document;
+}
+
+function file(out: PostOutput, path: string): Buffer {
+  const f = out.files.find((x) => x.path === path);
+  if (!f) throw new Error(`no ${path} among ${out.files.map((x) => x.path).join(', ')}`);
+  return f.bytes;
+}
+
+/** Which corners of a tile show the inside texture, read from its pixels. */
+function cornersOf(tile: RgbaImage): { nw: boolean; ne: boolean; sw: boolean; se: boolean } {
+  const g = (x: number, y: number) => tile.data[(y * tile.width + x) * 4 + 1] === INSIDE[1];
+  const w = tile.width - 1;
+  const h = tile.height - 1;
+  return { nw: g(0, 0), ne: g(w, 0), sw: g(0, h), se: g(w, h) };
+}
+
+describe('tilesets', () => {
+  it('writes the sheet, a Tiled .tsx with corner wangids, a Godot TileSet and named tile PNGs', async () => {
+    const sheet = wangSheet(16);
+    const png = await pngOf(sheet);
+    const out = await runPost({
+      stem: 'terrain/grass',
+      style,
+      request: { prompt_style: style.id, width: 16, height: 16, num_images: 1 },
+      images: [{ role: 'image', index: 0, bytes: png }],
+      steps: [{ op: 'tileset', tiles: true, tiled: true, godot: true }],
+      palettes: {},
+    });
+    expect(out.files.filter((f) => !f.path.startsWith('terrain/grass/')).map((f) => [f.path, f.role])).toEqual([
+      ['terrain/grass.png', 'tileset'],
+      ['terrain/grass.tres', 'godot'],
+      ['terrain/grass.tsx', 'tiled'],
+    ]);
+    expect(file(out, 'terrain/grass.png').equals(png)).toBe(true);
+    expect(out.meta.tiles).toEqual({ width: 16, height: 16, columns: 4, rows: 5, names: [...WANG_TILES].sort((a, b) => a.row * 4 + a.col - (b.row * 4 + b.col)).map((t) => t.name) });
+
+    // Tiled: well-formed XML, the grid, and a wangid per tile that matches the tile's pixels.
+    const doc = parseXml(file(out, 'terrain/grass.tsx').toString());
+    const tileset = doc.getElementsByTagName('tileset')[0]!;
+    expect(['tilewidth', 'tileheight', 'tilecount', 'columns', 'name'].map((a) => tileset.getAttribute(a))).toEqual(['16', '16', '20', '4', 'grass']);
+    const image = doc.getElementsByTagName('image')[0]!;
+    expect([image.getAttribute('source'), image.getAttribute('width'), image.getAttribute('height')]).toEqual(['grass.png', '64', '80']);
+    const wangset = doc.getElementsByTagName('wangset')[0]!;
+    expect(wangset.getAttribute('type')).toBe('corner');
+    const colors = Array.from(doc.getElementsByTagName('wangcolor')).map((c) => c.getAttribute('name'));
+    expect(colors).toEqual(['inside', 'outside']);
+    const wangtiles = Array.from(doc.getElementsByTagName('wangtile'));
+    expect(wangtiles).toHaveLength(20);
+    for (const wt of wangtiles) {
+      const id = Number(wt.getAttribute('tileid'));
+      const tile = cropImage(sheet, { x: (id % 4) * 16, y: Math.floor(id / 4) * 16, w: 16, h: 16 });
+      const c = cornersOf(tile);
+      const v = (inside: boolean) => (inside ? 1 : 2);
+      // top, top-right, right, bottom-right, bottom, bottom-left, left, top-left
+      expect(wt.getAttribute('wangid')).toBe(`0,${v(c.ne)},0,${v(c.se)},0,${v(c.sw)},0,${v(c.nw)}`);
+    }
+
+    // Godot: a well-formed TileSet whose corner peering bits match the pixels too.
+    const sections = parseGodotResource(file(out, 'terrain/grass.tres').toString());
+    expect(sections[0]!.attrs.type).toBe('TileSet');
+    expect(sections[1]!.attrs).toMatchObject({ type: 'Texture2D', path: 'grass.png' });
+    const source = Object.fromEntries(sections.find((s) => s.attrs.type === 'TileSetAtlasSource')!.props);
+    const resource = sections.at(-1)!.props.map(([k]) => k);
+    expect(resource.indexOf('terrain_set_0/mode')).toBeLessThan(resource.indexOf('sources/0'));
+    expect(Object.fromEntries(sections.at(-1)!.props)['terrain_set_0/mode']).toBe('1');
+    expect(source.texture_region_size).toBe('Vector2i(16, 16)');
+    for (const t of WANG_TILES) {
+      const c = cornersOf(cropImage(sheet, { x: t.col * 16, y: t.row * 16, w: 16, h: 16 }));
+      const bit = (inside: boolean) => (inside ? '0' : '1');
+      const key = `${t.col}:${t.row}/0`;
+      expect([source[key], source[`${key}/terrain_set`]]).toEqual(['0', '0']);
+      expect(source[`${key}/terrains_peering_bit/top_left_corner`]).toBe(bit(c.nw));
+      expect(source[`${key}/terrains_peering_bit/top_right_corner`]).toBe(bit(c.ne));
+      expect(source[`${key}/terrains_peering_bit/bottom_left_corner`]).toBe(bit(c.sw));
+      expect(source[`${key}/terrains_peering_bit/bottom_right_corner`]).toBe(bit(c.se));
+      expect(imagesEqual((await decodeImage(file(out, `terrain/grass/${t.name}.png`))).frames[0]!, cropImage(sheet, { x: t.col * 16, y: t.row * 16, w: 16, h: 16 }))).toBe(true);
+    }
+  });
+
+  it('slices an upscaled sheet into upscaled tiles, and skips what is turned off', async () => {
+    const png = await pngOf(wangSheet(16));
+    const out = await runPost({
+      stem: 'grass',
+      style,
+      request: { prompt_style: style.id, width: 16, height: 16, num_images: 1 },
+      images: [{ role: 'image', index: 0, bytes: png }],
+      steps: [{ op: 'scale', factor: 2 }, { op: 'tileset', tiles: false, tiled: true, godot: false }],
+      palettes: {},
+    });
+    expect(out.files.map((f) => f.path)).toEqual(['grass.png', 'grass.tsx']);
+    const doc = parseXml(file(out, 'grass.tsx').toString());
+    expect(doc.getElementsByTagName('tileset')[0]!.getAttribute('tilewidth')).toBe('32');
+    expect(imagesEqual((await decodeImage(file(out, 'grass.png'))).frames[0]!, scaleNearest(wangSheet(16), 2))).toBe(true);
+  });
+});
