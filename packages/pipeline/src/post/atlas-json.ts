@@ -66,11 +66,12 @@ export function atlasJson(input: AtlasJsonInput): AtlasJson {
     if (f.duration !== undefined) entry.duration = f.duration;
     frames[f.name] = entry;
   }
-  const json: AtlasJson = { frames, meta: meta(input) };
-  if (input.tags?.length) {
-    json.animations = Object.fromEntries(input.tags.map((t) => [t.name, input.frames.slice(t.from, t.to + 1).map((f) => f.name)]));
-    json.meta.frameTags = input.tags.map((t) => ({ name: t.name, from: t.from, to: t.to, direction: 'forward' as const }));
-  }
+  const tags = input.tags ?? [];
+  // Key order as TexturePacker writes it: frames, animations, meta.
+  const json: AtlasJson = tags.length
+    ? { frames, animations: Object.fromEntries(tags.map((t) => [t.name, input.frames.slice(t.from, t.to + 1).map((f) => f.name)])), meta: meta(input) }
+    : { frames, meta: meta(input) };
+  if (tags.length) json.meta.frameTags = tags.map((t) => ({ name: t.name, from: t.from, to: t.to, direction: 'forward' as const }));
   return json;
 }
 
