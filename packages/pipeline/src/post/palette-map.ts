@@ -29,6 +29,9 @@ export class PaletteMapper {
   private readonly nearestMemo = new ColorMemo();
   private readonly orderedMemo = new ColorMemo();
   private readonly scratch = new Float64Array(3);
+  /** Palette indices sorted by OKLab lightness, and those lightnesses. */
+  private readonly order: Uint16Array;
+  private readonly sortedL: Float64Array;
 
   constructor(palette: readonly Rgb[]) {
     if (palette.length === 0) throw new PostStepError('the palette has no colours', 'give the palette at least one colour');
@@ -36,6 +39,8 @@ export class PaletteMapper {
     this.palette = palette;
     this.lab = oklabTable(palette);
     this.rgb = Uint8Array.from(palette.flat());
+    this.order = Uint16Array.from(palette.keys()).sort((x, y) => this.lab[x * 3]! - this.lab[y * 3]! || x - y);
+    this.sortedL = Float64Array.from(this.order, (i) => this.lab[i * 3]!);
   }
 
   /** Index of the palette colour nearest to `0xRRGGBB`, memoised. */
@@ -49,17 +54,38 @@ export class PaletteMapper {
     return index;
   }
 
-  /** Exhaustive nearest search in OKLab; ties go to the earlier palette entry. */
+  /**
+   * Nearest palette colour to an OKLab point; ties go to the earlier palette entry. The palette is
+   * kept sorted by lightness, so the search starts at the pixel's L and walks outward, stopping
+   * once the lightness gap alone exceeds the best distance found (exact, just fewer candidates).
+   */
   private nearestLab(l: number, a: number, b: number): number {
+    const sortedL = this.sortedL;
+    const order = this.order;
     const lab = this.lab;
-    let best = 0;
+    let lo = 0;
+    let hi = sortedL.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (sortedL[mid]! < l) lo = mid + 1;
+      else hi = mid;
+    }
+    let best = -1;
     let bestD = Infinity;
-    for (let i = 0, p = 0; p < lab.length; i++, p += 3) {
-      const dl = lab[p]! - l;
+    let down = lo - 1;
+    let up = lo;
+    while (down >= 0 || up < sortedL.length) {
+      const dDown = down >= 0 ? l - sortedL[down]! : Infinity;
+      const dUp = up < sortedL.length ? sortedL[up]! - l : Infinity;
+      const k = dDown <= dUp ? down-- : up++;
+      const dl = dDown <= dUp ? dDown : dUp;
+      if (dl * dl > bestD) break;
+      const i = order[k]!;
+      const p = i * 3;
       const da = lab[p + 1]! - a;
       const db = lab[p + 2]! - b;
       const d = dl * dl + da * da + db * db;
-      if (d < bestD) {
+      if (d < bestD || (d === bestD && i < best)) {
         bestD = d;
         best = i;
       }
@@ -185,6 +211,10 @@ export class PaletteMapper {
     const src = image.data;
     const pal = this.rgb;
     const { width, height } = image;
+    // Diffused error spreads pixels over ~10⁵ distinct colours, so instead of the growing memo a
+    // fixed direct-mapped cache (a collision simply overwrites) keeps the neighbourhood's colours.
+    const cacheKeys = new Int32Array(1 << 16).fill(-1);
+    const cacheValues = new Uint16Array(1 << 16);
     let cur = new Float32Array((width + 2) * 3);
     let next = new Float32Array((width + 2) * 3);
     for (let y = 0; y < height; y++) {
@@ -196,7 +226,17 @@ export class PaletteMapper {
         const r = clamp(src[i]! + cur[e]!);
         const g = clamp(src[i + 1]! + cur[e + 1]!);
         const b = clamp(src[i + 2]! + cur[e + 2]!);
-        const p = this.nearest((Math.round(r) << 16) | (Math.round(g) << 8) | Math.round(b)) * 3;
+        const key = (Math.round(r) << 16) | (Math.round(g) << 8) | Math.round(b);
+        const slot = Math.imul(key + 1, 0x9e3779b1) >>> 16;
+        let index: number;
+        if (cacheKeys[slot] === key) index = cacheValues[slot]!;
+        else {
+          srgbToOklab(key, this.scratch);
+          index = this.nearestLab(this.scratch[0]!, this.scratch[1]!, this.scratch[2]!);
+          cacheKeys[slot] = key;
+          cacheValues[slot] = index;
+        }
+        const p = index * 3;
         out[i] = pal[p]!;
         out[i + 1] = pal[p + 1]!;
         out[i + 2] = pal[p + 2]!;
