@@ -24,41 +24,22 @@ import {
 import { isRef, type AssetJob, type CallStep } from './asset-job.js';
 import type { Budget } from './budget.js';
 import type { AssetResult, AssetStatus, BuildEvent, PlanAction, PlanItem } from './build-types.js';
-import { encodeImage, ENCODING_VERSION, paletteStripPng } from './input-encoding.js';
+import { encodeImage, ENCODING_VERSION } from './input-encoding.js';
+import { paletteStrip } from './post/index.js';
 import type { FileHasher } from './file-hasher.js';
 import { probeImage } from './image-probe.js';
 import type { Project } from './project.js';
 import type { Provider, TaskJournal } from './provider.js';
 import { CancelledError } from './provider-errors.js';
+import type { PostInput, PostOutput } from './post/index.js';
 
-export type Rgb = [number, number, number];
+export type { Rgb } from './post/rgba-image.js';
+import type { Rgb } from './post/rgba-image.js';
 
 /** Local post-processing, as the build engine uses it (implemented in ./post). */
 export interface PostProcessor {
   version: number;
   run(input: PostInput): Promise<PostOutput>;
-}
-
-export interface PostInput {
-  stem: string;
-  style?: import('@rd-assets/core').StyleInfo;
-  request?: {
-    prompt_style: string;
-    width: number;
-    height: number;
-    num_images: number;
-    frames_duration?: number;
-    return_spritesheet?: boolean;
-    upscale_output_factor?: number | null;
-  };
-  images: Array<{ role: string; index: number; bytes: Buffer }>;
-  steps: import('@rd-assets/core').PostStep[];
-  palettes: Record<string, Rgb[]>;
-}
-
-export interface PostOutput {
-  files: Array<{ path: string; bytes: Buffer; role: string }>;
-  meta: Record<string, unknown>;
 }
 
 /** An asset's raw outputs as dependents see them. */
@@ -413,7 +394,7 @@ export class BuildSession {
   private async wireBody(step: CallStep, input: { sha256: string; bytes?: Buffer } | undefined, deps: Map<string, Finished>): Promise<Record<string, unknown>> {
     const body: Record<string, unknown> = {};
     const one = async (v: ImageRef | PaletteInput): Promise<string> => {
-      if (v.kind === 'palette') return (await paletteStripPng((await this.opts.palettes())[v.name] ?? [])).toString('base64');
+      if (v.kind === 'palette') return paletteStrip((await this.opts.palettes())[v.name] ?? []).toString('base64');
       const bytes = v.kind === 'file' ? await this.readInput(v.path) : await this.objectBytes(await this.refHash(v, deps));
       return (await encodeImage(bytes, step.encoding)).toString('base64');
     };

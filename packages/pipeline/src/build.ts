@@ -20,6 +20,7 @@ import { indexJson, typesModule, writeIfChanged } from './index-writer.js';
 import { openProject, type Project } from './project.js';
 import { createProvider, providerIdFor, type ProviderHandle } from './provider-factory.js';
 import type { Provider } from './provider.js';
+import { parsePalette, POST_VERSION, runPost } from './post/index.js';
 import { selectAssets } from './target-select.js';
 
 const STATUSES: AssetStatus[] = ['up-to-date', 'restored', 'post-only', 'generated', 'failed', 'skipped', 'blocked', 'cancelled'];
@@ -272,17 +273,13 @@ function frozenFailure(thePlan: Plan, stale: Plan['items'], project: Project): B
 }
 
 async function loadPostProcessor(): Promise<PostProcessor> {
-  const postModule = './post/index.js';
-  const post = (await import(postModule)) as { runPost: PostProcessor['run']; POST_VERSION: number };
-  return { version: post.POST_VERSION, run: post.runPost };
+  return { version: POST_VERSION, run: runPost };
 }
 
 async function loadPalettes(project: Project): Promise<Record<string, Rgb[]>> {
   const out: Record<string, Rgb[]> = {};
   const decls = Object.values(project.manifest.palettes);
   if (!decls.length) return out;
-  const postModule = './post/index.js';
-  const post = (await import(postModule)) as { parsePalette: (bytes: Buffer, path: string) => { colors: Rgb[] } };
   for (const p of decls) {
     if (p.source.kind === 'inline') {
       out[p.name] = p.source.colors.map((hex) => {
@@ -292,7 +289,7 @@ async function loadPalettes(project: Project): Promise<Record<string, Rgb[]>> {
     } else {
       const path = resolve(project.manifest.dir, p.source.path);
       try {
-        out[p.name] = post.parsePalette(await readFile(path), p.source.path).colors;
+        out[p.name] = parsePalette(await readFile(path), p.source.path).colors;
       } catch (e) {
         throw new RdError('E_PALETTE_PARSE', (e as Error).message, { hint: 'run `assets validate`' });
       }

@@ -20,11 +20,3 @@ export async function encodeImage(bytes: Buffer, encoding: ImageEncoding): Promi
   if (encoding === 'rgb-png') image = image.removeAlpha();
   return image.png().toBuffer();
 }
-
-/** A 1-pixel-high PNG strip of palette colours: how a named palette is sent as `input_palette`. */
-export async function paletteStripPng(colors: Array<[number, number, number]>): Promise<Buffer> {
-  const { default: sharp } = await import('sharp');
-  const data = Buffer.alloc(colors.length * 3);
-  colors.forEach(([r, g, b], i) => data.set([r, g, b], i * 3));
-  return sharp(data, { raw: { width: colors.length, height: 1, channels: 3 } }).png().toBuffer();
-}

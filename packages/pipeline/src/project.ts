@@ -12,6 +12,7 @@ import {
   type StyleInfo,
 } from '@rd-assets/core';
 import { checkManifestFiles, type FileCheckOptions } from './manifest-files.js';
+import { parsePalette } from './post/index.js';
 
 /** Where a build reads and writes: resolved once, used everywhere. */
 export interface Project {
@@ -108,10 +109,5 @@ async function loadCatalog(cacheDir: string): Promise<StyleCatalog> {
 }
 
 async function defaultFileChecks(): Promise<FileCheckOptions> {
-  // Palette parsing lives with post-processing; loaded only when a manifest names palette files.
-  const postModule = './post/index.js';
-  const post = (await import(postModule).catch(() => undefined)) as
-    | { parsePalette?: (bytes: Buffer, path: string) => unknown }
-    | undefined;
-  return post?.parsePalette ? { parsePalette: post.parsePalette } : {};
+  return { parsePalette };
 }
