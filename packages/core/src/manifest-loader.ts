@@ -810,5 +810,5 @@ export function safeRelative(path: string): boolean {
 }
 
 function sourceName(source: string): string {
-  return source === 'seed' ? 'seed document' : source === 'current' ? 'current v1 reference' : 'v2 reference';
+  return source === 'seed' ? 'seed document' : source === 'current' ? 'current v1 reference' : source === 'live' ? 'live catalog' : 'v2 reference';
 }

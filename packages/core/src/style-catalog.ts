@@ -7,11 +7,12 @@
  *  - `seed`: the founding document (shared/seed/retrodiffusion-api-examples.txt)
  *  - `current`: the 2026 public reference for v1 (README.md, llms.txt)
  *  - `v2`: the 2026 v2 reference (v2/README-v2.md, v2/openapi.json)
+ *  - `live`: read from `GET /v1/styles/selector` by `assets styles --refresh`
  * Where sources disagree every documented limit is kept; a request is valid when at least one
  * source accepts it, and validation warns when another source would not.
  */
 
-export type StyleSource = 'seed' | 'current' | 'v2';
+export type StyleSource = 'seed' | 'current' | 'v2' | 'live';
 
 export type StyleFamily =
   | 'rd_fast'

@@ -22,6 +22,7 @@ import { createProvider, providerIdFor, type ProviderHandle } from './provider-f
 import type { Provider } from './provider.js';
 import { parsePalette, POST_VERSION, runPost } from './post/index.js';
 import { selectAssets } from './target-select.js';
+import { FileTaskJournal } from './task-journal.js';
 
 const STATUSES: AssetStatus[] = ['up-to-date', 'restored', 'post-only', 'generated', 'failed', 'skipped', 'blocked', 'cancelled'];
 
@@ -87,14 +88,7 @@ async function prepare(options: BuildOptions): Promise<PreparedBuild> {
   const postProcessor = (): Promise<PostProcessor> => (post ??= loadPostProcessor());
   let palettes: Promise<Record<string, Rgb[]>> | undefined;
   const paletteColors = () => (palettes ??= loadPalettes(project));
-  let journal: import('./provider.js').TaskJournal | undefined;
-  try {
-    const journalModule = './task-journal.js';
-    const { FileTaskJournal } = (await import(journalModule)) as { FileTaskJournal: new (dir: string) => import('./provider.js').TaskJournal };
-    journal = new FileTaskJournal(resolve(project.cacheDir, 'journal'));
-  } catch {
-    journal = undefined;
-  }
+  const journal = new FileTaskJournal(resolve(project.cacheDir, 'journal'));
 
   const session = (mode: 'plan' | 'build', budget: Budget, planned?: Map<string, Outcome>, priceEditTools = false) =>
     new BuildSession(project, jobs, lock, store, hasher, {
@@ -107,7 +101,7 @@ async function prepare(options: BuildOptions): Promise<PreparedBuild> {
       budget,
       providerId: providerIdFor(options),
       provider,
-      ...(journal ? { journal } : {}),
+      journal,
       post: postProcessor,
       palettes: paletteColors,
       ...(planned ? { planned } : {}),

@@ -82,3 +82,6 @@ export type {
   AtlasJson,
   AtlasEntry,
 } from './post/index.js';
+export { RetroDiffusionProvider, DEFAULT_API_URL } from './retrodiffusion-provider.js';
+export type { RetroDiffusionProviderOptions } from './retrodiffusion-provider.js';
+export { FileTaskJournal } from './task-journal.js';

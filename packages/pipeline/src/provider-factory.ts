@@ -1,5 +1,6 @@
 import { RdError } from '@rd-assets/core';
 import type { Provider } from './provider.js';
+import { RetroDiffusionProvider } from './retrodiffusion-provider.js';
 
 export interface ProviderHandle {
   provider: Provider;
@@ -24,10 +25,6 @@ export function providerIdFor(options: { offline?: boolean; provider?: Provider 
  */
 export async function createProvider(options: ProviderFactoryOptions): Promise<ProviderHandle> {
   const api = (options.env.RD_API_VERSION === 'v2' ? 'v2' : options.env.RD_API_VERSION === 'v1' ? 'v1' : options.api) as 'v1' | 'v2';
-  const clientModule = './retrodiffusion-provider.js';
-  const { RetroDiffusionProvider } = (await import(clientModule)) as {
-    RetroDiffusionProvider: new (o: Record<string, unknown>) => Provider;
-  };
   if (options.offline) {
     const { startEmulator } = await import('@rd-assets/emulator' as string) as {
       startEmulator: (o: Record<string, unknown>) => Promise<{ url: string; close(): Promise<void> }>;

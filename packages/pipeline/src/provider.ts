@@ -40,10 +40,18 @@ export interface TaskJournal {
 }
 
 export interface JournalEntry {
-  taskId: string;
+  /** The accepted task to poll; absent once a task failed and the next attempt has not started. */
+  taskId?: string;
   /** `v1` or `v2`: which task route to poll. */
   api: string;
   acceptedAt: string;
+  /**
+   * How many submissions of this call have failed on the server. A v2 Idempotency-Key names one
+   * submission; after a failed task the next attempt needs a new key, or it gets the failure back.
+   */
+  failures?: number;
+  /** The task route family: generations or edit-tool tasks. */
+  kind?: 'inference' | 'edit-tool';
 }
 
 export type ProviderEvent =
