@@ -34,7 +34,7 @@ describe('secrecy: the API key is never printed or stored', () => {
     await run(['credits']);
     await run(['credits', '--json']);
     await run(['build'], env({ RD_API_KEY: `${KEY}-wrong` })); // 401: the wrong key is secret too
-    await run(['build', '--force', 'item-1'], env({ RD_API_URL: 'http://127.0.0.1:9' })); // network down
+    await run(['build', '--force', 'item-1'], env({ RD_API_URL: 'http://127.0.0.1:59999' })); // network down
     await run(['build', '--frozen']);
     for (const o of outputs) {
       expect(o.stdout).not.toContain(KEY);

@@ -384,8 +384,8 @@ export class RetroDiffusionProvider implements Provider {
     if (err.name === 'TimeoutError' || err.name === 'AbortError') {
       return new TimeoutError('E_TIMEOUT', `${what}: no answer from ${this.origin()} in time`, { hint: 'the service is slow or unreachable; RD_API_TIMEOUT_MS raises the limit' });
     }
-    const code = err.cause?.code;
-    if (code && NOT_SENT_CODES.has(code)) {
+    const code = err.cause?.code ?? ((err.cause as Error | undefined)?.message === 'bad port' ? 'bad port' : undefined);
+    if (code && (NOT_SENT_CODES.has(code) || code === 'bad port')) {
       return new NotSentError('E_NETWORK', `${what}: cannot reach ${this.origin()} (${code})`, { hint: 'check your connection and RD_API_URL; use --offline to build without the API' });
     }
     return new NetworkError('E_NETWORK', `${what}: the connection to ${this.origin()} failed (${code ?? this.redact(err.message)})`, { hint: 'check your connection; rebuild to try again' });
