@@ -22,7 +22,7 @@ const size = {
   oneOf: [
     { type: 'integer', minimum: 1 },
     { type: 'array', items: { type: 'integer', minimum: 1 }, minItems: 2, maxItems: 2 },
-    { type: 'string', pattern: '^[0-9]+x[0-9]+$' },
+    { type: 'string', pattern: '^[0-9]+x[0-9]+$', description: 'a size like "64x48"' },
   ],
 };
 const dither = { enum: ['none', 'bayer2', 'bayer4', 'bayer8', 'floyd-steinberg'] };
@@ -238,7 +238,7 @@ const schema = {
       additionalProperties: {
         oneOf: [
           { type: 'string', minLength: 1 },
-          { type: 'array', minItems: 1, maxItems: 256, items: { type: 'string', pattern: '^#?[0-9a-fA-F]{6}$' } },
+          { type: 'array', minItems: 1, maxItems: 256, items: { type: 'string', pattern: '^#?[0-9a-fA-F]{6}$', description: 'a colour like "#1a1c2c"' } },
         ],
       },
     },

@@ -131,6 +131,13 @@ function describe(e: ErrorObject, positions: Map<string, NodePosition>, file: st
         location: at(e.instancePath),
         ...(schema.description ? { hint: schema.description } : {}),
       };
+    case 'pattern':
+      return {
+        severity: 'error',
+        code: 'E_VALUE',
+        message: `${name} ${JSON.stringify(e.data)} is not ${schema.description ?? `in the form ${(e.params as { pattern: string }).pattern}`}`,
+        location: at(e.instancePath),
+      };
     case 'oneOf':
       return {
         severity: 'error',

@@ -29,7 +29,8 @@ export function parseYamlWithPositions(text: string, file: string): ParsedYaml {
     const { line, col } = lineCounter.linePos(offset);
     return { file, line, col };
   };
-  const errors = doc.errors.map((e) => ({
+  // Only the first syntax error: the parser's later ones are usually cascades of it.
+  const errors = doc.errors.slice(0, 1).map((e) => ({
     code: 'E_YAML_SYNTAX',
     message: e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''),
     location: e.linePos ? { file, line: e.linePos[0].line, col: e.linePos[0].col } : at(e.pos[0]),

@@ -1,0 +1,37 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseManifest } from '../src/index.js';
+
+const dir = join(import.meta.dirname, 'fixtures/broken');
+const files = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
+
+/** `# expect: CODE line:col` lines at the top of each fixture say what it must report. */
+function expectations(text: string, kind: 'expect' | 'expect-warning'): string[] {
+  return [...text.matchAll(new RegExp(`^# ${kind}: (\\S+) (\\d+:\\d+)$`, 'gm'))].map((m) => `${m[1]} ${m[2]}`).sort();
+}
+
+describe('the broken-manifest corpus', () => {
+  it('has at least 40 cases', () => {
+    expect(files.length).toBeGreaterThanOrEqual(40);
+  });
+
+  it.each(files)('%s reports exactly its expected errors at their line:col', (file) => {
+    const text = readFileSync(join(dir, file), 'utf8');
+    const wanted = expectations(text, 'expect');
+    expect(wanted.length, `${file} has no "# expect:" line`).toBeGreaterThan(0);
+    const result = parseManifest(text, `/project/${file}`);
+    const got = (severity: string) =>
+      result.diagnostics
+        .filter((d) => d.severity === severity)
+        .map((d) => `${d.code} ${d.location.line}:${d.location.col}`)
+        .sort();
+    expect(got('error')).toEqual(wanted);
+    expect(got('warning')).toEqual(expectations(text, 'expect-warning'));
+    expect(result.manifest).toBeUndefined();
+    for (const d of result.diagnostics) {
+      expect(d.location.file).toBe(`/project/${file}`);
+      expect(d.message.length).toBeGreaterThan(8);
+    }
+  });
+});
