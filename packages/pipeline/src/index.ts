@@ -23,6 +23,8 @@ export {
   CancelledError,
 } from './provider-errors.js';
 export { build, plan } from './build.js';
+export { watch, DEFAULT_DEBOUNCE_MS } from './watch.js';
+export type { WatchOptions, WatchEvent, WatchSession } from './watch.js';
 export type { BuildOptions, BuildResult, BuildEvent, Plan, PlanItem, PlanAction, AssetResult, AssetStatus } from './build-types.js';
 export { validateManifest, openProject, openCatalog, manifestPath, stylesOverridePath } from './project.js';
 export type { Project, ProjectOptions } from './project.js';
