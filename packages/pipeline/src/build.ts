@@ -6,13 +6,13 @@ import {
   emptyLockfile,
   parseLockfile,
   RdError,
-  ObjectStore,
   writeLockfile,
   type Cost,
   type Lockfile,
 } from '@rd-assets/core';
 import { assetJob, type AssetJob } from './asset-job.js';
 import { Budget } from './budget.js';
+import { openCacheStore } from './cache-store.js';
 import { BuildSession, type Outcome, type PostProcessor, type Rgb } from './build-session.js';
 import type { AssetStatus, BuildEvent, BuildOptions, BuildResult, Plan } from './build-types.js';
 import { FileHasher } from './file-hasher.js';
@@ -72,7 +72,13 @@ async function prepare(options: BuildOptions): Promise<PreparedBuild> {
   const jobs = new Map<string, AssetJob>();
   for (const a of manifest.assets) if (selected.has(a.id)) jobs.set(a.id, await assetJob(manifest, a));
 
-  const store = new ObjectStore(project.cacheDir, { onWarning: (w) => onEvent({ type: 'warning', code: w.code, message: w.message }) });
+  const cache = openCacheStore({
+    project,
+    lock,
+    env,
+    onWarning: (w) => onEvent({ type: 'warning', code: w.code, message: w.hint ? `${w.message} (hint: ${w.hint})` : w.message }),
+  });
+  const { store } = cache;
   const hasher = await FileHasher.open(resolve(project.cacheDir, 'stat-cache.json'));
   const controller = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
@@ -156,6 +162,8 @@ async function prepare(options: BuildOptions): Promise<PreparedBuild> {
       }
     },
     close: async () => {
+      // Uploads to the remote cache finish (or are given up, bounded) before the build returns.
+      await cache.close();
       if (handle) await (await handle).close();
     },
   };
