@@ -26,7 +26,9 @@ Options:
 Targets: asset ids or globs (\`items/*\`, \`slime-*\`); what they use is built too.
 Exit codes: 0 built, 1 an asset failed, was skipped or is out of date (--frozen),
 2 bad usage or manifest, 130 interrupted.
-Environment: RD_API_KEY, RD_API_URL, RD_API_VERSION, RD_ASSETS_CACHE, CI, NO_COLOR.
+Environment: RD_API_KEY, RD_API_URL, RD_API_VERSION, RD_ASSETS_CACHE, CI, NO_COLOR;
+the shared remote cache: RD_ASSETS_REMOTE_URL, RD_ASSETS_REMOTE_TOKEN, RD_ASSETS_REMOTE_TEAM,
+RD_ASSETS_REMOTE_READ_ONLY, RD_ASSETS_REMOTE_SIGNATURE_KEY (see the README).
 `;
 
 export async function run(argv: string[], io: Io, defaults: Partial<BuildOptions> = {}): Promise<number> {
