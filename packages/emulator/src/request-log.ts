@@ -1,0 +1,28 @@
+/** One request as the emulator saw it: what tests count calls and charges with. */
+export interface LogEntry {
+  seq: number;
+  /** When the response finished (ms since the epoch). */
+  time: number;
+  method: string;
+  path: string;
+  /** Method and path with ids replaced: `GET /v1/inferences/tasks/:id`. */
+  route: string;
+  /** 0 when no response was sent (a hang or a dropped connection). */
+  status: number;
+  api: 'v1' | 'v2' | 'none';
+  keyFingerprint?: string;
+  chargedUsd: number;
+  chargedCredits: number;
+  refunded: boolean;
+  idempotencyKey?: string;
+  taskId?: string;
+  fault?: string;
+  styleId?: string;
+  checkCost?: boolean;
+}
+
+const ID_SEGMENT = /\/(tasks|files|styles|requests)\/(?!selector$)[^/]+/g;
+
+export function routeOf(method: string, path: string): string {
+  return `${method} ${path.replace(ID_SEGMENT, '/$1/:id')}`;
+}

@@ -1,0 +1,77 @@
+import { randomUUID } from 'node:crypto';
+import { ApiError } from './api-error.js';
+import type { Charge } from './accounts.js';
+
+export type TaskStatus = 'pending' | 'running' | 'succeeded' | 'failed';
+
+interface Task {
+  id: string;
+  key: string;
+  kind: 'inference' | 'edit-tool';
+  createdAt: number;
+  work: Promise<Record<string, unknown>>;
+  result?: Record<string, unknown>;
+  error?: ApiError;
+  charge: Charge;
+}
+
+/**
+ * Queued work: a task is pending for the first half of its duration, running for the second, and
+ * then reports its outcome. The work itself starts at once; a failure is refunded.
+ */
+export class TaskBoard {
+  private readonly tasks = new Map<string, Task>();
+
+  constructor(
+    private readonly durationMs: number,
+    private readonly clock: () => number,
+    private readonly onFailure: (key: string, charge: Charge) => void,
+  ) {}
+
+  add(key: string, kind: Task['kind'], charge: Charge, work: () => Promise<Record<string, unknown>>): string {
+    const id = randomUUID();
+    const task: Task = { id, key, kind, createdAt: this.clock(), charge, work: work() };
+    task.work.then(
+      (r) => (task.result = r),
+      (e: unknown) => {
+        task.error = e instanceof ApiError ? e : new ApiError(502, 'inference_failed', 'Unable to run inference.');
+        this.onFailure(key, charge);
+      },
+    );
+    charge.taskId = id;
+    this.tasks.set(id, task);
+    return id;
+  }
+
+  /** A task as its owner sees it; another key's task does not exist. */
+  async read(id: string, key: string, kind: Task['kind'], requestId: string): Promise<Record<string, unknown>> {
+    const task = this.tasks.get(id);
+    if (!task || task.key !== key || task.kind !== kind) {
+      throw new ApiError(404, kind === 'inference' ? 'task_not_found' : 'edit_task_not_found', 'Task not found.', { v1Shape: 'string' });
+    }
+    const age = this.clock() - task.createdAt;
+    const base = { task_id: id, created_at: new Date(task.createdAt).toISOString(), updated_at: new Date(this.clock()).toISOString() };
+    if (age < this.durationMs / 2) return { ...base, status: 'pending', result: null };
+    if (age < this.durationMs) return { ...base, status: 'running', result: null };
+    await task.work.catch(() => undefined);
+    if (task.error) {
+      const e = task.error;
+      return {
+        ...base,
+        status: 'failed',
+        result: null,
+        error: { status_code: e.status, code: e.code, message: e.message, request_id: requestId, detail: { code: e.code, message: e.message } },
+      };
+    }
+    return { ...base, status: 'succeeded', result: task.result };
+  }
+
+  list(key: string, status?: string, limit = 20): Array<Record<string, unknown>> {
+    return [...this.tasks.values()]
+      .filter((t) => t.key === key && t.kind === 'inference')
+      .reverse()
+      .map((t) => ({ task_id: t.id, status: t.error ? 'failed' : t.result && this.clock() - t.createdAt >= this.durationMs ? 'succeeded' : 'running', created_at: new Date(t.createdAt).toISOString() }))
+      .filter((t) => !status || t.status === status)
+      .slice(0, limit);
+  }
+}
