@@ -25,6 +25,14 @@ export {
 export { build, plan } from './build.js';
 export { watch, DEFAULT_DEBOUNCE_MS } from './watch.js';
 export type { WatchOptions, WatchEvent, WatchSession } from './watch.js';
+export { startPreviewServer, PreviewPortError, DEFAULT_PREVIEW_PORT } from './preview-server.js';
+export type { PreviewServer, PreviewServerOptions } from './preview-server.js';
+export { writePreviewReport } from './preview-report.js';
+export type { PreviewReportOptions } from './preview-report.js';
+export { loadPreview } from './preview-model.js';
+export type { PreviewModel, PreviewAsset, PreviewImage, PreviewPalette, PreviewStatus, PreviewTileset, PreviewLoadOptions, LoadedPreview } from './preview-model.js';
+export type { PreviewAnimation } from './preview-animation.js';
+export { previewPage } from './preview-page.js';
 export type { BuildOptions, BuildResult, BuildEvent, Plan, PlanItem, PlanAction, AssetResult, AssetStatus } from './build-types.js';
 export { validateManifest, openProject, openCatalog, manifestPath, stylesOverridePath } from './project.js';
 export type { Project, ProjectOptions } from './project.js';

@@ -1,0 +1,38 @@
+import { mkdir, readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { writeFileAtomic } from '@rd-assets/core';
+import type { AssetResult } from './build-types.js';
+import { loadPreview, type PreviewImage, type PreviewModel } from './preview-model.js';
+import { previewPage } from './preview-page.js';
+import type { ProjectOptions } from './project.js';
+
+export interface PreviewReportOptions extends ProjectOptions {
+  /** The build's results: statuses, costs and errors of this run. */
+  results?: readonly AssetResult[];
+}
+
+/**
+ * `assets build --report <file>`: the gallery as one static, self-contained HTML file (every image
+ * inlined as a data URI), for CI artifacts. Returns the absolute path written.
+ */
+export async function writePreviewReport(file: string, options: PreviewReportOptions = {}): Promise<string> {
+  const { results, ...project } = options;
+  const { model, blobs } = await loadPreview({ ...project, results: new Map((results ?? []).map((r) => [r.id, r])) });
+  const inline = async (image: PreviewImage): Promise<void> => {
+    const blob = blobs.get(image.ref);
+    if (!blob) return;
+    const bytes = blob.bytes ?? (await readFile(blob.path!).catch(() => undefined));
+    if (bytes) image.src = `data:${blob.type};base64,${bytes.toString('base64')}`;
+  };
+  for (const a of model.assets) {
+    for (const image of a.images) await inline(image);
+    if (a.animation) {
+      // A sheet that is also a listed image is inlined once; the page finds it by its ref.
+      if (!a.images.some((i) => i.ref === a.animation!.image.ref)) await inline(a.animation.image);
+    }
+  }
+  const path = resolve(options.cwd ?? process.cwd(), file);
+  await mkdir(dirname(path), { recursive: true });
+  await writeFileAtomic(path, previewPage(model satisfies PreviewModel, { live: false }));
+  return path;
+}
