@@ -37,7 +37,7 @@ describe('assets build (end to end, CLI against the emulator over HTTP)', () => 
     expect(first.code).toBe(0);
     const lock = JSON.parse(await project.text('assets.lock')) as { assets: Record<string, { steps: unknown[] }> };
     const steps = Object.values(lock.assets).reduce((n, a) => n + a.steps.length, 0);
-    expect(Object.keys(lock.assets).length).toBe(13);
+    expect(Object.keys(lock.assets).length).toBe(12);
     expect(callsSince(mark)).toBe(steps);
     expect(await project.exists('out/hero.png')).toBe(true);
     expect(await project.exists('out/knight-walk.json')).toBe(true);
@@ -69,7 +69,8 @@ describe('assets build (end to end, CLI against the emulator over HTTP)', () => 
     project = await TempProject.fromExample();
     await build(project);
     const heroBefore = await project.read('out/hero.png');
-    await project.edit('example/palettes/pico8.hex', (t) => t.replace('ff004d', 'ee0044'));
+    // Nudge every colour of the palette by one step: whichever the hero uses, its pixels change.
+    await project.edit('example/palettes/pico8.hex', (t) => t.replace(/^([0-9a-f]{5})([0-9a-f])$/gim, (_, head: string, last: string) => head + (last === '0' ? '1' : (parseInt(last, 16) - 1).toString(16))));
     let mark = emulator.log.length;
     let r = await build(project);
     expect(r.code).toBe(0);
@@ -95,7 +96,7 @@ describe('assets build (end to end, CLI against the emulator over HTTP)', () => 
 
     const png = await project.read('example/refs/castle.png');
     const sharp = (await import('sharp')).default;
-    await project.write('example/refs/castle.png', await sharp(png).flop().png().toBuffer());
+    await project.write('example/refs/castle.png', await sharp(png).flip().png().toBuffer());
     mark = emulator.log.length;
     const r = await build(project);
     expect(r.code).toBe(0);
@@ -180,8 +181,11 @@ describe('assets build (end to end, CLI against the emulator over HTTP)', () => 
       const paidBeforeKill = slow.charges().length;
       const r = await runCli(['build'], { cwd: project.dir, env: e });
       expect(r.code, r.stderr).toBe(0);
-      // Every asset paid for exactly once over both runs.
-      expect(slow.charges().length).toBe(8);
+      // v1 has no idempotency: a call charged in the instant before the kill, whose answer never
+      // reached the journal, is paid again (at most one per concurrent slot). Everything that had
+      // returned is not. (v2 pays exactly once: see api-surface.e2e.test.ts.)
+      expect(slow.charges().length).toBeGreaterThanOrEqual(8);
+      expect(slow.charges().length).toBeLessThanOrEqual(8 + 2);
       expect(paidBeforeKill).toBeGreaterThanOrEqual(3);
       const verify = await runCli(['build', '--frozen'], { cwd: project.dir, env: cliEnv() });
       expect(verify.code).toBe(0);

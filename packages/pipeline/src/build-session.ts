@@ -214,11 +214,11 @@ export class BuildSession {
       raw = this.rawForPost(job, states);
       const postRecord = await this.store.getCompleteAction('post', pk);
       if (postRecord) {
-        if (plan) return this.planned(job, 'restore', lockEntry ? 'outputs missing or modified' : reasonVsLock, 0, {});
+        if (plan) return this.planned(job, 'restore', lockEntry ? 'outputs missing or modified' : reasonVsLock, 0, {}, states);
         return this.emit(job, states, pk, postRecord, 'restored', lockEntry ? 'outputs restored from the cache' : reasonVsLock);
       }
       if (allComplete) {
-        if (plan) return this.planned(job, 'post-only', sameKeys ? 'outputs missing' : reasonVsLock, 0, {});
+        if (plan) return this.planned(job, 'post-only', sameKeys ? 'outputs missing' : reasonVsLock, 0, {}, states);
         const record = await this.runPost(job, raw, pk);
         return this.emit(job, states, pk, record, 'post-only', sameKeys ? 'outputs rebuilt from cached results' : reasonVsLock);
       }
@@ -240,10 +240,12 @@ export class BuildSession {
     return this.generate(job, states, start, deps, reason);
   }
 
-  private planned(job: AssetJob, action: PlanAction, reason: string, calls: number, estimate: Cost): Outcome {
+  /** `states` is given when the raw results are already stored: dependents can plan on them. */
+  private planned(job: AssetJob, action: PlanAction, reason: string, calls: number, estimate: Cost, states?: StepState[]): Outcome {
     const plan: PlanItem = { id: job.asset.id, action, reason, calls, estimate };
     const status: AssetStatus = action === 'up-to-date' ? 'up-to-date' : action === 'blocked' ? 'blocked' : 'skipped';
-    return { plan, result: { id: job.asset.id, status, reason, calls: 0, cost: {}, files: [] } };
+    const outputs = states?.[states.length - 1]?.outputs;
+    return { plan, result: { id: job.asset.id, status, reason, calls: 0, cost: {}, files: [] }, ...(outputs ? { finished: { outputs } } : {}) };
   }
 
   private upToDate(job: AssetJob, lockEntry: LockEntry, states: StepState[]): Outcome {
