@@ -16,7 +16,7 @@ describe('the assets command', () => {
   });
 
   it('every command has --help', async () => {
-    for (const cmd of ['build', 'plan', 'validate', 'styles', 'credits', 'init', 'clean', 'gc', 'emulator']) {
+    for (const cmd of ['build', 'plan', 'validate', 'watch', 'preview', 'styles', 'credits', 'init', 'clean', 'gc', 'emulator']) {
       const r = await run([cmd, '--help']);
       expect(r.code, cmd).toBe(0);
       expect(r.stdout, cmd).toMatch(new RegExp(`Usage: assets ${cmd}`));

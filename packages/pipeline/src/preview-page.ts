@@ -55,7 +55,7 @@ body { margin: 0; background: var(--bg); color: var(--text); font: 14px/1.4 syst
 .palette h3 { margin: 0 0 4px; font-size: 12px; color: var(--dim); font-weight: normal; }
 .swatches { display: flex; flex-wrap: wrap; max-width: 416px; }
 .swatch { width: 26px; height: 26px; }
-.assets { display: grid; grid-template-columns: repeat(auto-fill, minmax(300px, 1fr)); gap: 16px; padding: 16px; }
+.assets { display: grid; grid-template-columns: repeat(auto-fill, minmax(320px, 1fr)); align-items: start; gap: 16px; padding: 16px; }
 .asset { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 12px; min-width: 0; }
 .asset > header { display: flex; gap: 8px; align-items: baseline; margin-bottom: 8px; }
 .asset h2 { font-size: 14px; margin: 0; overflow-wrap: anywhere; flex: 1; }
@@ -63,7 +63,7 @@ body { margin: 0; background: var(--bg); color: var(--text); font: 14px/1.4 syst
 .status-fresh { color: var(--fresh); } .status-cached { color: var(--cached); } .status-failed { color: var(--failed); }
 .status-skipped { color: var(--skipped); } .status-building { color: var(--building); } .status-not-built { color: var(--dim); }
 .cost { color: var(--dim); font-size: 12px; }
-.pictures, .anims { display: flex; flex-wrap: wrap; gap: 10px; align-items: flex-end; margin-bottom: 8px; }
+.pictures, .anims { display: flex; flex-wrap: wrap; gap: 10px; align-items: flex-end; margin-bottom: 8px; max-width: 100%; overflow-x: auto; }
 figure { margin: 0; }
 figcaption { font-size: 11px; color: var(--dim); }
 .checker { background-color: #2b2b38; background-image: linear-gradient(45deg, #353545 25%, transparent 25%, transparent 75%, #353545 75%), linear-gradient(45deg, #353545 25%, transparent 25%, transparent 75%, #353545 75%); background-size: 16px 16px; background-position: 0 0, 8px 8px; }
@@ -102,10 +102,11 @@ const CLIENT = String.raw`
   }
   const inlined = new Map();
   const url = (img) => img.src || inlined.get(img.ref) || ('img/' + img.ref.split('/').map(encodeURIComponent).join('/') + '?v=' + encodeURIComponent(img.version));
-  function zoomFor(w, h) {
+  // Integer zoom only: every source pixel becomes an exact square of screen pixels.
+  function zoomFor(w, h, target = 160) {
     const z = zoomSelect.value;
     if (z !== 'auto') return Number(z);
-    return Math.max(1, Math.min(8, Math.floor(160 / Math.max(w, h, 1))));
+    return Math.max(1, Math.min(8, Math.floor(target / Math.max(w, h, 1))));
   }
   function cost(c) {
     if (!c) return '';
@@ -132,7 +133,7 @@ const CLIENT = String.raw`
     for (const tag of anim.tags) {
       const frames = anim.frames.slice(tag.from, tag.to + 1);
       if (!frames.length) continue;
-      const z = zoomFor(frames[0].w, frames[0].h);
+      const z = zoomFor(frames[0].w, frames[0].h, 96);
       const canvas = el('canvas', { class: 'anim checker', 'data-tag': tag.name, 'data-asset': a.id });
       canvas.width = frames[0].w * z;
       canvas.height = frames[0].h * z;

@@ -1,4 +1,4 @@
-import { build, type BuildOptions } from '@rd-assets/pipeline';
+import { build, writePreviewReport, type BuildOptions } from '@rd-assets/pipeline';
 import { intOption, numberOption, parse } from '../args.js';
 import { buildSummary } from '../build-summary.js';
 import { planTable } from '../plan-table.js';
@@ -21,6 +21,8 @@ Options:
       --frozen             for CI: never call the API; exit 1 naming out-of-date assets
       --cache <dir>        cache folder (default: .rd-assets beside the manifest)
       --json               print the result as JSON on stdout
+      --report <file>      also write the gallery of this build as one static HTML file
+                           (images inlined; for CI artifacts)
   -h, --help               show this help
 
 Targets: asset ids or globs (\`items/*\`, \`slime-*\`); what they use is built too.
@@ -44,6 +46,7 @@ export async function run(argv: string[], io: Io, defaults: Partial<BuildOptions
     cache: { type: 'string' },
     json: { type: 'boolean' },
     all: { type: 'boolean' },
+    report: { type: 'string' },
   });
   if (values.help) {
     io.stdout.write(defaults.dryRun ? (await import('./plan.js')).help : help);
@@ -73,6 +76,16 @@ export async function run(argv: string[], io: Io, defaults: Partial<BuildOptions
   if (options.dryRun) options.onEvent = (e) => (e.type === 'plan' ? (plan = e.plan) : undefined);
   const result = await build(options);
   view?.finish();
+  if (values.report && !options.dryRun) {
+    const path = await writePreviewReport(values.report, {
+      cwd: io.cwd,
+      env: io.env,
+      results: result.assets,
+      ...(options.manifest ? { manifest: options.manifest } : {}),
+      ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}),
+    });
+    if (!json) io.stderr.write(style(io).dim(`report: ${path}\n`));
+  }
   if (json) {
     io.stdout.write(`${JSON.stringify(options.dryRun ? { plan } : result, null, 2)}\n`);
   } else if (options.dryRun && plan) {

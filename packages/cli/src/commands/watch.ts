@@ -1,11 +1,128 @@
-import type { Io } from '../terminal.js';
+import { DEFAULT_DEBOUNCE_MS, DEFAULT_PREVIEW_PORT, startPreviewServer, watch, type PreviewServer, type WatchEvent, type WatchOptions } from '@rd-assets/pipeline';
+import { intOption, numberOption, parse } from '../args.js';
+import { style, type Io } from '../terminal.js';
+import { WatchView } from '../watch-view.js';
 
 export const help = `Usage: assets watch [options]
 
-Not available yet.
+Build, then rebuild whenever the manifest or a file it names (input images, palettes, prompts
+files) changes. Only what changed is generated again; paid calls are printed with their cost as
+they happen. A broken manifest is reported and watching goes on. Ctrl-C stops cleanly.
+
+Options:
+  -m, --manifest <file>    manifest to watch (default: assets.yaml)
+      --offline            use the built-in emulator: no key, no network
+  -c, --concurrency <n>    API calls in flight at once (default: the manifest's, else 4)
+      --max-credits <n>    spending cap for the whole session, across every rebuild, in your
+                           account's unit (USD for balance accounts; credits for legacy ones)
+      --debounce <ms>      quiet time after the last save before a rebuild (default: ${DEFAULT_DEBOUNCE_MS})
+      --preview            also serve the live gallery on 127.0.0.1 (see \`assets preview\`)
+      --port <n>           port of the gallery (default: ${DEFAULT_PREVIEW_PORT}, or a free one; 0: any free one)
+      --cache <dir>        cache folder (default: .rd-assets beside the manifest)
+  -h, --help               show this help
+
+Exit codes: 0 stopped while idle, 2 bad usage, 130 stopped during a build (the cache stays
+consistent; the next build pays only for calls that had not finished).
+Environment: RD_API_KEY, RD_API_URL, RD_API_VERSION, RD_ASSETS_CACHE, CI, NO_COLOR.
 `;
 
-export async function run(_argv: string[], io: Io): Promise<number> {
-  io.stderr.write('assets watch is not implemented yet\n');
-  return 1;
+export async function run(argv: string[], io: Io): Promise<number> {
+  const { values } = parse(
+    'watch',
+    argv,
+    {
+      manifest: { type: 'string', short: 'm' },
+      offline: { type: 'boolean' },
+      concurrency: { type: 'string', short: 'c' },
+      'max-credits': { type: 'string' },
+      debounce: { type: 'string' },
+      preview: { type: 'boolean' },
+      port: { type: 'string' },
+      cache: { type: 'string' },
+    },
+    false,
+  );
+  if (values.help) {
+    io.stdout.write(help);
+    return 0;
+  }
+  const options: WatchOptions = { cwd: io.cwd, env: io.env, offline: values.offline === true };
+  if (values.manifest) options.manifest = values.manifest;
+  if (values.cache) options.cacheDir = values.cache;
+  const concurrency = intOption('watch', 'concurrency', values.concurrency);
+  if (concurrency !== undefined) options.concurrency = concurrency;
+  const maxCredits = numberOption('watch', 'max-credits', values['max-credits']);
+  if (maxCredits !== undefined) options.maxCredits = maxCredits;
+  const debounce = intOption('watch', 'debounce', values.debounce, 0);
+  if (debounce !== undefined) options.debounceMs = debounce;
+  const port = intOption('watch', 'port', values.port, 0);
+
+  const view = new WatchView(io, maxCredits === undefined ? {} : { maxCredits });
+  let server: PreviewServer | undefined;
+  if (values.preview) {
+    server = await startPreviewServer({ ...projectOf(options), ...(port === undefined ? {} : { port }) });
+    io.stderr.write(`${style(io).bold('preview')} ${server.url}\n`);
+  }
+  options.onEvent = (e) => {
+    view.onEvent(e);
+    if (server) void toGallery(server, e);
+  };
+
+  const session = await watch(options);
+  const interrupted = await untilStopped(() => view.building);
+  await session.close();
+  await server?.close();
+  io.stderr.write(style(io).dim(interrupted ? 'stopped during a build; the cache is consistent\n' : 'stopped\n'));
+  return interrupted ? 130 : 0;
+}
+
+function projectOf(options: WatchOptions) {
+  return {
+    ...(options.manifest ? { manifest: options.manifest } : {}),
+    ...(options.cwd ? { cwd: options.cwd } : {}),
+    ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}),
+    ...(options.env ? { env: options.env } : {}),
+  };
+}
+
+/** Keep the gallery in step: statuses while a build runs, the new outputs when it is done. */
+async function toGallery(server: PreviewServer, e: WatchEvent): Promise<void> {
+  switch (e.type) {
+    case 'build-start':
+      server.update({ building: true });
+      break;
+    case 'build-event':
+      if (e.event.type === 'asset-start' && e.event.action !== 'up-to-date') server.update({ statuses: { [e.event.id]: 'building' } });
+      break;
+    case 'build-done':
+      server.update({ building: false, spent: e.spent });
+      await server.refresh(e.result.assets);
+      break;
+    case 'invalid':
+      await server.refresh();
+      server.update({ building: false, problems: e.diagnostics });
+      break;
+    case 'build-error':
+      server.update({ building: false });
+      break;
+    default:
+      break;
+  }
+}
+
+/**
+ * Resolves at Ctrl-C (or SIGTERM) with whether a build was running then. A second Ctrl-C exits at
+ * once: every cache write is atomic, so even that leaves a consistent cache.
+ */
+function untilStopped(building: () => boolean): Promise<boolean> {
+  return new Promise((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      process.once('SIGINT', () => process.exit(130));
+      resolve(building());
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
 }

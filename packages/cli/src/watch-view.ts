@@ -1,0 +1,102 @@
+import { addCost, formatDiagnostic, type Cost } from '@rd-assets/core';
+import type { WatchEvent } from '@rd-assets/pipeline';
+import { buildSummary } from './build-summary.js';
+import { formatCost } from './cost-format.js';
+import { ProgressView } from './progress-view.js';
+import { isInteractive, style, type Io, type Style } from './terminal.js';
+
+/**
+ * What `assets watch` prints: each build as `assets build` shows it, every paid call with its cost
+ * and the session's total as it happens, manifest problems (watching goes on), and where the
+ * session stands against `--max-credits`.
+ */
+export class WatchView {
+  private readonly s: Style;
+  private progress: ProgressView | undefined;
+  private sessionSpent: Cost = {};
+  private buildSpent: Cost = {};
+  private watchedCount = 0;
+  /** A build is running (Ctrl-C now interrupts it). */
+  building = false;
+
+  constructor(
+    private readonly io: Io,
+    private readonly options: { maxCredits?: number } = {},
+  ) {
+    this.s = style(io);
+  }
+
+  readonly onEvent = (e: WatchEvent): void => {
+    switch (e.type) {
+      case 'watching':
+        if (e.files.length !== this.watchedCount) {
+          this.watchedCount = e.files.length;
+          const named = e.files.length - 1;
+          this.line(this.s.dim(`watching the manifest and ${named} file${named === 1 ? '' : 's'} it names`));
+        }
+        break;
+      case 'build-start':
+        this.building = true;
+        this.buildSpent = {};
+        if (e.changes.length) this.line(this.s.cyan(`changed: ${e.changes.slice(0, 5).join(', ')}${e.changes.length > 5 ? ` +${e.changes.length - 5}` : ''}, rebuilding`));
+        this.progress = new ProgressView(this.io);
+        break;
+      case 'build-event': {
+        this.progress?.onEvent(e.event);
+        const ev = e.event;
+        if (ev.type === 'call-done' && ((ev.cost.usd ?? 0) > 0 || (ev.cost.credits ?? 0) > 0)) {
+          this.buildSpent = addCost(this.buildSpent, ev.cost);
+          const total = addCost(this.sessionSpent, this.buildSpent);
+          this.line(this.s.yellow(`paid ${formatCost(ev.cost)}  ${ev.id} (${ev.step})  · session ${formatCost(total)}`));
+        }
+        break;
+      }
+      case 'build-done': {
+        this.building = false;
+        this.progress?.finish();
+        this.sessionSpent = e.spent;
+        this.io.stderr.write(buildSummary(e.result, this.s));
+        const cap = this.options.maxCredits;
+        if (cap !== undefined) {
+          const left = e.remaining ?? 0;
+          const capText = e.spent.credits !== undefined && e.spent.usd === undefined ? `${cap} credits` : `$${cap.toFixed(2)}`;
+          const text = `session: spent ${formatCost(e.spent, '$0')} of the ${capText} cap`;
+          this.line(left <= 0 ? this.s.yellow(`${text}; paid calls are skipped until you restart with a higher --max-credits`) : this.s.dim(text));
+        }
+        this.waiting();
+        break;
+      }
+      case 'invalid': {
+        this.building = false;
+        this.progress?.finish();
+        for (const d of e.diagnostics) this.line(d.severity === 'error' ? this.s.red(formatDiagnostic(d)) : this.s.yellow(formatDiagnostic(d)));
+        const n = e.diagnostics.filter((d) => d.severity === 'error').length;
+        this.line(this.s.red(`${n} error${n === 1 ? '' : 's'} in the manifest; nothing was built. Fix and save: still watching.`));
+        break;
+      }
+      case 'build-error': {
+        this.building = false;
+        this.progress?.finish();
+        const err = (e.error ?? {}) as { code?: string; message?: string; hint?: string; stack?: string };
+        if (typeof err.code === 'string' && err.code.startsWith('E_')) {
+          this.line(`${this.s.red(`error ${err.code}`)}  ${err.message}${err.hint ? this.s.dim(` (hint: ${err.hint})`) : ''}`);
+        } else {
+          this.line(`${this.s.red('internal error')}: ${err.message}\nThis is a bug in rd-assets; please report it with this output:\n${err.stack ?? ''}`);
+        }
+        this.waiting();
+        break;
+      }
+      default:
+        break;
+    }
+  };
+
+  private waiting(): void {
+    this.line(this.s.dim('watching for changes (Ctrl-C to stop)'));
+  }
+
+  line(text: string): void {
+    // On a terminal a build's status line may be on screen: clear it; the next event redraws it.
+    this.io.stderr.write(`${isInteractive(this.io) ? '\r\u001b[2K' : ''}${text}\n`);
+  }
+}
