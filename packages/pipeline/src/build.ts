@@ -162,8 +162,9 @@ async function prepare(options: BuildOptions): Promise<PreparedBuild> {
       }
     },
     close: async () => {
-      // Uploads to the remote cache finish (or are given up, bounded) before the build returns.
-      await cache.close();
+      // Uploads to the remote cache finish (or are given up, bounded) before the build returns;
+      // after Ctrl-C only briefly.
+      await cache.close(signal.aborted ? { timeoutMs: 2000 } : {});
       if (handle) await (await handle).close();
     },
   };

@@ -7,8 +7,8 @@ import { TieredStore } from './tiered-store.js';
 /** The cache a build uses, and how to finish with it. */
 export interface OpenedCacheStore {
   store: CacheStore;
-  /** Wait (bounded) for uploads to the remote cache; a no-op without one. */
-  close(): Promise<void>;
+  /** Wait (bounded: `timeoutMs`, default 30 s) for uploads to the remote cache; a no-op without one. */
+  close(options?: { timeoutMs?: number }): Promise<void>;
 }
 
 /**
@@ -20,8 +20,6 @@ export function openCacheStore(options: {
   lock: Lockfile;
   env: NodeJS.ProcessEnv;
   onWarning: (warning: { code: string; message: string; hint?: string }) => void;
-  /** How long `close()` waits for uploads (default 30 s). */
-  flushTimeoutMs?: number;
 }): OpenedCacheStore {
   const { project, lock, env, onWarning } = options;
   const local = new ObjectStore(project.cacheDir, { onWarning });
@@ -43,7 +41,7 @@ export function openCacheStore(options: {
     expected: (kind, key) => expected[kind].get(key),
     onWarning,
   });
-  return { store, close: () => store.flush(options.flushTimeoutMs ? { timeoutMs: options.flushTimeoutMs } : {}) };
+  return { store, close: (o = {}) => store.flush(o) };
 }
 
 /** What assets.lock says each action produced: genKey → raw output hashes, postKey → file hashes. */

@@ -74,6 +74,8 @@ export class TieredStore implements CacheStore {
   private readonly objectDownloads = new Map<string, Promise<Buffer | undefined>>();
   private readonly actionDownloads = new Map<string, Promise<ActionRecord | undefined>>();
   private readonly rejectedIds = new Set<string>();
+  /** Artifacts the server did not have: a plan and the build that follows ask once, not twice. */
+  private readonly missing = new Set<string>();
   private down = false;
   private writesOff: boolean;
   private warned = false;
@@ -211,12 +213,15 @@ export class TieredStore implements CacheStore {
   }
 
   private downloadObject(sha256: string): Promise<Buffer | undefined> {
-    if (this.down || !isSha256Hex(sha256) || this.rejectedIds.has(sha256)) return Promise.resolve(undefined);
+    if (this.down || !isSha256Hex(sha256) || this.rejectedIds.has(sha256) || this.missing.has(sha256)) return Promise.resolve(undefined);
     let p = this.objectDownloads.get(sha256);
     if (!p) {
       p = this.downloadLimit(async () => {
         const artifact = await this.remoteCall(undefined, false, (signal) => this.remote.get(sha256, signal));
-        if (!artifact) return undefined;
+        if (!artifact) {
+          this.missing.add(sha256);
+          return undefined;
+        }
         if (sha256Hex(artifact.bytes) !== sha256) {
           this.reject(sha256, `remote cache object ${sha256.slice(0, 12)} does not match its hash: rejected (the server's copy is corrupt or was tampered with)`);
           return undefined;
@@ -232,12 +237,15 @@ export class TieredStore implements CacheStore {
 
   private downloadAction(kind: ActionKind, key: string): Promise<ActionRecord | undefined> {
     const id = TieredStore.actionId(kind, key);
-    if (this.down || this.rejectedIds.has(id)) return Promise.resolve(undefined);
+    if (this.down || this.rejectedIds.has(id) || this.missing.has(id)) return Promise.resolve(undefined);
     let p = this.actionDownloads.get(id);
     if (!p) {
       p = this.downloadLimit(async () => {
         const artifact = await this.remoteCall(undefined, false, (signal) => this.remote.get(id, signal));
-        if (!artifact) return undefined;
+        if (!artifact) {
+          this.missing.add(id);
+          return undefined;
+        }
         const name = `${kind}/${key.slice(0, 12)}`;
         const { signatureKey } = this.options;
         if (signatureKey && !verifyArtifactTag({ secret: signatureKey, id, team: this.team, body: artifact.bytes, tag: artifact.tag })) {
