@@ -29,6 +29,38 @@ export class WrappingNoise {
   }
 }
 
+/**
+ * Cobblestones: a jittered grid of points on a torus; each pixel belongs to its nearest point, and
+ * pixels nearly as close to a second point are the mortar. Wraps like `WrappingNoise`.
+ */
+export class WrappingCells {
+  private readonly points: Array<{ x: number; y: number; shade: number }> = [];
+
+  constructor(private readonly width: number, private readonly height: number, private readonly nx: number, private readonly ny: number, random: SeededRandom) {
+    for (let j = 0; j < ny; j++) {
+      for (let i = 0; i < nx; i++) {
+        this.points.push({ x: ((i + 0.2 + random.next() * 0.6) * width) / nx, y: ((j + 0.2 + random.next() * 0.6) * height) / ny, shade: random.next() });
+      }
+    }
+  }
+
+  at(x: number, y: number): { edge: boolean; shade: number } {
+    let best = Infinity, second = Infinity, shade = 0;
+    for (const p of this.points) {
+      let dx = Math.abs(p.x - x), dy = Math.abs(p.y - y);
+      dx = Math.min(dx, this.width - dx);
+      dy = Math.min(dy, this.height - dy);
+      const d = Math.sqrt(dx * dx + dy * dy);
+      if (d < best) {
+        second = best;
+        best = d;
+        shade = p.shade;
+      } else if (d < second) second = d;
+    }
+    return { edge: second - best < 1.1, shade };
+  }
+}
+
 export interface TextureOptions {
   material?: Material;
   /** Seed text: the same seed draws the same texture. */
@@ -47,7 +79,7 @@ export function drawTexture(width: number, height: number, reading: PromptReadin
     const n = coarse.at(u, v) * 0.6 + fine.at(u, v) * 0.4 + bias;
     return tones[Math.max(0, Math.min(4, Math.floor(n * 5)))]!;
   };
-  const stones = new WrappingNoise(Math.max(2, Math.round(width / 10)), Math.max(2, Math.round(height / 10)), new SeededRandom('stones', options.seed));
+  const stones = new WrappingCells(width, height, Math.max(2, Math.round(width / 12)), Math.max(2, Math.round(height / 12)), new SeededRandom('stones', options.seed));
   const out = new Raster(width, height);
   // Bricks, planks and stones repeat a whole number of times across the image, so they wrap.
   const rows = Math.max(2, Math.round(height / 8));
@@ -75,8 +107,8 @@ export function drawTexture(width: number, height: number, reading: PromptReadin
           break;
         }
         case 'stones': {
-          const n = stones.at(u, v);
-          c = n > 0.62 || n < 0.12 ? r.outline : tone(u, v, n * 0.3);
+          const cellAt = stones.at(x, y);
+          c = cellAt.edge ? r.outline : tone(u, v, cellAt.shade * 0.5 - 0.15);
           break;
         }
         case 'grass': {
