@@ -59,9 +59,11 @@ export class WatchView {
         const cap = this.options.maxCredits;
         if (cap !== undefined) {
           const left = e.remaining ?? 0;
-          const capText = e.spent.credits !== undefined && e.spent.usd === undefined ? `${cap} credits` : `$${cap.toFixed(2)}`;
-          const text = `session: spent ${formatCost(e.spent, '$0')} of the ${capText} cap`;
-          this.line(left <= 0 ? this.s.yellow(`${text}; paid calls are skipped until you restart with a higher --max-credits`) : this.s.dim(text));
+          const credits = e.spent.credits !== undefined && e.spent.usd === undefined;
+          const amount = (n: number) => (credits ? `${n} credit${n === 1 ? '' : 's'}` : `$${n.toFixed(n !== 0 && n < 1 ? 3 : 2)}`);
+          const text = `session: spent ${formatCost(e.spent, '$0')} of the ${amount(cap)} cap (${amount(left)} left)`;
+          const skipped = e.result.assets.some((a) => a.error?.code === 'E_BUDGET');
+          this.line(skipped ? this.s.yellow(`${text}; paid calls past it are skipped: restart with a higher --max-credits to build them`) : this.s.dim(text));
         }
         this.waiting();
         break;

@@ -74,10 +74,12 @@ export async function watch(options: WatchOptions = {}): Promise<WatchSession> {
   let files: string[] = [];
   let builds = 0;
 
+  let announced = false;
   const setFiles = (next: string[]) => {
     const added = next.filter((f) => !files.includes(f));
     const removed = files.filter((f) => !next.includes(f));
-    if (!added.length && !removed.length) return;
+    if (!added.length && !removed.length && announced) return;
+    announced = true;
     if (removed.length) watcher.unwatch(removed);
     if (added.length) watcher.add(added);
     files = next;
@@ -116,14 +118,20 @@ export async function watch(options: WatchOptions = {}): Promise<WatchSession> {
 
   const queue = new RebuildQueue({ debounceMs, run: runBuild });
   const changed = (path: string) => queue.notify(path);
-  watcher.on('add', changed).on('change', changed).on('unlink', changed);
+  watcher.on('add', changed).on('change', changed).on('unlink', (path) => {
+    changed(path);
+    // chokidar forgets a deleted file; watch its path again so its return is a change too.
+    if (files.includes(path)) {
+      watcher.unwatch(path);
+      watcher.add(path);
+    }
+  });
   watcher.on('error', (error) => onEvent({ type: 'build-error', build: builds, error: new RdError('E_WATCH', `watching files failed: ${(error as Error).message}`) }));
 
   // The manifest is watched even when it is broken from the start.
   files = [manifestFile];
   watcher.add(manifestFile);
   await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
-  onEvent({ type: 'watching', files: [...files] });
   queue.now();
 
   let closing: Promise<void> | undefined;
