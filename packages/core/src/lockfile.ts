@@ -29,9 +29,17 @@ export interface LockEntry {
   cost: Cost;
 }
 
+/** A group's packed atlas: made locally from its members' images, so it is keyed like a post step. */
+export interface LockAtlas {
+  key: string;
+  members: string[];
+  files: Record<string, string>;
+}
+
 export interface Lockfile {
   lockfileVersion: number;
   assets: Record<string, LockEntry>;
+  atlases?: Record<string, LockAtlas>;
 }
 
 export function emptyLockfile(): Lockfile {

@@ -17,6 +17,7 @@ import { BuildSession, type Outcome, type PostProcessor, type Rgb } from './buil
 import type { AssetStatus, BuildEvent, BuildOptions, BuildResult, Plan } from './build-types.js';
 import { FileHasher } from './file-hasher.js';
 import { indexJson, typesModule, writeIfChanged } from './index-writer.js';
+import { emitGroupAtlases, type AtlasContext } from './group-atlas.js';
 import { openProject, type Project } from './project.js';
 import { createProvider, providerIdFor, type ProviderHandle } from './provider-factory.js';
 import type { Provider } from './provider.js';
@@ -153,7 +154,8 @@ async function prepare(options: BuildOptions): Promise<PreparedBuild> {
         const s = session('build', budget, planned);
         const outcomes = new Map<string, Outcome>();
         await Promise.all([...jobs.keys()].map(async (id) => outcomes.set(id, await s.outcome(id))));
-        return await finish(project, lock, lockText, thePlan, outcomes, s, hasher, signal.aborted, options.targets?.length ? false : true);
+        const atlas: AtlasContext = { manifest, outDir: project.outDir, store, hasher, onEvent, removeFiles: (entries) => s.removeFiles(entries) };
+        return await finish(project, lock, lockText, thePlan, outcomes, s, hasher, signal.aborted, options.targets?.length ? false : true, atlas);
       } finally {
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);
@@ -207,8 +209,9 @@ async function finish(
   hasher: FileHasher,
   cancelled: boolean,
   full: boolean,
+  atlas: AtlasContext,
 ): Promise<BuildResult> {
-  const next: Lockfile = { lockfileVersion: lock.lockfileVersion, assets: { ...lock.assets } };
+  const next: Lockfile = { lockfileVersion: lock.lockfileVersion, assets: { ...lock.assets }, ...(lock.atlases ? { atlases: lock.atlases } : {}) };
   for (const o of outcomes.values()) if (o.lockEntry) next.assets[o.result.id] = o.lockEntry;
   const removedFiles: string[] = [];
   if (full && !cancelled) {
@@ -217,9 +220,11 @@ async function finish(
       delete next.assets[id];
     }
   }
+  if (!cancelled) await emitGroupAtlases(atlas, lock, next);
   // On a no-op build every entry is the very object read from the lock: skip serialising it.
   const untouched =
     lockText !== undefined &&
+    JSON.stringify(next.atlases) === JSON.stringify(lock.atlases) &&
     removedFiles.length === 0 &&
     Object.keys(next.assets).length === Object.keys(lock.assets).length &&
     [...outcomes.values()].every((o) => !o.lockEntry || o.lockEntry === lock.assets[o.result.id]);
