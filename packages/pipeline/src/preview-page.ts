@@ -13,6 +13,7 @@ export function previewPage(model: PreviewModel, options: { live: boolean }): st
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <title>${escapeHtml(model.title)} · rd-assets preview</title>
 <style>${CSS}</style>
 </head>
@@ -67,7 +68,7 @@ body { margin: 0; background: var(--bg); color: var(--text); font: 14px/1.4 syst
 figure { margin: 0; }
 figcaption { font-size: 11px; color: var(--dim); }
 .checker { background-color: #2b2b38; background-image: linear-gradient(45deg, #353545 25%, transparent 25%, transparent 75%, #353545 75%), linear-gradient(45deg, #353545 25%, transparent 25%, transparent 75%, #353545 75%); background-size: 16px 16px; background-position: 0 0, 8px 8px; }
-img.pic, canvas.anim, .tile { image-rendering: pixelated; image-rendering: crisp-edges; display: block; }
+img.pic, canvas.anim, .tile { image-rendering: pixelated; display: block; }
 .tiles { display: grid; gap: 2px; margin-bottom: 8px; width: max-content; max-width: 100%; overflow: auto; }
 .tile { background-repeat: no-repeat; }
 dl { display: grid; grid-template-columns: max-content 1fr; gap: 2px 10px; margin: 0; font-size: 12px; }
@@ -217,6 +218,8 @@ const CLIENT = String.raw`
     for (const [id, entry] of cards) if (!seen.has(id)) { entry.el.remove(); cards.delete(id); }
   }
 
+  // With reduced motion asked for, animations show their first frame and stay still.
+  const still = window.matchMedia && window.matchMedia('(prefers-reduced-motion: reduce)').matches;
   function tick(now) {
     for (let k = anims.length - 1; k >= 0; k--) {
       const a = anims[k];
@@ -227,7 +230,7 @@ const CLIENT = String.raw`
       ctx.imageSmoothingEnabled = false;
       ctx.clearRect(0, 0, a.canvas.width, a.canvas.height);
       ctx.drawImage(a.sheet, f.x, f.y, f.w, f.h, 0, 0, f.w * a.z, f.h * a.z);
-      a.next = now + Math.max(20, f.duration);
+      a.next = still ? Infinity : now + Math.max(20, f.duration);
       a.i = (a.i + 1) % a.frames.length;
     }
     requestAnimationFrame(tick);
