@@ -65,7 +65,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
   }
   options.onEvent = (e) => {
     view.onEvent(e);
-    if (server) void toGallery(server, e);
+    if (server) toGallery(server, e).catch((error: Error) => view.line(style(io).yellow(`warning: the gallery could not be updated (${error.message})`)));
   };
 
   const session = await watch(options);
