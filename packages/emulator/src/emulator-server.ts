@@ -33,7 +33,7 @@ export interface EmulatorOptions {
   faults?: FaultOptions;
   /** Seeds fault and latency draws so runs repeat. */
   seed?: number;
-  /** How long a queued task takes (default 1000 ms). */
+  /** How long a generation takes: a queued task's run, or a synchronous answer's wait (default 1000 ms). */
   taskDurationMs?: number;
   /** Pixel Fixer's per-token limit (default 10 per 60 s). */
   pixelFixerLimit?: { requests: number; windowMs: number };
@@ -80,7 +80,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   for (const [key, b] of Object.entries(options.keys ?? {})) accounts.add(key, { usd: b.balanceUsd ?? options.defaultBalanceUsd ?? 100, ...(b.credits !== undefined ? { credits: b.credits } : {}) });
   const faults = new FaultInjector(options.faults, options.seed ?? 1);
   const latencyRandom = new SeededRandom('latency', options.seed ?? 1);
-  const tasks = new TaskBoard(options.taskDurationMs ?? 1000, clock, (key, charge) => accounts.refund(key, charge));
+  const taskDurationMs = options.taskDurationMs ?? 1000;
+  const tasks = new TaskBoard(taskDurationMs, clock, (key, charge) => accounts.refund(key, charge));
   const admissions = new IdempotencyRegistry<Reply>();
   const files = new Map<string, Buffer>();
   const fixerWindow = options.pixelFixerLimit ?? { requests: 10, windowMs: 60_000 };
@@ -136,6 +137,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       const paid = charge(ctx, request.cost);
       if (ctx.api === 'v1' && !request.async) {
         try {
+          // A synchronous request is answered when the generation is done.
+          if (taskDurationMs) await new Promise((r) => setTimeout(r, taskDurationMs));
           return { status: 200, body: await inferenceResult(ctx, request) };
         } catch (e) {
           accounts.refund(ctx.key!, paid);

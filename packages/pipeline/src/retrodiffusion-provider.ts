@@ -6,6 +6,7 @@ import { RateLimiter } from './rate-limiter.js';
 import { checkImageBytes, decodeResponseImage, parseJson, readCost } from './response-parser.js';
 import { backoffMs, DEFAULT_RETRY, type RetryPolicy } from './retry-policy.js';
 import { selectorToStyles } from './style-selector.js';
+import { TaskTiming } from './task-timing.js';
 
 export const DEFAULT_API_URL = 'https://api.retrodiffusion.ai';
 
@@ -59,6 +60,7 @@ export class RetroDiffusionProvider implements Provider {
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   private readonly clock: () => number;
   private readonly pixelFixer: RateLimiter;
+  private readonly timing = new TaskTiming();
 
   constructor(options: RetroDiffusionProviderOptions) {
     const env = options.env ?? process.env;
@@ -181,10 +183,11 @@ export class RetroDiffusionProvider implements Provider {
   private async finishTask(path: string, taskId: string, request: ProviderRequest, options: CallOptions): Promise<ProviderResult> {
     const what = 'generate';
     const started = this.clock();
-    let wait = 0;
-    for (;;) {
+    const kind = `${path.split('/')[1]}:${String(request.body.prompt_style ?? '')}`;
+    let wait = this.timing.firstWait(kind);
+    for (let poll = 1; ; poll++) {
       if (wait) await this.sleep(wait, options.signal);
-      wait = Math.min(2000, Math.max(250, wait * 2));
+      wait = this.timing.nextWait(this.clock() - started);
       let res: HttpResponse;
       try {
         res = await this.withRetries('poll the task', true, options.signal, options.onEvent, () => this.get(path, options.signal));
@@ -200,6 +203,7 @@ export class RetroDiffusionProvider implements Provider {
       if (status === 'succeeded') {
         const result = this.result((task.result ?? {}) as Record<string, unknown>, options, what, res.headers);
         result.taskId = taskId;
+        this.timing.finished(kind, this.clock() - started, poll === 1);
         await options.journal?.delete(options.callKey);
         return result;
       }
@@ -217,7 +221,6 @@ export class RetroDiffusionProvider implements Provider {
           hint: 'it stays journaled: the next build resumes polling it instead of paying again',
         });
       }
-      void request;
     }
   }
 
@@ -254,14 +257,16 @@ export class RetroDiffusionProvider implements Provider {
       taskId = this.acceptedTaskId(parseJson(res.text, what), what);
       await options.journal?.put(options.callKey, { taskId, api: 'v2', acceptedAt: new Date(this.clock()).toISOString(), kind: 'edit-tool' });
     } else options.onEvent?.({ type: 'resumed', taskId });
-    let wait = 0;
     const started = this.clock();
-    for (;;) {
+    const kind = `edit:${request.endpoint}`;
+    let wait = this.timing.firstWait(kind);
+    for (let poll = 1; ; poll++) {
       if (wait) await this.sleep(wait, options.signal);
-      wait = Math.min(2000, Math.max(250, wait * 2));
+      wait = this.timing.nextWait(this.clock() - started);
       const res = await this.withRetries('poll the edit task', true, options.signal, options.onEvent, () => this.get(`/v2/edit/tasks/${taskId}`, options.signal));
       const task = parseJson(res.text, 'edit task');
       if (task.status === 'succeeded') {
+        this.timing.finished(kind, this.clock() - started, poll === 1);
         const result = await this.toolResult((task.result ?? task) as Record<string, unknown>, options, what, res.headers);
         await options.journal?.delete(options.callKey);
         return result;
