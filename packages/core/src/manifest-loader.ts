@@ -86,7 +86,7 @@ interface Merged {
 
 class Context {
   readonly diagnostics: Diagnostic[] = [];
-  private readonly badPointers: string[];
+  private brokenPointers: Set<string> | undefined;
   palettes: Record<string, PaletteDecl> = {};
   /** Every id declared, including entries that failed: refs to them are not "unknown". */
   readonly declared = new Set<string>();
@@ -96,7 +96,6 @@ class Context {
     readonly positions: Map<string, NodePosition>,
     readonly catalog: StyleCatalog,
   ) {
-    this.badPointers = [];
   }
 
   at(pointer: string, preferKey = false): SourceLocation {
@@ -120,21 +119,28 @@ class Context {
 
   /** Whether the schema already reported a problem at or under this pointer. */
   private broken(pointer: string): boolean {
-    if (this.badPointers.length === 0) {
-      for (const d of this.diagnostics) this.badPointers.push(`${d.location.line}:${d.location.col}`);
+    // Computed once, from the schema's findings: every pointer at or above a reported position.
+    // (Scanning every position per asset made a 10,000-entry manifest take seconds.)
+    if (!this.brokenPointers) {
+      this.brokenPointers = new Set();
+      const bad = new Set(this.diagnostics.map((d) => `${d.location.line}:${d.location.col}`));
+      if (bad.size) {
+        for (const [p, pos] of this.positions) {
+          const locs = [pos.value, pos.key].filter(Boolean) as SourceLocation[];
+          if (!locs.some((l) => bad.has(`${l.line}:${l.col}`))) continue;
+          for (let q = p; ; q = q.slice(0, q.lastIndexOf('/'))) {
+            this.brokenPointers.add(q);
+            if (!q) break;
+          }
+        }
+      }
     }
-    const prefix = pointer + '/';
-    for (const [p, pos] of this.positions) {
-      if (p !== pointer && !p.startsWith(prefix)) continue;
-      const locs = [pos.value, pos.key].filter(Boolean) as SourceLocation[];
-      if (locs.some((l) => this.badPointers.includes(`${l.line}:${l.col}`))) return true;
-    }
-    return false;
+    return this.brokenPointers.has(pointer);
   }
 
   build(root: Raw): Manifest {
-    const schemaBroken = new Set(this.diagnostics.map((d) => `${d.location.line}:${d.location.col}`));
-    this.badPointers.push(...schemaBroken);
+    this.brokenPointers = undefined;
+    this.broken('');
     const manifest: Manifest = {
       file: this.file,
       dir: dirname(this.file),

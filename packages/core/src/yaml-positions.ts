@@ -24,7 +24,9 @@ export function escapePointer(segment: string | number): string {
  */
 export function parseYamlWithPositions(text: string, file: string): ParsedYaml {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, merge: true, uniqueKeys: true, prettyErrors: false });
+  // Duplicate keys are found by the walk below, in one pass: yaml's own check (`uniqueKeys`)
+  // compares every key with every other, which takes seconds on a 10,000-entry manifest.
+  const doc = parseDocument(text, { lineCounter, merge: true, uniqueKeys: false, prettyErrors: false });
   const at = (offset: number): SourceLocation => {
     const { line, col } = lineCounter.linePos(offset);
     return { file, line, col };
@@ -36,7 +38,10 @@ export function parseYamlWithPositions(text: string, file: string): ParsedYaml {
     location: e.linePos ? { file, line: e.linePos[0].line, col: e.linePos[0].col } : at(e.pos[0]),
   }));
   const positions = new Map<string, NodePosition>();
-  if (errors.length === 0) walk(doc, doc.contents as Node | null, '', undefined, positions, at);
+  if (errors.length === 0) {
+    const duplicate = walk(doc, doc.contents as Node | null, '', undefined, positions, at);
+    if (duplicate) errors.push({ code: 'E_YAML_SYNTAX', message: `Map keys must be unique ("${duplicate.name}" is repeated)`, location: duplicate.location });
+  }
   let value: unknown = null;
   if (errors.length === 0) {
     try {
@@ -48,6 +53,7 @@ export function parseYamlWithPositions(text: string, file: string): ParsedYaml {
   return { value, positions, errors };
 }
 
+/** Record positions; returns the first key written twice in one mapping, if any. */
 function walk(
   doc: Document,
   node: Node | null,
@@ -55,8 +61,8 @@ function walk(
   key: SourceLocation | undefined,
   out: Map<string, NodePosition>,
   at: (offset: number) => SourceLocation,
-): void {
-  if (!node) return;
+): { name: string; location: SourceLocation } | undefined {
+  if (!node) return undefined;
   const target = isAlias(node) ? (node.resolve(doc) ?? node) : node;
   const range = node.range ?? target.range;
   const position: NodePosition = { value: at(range ? range[0] : 0) };
@@ -69,9 +75,11 @@ function walk(
       const k = pair.key as Node | null;
       const name = isScalar(k) ? String(k.value) : '';
       if (name === '<<') continue;
-      own.add(name);
       const keyLoc = k?.range ? at(k.range[0]) : position.value;
-      walk(doc, (pair.value as Node | null) ?? k, `${path}/${escapePointer(name)}`, keyLoc, out, at);
+      if (own.has(name)) return { name, location: keyLoc };
+      own.add(name);
+      const duplicate = walk(doc, (pair.value as Node | null) ?? k, `${path}/${escapePointer(name)}`, keyLoc, out, at);
+      if (duplicate) return duplicate;
     }
     for (const pair of target.items) {
       if (!isPair(pair) || !isScalar(pair.key) || pair.key.value !== '<<') continue;
@@ -85,13 +93,18 @@ function walk(
           own.add(name);
           const keyNode = inner.key as Node | null;
           const keyLoc = keyNode?.range ? at(keyNode.range[0]) : position.value;
-          walk(doc, inner.value as Node | null, `${path}/${escapePointer(name)}`, keyLoc, out, at);
+          const duplicate = walk(doc, inner.value as Node | null, `${path}/${escapePointer(name)}`, keyLoc, out, at);
+          if (duplicate) return duplicate;
         }
       }
     }
   } else if (isSeq(target)) {
-    target.items.forEach((item, i) => walk(doc, item as Node | null, `${path}/${i}`, undefined, out, at));
+    for (const [i, item] of target.items.entries()) {
+      const duplicate = walk(doc, item as Node | null, `${path}/${i}`, undefined, out, at);
+      if (duplicate) return duplicate;
+    }
   }
+  return undefined;
 }
 
 /** The nearest recorded position at or above a JSON pointer. */

@@ -8,17 +8,20 @@ import {
   RdError,
   writeLockfile,
   type Cost,
+  type Diagnostic,
   type Lockfile,
 } from '@rd-assets/core';
 import { assetJob, type AssetJob } from './asset-job.js';
 import { Budget } from './budget.js';
 import { openCacheStore } from './cache-store.js';
 import { BuildSession, type Outcome, type PostProcessor, type Rgb } from './build-session.js';
-import type { AssetStatus, BuildEvent, BuildOptions, BuildResult, Plan } from './build-types.js';
-import { FileHasher } from './file-hasher.js';
+import type { AssetResult, AssetStatus, BuildEvent, BuildOptions, BuildResult, Plan } from './build-types.js';
+import { FileHasher, stampOf } from './file-hasher.js';
 import { indexJson, typesModule, writeIfChanged } from './index-writer.js';
 import { emitGroupAtlases, type AtlasContext } from './group-atlas.js';
-import { openProject, type Project } from './project.js';
+import { readNoopStamp, writeNoopStamp } from './noop-stamp.js';
+import { fileUses } from './manifest-files.js';
+import { manifestPath, openProject, type Project } from './project.js';
 import { createProvider, providerIdFor, type ProviderHandle } from './provider-factory.js';
 import type { Provider } from './provider.js';
 import { parsePalette, POST_VERSION, runPost } from './post/index.js';
@@ -43,17 +46,35 @@ export async function plan(options: BuildOptions = {}): Promise<Plan> {
  * happened to each asset; rejects only for problems with the whole build (bad manifest, no key).
  */
 export async function build(options: BuildOptions = {}): Promise<BuildResult> {
+  // The manifest's stat before anything reads it: an edit during the build voids the stamp.
+  const manifestFile = manifestPath(options);
+  const manifestStamp = stampOf(manifestFile);
+  const unchanged = await readNoopStamp(options);
+  if (unchanged) return noopResult(unchanged.assets, unchanged.warnings, options.onEvent);
   const run = await prepare(options);
   try {
-    return await run.build();
+    const result = await run.build();
+    if (!result.failed && !result.cancelled && manifestStamp) await run.stamp(result, new Map([[manifestFile, manifestStamp]]));
+    return result;
   } finally {
     await run.close();
   }
 }
 
+/** What a build reports when the no-op stamp says nothing changed. */
+function noopResult(assets: AssetResult[], warnings: Diagnostic[], onEvent: BuildOptions['onEvent']): BuildResult {
+  const items = assets.map((a) => ({ id: a.id, action: 'up-to-date' as const, reason: 'unchanged', calls: 0, estimate: {} }));
+  onEvent?.({ type: 'plan', plan: { items, estimate: {}, calls: 0, removed: [], warnings } });
+  for (const result of assets) onEvent?.({ type: 'asset-done', result });
+  const counts = Object.fromEntries(STATUSES.map((s) => [s, s === 'up-to-date' ? assets.length : 0])) as Record<AssetStatus, number>;
+  return { assets, spent: {}, calls: 0, counts, removed: [], lockChanged: false, warnings, failed: false, cancelled: false };
+}
+
 interface PreparedBuild {
   plan(): Promise<Plan>;
   build(): Promise<BuildResult>;
+  /** Leave the no-op stamp for the next build (after a build that finished everything). */
+  stamp(result: BuildResult, seen: Map<string, string>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -67,6 +88,13 @@ async function prepare(options: BuildOptions): Promise<PreparedBuild> {
     env,
   });
   const { manifest } = project;
+  // Stats of every file the manifest names, taken before the build reads them (for the no-op stamp).
+  const referenced = new Map<string, string>();
+  for (const use of fileUses(manifest)) {
+    const abs = resolve(manifest.dir, use.ref.path);
+    const s = stampOf(abs);
+    if (s) referenced.set(abs, s);
+  }
   const lockText = await readFile(project.lockPath, 'utf8').catch(() => undefined);
   const lock = lockText === undefined ? emptyLockfile() : parseLockfile(lockText, project.lockPath);
   const selected = selectAssets(manifest.assets, options.targets);
@@ -120,7 +148,8 @@ async function prepare(options: BuildOptions): Promise<PreparedBuild> {
     const outcomes = new Map<string, Outcome>();
     await Promise.all([...jobs.keys()].map(async (id) => outcomes.set(id, await s.outcome(id))));
     const items = [...jobs.keys()].map((id) => outcomes.get(id)!.plan);
-    const removed = options.targets?.length ? [] : Object.keys(lock.assets).filter((id) => !manifest.assets.some((a) => a.id === id));
+    const ids = new Set(manifest.assets.map((a) => a.id));
+    const removed = options.targets?.length ? [] : Object.keys(lock.assets).filter((id) => !ids.has(id));
     const result: Plan = {
       items,
       estimate: items.reduce<Cost>((acc, i) => addCost(acc, i.estimate), {}),
@@ -162,6 +191,12 @@ async function prepare(options: BuildOptions): Promise<PreparedBuild> {
         await hasher.save().catch(() => {});
         await cacheLock.release();
       }
+    },
+    stamp: async (result, seen) => {
+      if (options.targets?.length || options.force?.length || options.dryRun) return;
+      const index = resolve(project.outDir, manifest.index);
+      const extra = [index, ...(manifest.types ? [resolve(manifest.dir, manifest.types)] : [])];
+      await writeNoopStamp(options, new Map([...seen, ...referenced, ...hasher.touched]), extra, result.assets, result.warnings).catch(() => {});
     },
     close: async () => {
       // Uploads to the remote cache finish (or are given up, bounded) before the build returns;
