@@ -21,6 +21,10 @@ interface Task {
  */
 export class TaskBoard {
   private readonly tasks = new Map<string, Task>();
+  /** Finished tasks whose outcome was read, oldest first: kept for a while, then forgotten. */
+  private readonly delivered = new Set<string>();
+  /** How many delivered results to keep (the service keeps them 24 hours; memory is the limit here). */
+  static readonly RETAINED = 2000;
 
   constructor(
     private readonly durationMs: number,
@@ -54,6 +58,14 @@ export class TaskBoard {
     if (age < this.durationMs / 2) return { ...base, status: 'pending', result: null };
     if (age < this.durationMs) return { ...base, status: 'running', result: null };
     await task.work.catch(() => undefined);
+    if (!this.delivered.has(id)) {
+      this.delivered.add(id);
+      if (this.delivered.size > TaskBoard.RETAINED) {
+        const oldest = this.delivered.values().next().value!;
+        this.delivered.delete(oldest);
+        this.tasks.delete(oldest);
+      }
+    }
     if (task.error) {
       const e = task.error;
       return {

@@ -25,7 +25,13 @@ type SharpFactory = (input?: Buffer | Uint8Array, options?: SharpOptions) => Sha
 let sharpModule: Promise<SharpFactory> | undefined;
 /** sharp loads lazily: the CLI's start-up must not pay for libvips. */
 function loadSharp(): Promise<SharpFactory> {
-  return (sharpModule ??= import('sharp').then((m) => m.default as unknown as SharpFactory));
+  return (sharpModule ??= import('sharp').then((m) => {
+    // Each image is decoded once: libvips' operation cache would only hold memory (tens of MB on
+    // a large build), and one libvips thread per call keeps glibc from growing an arena per thread.
+    m.default.cache(false);
+    m.default.concurrency(1);
+    return m.default as unknown as SharpFactory;
+  }));
 }
 
 /**
