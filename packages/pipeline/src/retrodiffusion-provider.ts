@@ -187,7 +187,7 @@ export class RetroDiffusionProvider implements Provider {
     let wait = this.timing.firstWait(kind);
     for (let poll = 1; ; poll++) {
       if (wait) await this.sleep(wait, options.signal);
-      wait = this.timing.nextWait(this.clock() - started);
+      wait = this.timing.nextWait(kind, this.clock() - started);
       let res: HttpResponse;
       try {
         res = await this.withRetries('poll the task', true, options.signal, options.onEvent, () => this.get(path, options.signal));
@@ -262,7 +262,7 @@ export class RetroDiffusionProvider implements Provider {
     let wait = this.timing.firstWait(kind);
     for (let poll = 1; ; poll++) {
       if (wait) await this.sleep(wait, options.signal);
-      wait = this.timing.nextWait(this.clock() - started);
+      wait = this.timing.nextWait(kind, this.clock() - started);
       const res = await this.withRetries('poll the edit task', true, options.signal, options.onEvent, () => this.get(`/v2/edit/tasks/${taskId}`, options.signal));
       const task = parseJson(res.text, 'edit task');
       if (task.status === 'succeeded') {

@@ -2,8 +2,8 @@
  * When to poll a queued task. Polling early wastes requests (and risks rate limits); polling late
  * wastes wall time — with 50 ms tasks a fixed 250 ms step would cap throughput at a fifth. So the
  * client learns how long tasks of each kind take and polls first when one should be done, probing
- * a little earlier each time that works; until it knows, it polls at once and then backs off by a
- * quarter of the time already waited.
+ * a little earlier each time that works and, when it was too early, looking again shortly after.
+ * Until it knows a kind, it polls at once and then backs off by a quarter of the time waited.
  */
 export class TaskTiming {
   private readonly estimates = new Map<string, number>();
@@ -14,13 +14,15 @@ export class TaskTiming {
   }
 
   /** Wait before a later poll, `elapsed` ms after the task was accepted. */
-  nextWait(elapsed: number): number {
-    return Math.min(2000, Math.max(10, Math.round(elapsed * 0.25)));
+  nextWait(kind: string, elapsed: number): number {
+    const known = this.estimates.get(kind);
+    const step = known !== undefined && elapsed < known * 2 ? known * 0.05 : elapsed * 0.25;
+    return Math.min(2000, Math.max(10, Math.round(step)));
   }
 
   /** A task of `kind` finished: seen done at `elapsed`, on the first poll or a later one. */
   finished(kind: string, elapsed: number, firstPoll: boolean): void {
     const known = this.estimates.get(kind);
-    this.estimates.set(kind, firstPoll && known !== undefined ? known * 0.9 : elapsed * 0.9);
+    this.estimates.set(kind, firstPoll && known !== undefined ? known * 0.97 : elapsed);
   }
 }
