@@ -16,6 +16,7 @@ import type {
   PaletteInput,
   PostStep,
 } from './manifest-types.js';
+import { assetRefs } from './asset-refs.js';
 import { matrixCombinations, substitute, unresolved, type MatrixSpec } from './matrix.js';
 import {
   builtInCatalog,
@@ -726,25 +727,8 @@ class Context {
       }
       byOutput.set(a.output.toLowerCase(), a);
     }
-    const refsOf = (a: AssetEntry): Array<{ ref: ImageRef; field: string }> => {
-      const refs: Array<{ ref: ImageRef; field: string }> = [];
-      if (a.source.kind === 'image') refs.push({ ref: a.source.image, field: 'from' });
-      else {
-        const r = a.source.request;
-        if (r.input_image) refs.push({ ref: r.input_image, field: 'input_image' });
-        if (r.extra_input_image) refs.push({ ref: r.extra_input_image, field: 'extra_input_image' });
-        for (const ref of r.reference_images ?? []) refs.push({ ref, field: 'reference_images' });
-      }
-      for (const s of a.edit) {
-        if (s.kind !== 'tool') continue;
-        for (const [k, v] of Object.entries(s.fields)) {
-          if (v && typeof v === 'object' && (v as ImageRef).kind === 'asset') refs.push({ ref: v as ImageRef, field: k });
-        }
-      }
-      return refs;
-    };
     for (const a of byId.values()) {
-      for (const { ref, field } of refsOf(a)) {
+      for (const { ref, field } of assetRefs(a)) {
         if (ref.kind !== 'asset') continue;
         const target = byId.get(ref.asset);
         const loc = a.fieldLocations[field] ?? a.location;
@@ -790,7 +774,7 @@ class Context {
         return;
       }
       state.set(a.id, 'visiting');
-      for (const { ref } of refsOf(a)) {
+      for (const { ref } of assetRefs(a)) {
         const t = ref.kind === 'asset' ? byId.get(ref.asset) : undefined;
         if (t) visit(t, [...trail, a.id]);
       }
