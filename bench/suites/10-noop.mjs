@@ -33,7 +33,7 @@ export async function run({ quick, tmp }) {
   // turbo over the same tree: one root task whose inputs are the manifest and whose outputs are
   // the generated files, run once to fill turbo's cache, then timed on its cache hit.
   await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'bench-tree', private: true, packageManager: 'npm@11.0.0', scripts: { assets: 'true' } }));
-  await writeFile(join(dir, 'turbo.json'), JSON.stringify({ tasks: { '//#assets': { inputs: ['assets.yaml', 'assets.lock'], outputs: ['out/**'] } } }));
+  await writeFile(join(dir, 'turbo.json'), JSON.stringify({ tasks: { assets: { inputs: ['assets.yaml', 'assets.lock'], outputs: ['out/**'] } } }));
   const turboBin = join(repo, 'node_modules/.bin/turbo');
   let turbo;
   if (existsSync(turboBin)) {
