@@ -29,8 +29,8 @@ export async function createProvider(options: ProviderFactoryOptions): Promise<P
     const { startEmulator } = await import('@rd-assets/emulator' as string) as {
       startEmulator: (o: Record<string, unknown>) => Promise<{ url: string; close(): Promise<void> }>;
     };
-    // Offline art is free: a balance that never caps a build.
-    const emulator = await startEmulator({ acceptAnyKey: true, taskDurationMs: 0, defaultBalanceUsd: 1_000_000 });
+    // Offline art is free: a balance large enough not to cap a 10,000-asset build.
+    const emulator = await startEmulator({ acceptAnyKey: true, taskDurationMs: 0, defaultBalanceUsd: 1000 });
     const provider = new RetroDiffusionProvider({ baseUrl: emulator.url, apiKey: 'rdpk-offline', api, id: 'emulator', env: {} });
     return { provider, close: () => emulator.close() };
   }
