@@ -9,6 +9,9 @@ import { TempProject } from '../helpers/temp-project.js';
 // Fast form: 4 kills. Long form (RD_LONG_TESTS=1): 30 kills with a wider spread of instants.
 const KILLS = LONG ? 30 : 4;
 const ASSETS = LONG ? 40 : 12;
+// How long after an answer the client may still be writing it to its journal: a few ms when the
+// machine is idle, a few hundred when the whole test suite shares its two cores.
+const GRACE_MS = 500;
 
 let project: TempProject | undefined;
 afterEach(async () => {
@@ -37,7 +40,7 @@ describe('crash safety: SIGKILL at random instants', () => {
         child.kill('SIGKILL');
         await closed;
         await new Promise((r) => setTimeout(r, 20));
-        racing += emulator.log.slice(mark).filter((e) => e.chargedUsd > 0 && (e.time >= killedAt - 100 || e.status === 0)).length;
+        racing += emulator.log.slice(mark).filter((e) => e.chargedUsd > 0 && (e.time >= killedAt - GRACE_MS || e.status === 0)).length;
         const check = await store.verify();
         expect(check.corrupt, `corrupt objects after kill ${k}`).toEqual([]);
         expect(check.danglingActions, `records naming missing objects after kill ${k}`).toEqual([]);
@@ -45,7 +48,7 @@ describe('crash safety: SIGKILL at random instants', () => {
       const final = await runCli(['build'], { cwd: project.dir, env });
       expect(final.code, final.stderr).toBe(0);
       // Every asset paid for once across all the killed runs and the final one, except calls
-      // answered within 100 ms of a kill (their answer was still on its way to the journal).
+      // answered within GRACE_MS of a kill (their answer was still on its way to the journal).
       expect(emulator.charges().length).toBeGreaterThanOrEqual(ASSETS);
       expect(emulator.charges().length).toBeLessThanOrEqual(ASSETS + racing);
       const frozen = await runCli(['build', '--frozen'], { cwd: project.dir, env: cliEnv() });
@@ -53,5 +56,5 @@ describe('crash safety: SIGKILL at random instants', () => {
     } finally {
       await emulator.close();
     }
-  });
+  }, LONG ? 600_000 : 60_000);
 });

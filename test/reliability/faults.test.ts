@@ -53,5 +53,5 @@ describe('faults: 20 % of requests hit 429, 5xx, hangs or truncated bodies', () 
     } finally {
       await emulator.close();
     }
-  });
+  }, LONG ? 600_000 : 60_000);
 });
