@@ -3,7 +3,8 @@
  * wastes wall time — with 50 ms tasks a fixed 250 ms step would cap throughput at a fifth. So the
  * client learns how long tasks of each kind take and polls first when one should be done, probing
  * a little earlier each time that works and, when it was too early, looking again shortly after.
- * Until it knows a kind, it polls at once and then backs off by a quarter of the time waited.
+ * Until it knows a kind, it polls at once and then every 100 ms, backing off by a quarter of the
+ * time waited (at most 2 s).
  */
 export class TaskTiming {
   private readonly estimates = new Map<string, number>();
@@ -16,8 +17,8 @@ export class TaskTiming {
   /** Wait before a later poll, `elapsed` ms after the task was accepted. */
   nextWait(kind: string, elapsed: number): number {
     const known = this.estimates.get(kind);
-    const step = known !== undefined && elapsed < known * 2 ? known * 0.05 : elapsed * 0.25;
-    return Math.min(2000, Math.max(10, Math.round(step)));
+    if (known !== undefined && elapsed < known * 2) return Math.max(10, Math.round(known * 0.05));
+    return Math.min(2000, Math.max(100, Math.round(elapsed * 0.25)));
   }
 
   /** A task of `kind` finished: seen done at `elapsed`, on the first poll or a later one. */

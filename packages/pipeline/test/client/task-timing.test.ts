@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { TaskTiming } from '../../src/task-timing.js';
 
 describe('task polling schedule', () => {
-  it('polls at once for an unknown kind, then backs off by a quarter of the time waited, capped at 2 s', () => {
+  it('polls at once for an unknown kind, then every 100 ms, backing off by a quarter of the time waited, capped at 2 s', () => {
     const t = new TaskTiming();
     expect(t.firstWait('v1:rd_fast__default')).toBe(0);
-    expect(t.nextWait('v1:rd_fast__default', 0)).toBe(10);
-    expect(t.nextWait('v1:rd_fast__default', 400)).toBe(100);
+    expect(t.nextWait('v1:rd_fast__default', 0)).toBe(100);
+    expect(t.nextWait('v1:rd_fast__default', 800)).toBe(200);
     expect(t.nextWait('v1:rd_fast__default', 60_000)).toBe(2000);
   });
 
