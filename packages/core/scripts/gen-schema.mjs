@@ -287,3 +287,10 @@ schema.definitions = Object.fromEntries(Object.entries(definitions).map(([n, d])
 schema.properties = refify(schema.properties, '');
 
 writeFileSync(new URL('../schema/assets.schema.json', import.meta.url), JSON.stringify(schema, null, 2) + '\n');
+
+// The validator, compiled here once (ajv's standalone code) instead of on every run: compiling
+// the schema took a fifth of a second of each `assets build` and `assets validate`.
+const { Ajv } = await import('ajv');
+const standaloneCode = (await import('ajv/dist/standalone/index.js')).default;
+const ajv = new Ajv({ allErrors: true, strict: false, verbose: true, code: { source: true } });
+writeFileSync(new URL('../schema/assets.validator.cjs', import.meta.url), standaloneCode(ajv, ajv.compile(schema)));

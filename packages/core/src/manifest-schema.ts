@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { createRequire } from 'node:module';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { closest, distance } from 'fastest-levenshtein';
 import type { Diagnostic } from './errors.js';
 import { locate, type NodePosition } from './yaml-positions.js';
@@ -11,8 +12,9 @@ export function manifestSchema(): Record<string, unknown> {
   return JSON.parse(readFileSync(new URL('../schema/assets.schema.json', import.meta.url), 'utf8')) as Record<string, unknown>;
 }
 
+/** Compiled at build time by `scripts/gen-schema.mjs` (ajv standalone code, same options). */
 function validator(): ValidateFunction {
-  compiled ??= new Ajv({ allErrors: true, strict: false, verbose: true }).compile(manifestSchema());
+  compiled ??= createRequire(import.meta.url)('../schema/assets.validator.cjs') as ValidateFunction;
   return compiled;
 }
 
