@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startEmulator } from '../../packages/emulator/dist/index.js';
 import { runMeasured } from '../lib/cli-run.mjs';
 import { generatedProject } from '../lib/manifest-gen.mjs';
 import { fmt, median } from '../lib/stats.mjs';
@@ -18,17 +19,21 @@ export async function run({ quick, tmp }) {
   const dir = join(tmp, `noop-${n}`);
   await rm(dir, { recursive: true, force: true });
   await generatedProject(dir, n);
-  const fresh = await runMeasured(['build', '--offline'], { cwd: dir });
+  // The API runs in this process, as a real build's API runs elsewhere: RSS is the CLI's own.
+  const emulator = await startEmulator({ keys: { 'rdpk-bench': { balanceUsd: 1e6 } }, taskDurationMs: 0 });
+  const env = { RD_API_URL: emulator.url, RD_API_KEY: 'rdpk-bench' };
+  const fresh = await runMeasured(['build'], { cwd: dir, env });
   if (fresh.code !== 0) throw new Error(`fresh build failed: ${fresh.stderr.slice(-500)}`);
   const runs = [];
   let rss = 0;
   for (let i = 0; i < (quick ? 3 : 5); i++) {
-    const r = await runMeasured(['build', '--offline'], { cwd: dir });
+    const r = await runMeasured(['build'], { cwd: dir, env });
     if (r.code !== 0) throw new Error(`no-op build failed: ${r.stderr.slice(-500)}`);
     runs.push(r.ms);
     rss = Math.max(rss, r.maxRssMb);
   }
   const ours = median(runs);
+  await emulator.close();
 
   // turbo over the same tree: one root task whose inputs are the manifest and whose outputs are
   // the generated files, run once to fill turbo's cache, then timed on its cache hit.
@@ -53,7 +58,7 @@ export async function run({ quick, tmp }) {
   }
   return [
     { name: `no-op build, ${n.toLocaleString('en')} assets (median of ${runs.length})`, value: fmt(ours), goal: n === 10000 ? '< 1 s' : '', note: turbo ? `turbo run no-op on the same tree: ${fmt(turbo)} (ratio ${(ours / turbo).toFixed(2)}×)` : 'turbo not measured' },
-    { name: `fresh offline build, ${n.toLocaleString('en')} assets`, value: fmt(fresh.ms), goal: '', note: `peak RSS ${fresh.maxRssMb.toFixed(0)} MB` },
-    { name: `peak RSS, ${n.toLocaleString('en')}-asset builds`, value: Math.max(rss, fresh.maxRssMb).toFixed(0), unit: 'MB', goal: '< 300 MB', note: `no-op ${rss.toFixed(0)} MB, fresh ${fresh.maxRssMb.toFixed(0)} MB (fresh includes the in-process emulator)` },
+    { name: `fresh build, ${n.toLocaleString('en')} assets`, value: fmt(fresh.ms), goal: '', note: `peak RSS ${fresh.maxRssMb.toFixed(0)} MB` },
+    { name: `peak RSS, ${n.toLocaleString('en')}-asset builds`, value: Math.max(rss, fresh.maxRssMb).toFixed(0), unit: 'MB', goal: '< 300 MB', note: `no-op ${rss.toFixed(0)} MB, fresh ${fresh.maxRssMb.toFixed(0)} MB (the CLI alone; the emulator runs in the harness)` },
   ];
 }
