@@ -47,11 +47,21 @@ export async function acquireCacheLock(
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
     }
     const owner = await readOwner(path);
+    if (!owner) {
+      // Gone between our link() and the read (just released): try again at once. A lock file that
+      // exists but does not parse was not written by rd-assets (link() never exposes half a file):
+      // it is taken over like a dead owner's.
+      const garbage = await readFile(path, 'utf8').then(() => true, () => false);
+      if (!garbage) continue;
+    }
     if (!owner || (owner.host === me.host && !isAlive(owner.pid))) {
-      // Take over a stale lock: move it aside first so two waiters cannot both delete a fresh one.
-      const aside = `${path}.stale-${process.pid}`;
+      // Take over a stale lock: move it aside first so two waiters cannot both delete it, and
+      // check that what was moved is the dead owner's; a live lock moved by a race goes back.
+      const aside = `${path}.stale-${process.pid}-${randomBytes(4).toString('hex')}`;
       try {
         await rename(path, aside);
+        const moved = await readOwner(aside);
+        if (moved && (moved.pid !== owner?.pid || moved.startedAt !== owner?.startedAt) && isAlive(moved.pid)) await link(aside, path).catch(() => {});
         await rm(aside, { force: true });
       } catch {
         // someone else got there first

@@ -40,12 +40,20 @@ describe('cache lock', () => {
     await lock.release();
   });
 
+  it('a lock file that is not ours (unparseable) is taken over instead of waited on forever', async () => {
+    const path = join(dir, 'lock');
+    await writeFile(path, 'not a lock');
+    const lock = await acquireCacheLock(path, { command: 'next', pollMs: 10 });
+    expect(JSON.parse(await readFile(path, 'utf8')).pid).toBe(process.pid);
+    await lock.release();
+  });
+
   it('many contenders never hold it at once', async () => {
     const path = join(dir, 'lock');
     let holders = 0;
     let most = 0;
     await Promise.all(
-      Array.from({ length: 8 }, async (_, i) => {
+      Array.from({ length: 16 }, async (_, i) => {
         const l = await acquireCacheLock(path, { command: `c${i}`, pollMs: 2 });
         holders++;
         most = Math.max(most, holders);
