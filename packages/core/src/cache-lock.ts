@@ -8,6 +8,8 @@ export interface LockOwner {
   pid: number;
   host: string;
   startedAt: string;
+  /** Tells apart two holders in one process (tests, watch and a build in one script). */
+  token?: string;
   command: string;
 }
 
@@ -25,7 +27,7 @@ export async function acquireCacheLock(
   path: string,
   options: { command: string; signal?: AbortSignal; onWait?: (owner: LockOwner) => void; pollMs?: number },
 ): Promise<CacheLock> {
-  const me: LockOwner = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString(), command: options.command };
+  const me: LockOwner = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString(), command: options.command, token: randomBytes(8).toString('hex') };
   await mkdir(dirname(path), { recursive: true });
   let announced = false;
   for (;;) {
@@ -39,7 +41,7 @@ export async function acquireCacheLock(
       return {
         release: async () => {
           const owner = await readOwner(path);
-          if (owner && owner.pid === me.pid && owner.host === me.host) await rm(path, { force: true });
+          if (typeof owner === 'object' && owner.pid === me.pid && owner.host === me.host && owner.token === me.token) await rm(path, { force: true });
         },
       };
     } catch (e) {
@@ -47,21 +49,20 @@ export async function acquireCacheLock(
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
     }
     const owner = await readOwner(path);
-    if (!owner) {
-      // Gone between our link() and the read (just released): try again at once. A lock file that
-      // exists but does not parse was not written by rd-assets (link() never exposes half a file):
-      // it is taken over like a dead owner's.
-      const garbage = await readFile(path, 'utf8').then(() => true, () => false);
-      if (!garbage) continue;
-    }
-    if (!owner || (owner.host === me.host && !isAlive(owner.pid))) {
+    // Gone between our link() and the read (just released): try again at once. Never move a lock
+    // we could not read: it may be one another waiter took a moment ago.
+    if (owner === 'gone') continue;
+    // A lock file that does not parse was not written by rd-assets (link() never exposes half a
+    // file): it is taken over like a dead owner's.
+    if (owner === 'garbage' || (owner.host === me.host && !isAlive(owner.pid))) {
       // Take over a stale lock: move it aside first so two waiters cannot both delete it, and
       // check that what was moved is the dead owner's; a live lock moved by a race goes back.
       const aside = `${path}.stale-${process.pid}-${randomBytes(4).toString('hex')}`;
       try {
         await rename(path, aside);
         const moved = await readOwner(aside);
-        if (moved && (moved.pid !== owner?.pid || moved.startedAt !== owner?.startedAt) && isAlive(moved.pid)) await link(aside, path).catch(() => {});
+        const same = (a: LockOwner | string, b: LockOwner | string) => a === b || (typeof a === 'object' && typeof b === 'object' && a.pid === b.pid && a.startedAt === b.startedAt && a.token === b.token);
+        if (typeof moved === 'object' && !same(moved, owner) && isAlive(moved.pid)) await link(aside, path).catch(() => {});
         await rm(aside, { force: true });
       } catch {
         // someone else got there first
@@ -77,11 +78,18 @@ export async function acquireCacheLock(
   }
 }
 
-async function readOwner(path: string): Promise<LockOwner | undefined> {
+async function readOwner(path: string): Promise<LockOwner | 'gone' | 'garbage'> {
+  let text: string;
   try {
-    return JSON.parse(await readFile(path, 'utf8')) as LockOwner;
+    text = await readFile(path, 'utf8');
   } catch {
-    return undefined; // being written, or gone
+    return 'gone';
+  }
+  try {
+    const owner = JSON.parse(text) as LockOwner;
+    return owner && typeof owner === 'object' && typeof owner.pid === 'number' ? owner : 'garbage';
+  } catch {
+    return 'garbage';
   }
 }
 
