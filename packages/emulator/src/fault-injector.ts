@@ -58,3 +58,18 @@ export function gifBomb(): Buffer {
   const image = Buffer.from([0x2c, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0x00, 0x02, 0x02, 0x44, 0x01, 0x00, 0x3b]);
   return Buffer.concat([header, screen, image]);
 }
+
+/**
+ * Apply a body fault to a reply that carries images (a generation, or a task that holds one):
+ * bad base64, one image too many, bytes that are not an image, or a GIF bomb. Other replies are
+ * left as they are.
+ */
+export function corruptImages(body: unknown, kind: FaultKind): void {
+  const holder = (body as { result?: { base64_images?: string[] } } | null)?.result ?? (body as { base64_images?: string[] } | null);
+  const images = holder?.base64_images;
+  if (!Array.isArray(images) || images.length === 0) return;
+  if (kind === 'bad-base64') images[0] = `${images[0]!.slice(0, 40)}!!not*base64`;
+  if (kind === 'wrong-count') images.push(images[0]!);
+  if (kind === 'not-image') images[0] = Buffer.from('this is not an image, only some bytes').toString('base64');
+  if (kind === 'gif-bomb') images[0] = gifBomb().toString('base64');
+}
