@@ -130,6 +130,22 @@ describe('assets build (end to end, CLI against the emulator over HTTP)', () => 
     for (const [path, f] of before) expect(after.get(path)!.bytes.equals(f.bytes), path).toBe(true);
   });
 
+  it('the balance reported after a concurrent build is what the account holds', async () => {
+    project = await TempProject.create({
+      'assets.yaml': ['version: 1', 'concurrency: 6', 'defaults: { style: rd_fast__default, size: 64 }', 'assets:', '  "gem-${each}":', '    each: [a, b, c, d, e, f, g, h]', '    prompt: a ${each} gem'].join('\n'),
+    });
+    // Jittered latency: answers come back in another order than the charges were made.
+    const jittery = await startEmulator({ keys: { [KEY]: { balanceUsd: 50 } }, latencyMs: [5, 80], taskDurationMs: 20, seed: 5 });
+    try {
+      const r = await runCli(['build', '--json'], { cwd: project.dir, env: cliEnv({ RD_API_URL: jittery.url, RD_API_KEY: KEY }) });
+      expect(r.code, r.stderr).toBe(0);
+      const result = JSON.parse(r.stdout) as { remaining?: { usd?: number } };
+      expect(result.remaining?.usd).toBe(jittery.balance(KEY).usd);
+    } finally {
+      await jittery.close();
+    }
+  });
+
   it('--max-credits stops before the budget is passed and says what was skipped', async () => {
     project = await TempProject.create({
       'assets.yaml': [

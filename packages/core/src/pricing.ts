@@ -48,6 +48,17 @@ export function addCost(a: Cost, b: Cost): Cost {
   return sum;
 }
 
+/** The lower of two amounts, unit by unit (what is left of a balance, seen twice). */
+export function minCost(a: Cost, b: Cost): Cost {
+  const low = (x: number | undefined, y: number | undefined) => (x === undefined ? y : y === undefined ? x : Math.min(x, y));
+  const out: Cost = {};
+  const usd = low(a.usd, b.usd);
+  const credits = low(a.credits, b.credits);
+  if (usd !== undefined) out.usd = usd;
+  if (credits !== undefined) out.credits = credits;
+  return out;
+}
+
 export function formatCost(cost: Cost): string {
   const parts: string[] = [];
   if (cost.usd !== undefined) parts.push(`$${cost.usd.toFixed(cost.usd < 1 ? 3 : 2)}`);

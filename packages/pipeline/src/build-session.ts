@@ -3,6 +3,7 @@ import { rm } from 'node:fs/promises';
 import pLimit, { type LimitFunction } from 'p-limit';
 import {
   addCost,
+  minCost,
   canonicalJson,
   estimateStyleCost,
   genKey,
@@ -349,7 +350,8 @@ export class BuildSession {
       await this.store.putAction(record);
       actual = result.cost;
       this.spent = addCost(this.spent, result.cost);
-      if (result.remaining) this.remaining = result.remaining;
+      // Answers arrive out of order, and a balance only falls during a build: keep the lowest.
+      if (result.remaining) this.remaining = this.remaining ? minCost(this.remaining, result.remaining) : result.remaining;
       this.calls++;
       this.opts.onEvent({ type: 'call-done', id: job.asset.id, step: step.label, cost: result.cost });
       return record;
