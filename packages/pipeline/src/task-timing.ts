@@ -24,6 +24,7 @@ export class TaskTiming {
   /** A task of `kind` finished: seen done at `elapsed`, on the first poll or a later one. */
   finished(kind: string, elapsed: number, firstPoll: boolean): void {
     const known = this.estimates.get(kind);
-    this.estimates.set(kind, firstPoll && known !== undefined ? known * 0.97 : elapsed);
+    // Concurrent tasks of a kind all report here, so the probe is gentle (1 % per task).
+    this.estimates.set(kind, firstPoll && known !== undefined ? known * 0.99 : elapsed);
   }
 }

@@ -17,7 +17,7 @@ describe('task polling schedule', () => {
     expect(t.nextWait('v1:rd_plus__default', 1000)).toBe(50);
     // Done at the first poll: probe a little earlier next time.
     t.finished('v1:rd_plus__default', 1000, true);
-    expect(t.firstWait('v1:rd_plus__default')).toBe(970);
+    expect(t.firstWait('v1:rd_plus__default')).toBe(990);
     // Too early: the estimate becomes what was seen.
     t.finished('v1:rd_plus__default', 1020, false);
     expect(t.firstWait('v1:rd_plus__default')).toBe(1020);
