@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { readFile, stat } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import {
@@ -111,6 +112,9 @@ async function prepare(options: BuildOptions): Promise<PreparedBuild> {
   const hasher = await FileHasher.open(resolve(project.cacheDir, 'stat-cache.json'));
   const controller = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
+  // Every call in flight listens to it (its fetch, its poll waits): dozens of listeners are the
+  // design, not a leak, so Node's warning at eleven would only alarm a script's user.
+  setMaxListeners(0, signal);
 
   let handle: Promise<ProviderHandle> | undefined;
   const provider = (): Promise<Provider> => {

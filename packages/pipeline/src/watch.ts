@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { dirname, relative } from 'node:path';
 import { FSWatcher } from 'chokidar';
 import { ManifestError, RdError, type Cost, type Diagnostic } from '@rd-assets/core';
@@ -68,6 +69,8 @@ export async function watch(options: WatchOptions = {}): Promise<WatchSession> {
   const budget = new SessionBudget(maxCredits);
   const controller = new AbortController();
   const signal = outer ? AbortSignal.any([outer, controller.signal]) : controller.signal;
+  // Each build of a long session links its own signal to this one: not a leak.
+  setMaxListeners(0, signal);
   const shown = (p: string) => relative(dirname(manifestFile), p);
 
   const watcher = new FSWatcher({ ignoreInitial: true, persistent: true, atomic: true });
