@@ -26,13 +26,9 @@ export function providerIdFor(options: { offline?: boolean; provider?: Provider 
 export async function createProvider(options: ProviderFactoryOptions): Promise<ProviderHandle> {
   const api = (options.env.RD_API_VERSION === 'v2' ? 'v2' : options.env.RD_API_VERSION === 'v1' ? 'v1' : options.api) as 'v1' | 'v2';
   if (options.offline) {
-    const { startEmulator } = await import('@rd-assets/emulator' as string) as {
-      startEmulator: (o: Record<string, unknown>) => Promise<{ url: string; close(): Promise<void> }>;
-    };
-    // Offline art is free: a balance large enough not to cap a 10,000-asset build.
-    const emulator = await startEmulator({ acceptAnyKey: true, taskDurationMs: 0, defaultBalanceUsd: 1000 });
+    const emulator = await holdOfflineEmulator();
     const provider = new RetroDiffusionProvider({ baseUrl: emulator.url, apiKey: 'rdpk-offline', api, id: 'emulator', env: {} });
-    return { provider, close: () => emulator.close() };
+    return { provider, close: emulator.release };
   }
   const apiKey = options.env.RD_API_KEY;
   if (!apiKey) {
@@ -42,4 +38,46 @@ export async function createProvider(options: ProviderFactoryOptions): Promise<P
   }
   const provider = new RetroDiffusionProvider({ apiKey, api, env: options.env });
   return { provider, close: async () => {} };
+}
+
+interface RunningEmulator {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** The in-process emulator of `--offline`, shared by everything that holds it. */
+let offline: { emulator: Promise<RunningEmulator>; holders: number } | undefined;
+
+/**
+ * Keep the offline emulator running until the returned function is called. Each offline build
+ * holds it while it runs; a watch session holds it for its whole life, so its builds talk to one
+ * emulator and the balance it shows goes down across rebuilds instead of starting over.
+ */
+export async function holdOfflineEmulator(): Promise<{ url: string; release: () => Promise<void> }> {
+  if (!offline) {
+    const emulator = import('@rd-assets/emulator' as string).then((m: { startEmulator: (o: Record<string, unknown>) => Promise<RunningEmulator> }) =>
+      // Offline art is free: a balance large enough not to cap a 10,000-asset build.
+      m.startEmulator({ acceptAnyKey: true, taskDurationMs: 0, defaultBalanceUsd: 1000 }),
+    );
+    offline = { emulator, holders: 0 };
+  }
+  const held = offline;
+  held.holders++;
+  let url: string;
+  try {
+    url = (await held.emulator).url;
+  } catch (e) {
+    held.holders--;
+    if (offline === held) offline = undefined;
+    throw e;
+  }
+  let released = false;
+  const release = async () => {
+    if (released) return;
+    released = true;
+    if (--held.holders > 0) return;
+    if (offline === held) offline = undefined;
+    await (await held.emulator).close();
+  };
+  return { url, release };
 }

@@ -1,4 +1,5 @@
 import { setMaxListeners } from 'node:events';
+import { holdOfflineEmulator } from './provider-factory.js';
 import { dirname, relative } from 'node:path';
 import { FSWatcher } from 'chokidar';
 import { ManifestError, RdError, type Cost, type Diagnostic } from '@rd-assets/core';
@@ -67,6 +68,8 @@ export async function watch(options: WatchOptions = {}): Promise<WatchSession> {
     env: options.env ?? process.env,
   };
   const budget = new SessionBudget(maxCredits);
+  // Offline sessions keep one emulator for all their builds (one balance, one request log).
+  const heldEmulator = buildOptions.offline && !buildOptions.provider ? await holdOfflineEmulator() : undefined;
   const controller = new AbortController();
   const signal = outer ? AbortSignal.any([outer, controller.signal]) : controller.signal;
   // Each build of a long session links its own signal to this one: not a leak.
@@ -143,6 +146,7 @@ export async function watch(options: WatchOptions = {}): Promise<WatchSession> {
       controller.abort();
       await queue.close();
       await watcher.close();
+      await heldEmulator?.release();
     })());
   outer?.addEventListener('abort', () => void close(), { once: true });
 
