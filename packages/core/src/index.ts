@@ -37,6 +37,7 @@ export {
   serializeLockfile,
   writeLockfile,
   emptyLockfile,
+  lockOutputs,
   lockfilePathFor,
   LOCKFILE_VERSION,
 } from './lockfile.js';

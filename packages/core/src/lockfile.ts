@@ -42,6 +42,11 @@ export interface Lockfile {
   atlases?: Record<string, LockAtlas>;
 }
 
+/** Everything the lock records as made by rd-assets: each asset's and each atlas's post key and files. */
+export function lockOutputs(lock: Lockfile): Array<{ postKey: string; files: Record<string, string> }> {
+  return [...Object.values(lock.assets), ...Object.values(lock.atlases ?? {}).map((a) => ({ postKey: a.key, files: a.files }))];
+}
+
 export function emptyLockfile(): Lockfile {
   return { lockfileVersion: LOCKFILE_VERSION, assets: {} };
 }

@@ -1,6 +1,6 @@
 import { readFile, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { acquireCacheLock, ObjectStore, readLockfile, safeRelative } from '@rd-assets/core';
+import { acquireCacheLock, lockOutputs, ObjectStore, readLockfile, safeRelative } from '@rd-assets/core';
 import { FileHasher } from './file-hasher.js';
 import { openProject, type ProjectOptions } from './project.js';
 
@@ -16,13 +16,16 @@ export async function gc(options: ProjectOptions = {}): Promise<{ objects: numbe
     const keep = { gen: new Set<string>(), post: new Set<string>(), objects: new Set<string>() };
     const store = new ObjectStore(project.cacheDir);
     for (const entry of Object.values(lock.assets)) {
-      keep.post.add(entry.postKey);
       for (const s of entry.steps) {
         keep.gen.add(s.genKey);
         s.outputs.forEach((h) => keep.objects.add(h));
       }
-      Object.values(entry.files).forEach((h) => keep.objects.add(h));
-      const post = await store.getAction('post', entry.postKey);
+    }
+    // Assets and group atlases: their post records and every file those name.
+    for (const out of lockOutputs(lock)) {
+      keep.post.add(out.postKey);
+      Object.values(out.files).forEach((h) => keep.objects.add(h));
+      const post = await store.getAction('post', out.postKey);
       post?.files.forEach((f) => keep.objects.add(f.sha256));
     }
     return await store.collectGarbage(keep);
@@ -41,7 +44,7 @@ export async function clean(options: ProjectOptions = {}): Promise<{ removed: st
   const hasher = await FileHasher.open(resolve(project.cacheDir, 'stat-cache.json'));
   const removed: string[] = [];
   const kept: string[] = [];
-  for (const entry of Object.values(lock.assets)) {
+  for (const entry of lockOutputs(lock)) {
     for (const [path, sha256] of Object.entries(entry.files)) {
       if (!safeRelative(path)) continue;
       const abs = resolve(project.outDir, path);
