@@ -440,7 +440,20 @@ export class BuildSession {
     return readFile(resolve(this.project.manifest.dir, path));
   }
 
-  private async objectBytes(sha256: string): Promise<Buffer> {
+  /** Write files from the store into `out`, only those that differ on disk; path → sha256. */
+  async writeOutputs(records: ReadonlyArray<{ path: string; sha256: string }>): Promise<Record<string, string>> {
+    const files: Record<string, string> = {};
+    for (const f of records) {
+      files[f.path] = f.sha256;
+      const abs = resolve(this.project.outDir, f.path);
+      if (await this.hasher.matches(abs, f.sha256)) continue;
+      await writeFileAtomic(abs, await this.objectBytes(f.sha256));
+      await this.hasher.remember(abs, f.sha256);
+    }
+    return files;
+  }
+
+  async objectBytes(sha256: string): Promise<Buffer> {
     const bytes = await this.store.getObject(sha256);
     if (!bytes) throw new RdError('E_CACHE_MISSING', `cache object ${sha256.slice(0, 12)} is missing`, { hint: 'rebuild; the call that made it will run again' });
     return bytes;
@@ -509,14 +522,7 @@ export class BuildSession {
   private async emit(job: AssetJob, states: StepState[], pk: string, record: PostActionRecord, status: AssetStatus, reason: string, announced = false): Promise<Outcome> {
     const { asset } = job;
     if (!announced) this.opts.onEvent({ type: 'asset-start', id: asset.id, action: status === 'restored' ? 'restore' : 'post-only' });
-    const files: Record<string, string> = {};
-    for (const f of record.files) {
-      files[f.path] = f.sha256;
-      const abs = resolve(this.project.outDir, f.path);
-      if (await this.hasher.matches(abs, f.sha256)) continue;
-      await writeFileAtomic(abs, await this.objectBytes(f.sha256));
-      await this.hasher.remember(abs, f.sha256);
-    }
+    const files = await this.writeOutputs(record.files);
     const old = this.lock.assets[asset.id];
     if (old) await this.removeFiles(Object.entries(old.files).filter(([p]) => !(p in files)));
     const lockEntry = this.lockEntry(job, states, pk, files, record.meta);

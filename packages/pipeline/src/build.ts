@@ -187,7 +187,14 @@ async function prepare(options: BuildOptions): Promise<PreparedBuild> {
         const s = session('build', budget, planned);
         const outcomes = new Map<string, Outcome>();
         await Promise.all([...jobs.keys()].map(async (id) => outcomes.set(id, await s.outcome(id))));
-        const atlas: AtlasContext = { manifest, outDir: project.outDir, store, hasher, onEvent, removeFiles: (entries) => s.removeFiles(entries) };
+        const atlas: AtlasContext = {
+          manifest,
+          store,
+          onEvent,
+          objectBytes: (sha256) => s.objectBytes(sha256),
+          writeOutputs: (files) => s.writeOutputs(files),
+          removeFiles: (entries) => s.removeFiles(entries),
+        };
         return await finish(project, lock, lockText, thePlan, outcomes, s, hasher, signal.aborted, options.targets?.length ? false : true, atlas);
       } finally {
         process.off('SIGINT', stop);

@@ -1,15 +1,14 @@
-import { resolve } from 'node:path';
-import { hashCanonical, RdError, writeFileAtomic, type CacheStore, type GroupDecl, type LockAtlas, type Lockfile, type Manifest, type PostActionRecord } from '@rd-assets/core';
+import { hashCanonical, type CacheStore, type GroupDecl, type LockAtlas, type Lockfile, type Manifest } from '@rd-assets/core';
 import type { BuildEvent } from './build-types.js';
-import type { FileHasher } from './file-hasher.js';
 import { POST_VERSION, runAtlas } from './post/index.js';
 
+/** What packing needs of the build: its manifest and store, and how it writes and removes outputs. */
 export interface AtlasContext {
   manifest: Manifest;
-  outDir: string;
   store: CacheStore;
-  hasher: FileHasher;
   onEvent: (e: BuildEvent) => void;
+  objectBytes: (sha256: string) => Promise<Buffer>;
+  writeOutputs: (files: ReadonlyArray<{ path: string; sha256: string }>) => Promise<Record<string, string>>;
   removeFiles: (entries: Array<[string, string]>) => Promise<string[]>;
 }
 
@@ -20,12 +19,6 @@ function mainFile(output: string, files: Record<string, string>): [string, strin
     if (files[path]) return [path, files[path]];
   }
   return undefined;
-}
-
-async function objectBytes(store: CacheStore, sha256: string): Promise<Buffer> {
-  const bytes = await store.getObject(sha256);
-  if (!bytes) throw new RdError('E_CACHE_MISSING', `cache object ${sha256.slice(0, 12)} is missing`, { hint: 'rebuild to make it again' });
-  return bytes;
 }
 
 /**
@@ -61,26 +54,19 @@ async function emitOne(ctx: AtlasContext, group: GroupDecl, old: LockAtlas | und
     members.push([id, file[1]]);
   }
   const key = hashCanonical({ kind: 'atlas', version: POST_VERSION, options: group.atlas, members });
-  let record = old?.key === key ? undefined : await ctx.store.getCompleteAction('post', key);
-  if (old?.key === key) record = { kind: 'post', key, files: Object.entries(old.files).map(([path, sha256]) => ({ path, sha256, role: 'atlas' })), meta: {}, createdAt: '' };
-  if (!record) {
+  // Unchanged since the lock: its files are known. Else the store may hold it; else pack it.
+  let packed = old?.key === key ? Object.entries(old.files).map(([path, sha256]) => ({ path, sha256 })) : (await ctx.store.getCompleteAction('post', key))?.files;
+  if (!packed) {
     const output = await runAtlas({
       stem: group.name,
-      entries: await Promise.all(members.map(async ([id, sha]) => ({ id: id.slice(group.name.length + 1) || id, bytes: await objectBytes(ctx.store, sha) }))),
+      entries: await Promise.all(members.map(async ([id, sha]) => ({ id: id.slice(group.name.length + 1) || id, bytes: await ctx.objectBytes(sha) }))),
       options: group.atlas!,
     });
-    const files = await Promise.all(output.files.map(async (f) => ({ path: f.path, role: f.role, sha256: await ctx.store.putObject(f.bytes) })));
-    record = { kind: 'post', key, files, meta: output.meta, createdAt: new Date().toISOString() } satisfies PostActionRecord;
-    await ctx.store.putAction(record);
+    const stored = await Promise.all(output.files.map(async (f) => ({ path: f.path, role: f.role, sha256: await ctx.store.putObject(f.bytes) })));
+    await ctx.store.putAction({ kind: 'post', key, files: stored, meta: output.meta, createdAt: new Date().toISOString() });
+    packed = stored;
   }
-  const files: Record<string, string> = {};
-  for (const f of record.files) {
-    files[f.path] = f.sha256;
-    const abs = resolve(ctx.outDir, f.path);
-    if (await ctx.hasher.matches(abs, f.sha256)) continue;
-    await writeFileAtomic(abs, await objectBytes(ctx.store, f.sha256));
-    await ctx.hasher.remember(abs, f.sha256);
-  }
+  const files = await ctx.writeOutputs(packed);
   if (old) await ctx.removeFiles(Object.entries(old.files).filter(([p]) => !(p in files)));
   return { key, members: members.map(([id]) => id), files };
 }
