@@ -11,6 +11,7 @@ import {
   type Cost,
   type Diagnostic,
   type Lockfile,
+  type Manifest,
 } from '@rd-assets/core';
 import { assetJob, type AssetJob } from './asset-job.js';
 import { Budget } from './budget.js';
@@ -20,7 +21,7 @@ import type { AssetResult, AssetStatus, BuildEvent, BuildOptions, BuildResult, P
 import { FileHasher, stampOf } from './file-hasher.js';
 import { indexJson, typesModule, writeIfChanged } from './index-writer.js';
 import { emitGroupAtlases, type AtlasContext } from './group-atlas.js';
-import { readNoopStamp, writeNoopStamp } from './noop-stamp.js';
+import { readNoopStamp, usesNoopStamp, writeNoopStamp } from './noop-stamp.js';
 import { fileUses } from './manifest-files.js';
 import { manifestPath, openProject, type Project } from './project.js';
 import { createProvider, providerIdFor, type ProviderHandle } from './provider-factory.js';
@@ -89,13 +90,6 @@ async function prepare(options: BuildOptions): Promise<PreparedBuild> {
     env,
   });
   const { manifest } = project;
-  // Stats of every file the manifest names, taken before the build reads them (for the no-op stamp).
-  const referenced = new Map<string, string>();
-  for (const use of fileUses(manifest)) {
-    const abs = resolve(manifest.dir, use.ref.path);
-    const s = stampOf(abs);
-    if (s) referenced.set(abs, s);
-  }
   const lockText = await readFile(project.lockPath, 'utf8').catch(() => undefined);
   const lock = lockText === undefined ? emptyLockfile() : parseLockfile(lockText, project.lockPath);
   const selected = selectAssets(manifest.assets, options.targets);
@@ -164,9 +158,14 @@ async function prepare(options: BuildOptions): Promise<PreparedBuild> {
     return { plan: result, outcomes };
   };
 
+  const stampable = usesNoopStamp(options);
+  let stamps = new Map<string, string>();
   return {
     plan: async () => (await runPlan(true)).plan,
     build: async () => {
+      // Stats of every file the manifest names, taken before the build reads them: the no-op
+      // stamp a successful build leaves must describe the files it used, not later edits.
+      if (stampable) stamps = referencedStamps(manifest);
       const { plan: thePlan, outcomes: planned } = await runPlan(options.dryRun === true);
       onEvent({ type: 'plan', plan: thePlan });
       if (options.dryRun) return planAsResult(thePlan, project);
@@ -204,10 +203,10 @@ async function prepare(options: BuildOptions): Promise<PreparedBuild> {
       }
     },
     stamp: async (result, seen) => {
-      if (options.targets?.length || options.force?.length || options.dryRun) return;
+      if (!stampable) return;
       const index = resolve(project.outDir, manifest.index);
       const extra = [index, ...(manifest.types ? [resolve(manifest.dir, manifest.types)] : [])];
-      await writeNoopStamp(options, new Map([...seen, ...referenced, ...hasher.touched]), extra, result.assets, result.warnings).catch(() => {});
+      await writeNoopStamp(options, new Map([...seen, ...stamps, ...hasher.touched]), extra, result.assets, result.warnings).catch(() => {});
     },
     close: async () => {
       // Uploads to the remote cache finish (or are given up, bounded) before the build returns;
@@ -350,4 +349,14 @@ async function loadPalettes(project: Project): Promise<Record<string, Rgb[]>> {
     }
   }
   return out;
+}
+
+function referencedStamps(manifest: Manifest): Map<string, string> {
+  const stamps = new Map<string, string>();
+  for (const use of fileUses(manifest)) {
+    const abs = resolve(manifest.dir, use.ref.path);
+    const s = stampOf(abs);
+    if (s) stamps.set(abs, s);
+  }
+  return stamps;
 }

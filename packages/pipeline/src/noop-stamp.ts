@@ -30,9 +30,14 @@ interface Located {
   key: string;
 }
 
+/** Only whole builds read and leave the stamp: not a subset, not forced regeneration, not a dry run. */
+export function usesNoopStamp(options: BuildOptions): boolean {
+  return !(options.targets?.length || options.force?.length || options.dryRun);
+}
+
 /** Where the stamp lives and what it must match; undefined when this build cannot use it. */
 async function locate(options: BuildOptions): Promise<Located | undefined> {
-  if (options.targets?.length || options.force?.length || options.dryRun) return undefined;
+  if (!usesNoopStamp(options)) return undefined;
   const manifest = manifestPath(options);
   const text = await readFile(manifest, 'utf8').catch(() => undefined);
   if (text === undefined) return undefined;
