@@ -85,7 +85,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const requestId = randomUUID();
     const tokenHeader = req.headers['x-rd-token'];
     const key = typeof tokenHeader === 'string' && tokenHeader ? tokenHeader : undefined;
-    const entry: LogEntry = { seq: ++seq, time: 0, method, path, route: routeOf(method, path), status: 0, api, chargedUsd: 0, chargedCredits: 0, refunded: false, ...(key ? { keyFingerprint: fingerprint(key) } : {}) };
+    const entry: LogEntry = { seq: ++seq, time: 0, method, path, route: routeOf(method, path), status: 0, api, chargedUsd: 0, chargedCredits: 0, ...(key ? { keyFingerprint: fingerprint(key) } : {}) };
     let logged = false;
     const finishLog = (status: number) => {
       if (logged) return;

@@ -13,7 +13,6 @@ export interface LogEntry {
   keyFingerprint?: string;
   chargedUsd: number;
   chargedCredits: number;
-  refunded: boolean;
   idempotencyKey?: string;
   taskId?: string;
   fault?: string;
