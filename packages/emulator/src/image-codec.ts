@@ -1,4 +1,7 @@
 import sharp from 'sharp';
+
+// The pipeline has a fuller codec (post/image-codec.ts); the emulator cannot import it, since the
+// pipeline depends on the emulator for --offline. These few calls are the API's side of the wire.
 import { Raster } from './art/raster.js';
 
 /** What an uploaded base64 image turned out to be. */
