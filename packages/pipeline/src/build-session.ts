@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { SingleFlight } from './single-flight.js';
 import { rm } from 'node:fs/promises';
 import pLimit, { type LimitFunction } from 'p-limit';
 import {
@@ -96,8 +97,8 @@ class BlockedError extends RdError {}
 export class BuildSession {
   private readonly outcomes = new Map<string, Promise<Outcome>>();
   /** Calls and post runs in flight by key: identical work started twice is done once. */
-  private readonly inflightCalls = new Map<string, Promise<GenActionRecord>>();
-  private readonly inflightPosts = new Map<string, Promise<PostActionRecord>>();
+  private readonly inflightCalls = new SingleFlight<GenActionRecord>();
+  private readonly inflightPosts = new SingleFlight<PostActionRecord>();
   private readonly callLimit: LimitFunction;
   private readonly postLimit: LimitFunction;
   spent: Cost = {};
@@ -273,16 +274,10 @@ export class BuildSession {
       // A later step may already be cached (an earlier step changed back): reuse it.
       let record = this.opts.force.has(job.asset.id) ? undefined : await this.store.getCompleteAction('gen', key);
       if (!record) {
-        const shared = this.inflightCalls.get(key);
-        if (shared) record = await shared;
-        else {
-          const started = this.call(job, step, i, key, input, deps);
-          this.inflightCalls.set(key, started);
-          try {
-            record = await started;
-          } finally {
-            this.inflightCalls.delete(key);
-          }
+        const made = await this.inflightCalls.run(key, () => this.call(job, step, i, key, input, deps));
+        record = made.value;
+        // A joined call was paid for by the asset that started it.
+        if (!made.joined) {
           cost = addCost(cost, record.cost);
           calls++;
         }
@@ -491,13 +486,8 @@ export class BuildSession {
     return { style: r.prompt_style, request };
   }
 
-  private runPost(job: AssetJob, raw: StoredOutput[], key: string): Promise<PostActionRecord> {
-    let p = this.inflightPosts.get(key);
-    if (!p) {
-      p = this.postOnce(job, raw, key).finally(() => this.inflightPosts.delete(key));
-      this.inflightPosts.set(key, p);
-    }
-    return p;
+  private async runPost(job: AssetJob, raw: StoredOutput[], key: string): Promise<PostActionRecord> {
+    return (await this.inflightPosts.run(key, () => this.postOnce(job, raw, key))).value;
   }
 
   private async postOnce(job: AssetJob, raw: StoredOutput[], key: string): Promise<PostActionRecord> {

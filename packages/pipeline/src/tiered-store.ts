@@ -1,4 +1,5 @@
 import pLimit, { type LimitFunction } from 'p-limit';
+import { SingleFlight } from './single-flight.js';
 import {
   isSha256Hex,
   safeRelative,
@@ -71,8 +72,8 @@ export class TieredStore implements CacheStore {
   private readonly abort = new AbortController();
   private readonly pending = new Set<Promise<unknown>>();
   private readonly objectUploads = new Map<string, Promise<boolean>>();
-  private readonly objectDownloads = new Map<string, Promise<Buffer | undefined>>();
-  private readonly actionDownloads = new Map<string, Promise<ActionRecord | undefined>>();
+  private readonly objectDownloads = new SingleFlight<Buffer | undefined>();
+  private readonly actionDownloads = new SingleFlight<ActionRecord | undefined>();
   private readonly rejectedIds = new Set<string>();
   /** Artifacts the server did not have: a plan and the build that follows ask once, not twice. */
   private readonly missing = new Set<string>();
@@ -214,9 +215,8 @@ export class TieredStore implements CacheStore {
 
   private downloadObject(sha256: string): Promise<Buffer | undefined> {
     if (this.down || !isSha256Hex(sha256) || this.rejectedIds.has(sha256) || this.missing.has(sha256)) return Promise.resolve(undefined);
-    let p = this.objectDownloads.get(sha256);
-    if (!p) {
-      p = this.downloadLimit(async () => {
+    return this.objectDownloads.run(sha256, () =>
+      this.downloadLimit(async () => {
         const artifact = await this.remoteCall(undefined, false, (signal) => this.remote.get(sha256, signal));
         if (!artifact) {
           this.missing.add(sha256);
@@ -229,18 +229,15 @@ export class TieredStore implements CacheStore {
         await this.local.putObject(artifact.bytes);
         this.stats.downloaded.objects++;
         return artifact.bytes;
-      }).finally(() => this.objectDownloads.delete(sha256));
-      this.objectDownloads.set(sha256, p);
-    }
-    return p;
+      }),
+    ).then((r) => r.value);
   }
 
   private downloadAction(kind: ActionKind, key: string): Promise<ActionRecord | undefined> {
     const id = TieredStore.actionId(kind, key);
     if (this.down || this.rejectedIds.has(id) || this.missing.has(id)) return Promise.resolve(undefined);
-    let p = this.actionDownloads.get(id);
-    if (!p) {
-      p = this.downloadLimit(async () => {
+    return this.actionDownloads.run(id, () =>
+      this.downloadLimit(async () => {
         const artifact = await this.remoteCall(undefined, false, (signal) => this.remote.get(id, signal));
         if (!artifact) {
           this.missing.add(id);
@@ -264,10 +261,8 @@ export class TieredStore implements CacheStore {
         }
         this.stats.downloaded.actions++;
         return record;
-      }).finally(() => this.actionDownloads.delete(id));
-      this.actionDownloads.set(id, p);
-    }
-    return p;
+      }),
+    ).then((r) => r.value);
   }
 
   private tagFor(id: string, body: Uint8Array): { tag?: string } {
