@@ -45,3 +45,5 @@ export type { Lockfile, LockEntry, LockStep, LockAtlas } from './lockfile.js';
 export { acquireCacheLock } from './cache-lock.js';
 export type { CacheLock, LockOwner } from './cache-lock.js';
 export { assetRefs, assetDependencies } from './asset-refs.js';
+export { expectedImageSize, FIXED_FRAME_SIZE } from './output-size.js';
+export type { SizedRequest } from './output-size.js';

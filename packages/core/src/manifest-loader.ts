@@ -148,7 +148,7 @@ class Context {
       version: 1,
       out: typeof root.out === 'string' ? root.out : 'out',
       concurrency: typeof root.concurrency === 'number' ? root.concurrency : 4,
-      api: root.api === 'v2' ? 'v2' : 'v1',
+      api: root.api === 'v1' ? 'v1' : 'v2',
       index: typeof root.index === 'string' ? root.index : 'assets.json',
       palettes: {},
       assets: [],
