@@ -216,7 +216,7 @@ const schema = {
     out: { type: 'string', minLength: 1, description: 'Output folder, relative to the manifest (default "out")' },
     cache: { type: 'string', minLength: 1, description: 'Cache folder (default ".rd-assets")' },
     concurrency: { type: 'integer', minimum: 1, maximum: 64, description: 'Calls in flight at once (default 4)' },
-    api: { enum: ['v1', 'v2'], description: 'API version (default v1)' },
+    api: { enum: ['v1', 'v2'], description: 'API version (default v2; v1 remains for accounts that need it)' },
     types: { type: 'string', minLength: 1, description: 'Write a typed TypeScript module of asset names here' },
     index: { type: 'string', minLength: 1, description: 'Index JSON file name inside `out` (default assets.json)' },
     remote: {
