@@ -44,7 +44,7 @@ describe('retries', () => {
   it('a hanging server is cut by the timeout, and a possibly charged sync request is not sent again', async () => {
     const server = await scriptedServer([() => {}]); // never answers
     close = server.close;
-    const provider = new RetroDiffusionProvider({ apiKey: 'rdpk-x', baseUrl: server.url, env: {}, timeoutMs: 150, sleep: async () => {} });
+    const provider = new RetroDiffusionProvider({ apiKey: 'rdpk-x', api: 'v1', baseUrl: server.url, env: {}, timeoutMs: 150, sleep: async () => {} });
     const started = Date.now();
     const error = (await provider.call(request, { callKey: 'k' }).catch((e: unknown) => e)) as Error;
     expect(Date.now() - started).toBeLessThan(2000);
