@@ -169,10 +169,11 @@ export class RetroDiffusionProvider implements Provider {
       const idempotencyKey = submissionKey(options.callKey, attempt);
       await this.journalSubmission(options, { api: 'v2', acceptedAt: '', attempt, idempotencyKey, kind: 'inference' }, what);
       // Retrying with the same key is safe: the API returns the original task, never a new charge.
-      const res = await this.withRetries(what, true, this.waitSignal(options), options.onEvent, () =>
-        this.post('/v2/inferences', request.body, options.signal, true, { 'Idempotency-Key': idempotencyKey }),
-      );
-      const body = parseJson(res.text, what);
+      // A broken answer is retried too: the task it names was paid for, and the repeat names it again.
+      const { res, body } = await this.withRetries(what, true, this.waitSignal(options), options.onEvent, async () => {
+        const r = await this.post('/v2/inferences', request.body, options.signal, true, { 'Idempotency-Key': idempotencyKey });
+        return { res: r, body: parseJson(r.text, what) };
+      });
       if (Array.isArray(body.base64_images)) return this.result(body, options, what, res.headers);
       taskId = this.acceptedTaskId(body, what);
       await options.journal?.put(options.callKey, { taskId, api: 'v2', acceptedAt: new Date(this.clock()).toISOString(), attempt, idempotencyKey, kind: 'inference' });
@@ -303,10 +304,10 @@ export class RetroDiffusionProvider implements Provider {
       const attempt = this.nextAttempt(mine, options);
       const customId = submissionKey(options.callKey, attempt);
       await this.journalSubmission(options, { api: 'v2', acceptedAt: '', attempt, idempotencyKey: customId, kind: 'edit-tool' }, what);
-      const res = await this.withRetries(what, true, this.waitSignal(options), options.onEvent, () =>
-        this.post(`/v2/${request.endpoint}/tasks`, { ...request.body, custom_id: customId }, options.signal, true),
+      const body = await this.withRetries(what, true, this.waitSignal(options), options.onEvent, async () =>
+        parseJson((await this.post(`/v2/${request.endpoint}/tasks`, { ...request.body, custom_id: customId }, options.signal, true)).text, what),
       );
-      taskId = this.acceptedTaskId(parseJson(res.text, what), what);
+      taskId = this.acceptedTaskId(body, what);
       await options.journal?.put(options.callKey, { taskId, api: 'v2', acceptedAt: new Date(this.clock()).toISOString(), attempt, idempotencyKey: customId, kind: 'edit-tool' });
       options.onEvent?.({ type: 'accepted', taskId, idempotencyKey: customId, attempt });
     } else options.onEvent?.({ type: 'resumed', taskId, ...(mine?.idempotencyKey ? { idempotencyKey: mine.idempotencyKey } : {}), attempt: attemptOf(mine) });
