@@ -383,7 +383,8 @@ export class BuildSession {
       throw e;
     } finally {
       await charge.flushed();
-      this.opts.budget.settle(estimate, actual);
+      // A refused result, or a task left running when the build stopped, was paid for all the same.
+      this.opts.budget.settle(estimate, actual ?? charge.spent());
     }
   }
 

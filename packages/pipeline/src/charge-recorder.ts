@@ -39,6 +39,11 @@ export class ChargeRecorder {
     return this.charged?.cost ?? {};
   }
 
+  /** What the call cost so far: the stated charge, the estimate of an accepted task, or nothing. */
+  spent(): Cost | undefined {
+    return this.charged?.cost ?? (this.task && !this.task.resumed ? this.estimate : undefined);
+  }
+
   async settle(outcome: 'stored' | `rejected: ${string}`): Promise<void> {
     if (!this.charged || (!isPaid(this.charged.cost) && !this.acceptedLine && !this.task?.resumed)) return;
     this.write({ outcome, cost: this.charged.cost, ...(this.charged.requestId ? { requestId: this.charged.requestId } : {}) });
