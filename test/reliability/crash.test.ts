@@ -108,3 +108,30 @@ describe('stopping a build never pays twice', () => {
     }, 60_000);
   }
 });
+
+describe('idempotency keys and --force', () => {
+  it('a rebuild that lost its cache gets the same tasks back for free; --force pays for a new result', async () => {
+    const emulator = await startEmulator({ keys: { 'rdpk-force': { balanceUsd: 100 } }, taskDurationMs: 0 });
+    try {
+      project = await TempProject.create({ 'assets.yaml': smallManifest(2) });
+      const env = cliEnv({ RD_API_URL: emulator.url, RD_API_KEY: 'rdpk-force' });
+      expect((await runCli(['build'], { cwd: project.dir, env })).code).toBe(0);
+      expect(emulator.charges()).toHaveLength(2);
+      await project.remove('out');
+      await project.remove('.rd-assets/actions');
+      const lost = await runCli(['build'], { cwd: project.dir, env });
+      expect(lost.code, lost.stderr).toBe(0);
+      // Same call keys, same Idempotency-Keys: the API hands back the tasks already paid for.
+      expect(emulator.charges()).toHaveLength(2);
+      const forced = await runCli(['build', '--force', 'item-0'], { cwd: project.dir, env });
+      expect(forced.code, forced.stderr).toBe(0);
+      // The same Idempotency-Key would hand back the first task: the forced call sends another.
+      expect(emulator.charges()).toHaveLength(3);
+      const keys = emulator.log.filter((e) => e.route === 'POST /v2/inferences').map((e) => e.idempotencyKey);
+      expect(new Set(keys).size).toBe(3);
+      expect(await ledgerCharges(project)).toBe(3);
+    } finally {
+      await emulator.close();
+    }
+  }, 60_000);
+});
