@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { appendFile, mkdir, open, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { addCost, type Cost } from '@rd-assets/core';
 
@@ -96,8 +96,26 @@ export class Ledger {
   async append(line: Omit<LedgerLine, 'time' | 'run' | 'charge'> & { charge?: string }): Promise<void> {
     const full: LedgerLine = { time: new Date(this.clock()).toISOString(), run: this.run, charge: line.charge ?? line.taskId ?? line.requestId ?? randomUUID(), ...line };
     this.lines.push(full);
-    await mkdir(dirname(this.path), { recursive: true });
+    this.opened ??= this.open();
+    await this.opened;
     await appendFile(this.path, `${JSON.stringify(full)}\n`);
+  }
+
+  private opened: Promise<void> | undefined;
+
+  /** A build killed mid-write left a torn line: end it, so this build's first line stands alone. */
+  private async open(): Promise<void> {
+    await mkdir(dirname(this.path), { recursive: true });
+    const file = await open(this.path, 'a+');
+    try {
+      const { size } = await file.stat();
+      if (!size) return;
+      const last = Buffer.alloc(1);
+      await file.read(last, 0, 1, size - 1);
+      if (last[0] !== 0x0a) await file.write('\n');
+    } finally {
+      await file.close();
+    }
   }
 
   spend(): RunSpend {
