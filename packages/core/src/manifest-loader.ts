@@ -18,6 +18,7 @@ import type {
 } from './manifest-types.js';
 import { assetRefs } from './asset-refs.js';
 import { matrixCombinations, substitute, unresolved, type MatrixSpec } from './matrix.js';
+import { checkOutputOwnership } from './output-ownership.js';
 import {
   builtInCatalog,
   describeLimits,
@@ -150,10 +151,14 @@ class Context {
       concurrency: typeof root.concurrency === 'number' ? root.concurrency : 4,
       api: root.api === 'v2' ? 'v2' : 'v1',
       index: typeof root.index === 'string' ? root.index : 'assets.json',
+      keyLocations: {},
       palettes: {},
       assets: [],
       groups: [],
     };
+    for (const key of ['out', 'index', 'types', 'cache'] as const) {
+      if (typeof root[key] === 'string') manifest.keyLocations![key] = this.at(`/${key}`);
+    }
     if (typeof root.cache === 'string') manifest.cache = root.cache;
     if (typeof root.types === 'string') manifest.types = root.types;
     if (typeof root.index === 'string' && !safeRelative(root.index)) {
@@ -699,7 +704,6 @@ class Context {
 
   private crossChecks(manifest: Manifest): void {
     const byId = new Map<string, AssetEntry>();
-    const byOutput = new Map<string, AssetEntry>();
     for (const a of manifest.assets) {
       const prev = byId.get(a.id);
       if (prev) {
@@ -714,18 +718,6 @@ class Context {
         continue;
       }
       byId.set(a.id, a);
-      const other = byOutput.get(a.output.toLowerCase());
-      if (other) {
-        this.diagnostics.push({
-          severity: 'error',
-          code: 'E_DUPLICATE_OUTPUT',
-          message: `assets "${other.id}" and "${a.id}" would write the same output "${a.output}"`,
-          hint: 'give one of them another `output:`',
-          location: a.fieldLocations.output ?? a.location,
-          assetId: a.id,
-        });
-      }
-      byOutput.set(a.output.toLowerCase(), a);
     }
     for (const a of byId.values()) {
       for (const { ref, field } of assetRefs(a)) {
@@ -782,6 +774,7 @@ class Context {
     };
     for (const a of byId.values()) visit(a, []);
     manifest.assets = [...byId.values()];
+    this.diagnostics.push(...checkOutputOwnership(manifest));
   }
 }
 

@@ -136,6 +136,8 @@ export interface Manifest {
   types?: string;
   index: string;
   remote?: RemoteDecl;
+  /** Where the top-level path keys were written, for findings about the paths they name. */
+  keyLocations?: Partial<Record<'out' | 'index' | 'types' | 'cache', SourceLocation>>;
   palettes: Record<string, PaletteDecl>;
   assets: AssetEntry[];
   groups: GroupDecl[];
