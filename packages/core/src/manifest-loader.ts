@@ -17,8 +17,10 @@ import type {
   PostStep,
 } from './manifest-types.js';
 import { assetRefs } from './asset-refs.js';
-import { matrixCombinations, substitute, unresolved, type MatrixSpec } from './matrix.js';
+import { matrixCombinations, matrixSize, substitute, unresolved, type MatrixSpec } from './matrix.js';
 import { checkOutputOwnership } from './output-ownership.js';
+import { nameProblem } from './name-rules.js';
+import { paramsOverride } from './params-override.js';
 import {
   builtInCatalog,
   describeLimits,
@@ -45,6 +47,8 @@ type Raw = Record<string, unknown>;
 
 /** An id segment: what a file name inside `out` may be. */
 const ID_SEGMENT = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
+/** Most assets one `each:` may make: a typo in a matrix should not plan a million calls. */
+export const MAX_MATRIX_INSTANCES = 10_000;
 const GENERATION_FIELDS = [
   'prompt', 'style', 'prompt_style', 'size', 'width', 'height', 'count', 'num_images', 'seed', 'input_image',
   'strength', 'input_palette', 'return_pre_palette', 'remove_bg', 'return_non_bg_removed', 'tile_x', 'tile_y',
@@ -89,7 +93,7 @@ interface Merged {
 class Context {
   readonly diagnostics: Diagnostic[] = [];
   private brokenPointers: Set<string> | undefined;
-  palettes: Record<string, PaletteDecl> = {};
+  palettes: Record<string, PaletteDecl> = Object.create(null) as Record<string, PaletteDecl>;
   /** Every id declared, including entries that failed: refs to them are not "unknown". */
   readonly declared = new Set<string>();
 
@@ -152,7 +156,7 @@ class Context {
       api: root.api === 'v2' ? 'v2' : 'v1',
       index: typeof root.index === 'string' ? root.index : 'assets.json',
       keyLocations: {},
-      palettes: {},
+      palettes: Object.create(null) as Record<string, PaletteDecl>,
       assets: [],
       groups: [],
     };
@@ -190,6 +194,7 @@ class Context {
           this.error('E_ID_INVALID', `group name "${groupName}" is not a safe file name`, gPointer, 'use letters, digits, "_", "-" and "."', undefined, true);
           continue;
         }
+        if (!this.nameAllowed('group name', groupName, gPointer)) continue;
         if (!g || typeof g !== 'object') continue;
         const group = g as Raw;
         const decl: GroupDecl = { name: groupName, assets: [], location: this.at(gPointer, true) };
@@ -215,6 +220,10 @@ class Context {
       if (!r.raw || typeof r.raw !== 'object' || this.broken(r.pointer)) continue;
       if (r.defaults.some((d) => Object.values(d.from).some((p) => this.broken(p)))) continue;
       const entry = r.raw as Raw;
+      if (entry.each && matrixSize(entry.each as MatrixSpec) > MAX_MATRIX_INSTANCES) {
+        this.error('E_MATRIX_TOO_LARGE', `\`each:\` of "${r.name}" makes ${matrixSize(entry.each as MatrixSpec)} assets; at most ${MAX_MATRIX_INSTANCES} are allowed`, `${r.pointer}/each`, 'split it into several entries, or check the matrix for a mistake', r.name, true);
+        continue;
+      }
       const combos = entry.each ? matrixCombinations(entry.each as MatrixSpec) : [undefined];
       for (const vars of combos) {
         const values = vars ? substitute({ ...entry, each: undefined }, vars) : entry;
@@ -240,6 +249,7 @@ class Context {
     for (const [name, value] of Object.entries(raw as Raw)) {
       const pointer = `/palettes/${escapePointer(name)}`;
       if (this.broken(pointer)) continue;
+      if (!this.nameAllowed('palette name', name, pointer)) continue;
       const location = this.at(pointer, true);
       if (typeof value === 'string') {
         manifest.palettes[name] = { name, source: { kind: 'file', path: value }, location };
@@ -301,6 +311,7 @@ class Context {
       this.error('E_ID_INVALID', `asset id "${id}" is not a safe file name`, pointer, 'ids are file names inside `out`: use letters, digits, "_", "-" and "."; no "/", "..", or absolute paths', fullId, true);
       return undefined;
     }
+    if (!this.nameAllowed('asset id', id, pointer, fullId)) return undefined;
     const output = typeof v.output === 'string' ? v.output : fullId;
     if (!safeRelative(output)) {
       this.error('E_OUTPUT_OUTSIDE', `output "${output}" would be written outside \`out\``, p('output'), 'use a relative name without ".." segments', fullId);
@@ -343,6 +354,13 @@ class Context {
     asset.edit = this.editSteps(fullId, v.edit, p('edit'), asset);
     asset.post = this.postSteps(fullId, v.post, p('post'), asset);
     return this.errorCount() === errorsBefore ? asset : undefined;
+  }
+
+  /** Length and reserved-name rules for declared names, reported at the name. */
+  private nameAllowed(what: string, name: string, pointer: string, assetId?: string): boolean {
+    const problem = nameProblem(what, name);
+    if (problem) this.error(problem.code, problem.message, pointer, problem.hint, assetId, true);
+    return !problem;
   }
 
   private errorCount(): number {
@@ -408,7 +426,12 @@ class Context {
       const pal = this.paletteInput(id, v.input_palette, p('input_palette'));
       if (pal) request.input_palette = pal;
     }
-    if (v.params && typeof v.params === 'object') request.params = v.params as Raw;
+    if (v.params && typeof v.params === 'object') {
+      for (const [field, key] of paramsOverride(v.params as Raw)) {
+        this.error('E_PARAMS_OVERRIDE', `\`params\` cannot set \`${field}\`: the manifest checks and prices it`, `${p('params')}/${escapePointer(field)}`, `use \`${key}:\` on the asset instead`, id, true);
+      }
+      request.params = v.params as Raw;
+    }
 
     // Style rules from the catalog.
     const accepting = sourcesAccepting(style, width, height, count);
@@ -517,7 +540,7 @@ class Context {
   }
 
   private paletteInput(id: string, value: string, pointer: string): PaletteInput | undefined {
-    if (value in this.palettes) return { kind: 'palette', name: value };
+    if (Object.hasOwn(this.palettes, value)) return { kind: 'palette', name: value };
     if (/[./\\]/.test(value)) return { kind: 'file', path: value };
     const names = Object.keys(this.palettes);
     const guess = names.length ? closest(value, names) : undefined;
@@ -641,7 +664,7 @@ class Context {
         case 'palette': {
           const spec = (typeof value === 'string' ? { name: value } : value) as Raw;
           const name = String(spec.name);
-          if (!(name in this.palettes)) {
+          if (!Object.hasOwn(this.palettes, name)) {
             const names = Object.keys(this.palettes);
             const guess = names.length ? closest(name, names) : undefined;
             this.error('E_PALETTE_UNKNOWN', `unknown palette "${name}"`, sp, guess && similar(name, guess) ? `did you mean "${guess}"?` : 'declare it under `palettes:`', id);
