@@ -16,6 +16,7 @@ import {
 import { assetJob, type AssetJob } from './asset-job.js';
 import { Budget } from './budget.js';
 import { openCacheStore } from './cache-store.js';
+import { registerBuild } from './cache-registry.js';
 import { BuildSession, type Outcome, type PostProcessor, type Rgb } from './build-session.js';
 import type { AssetResult, AssetStatus, BuildEvent, BuildOptions, BuildResult, Plan } from './build-types.js';
 import { FileHasher, stampOf } from './file-hasher.js';
@@ -278,10 +279,12 @@ async function finish(
   const indexPath = resolve(project.outDir, manifest.index);
   const typesPath = manifest.types ? resolve(manifest.dir, manifest.types) : undefined;
   const present = async (p: string | undefined) => !p || (await stat(p).then(() => true, () => false));
-  if (!untouched || !(await present(indexPath)) || !(await present(typesPath))) {
+  const rewrite = !untouched || !(await present(indexPath)) || !(await present(typesPath));
+  if (rewrite) {
     await writeIfChanged(indexPath, indexJson(manifest, next));
     if (typesPath) await writeIfChanged(typesPath, typesModule(manifest, next, relative(resolve(typesPath, '..'), project.outDir) || '.'));
   }
+  await registerBuild({ cacheDir: project.cacheDir, lockPath: project.lockPath, files: [indexPath, typesPath], rewritten: rewrite });
   const assets = [...outcomes.values()].map((o) => o.result);
   const counts = Object.fromEntries(STATUSES.map((s) => [s, assets.filter((a) => a.status === s).length])) as Record<AssetStatus, number>;
   const result: BuildResult = {
