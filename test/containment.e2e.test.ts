@@ -103,6 +103,14 @@ describe('containment: a build writes only inside the project', () => {
       expect(await p.text('notes.txt')).toBe('mine\n');
     }));
 
+  it('out: below a file is E_OUT_NOT_FOLDER; types: naming a folder is E_OUTPUT_BLOCKED (no internal error after paying)', () =>
+    withProject({ 'assets.yaml': manifest('out: notes.txt/sprites', ...HERO), 'notes.txt': 'mine\n' }, async (p) => {
+      expect((await refused(p, ['build'])).stderr).toContain('assets.yaml:2:6  E_OUT_NOT_FOLDER');
+      await p.write('assets.yaml', manifest('types: src', ...HERO));
+      await mkdir(p.path('src'));
+      expect((await refused(p, ['build'])).stderr).toContain('assets.yaml:2:8  E_OUTPUT_BLOCKED');
+    }));
+
   it('a cache inside the output folder is E_CACHE_INSIDE_OUT, from the manifest or RD_ASSETS_CACHE', () =>
     withProject({ 'assets.yaml': manifest('cache: out/.cache', ...HERO) }, async (p) => {
       expect((await refused(p, ['build'])).stderr).toContain('assets.yaml:2:8  E_CACHE_INSIDE_OUT');

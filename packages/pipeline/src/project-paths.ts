@@ -27,6 +27,23 @@ export async function realPathOf(path: string): Promise<string> {
   }
 }
 
+/**
+ * What stands where a build would write: the path itself being the wrong kind (a file where a
+ * folder goes, a folder where a file goes), or a file where one of its parent folders should be.
+ */
+async function obstacle(path: string, want: 'file' | 'folder'): Promise<{ path: string; is: string } | undefined> {
+  const own = await stat(path).catch(() => undefined);
+  if (own) {
+    if (want === 'folder') return own.isDirectory() ? undefined : { path, is: 'a file' };
+    return own.isFile() ? undefined : { path, is: own.isDirectory() ? 'a folder' : 'not a regular file' };
+  }
+  for (let p = dirname(path); ; p = dirname(p)) {
+    const st = await stat(p).catch(() => undefined);
+    if (st) return st.isDirectory() ? undefined : { path: p, is: 'a file' };
+    if (dirname(p) === p) return undefined;
+  }
+}
+
 export function isInside(root: string, path: string): boolean {
   const rel = relative(root, path);
   return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
@@ -68,9 +85,18 @@ export async function checkProjectPaths(manifest: Manifest, options: { root: str
       at(w.key === 'index' && !manifest.keyLocations?.index ? 'out' : w.key),
     );
   }
-  const outStat = await stat(realOut).catch(() => undefined);
-  if (outStat && !outStat.isDirectory()) {
-    error('E_OUT_NOT_FOLDER', `out "${manifest.out}" is a file, not a folder`, 'point `out:` at a folder (it is created when missing)', at('out'));
+  let outBlocked = false;
+  for (const w of writes) {
+    if (w.key === 'index' && outBlocked) continue; // follows from `out`, already reported
+    const inTheWay = await obstacle(w.path, w.key === 'out' ? 'folder' : 'file');
+    if (!inTheWay) continue;
+    const shown = relative(manifest.dir, inTheWay.path) || '.';
+    if (w.key === 'out') {
+      outBlocked = true;
+      error('E_OUT_NOT_FOLDER', `out "${manifest.out}" cannot be a folder: ${shown} is ${inTheWay.is}`, 'point `out:` at a folder (it is created when missing)', at('out'));
+    } else if (!outside) {
+      error('E_OUTPUT_BLOCKED', `${w.what} cannot be written: ${shown} is ${inTheWay.is}`, `name a file that is not there yet or is rd-assets' own, e.g. ${w.key === 'types' ? 'src/assets.ts' : 'assets.json'}`, at(w.key === 'index' && !manifest.keyLocations?.index ? 'out' : w.key));
+    }
   }
   const realCache = await realPathOf(options.cacheDir);
   // `out: .` makes the manifest's folder the output folder: it is not a folder one wipes, and the
