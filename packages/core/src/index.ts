@@ -22,6 +22,7 @@ export type { AnimationLayout, AnimationTag, SheetCell } from './animation-layou
 export { WANG_TILES, TILESET_COLUMNS, TILESET_ROWS } from './tileset-layout.js';
 export type { WangTile } from './tileset-layout.js';
 export { parseManifest, safeRelative } from './manifest-loader.js';
+export { didYouMean } from './did-you-mean.js';
 export type { ParseOptions, ParseResult } from './manifest-loader.js';
 export { manifestSchema } from './manifest-schema.js';
 export { matrixCombinations } from './matrix.js';

@@ -17,6 +17,7 @@ import type {
   PostStep,
 } from './manifest-types.js';
 import { assetRefs } from './asset-refs.js';
+import { atlasFitFindings } from './atlas-fit.js';
 import { matrixCombinations, substitute, unresolved, type MatrixSpec } from './matrix.js';
 import {
   builtInCatalog,
@@ -227,6 +228,7 @@ class Context {
     }
     for (const g of manifest.groups) g.assets = manifest.assets.filter((a) => a.group === g.name).map((a) => a.id);
     this.crossChecks(manifest);
+    this.diagnostics.push(...atlasFitFindings(manifest));
     return manifest;
   }
 

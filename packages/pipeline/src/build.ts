@@ -19,7 +19,7 @@ import { openCacheStore } from './cache-store.js';
 import { BuildSession, type Outcome, type PostProcessor, type Rgb } from './build-session.js';
 import type { AssetResult, AssetStatus, BuildEvent, BuildOptions, BuildResult, Plan } from './build-types.js';
 import { FileHasher, stampOf } from './file-hasher.js';
-import { indexJson, typesModule, writeIfChanged } from './index-writer.js';
+import { indexJson, lockOfPresentFiles, typesModule, writeIfChanged } from './index-writer.js';
 import { emitGroupAtlases, type AtlasContext } from './group-atlas.js';
 import { readNoopStamp, usesNoopStamp, writeNoopStamp } from './noop-stamp.js';
 import { fileUses } from './manifest-files.js';
@@ -29,6 +29,9 @@ import type { Provider } from './provider.js';
 import { parsePalette, POST_VERSION, runPost } from './post/index.js';
 import { selectAssets } from './target-select.js';
 import { FileTaskJournal } from './task-journal.js';
+
+/** Statuses after which the asset's files are on disk as its lock entry says. */
+const WROTE_FILES: ReadonlySet<AssetStatus> = new Set(['up-to-date', 'restored', 'post-only', 'generated']);
 
 const STATUSES: AssetStatus[] = ['up-to-date', 'restored', 'post-only', 'generated', 'failed', 'skipped', 'blocked', 'cancelled'];
 
@@ -265,7 +268,7 @@ async function finish(
       delete next.assets[id];
     }
   }
-  if (!cancelled) await emitGroupAtlases(atlas, lock, next);
+  const atlasFailures = cancelled ? [] : await emitGroupAtlases(atlas, lock, next);
   // On a no-op build every entry is the very object read from the lock: skip serialising it.
   const untouched =
     lockText !== undefined &&
@@ -279,10 +282,15 @@ async function finish(
   const typesPath = manifest.types ? resolve(manifest.dir, manifest.types) : undefined;
   const present = async (p: string | undefined) => !p || (await stat(p).then(() => true, () => false));
   if (!untouched || !(await present(indexPath)) || !(await present(typesPath))) {
-    await writeIfChanged(indexPath, indexJson(manifest, next));
-    if (typesPath) await writeIfChanged(typesPath, typesModule(manifest, next, relative(resolve(typesPath, '..'), project.outDir) || '.'));
+    const done = new Set([...outcomes.values()].filter((o) => WROTE_FILES.has(o.result.status)).map((o) => o.result.id));
+    const indexed = await lockOfPresentFiles(next, project.outDir, done);
+    await writeIfChanged(indexPath, indexJson(manifest, indexed));
+    if (typesPath) await writeIfChanged(typesPath, typesModule(manifest, indexed, relative(resolve(typesPath, '..'), project.outDir) || '.'));
   }
   const assets = [...outcomes.values()].map((o) => o.result);
+  for (const f of atlasFailures) {
+    assets.push({ id: `${f.group} (atlas)`, status: 'failed', reason: 'atlas not packed', calls: 0, cost: {}, files: [], error: { code: f.error.code, message: f.error.message, ...(f.error.hint ? { hint: f.error.hint } : {}) } });
+  }
   const counts = Object.fromEntries(STATUSES.map((s) => [s, assets.filter((a) => a.status === s).length])) as Record<AssetStatus, number>;
   const result: BuildResult = {
     assets,
