@@ -11,6 +11,7 @@ import {
   type Manifest,
   type StyleInfo,
 } from '@rd-assets/core';
+import { checkRemoteCacheConfig } from './remote-cache-config.js';
 import { checkManifestFiles, type FileCheckOptions } from './manifest-files.js';
 import { parsePalette } from './post/index.js';
 
@@ -59,6 +60,7 @@ export async function validateManifest(options: ProjectOptions = {}): Promise<{ 
   const catalog = await loadCatalog(resolveCacheDir(file, undefined, options));
   const result = parseManifest(text, file, { catalog });
   if (!result.manifest) return result;
+  checkRemoteCacheConfig(result.manifest.remote, options.env ?? process.env);
   const fileFindings = await checkManifestFiles(result.manifest, options.fileChecks ?? (await defaultFileChecks()));
   const diagnostics = [...result.diagnostics, ...fileFindings].sort(
     (a, b) => a.location.line - b.location.line || a.location.col - b.location.col,
