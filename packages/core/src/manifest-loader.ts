@@ -156,6 +156,7 @@ class Context {
       groups: [],
     };
     if (typeof root.cache === 'string') manifest.cache = root.cache;
+    if (typeof root.confirm_above === 'number') manifest.confirmAbove = root.confirm_above;
     if (typeof root.types === 'string') manifest.types = root.types;
     if (typeof root.index === 'string' && !safeRelative(root.index)) {
       this.error('E_OUTPUT_OUTSIDE', `index "${root.index}" would be written outside \`out\``, '/index', 'use a plain file name such as assets.json');

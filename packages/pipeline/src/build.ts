@@ -28,6 +28,7 @@ import { createProvider, providerIdFor, type ProviderHandle } from './provider-f
 import type { Provider } from './provider.js';
 import { parsePalette, POST_VERSION, runPost } from './post/index.js';
 import { checkRemoteCacheConfig } from './remote-cache-config.js';
+import { spendToConfirm } from './spend-confirmation.js';
 import { selectAssets } from './target-select.js';
 import { checkForcedIds } from './unknown-asset.js';
 import { FileTaskJournal } from './task-journal.js';
@@ -181,6 +182,8 @@ async function prepare(options: BuildOptions): Promise<PreparedBuild> {
         const stale = thePlan.items.filter((i) => i.action === 'generate' || i.action === 'blocked');
         if (stale.length || thePlan.removed.length) return frozenFailure(thePlan, stale, project, frozenHint(lock, providerIdFor(options)));
       }
+      const spend = spendToConfirm(thePlan, manifest, options);
+      if (spend && options.confirmSpend) await options.confirmSpend(spend);
       const cacheLock = await acquireCacheLock(resolve(project.cacheDir, 'lock'), {
         command: 'assets build',
         signal,
