@@ -66,8 +66,11 @@ describe('a costly plan is confirmed before anything is spent', () => {
     expect(since(mark)).toBe(2);
   });
 
-  it('confirm_above must be a number of at least 0', async () => {
-    project = await TempProject.create({ 'assets.yaml': SMALL.replace('confirm_above: 0.02', 'confirm_above: -1') });
+  it('confirm_above is a manifest key: a number of at least 0 (0 asks before any paid build)', async () => {
+    project = await TempProject.create({ 'assets.yaml': SMALL.replace('confirm_above: 0.02', 'confirm_above: 0') });
+    expect((await cli(project, 'validate')).code).toBe(0);
+    expect((await cli(project, 'build')).code).toBe(2);
+    await project.edit('assets.yaml', (t) => t.replace('confirm_above: 0', 'confirm_above: -1'));
     const r = await cli(project, 'validate');
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/assets\.yaml:2:\d+.*confirm_above/);
