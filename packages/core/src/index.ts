@@ -25,6 +25,7 @@ export { parseManifest, safeRelative, MAX_MATRIX_INSTANCES } from './manifest-lo
 export { MAX_ID_LENGTH } from './name-rules.js';
 export { assetOutputs, atlasOutputs, extraImageName, imageStem, partsFolder } from './output-names.js';
 export type { OutputClaim } from './output-names.js';
+export { didYouMean } from './did-you-mean.js';
 export type { ParseOptions, ParseResult } from './manifest-loader.js';
 export { manifestSchema } from './manifest-schema.js';
 export { matrixCombinations } from './matrix.js';

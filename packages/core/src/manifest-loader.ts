@@ -21,6 +21,7 @@ import { matrixCombinations, matrixSize, substitute, unresolved, type MatrixSpec
 import { checkOutputOwnership } from './output-ownership.js';
 import { nameProblem } from './name-rules.js';
 import { paramsOverride } from './params-override.js';
+import { atlasFitFindings } from './atlas-fit.js';
 import {
   builtInCatalog,
   describeLimits,
@@ -164,6 +165,7 @@ class Context {
       if (typeof root[key] === 'string') manifest.keyLocations![key] = this.at(`/${key}`);
     }
     if (typeof root.cache === 'string') manifest.cache = root.cache;
+    if (typeof root.confirm_above === 'number') manifest.confirmAbove = root.confirm_above;
     if (typeof root.types === 'string') manifest.types = root.types;
     if (typeof root.index === 'string' && !safeRelative(root.index)) {
       this.error('E_OUTPUT_OUTSIDE', `index "${root.index}" would be written outside \`out\``, '/index', 'use a plain file name such as assets.json');
@@ -241,6 +243,7 @@ class Context {
     }
     for (const g of manifest.groups) g.assets = manifest.assets.filter((a) => a.group === g.name).map((a) => a.id);
     this.crossChecks(manifest);
+    this.diagnostics.push(...atlasFitFindings(manifest));
     return manifest;
   }
 

@@ -132,6 +132,8 @@ export interface Manifest {
   out: string;
   cache?: string;
   concurrency: number;
+  /** `confirm_above`: a plan costing more (USD) asks before spending; unset means the default. */
+  confirmAbove?: number;
   api: 'v1' | 'v2';
   types?: string;
   index: string;

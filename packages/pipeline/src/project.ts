@@ -11,6 +11,7 @@ import {
   type Manifest,
   type StyleInfo,
 } from '@rd-assets/core';
+import { checkRemoteCacheConfig } from './remote-cache-config.js';
 import { checkManifestFiles, type FileCheckOptions } from './manifest-files.js';
 import { checkProjectPaths, findProjectRoot } from './project-paths.js';
 import { parsePalette } from './post/index.js';
@@ -62,6 +63,7 @@ export async function validateManifest(options: ProjectOptions = {}): Promise<{ 
   const catalog = await loadCatalog(resolveCacheDir(file, undefined, options));
   const result = parseManifest(text, file, { catalog });
   if (!result.manifest) return result;
+  checkRemoteCacheConfig(result.manifest.remote, options.env ?? process.env);
   const root = await findProjectRoot(result.manifest.dir);
   const fileFindings = [
     ...(await checkProjectPaths(result.manifest, { root, cacheDir: resolveCacheDir(file, result.manifest.cache, options) })),
