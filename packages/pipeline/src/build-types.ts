@@ -1,5 +1,6 @@
 import type { Cost, Diagnostic } from '@rd-assets/core';
 import type { Provider } from './provider.js';
+import type { SpendRequest } from './spend-confirmation.js';
 
 /** What the plan says an asset needs. */
 export type PlanAction = 'up-to-date' | 'restore' | 'post-only' | 'generate' | 'blocked';
@@ -104,6 +105,11 @@ export interface BuildOptions {
   frozen?: boolean;
   /** Plan only: print what would happen and what it costs. */
   dryRun?: boolean;
+  /**
+   * Asked before spending when the plan costs more than the manifest's `confirm_above`; it may
+   * throw to stop the build before any paid call. Without it nothing is asked (scripts decide).
+   */
+  confirmSpend?: (request: SpendRequest) => Promise<void>;
   /** Called for progress. */
   onEvent?: (event: BuildEvent) => void;
   /**

@@ -104,5 +104,8 @@ export type { TieredStoreOptions, RemoteStoreStats, RemoteStoreWarning } from '.
 export { RemoteCacheClient, RemoteCacheError } from './remote-cache-client.js';
 export type { RemoteCacheClientOptions, RemoteArtifact, RemoteCacheFailure } from './remote-cache-client.js';
 export { remoteCacheConfig, RemoteCacheConfigError } from './remote-cache-config.js';
+export { UnknownAssetError } from './unknown-asset.js';
+export { DEFAULT_CONFIRM_ABOVE_USD } from './spend-confirmation.js';
+export type { SpendRequest } from './spend-confirmation.js';
 export type { RemoteCacheConfig } from './remote-cache-config.js';
 export { artifactTag, verifyArtifactTag } from './artifact-signature.js';

@@ -11,7 +11,9 @@ import {
   type Manifest,
   type StyleInfo,
 } from '@rd-assets/core';
+import { checkRemoteCacheConfig } from './remote-cache-config.js';
 import { checkManifestFiles, type FileCheckOptions } from './manifest-files.js';
+import { checkProjectPaths, findProjectRoot } from './project-paths.js';
 import { parsePalette } from './post/index.js';
 
 /** Where a build reads and writes: resolved once, used everywhere. */
@@ -24,6 +26,8 @@ export interface Project {
   cacheDir: string;
   /** Absolute path of `assets.lock`. */
   lockPath: string;
+  /** The enclosing repository's root, else the manifest's folder: nothing is written outside it. */
+  root: string;
   /** Warnings found while loading. */
   warnings: Diagnostic[];
 }
@@ -59,7 +63,12 @@ export async function validateManifest(options: ProjectOptions = {}): Promise<{ 
   const catalog = await loadCatalog(resolveCacheDir(file, undefined, options));
   const result = parseManifest(text, file, { catalog });
   if (!result.manifest) return result;
-  const fileFindings = await checkManifestFiles(result.manifest, options.fileChecks ?? (await defaultFileChecks()));
+  checkRemoteCacheConfig(result.manifest.remote, options.env ?? process.env);
+  const root = await findProjectRoot(result.manifest.dir);
+  const fileFindings = [
+    ...(await checkProjectPaths(result.manifest, { root, cacheDir: resolveCacheDir(file, result.manifest.cache, options) })),
+    ...(await checkManifestFiles(result.manifest, { ...(options.fileChecks ?? (await defaultFileChecks())), root })),
+  ];
   const diagnostics = [...result.diagnostics, ...fileFindings].sort(
     (a, b) => a.location.line - b.location.line || a.location.col - b.location.col,
   );
@@ -77,6 +86,7 @@ export async function openProject(options: ProjectOptions = {}): Promise<Project
     outDir: isAbsolute(manifest.out) ? manifest.out : resolve(manifest.dir, manifest.out),
     cacheDir,
     lockPath: lockfilePathFor(manifest.file),
+    root: await findProjectRoot(manifest.dir),
     warnings: diagnostics.filter((d) => d.severity === 'warning'),
   };
 }

@@ -4,7 +4,7 @@ import type { CallOptions, JournalEntry, Provider, ProviderEvent, ProviderReques
 import { CancelledError, MalformedResponseError, NetworkError, ProviderError, TimeoutError } from './provider-errors.js';
 import { RateLimiter } from './rate-limiter.js';
 import { checkImageBytes, decodeResponseImage, parseJson, readCost } from './response-parser.js';
-import { backoffMs, DEFAULT_RETRY, type RetryPolicy } from './retry-policy.js';
+import { backoffMs, DEFAULT_RETRY, retryFromEnv, type RetryPolicy } from './retry-policy.js';
 import { selectorToStyles } from './style-selector.js';
 import { attemptOf, retireSubmission } from './task-journal.js';
 import { TaskTiming } from './task-timing.js';
@@ -29,6 +29,8 @@ export interface RetroDiffusionProviderOptions {
   random?: () => number;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   clock?: () => number;
+  /** Makes each request's timeout signal (default `AbortSignal.timeout`): tests fire it on cue. */
+  timeoutSignal?: (ms: number) => AbortSignal;
 }
 
 interface HttpResponse {
@@ -61,6 +63,7 @@ export class RetroDiffusionProvider implements Provider {
   private readonly random: () => number;
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   private readonly clock: () => number;
+  private readonly timeoutSignal: (ms: number) => AbortSignal;
   private readonly pixelFixer: RateLimiter;
   private readonly timing = new TaskTiming();
 
@@ -72,11 +75,12 @@ export class RetroDiffusionProvider implements Provider {
     this.baseUrl = (options.baseUrl ?? env.RD_API_URL ?? DEFAULT_API_URL).replace(/\/+$/, '').replace(/\/v[12]$/, '');
     const envTimeout = Number(env.RD_API_TIMEOUT_MS);
     this.timeoutMs = options.timeoutMs ?? (Number.isFinite(envTimeout) && envTimeout > 0 ? envTimeout : undefined);
-    this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.retry = { ...DEFAULT_RETRY, ...retryFromEnv(env), ...options.retry };
     this.taskTimeoutMs = options.taskTimeoutMs ?? 15 * 60_000;
     this.random = options.random ?? Math.random;
     this.clock = options.clock ?? Date.now;
     this.sleep = options.sleep ?? sleepFor;
+    this.timeoutSignal = options.timeoutSignal ?? ((ms) => AbortSignal.timeout(ms));
     const windowEnv = Number(env.RD_PIXEL_FIXER_WINDOW_MS);
     const limit = options.pixelFixerLimit ?? {
       requests: PIXEL_FIXER.requestsPerMinute,
@@ -487,7 +491,7 @@ export class RetroDiffusionProvider implements Provider {
 
   private async fetchRaw(url: string, init: RequestInit, signal: AbortSignal | undefined, timeoutMs: number): Promise<{ status: number; bytes: Buffer; headers: Headers }> {
     if (signal?.aborted) throw new CancelledError('E_CANCELLED', 'cancelled');
-    const timer = AbortSignal.timeout(timeoutMs);
+    const timer = this.timeoutSignal(timeoutMs);
     const combined = signal ? AbortSignal.any([signal, timer]) : timer;
     try {
       const res = await fetch(url, { ...init, signal: combined });

@@ -4,6 +4,7 @@ import { buildSummary } from '../build-summary.js';
 import { planTable } from '../plan-table.js';
 import { ProgressView } from '../progress-view.js';
 import { stopOnSignals } from '../stop-signals.js';
+import { spendConfirmer } from '../spend-prompt.js';
 import { style, type Io } from '../terminal.js';
 
 export const help = `Usage: assets build [ids or globs...] [options]
@@ -18,6 +19,8 @@ Options:
       --max-credits <n>    spending cap for this build, in your account's unit
                            (USD for balance accounts, e.g. 2.50; credits for legacy ones)
       --force <id>         regenerate this asset even if cached: pays again (repeatable)
+  -y, --yes                build a plan costing more than \`confirm_above\` (default $5)
+                           without asking (needed without a terminal)
       --dry-run            show the plan and its cost; call nothing, write nothing
       --frozen             for CI: never call the API; exit 1 naming out-of-date assets
       --cache <dir>        cache folder (default: .rd-assets beside the manifest)
@@ -51,6 +54,7 @@ export async function run(argv: string[], io: Io, defaults: Partial<BuildOptions
     json: { type: 'boolean' },
     all: { type: 'boolean' },
     report: { type: 'string' },
+    yes: { type: 'boolean', short: 'y' },
   });
   if (values.help) {
     io.stdout.write(defaults.dryRun ? (await import('./plan.js')).help : help);
@@ -72,6 +76,7 @@ export async function run(argv: string[], io: Io, defaults: Partial<BuildOptions
   if (concurrency !== undefined) options.concurrency = concurrency;
   const maxCredits = numberOption(command, 'max-credits', values['max-credits']);
   if (maxCredits !== undefined) options.maxCredits = maxCredits;
+  options.confirmSpend = spendConfirmer(io, { yes: values.yes === true, ...(maxCredits !== undefined ? { maxCredits } : {}) });
 
   const json = values.json === true;
   const view = json ? undefined : new ProgressView(io);
