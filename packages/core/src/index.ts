@@ -58,3 +58,4 @@ export {
   NotRegularFileError,
   fileKind,
 } from './limits.js';
+export { postPixelOverrun } from './post-pixel-budget.js';
