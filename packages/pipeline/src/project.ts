@@ -5,13 +5,13 @@ import {
   lockfilePathFor,
   ManifestError,
   parseManifest,
-  RdError,
   StyleCatalog,
   type Diagnostic,
   type Manifest,
   type StyleInfo,
 } from '@rd-assets/core';
 import { checkManifestFiles, type FileCheckOptions } from './manifest-files.js';
+import { readManifestText } from './manifest-read.js';
 import { parsePalette } from './post/index.js';
 
 /** Where a build reads and writes: resolved once, used everywhere. */
@@ -45,25 +45,17 @@ export function manifestPath(options: Pick<ProjectOptions, 'manifest' | 'cwd'>):
 /** Read a manifest, check it fully (schema, catalog rules, files) and return every finding. */
 export async function validateManifest(options: ProjectOptions = {}): Promise<{ manifest?: Manifest; diagnostics: Diagnostic[] }> {
   const file = manifestPath(options);
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new RdError(
-      code === 'ENOENT' ? 'E_MANIFEST_MISSING' : 'E_MANIFEST_UNREADABLE',
-      code === 'ENOENT' ? `no manifest at ${file}` : `cannot read ${file} (${code ?? 'error'})`,
-      { hint: code === 'ENOENT' ? 'run `assets init` to write a starter assets.yaml, or pass --manifest <file>' : 'check its permissions' },
-    );
-  }
+  const text = await readManifestText(file);
   const catalog = await loadCatalog(resolveCacheDir(file, undefined, options));
   const result = parseManifest(text, file, { catalog });
-  if (!result.manifest) return result;
-  const fileFindings = await checkManifestFiles(result.manifest, options.fileChecks ?? (await defaultFileChecks()));
+  // Files are checked in the same pass, for every entry that passed its own checks.
+  const checked = result.manifest ?? result.partial;
+  if (!checked) return { diagnostics: result.diagnostics };
+  const fileFindings = await checkManifestFiles(checked, options.fileChecks ?? (await defaultFileChecks()));
   const diagnostics = [...result.diagnostics, ...fileFindings].sort(
     (a, b) => a.location.line - b.location.line || a.location.col - b.location.col,
   );
-  return fileFindings.some((d) => d.severity === 'error') ? { diagnostics } : { manifest: result.manifest, diagnostics };
+  return result.manifest && !fileFindings.some((d) => d.severity === 'error') ? { manifest: result.manifest, diagnostics } : { diagnostics };
 }
 
 /** Open a project for building: throws `ManifestError` (with every finding) when it has errors. */
