@@ -59,3 +59,4 @@ export {
   fileKind,
 } from './limits.js';
 export { postPixelOverrun } from './post-pixel-budget.js';
+export { secretRedactor, REDACT_MIN_RUN } from './secret-redaction.js';
