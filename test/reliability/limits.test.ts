@@ -108,6 +108,21 @@ describe('limits: hostile or broken input ends in a coded error, never a hang or
     expect(stderr).toContain('refs/cut.png');
   });
 
+  it('a PNG damaged inside fails its asset with E_INPUT_CORRUPT naming the file, before any call', async () => {
+    const whole = await png64();
+    const idat = whole.indexOf('IDAT', 0, 'latin1');
+    const damaged = Buffer.from(whole);
+    damaged.fill(0xa5, idat + 10, idat + 400); // the compressed pixels, not the header or IEND
+    const r = await inProject({ 'assets.yaml': manifest(['  a: { prompt: x, input_image: refs/damaged.png, strength: 0.5 }']), 'refs/damaged.png': damaged }, ['build']);
+    await r.project.cleanup();
+    expect(r.signal).toBeNull();
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain('E_INPUT_CORRUPT');
+    expect(r.stderr).toContain('refs/damaged.png');
+    expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+    expect(r.calls).toBe(0);
+  });
+
   it('a post step that would make more than 64 Mpx is refused at validation with E_PIXEL_BUDGET', async () => {
     const stderr = await refusedBeforeAnyCall({ 'assets.yaml': manifest(['  big: { prompt: x, size: 256, post: [scale: 64] }']) }, 'E_PIXEL_BUDGET');
     expect(stderr).toContain('16384×16384');
