@@ -610,7 +610,15 @@ class Context {
         const fields: Raw = {};
         for (const [k, val] of Object.entries(step)) {
           if (k === 'tool') continue;
-          if (k === 'params') Object.assign(fields, val as Raw);
+          if (k === 'params') {
+            // Images are checked and encoded from their own keys; raw ones in params would bypass that.
+            for (const f of Object.keys((val ?? {}) as Raw)) {
+              if (f === 'input_image' || tool.imageFields.includes(f)) {
+                this.error('E_PARAMS_OVERRIDE', `\`params\` cannot set \`${f}\`: the manifest checks and encodes images`, `${sp}/params/${escapePointer(f)}`, f === 'input_image' ? 'the step edits the image before it (`image:`, `from:` or the generated one)' : `use \`${f}:\` on the step instead`, id, true);
+              }
+            }
+            Object.assign(fields, val as Raw);
+          }
           else if (tool.imageFields.includes(k)) {
             if (k === 'input_palette') {
               const pal = this.paletteInput(id, String(val), `${sp}/${k}`);
