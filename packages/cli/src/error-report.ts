@@ -21,7 +21,7 @@ export function reportError(io: Io, error: unknown, argv: string[]): number {
   const e = (error ?? {}) as ErrorLike;
   const json = argv.includes('--json');
   const isUserError = typeof e.code === 'string' && e.code.startsWith('E_');
-  const exit = e.code === 'E_USAGE' || e.code === 'E_MANIFEST' || e.code?.startsWith('E_MANIFEST') || e.code === 'E_NO_MATCH' || e.code === 'E_REMOTE_CACHE_CONFIG' || USAGE_CODES.has(e.code ?? '') ? 2 : 1;
+  const exit = e.code === 'E_USAGE' || e.code === 'E_MANIFEST' || e.code?.startsWith('E_MANIFEST') || e.code === 'E_NO_MATCH' || e.code === 'E_REMOTE_CACHE_CONFIG' || e.code === 'E_NOT_REGULAR_FILE' || USAGE_CODES.has(e.code ?? '') ? 2 : 1;
   if (json) {
     const body: Record<string, unknown> = { code: isUserError ? e.code : 'E_INTERNAL', message: e.message };
     if (e.hint) body.hint = e.hint;

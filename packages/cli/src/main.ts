@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { redactingIo } from './redacting-io.js';
 import type { Io } from './terminal.js';
 
 interface CommandModule {
@@ -48,7 +49,7 @@ function usage(): string {
 
 /** Entry point of the `assets` command; returns the exit code. */
 export async function main(argv: string[], io?: Io): Promise<number> {
-  const out = io ?? (await import('./terminal.js')).processIo();
+  const out = redactingIo(io ?? (await import('./terminal.js')).processIo());
   const [first, ...rest] = argv;
   if (first === undefined || first === '-h' || first === '--help' || first === 'help') {
     if (first === 'help' && rest[0] && COMMANDS[rest[0]]) {

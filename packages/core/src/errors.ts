@@ -32,6 +32,8 @@ export interface Diagnostic {
   location: SourceLocation;
   /** The asset the finding is about, when there is one. */
   assetId?: string;
+  /** The offending source line with a caret under the column (YAML syntax errors). */
+  frame?: string;
 }
 
 export function formatLocation(location: SourceLocation): string {
@@ -41,7 +43,8 @@ export function formatLocation(location: SourceLocation): string {
 export function formatDiagnostic(d: Diagnostic): string {
   const hint = d.hint ? ` (hint: ${d.hint})` : '';
   const level = d.severity === 'warning' ? 'warning ' : '';
-  return `${formatLocation(d.location)}  ${level}${d.code}  ${d.message}${hint}`;
+  const frame = d.frame ? `\n${d.frame.replace(/^/gm, '    ')}` : '';
+  return `${formatLocation(d.location)}  ${level}${d.code}  ${d.message}${hint}${frame}`;
 }
 
 /** Thrown when a manifest has errors; carries all of them so they are reported at once. */

@@ -51,3 +51,18 @@ export type { CacheLock, LockOwner } from './cache-lock.js';
 export { assetRefs, assetDependencies } from './asset-refs.js';
 export { expectedImageSize, FIXED_FRAME_SIZE } from './output-size.js';
 export type { SizedRequest } from './output-size.js';
+export {
+  MAX_MANIFEST_BYTES,
+  MAX_YAML_ALIAS_COUNT,
+  MAX_YAML_ALIAS_NODES,
+  MAX_POST_PIXELS,
+  MAX_RESPONSE_BYTES,
+  MAX_ARTIFACT_BYTES,
+  MAX_RETRY_AFTER_MS,
+  MAX_REDIRECTS,
+  LimitError,
+  NotRegularFileError,
+  fileKind,
+} from './limits.js';
+export { postPixelOverrun } from './post-pixel-budget.js';
+export { secretRedactor, REDACT_MIN_RUN } from './secret-redaction.js';

@@ -32,6 +32,8 @@ import {
   type StyleInfo,
 } from './style-catalog.js';
 import { escapePointer, locate, parseYamlWithPositions, type NodePosition } from './yaml-positions.js';
+import { MAX_POST_PIXELS } from './limits.js';
+import { postPixelOverrun } from './post-pixel-budget.js';
 
 export interface ParseOptions {
   /** The style table to check against (default: the built-in one). */
@@ -41,6 +43,11 @@ export interface ParseOptions {
 export interface ParseResult {
   /** Present when there are no errors (warnings allowed). */
   manifest?: Manifest;
+  /**
+   * When there are errors: the entries that passed their own checks, so the file phase can check
+   * them in the same pass (every error at once, never one stage after another).
+   */
+  partial?: Manifest;
   diagnostics: Diagnostic[];
 }
 
@@ -82,7 +89,7 @@ export function parseManifest(text: string, file: string, options: ParseOptions 
   const manifest = ctx.build(root as Raw);
   const hasErrors = ctx.diagnostics.some((d) => d.severity === 'error');
   ctx.diagnostics.sort((a, b) => a.location.line - b.location.line || a.location.col - b.location.col);
-  return hasErrors ? { diagnostics: ctx.diagnostics } : { manifest, diagnostics: ctx.diagnostics };
+  return hasErrors ? { partial: manifest, diagnostics: ctx.diagnostics } : { manifest, diagnostics: ctx.diagnostics };
 }
 
 /** A raw entry after defaults: each field remembers the pointer it was written at. */
@@ -356,6 +363,14 @@ class Context {
     }
     asset.edit = this.editSteps(fullId, v.edit, p('edit'), asset);
     asset.post = this.postSteps(fullId, v.post, p('post'), asset);
+    if (asset.source.kind === 'generate') {
+      const r = asset.source.request;
+      const factor = typeof r.upscale_output_factor === 'number' ? r.upscale_output_factor : 1;
+      const over = postPixelOverrun(r.width * factor, r.height * factor, asset.post);
+      if (over) {
+        this.error('E_PIXEL_BUDGET', `post steps would make a ${over.width}×${over.height} image; the limit is ${MAX_POST_PIXELS / 1024 / 1024} Mpx per frame`, p('post'), 'use a smaller `scale:` (engines scale pixel art at draw time)', fullId);
+      }
+    }
     return this.errorCount() === errorsBefore ? asset : undefined;
   }
 
@@ -595,7 +610,15 @@ class Context {
         const fields: Raw = {};
         for (const [k, val] of Object.entries(step)) {
           if (k === 'tool') continue;
-          if (k === 'params') Object.assign(fields, val as Raw);
+          if (k === 'params') {
+            // Images are checked and encoded from their own keys; raw ones in params would bypass that.
+            for (const f of Object.keys((val ?? {}) as Raw)) {
+              if (f === 'input_image' || tool.imageFields.includes(f)) {
+                this.error('E_PARAMS_OVERRIDE', `\`params\` cannot set \`${f}\`: the manifest checks and encodes images`, `${sp}/params/${escapePointer(f)}`, f === 'input_image' ? 'the step edits the image before it (`image:`, `from:` or the generated one)' : `use \`${f}:\` on the step instead`, id, true);
+              }
+            }
+            Object.assign(fields, val as Raw);
+          }
           else if (tool.imageFields.includes(k)) {
             if (k === 'input_palette') {
               const pal = this.paletteInput(id, String(val), `${sp}/${k}`);

@@ -1,5 +1,6 @@
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node, type Document } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node, type Document, type YAMLError } from 'yaml';
 import type { SourceLocation } from './errors.js';
+import { MAX_YAML_ALIAS_COUNT, MAX_YAML_ALIAS_NODES } from './limits.js';
 
 /** Where a node sits: the key (for map members) and the value. */
 export interface NodePosition {
@@ -11,7 +12,7 @@ export interface ParsedYaml {
   value: unknown;
   /** JSON-pointer path (`/assets/hero/size`) → position. */
   positions: Map<string, NodePosition>;
-  errors: Array<{ code: string; message: string; location: SourceLocation }>;
+  errors: Array<{ code: string; message: string; location: SourceLocation; hint?: string; frame?: string }>;
 }
 
 export function escapePointer(segment: string | number): string {
@@ -21,6 +22,8 @@ export function escapePointer(segment: string | number): string {
 /**
  * Parse YAML keeping a position for every node, so every finding about the manifest can point at
  * `file:line:col`. Anchors, aliases and `<<` merge keys work; merged members point at the anchor.
+ * Alias expansion is bounded in both walks of the document (the `yaml` library's and ours), so an
+ * alias bomb is refused in milliseconds.
  */
 export function parseYamlWithPositions(text: string, file: string): ParsedYaml {
   const lineCounter = new LineCounter();
@@ -32,28 +35,116 @@ export function parseYamlWithPositions(text: string, file: string): ParsedYaml {
     return { file, line, col };
   };
   // Only the first syntax error: the parser's later ones are usually cascades of it.
-  const errors = doc.errors.slice(0, 1).map((e) => ({
-    code: 'E_YAML_SYNTAX',
-    message: e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''),
-    location: e.linePos ? { file, line: e.linePos[0].line, col: e.linePos[0].col } : at(e.pos[0]),
-  }));
+  const errors: ParsedYaml['errors'] = doc.errors.slice(0, 1).map((e) => syntaxError(text, e, at));
   const positions = new Map<string, NodePosition>();
-  if (errors.length === 0) {
-    const duplicate = walk(doc, doc.contents as Node | null, '', undefined, positions, at);
-    if (duplicate) errors.push({ code: 'E_YAML_SYNTAX', message: `Map keys must be unique ("${duplicate.name}" is repeated)`, location: duplicate.location });
-  }
   let value: unknown = null;
   if (errors.length === 0) {
+    // The library's walk first: its `maxAliasCount` refuses a bomb before ours could expand it.
     try {
-      value = doc.toJS({ maxAliasCount: 1000 });
+      value = doc.toJS({ maxAliasCount: MAX_YAML_ALIAS_COUNT });
     } catch (e) {
-      errors.push({ code: 'E_YAML_SYNTAX', message: (e as Error).message, location: { file, line: 1, col: 1 } });
+      const alias = /alias/i.test((e as Error).message);
+      errors.push({
+        code: alias ? 'E_YAML_ALIAS_LIMIT' : 'E_YAML_SYNTAX',
+        message: alias ? `the document expands more than ${MAX_YAML_ALIAS_COUNT} aliases (an "alias bomb"); refused` : (e as Error).message,
+        location: { file, line: 1, col: 1 },
+        hint: alias ? 'use anchors and aliases sparingly (e.g. one `<<: *defaults` per entry), or write the values out' : 'check the YAML syntax',
+      });
     }
   }
+  if (errors.length === 0) {
+    const budget = { left: MAX_YAML_ALIAS_NODES };
+    const found = walk(doc, doc.contents as Node | null, '', undefined, positions, at, budget, false);
+    if (found?.kind === 'duplicate') {
+      errors.push({ code: 'E_YAML_SYNTAX', message: `Map keys must be unique ("${found.name}" is repeated)`, location: found.location, frame: codeFrame(text, found.location) });
+    } else if (found?.kind === 'aliases') {
+      errors.push({
+        code: 'E_YAML_ALIAS_LIMIT',
+        message: `aliases expand to more than ${MAX_YAML_ALIAS_NODES} nodes; refused`,
+        location: found.location,
+        hint: 'use anchors and aliases sparingly, or write the values out',
+      });
+    }
+  }
+  if (errors.length) value = null;
   return { value, positions, errors };
 }
 
-/** Record positions; returns the first key written twice in one mapping, if any. */
+/** A parser error as a finding: at the place the user must edit, with the line and a caret. */
+function syntaxError(text: string, e: YAMLError, at: (offset: number) => SourceLocation): ParsedYaml['errors'][number] {
+  let message = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+  let offset = e.pos[0];
+  let hint: string | undefined;
+  // The parser notices an unclosed quote or bracket only where the document ends or the next
+  // entry starts; the edit belongs where it was opened.
+  const quote = /Missing closing (["'])quote/.exec(message)?.[1];
+  const bracket = /end with a ([}\]])/.exec(message)?.[1];
+  if (quote) {
+    const open = unclosedQuote(text, quote, offset);
+    if (open !== undefined) {
+      offset = open;
+      message = `this ${quote} quote is never closed`;
+      hint = `close it with ${quote} on the same line, or remove it`;
+    }
+  } else if (bracket) {
+    const open = unclosedBracket(text, bracket === '}' ? '{' : '[', bracket, offset);
+    if (open !== undefined) {
+      offset = open;
+      message = `this ${bracket === '}' ? '{' : '['} is never closed`;
+      hint = `close it with ${bracket} before the next entry`;
+    }
+  }
+  const location = at(offset);
+  return { code: 'E_YAML_SYNTAX', message, location, frame: codeFrame(text, location), ...(hint ? { hint } : {}) };
+}
+
+/** The opening quote that runs to `end`: the last one whose string is not closed before it. */
+function unclosedQuote(text: string, quote: string, end: number): number | undefined {
+  let open: number | undefined;
+  for (let i = 0; i < Math.min(end, text.length); i++) {
+    const c = text[i];
+    if (open === undefined) {
+      if (c === '#' && (i === 0 || /\s/.test(text[i - 1]!))) {
+        const nl = text.indexOf('\n', i);
+        i = nl === -1 ? text.length : nl;
+      } else if (c === quote) open = i;
+    } else if (quote === '"' && c === '\\') i++;
+    else if (c === quote) {
+      if (quote === "'" && text[i + 1] === "'") i++;
+      else open = undefined;
+    }
+  }
+  return open;
+}
+
+/** The nearest opening bracket before `end` that is not closed before it. */
+function unclosedBracket(text: string, open: string, close: string, end: number): number | undefined {
+  let depth = 0;
+  for (let i = Math.min(end, text.length) - 1; i >= 0; i--) {
+    if (text[i] === close) depth++;
+    else if (text[i] === open) {
+      if (depth === 0) return i;
+      depth--;
+    }
+  }
+  return undefined;
+}
+
+/** The offending line with a caret under the column, as editors and compilers show it. */
+export function codeFrame(text: string, location: SourceLocation): string {
+  const lines = text.split(/\r?\n/);
+  const line = lines[location.line - 1] ?? '';
+  const gutter = String(location.line).length;
+  const shown = line.length > 200 ? `${line.slice(0, 200)}…` : line;
+  return `${String(location.line).padStart(gutter)} | ${shown}\n${' '.repeat(gutter)} | ${' '.repeat(Math.max(0, location.col - 1))}^`;
+}
+
+type WalkStop = { kind: 'duplicate'; name: string; location: SourceLocation } | { kind: 'aliases'; location: SourceLocation };
+
+/**
+ * Record positions; stops at the first key written twice in one mapping, or when nodes reached
+ * through aliases pass the budget.
+ */
 function walk(
   doc: Document,
   node: Node | null,
@@ -61,11 +152,15 @@ function walk(
   key: SourceLocation | undefined,
   out: Map<string, NodePosition>,
   at: (offset: number) => SourceLocation,
-): { name: string; location: SourceLocation } | undefined {
+  budget: { left: number },
+  viaAlias: boolean,
+): WalkStop | undefined {
   if (!node) return undefined;
   const target = isAlias(node) ? (node.resolve(doc) ?? node) : node;
   const range = node.range ?? target.range;
   const position: NodePosition = { value: at(range ? range[0] : 0) };
+  const aliased = viaAlias || isAlias(node);
+  if (aliased && --budget.left < 0) return { kind: 'aliases', location: position.value };
   if (key) position.key = key;
   out.set(path, position);
   if (isMap(target)) {
@@ -76,10 +171,10 @@ function walk(
       const name = isScalar(k) ? String(k.value) : '';
       if (name === '<<') continue;
       const keyLoc = k?.range ? at(k.range[0]) : position.value;
-      if (own.has(name)) return { name, location: keyLoc };
+      if (own.has(name)) return { kind: 'duplicate', name, location: keyLoc };
       own.add(name);
-      const duplicate = walk(doc, (pair.value as Node | null) ?? k, `${path}/${escapePointer(name)}`, keyLoc, out, at);
-      if (duplicate) return duplicate;
+      const stop = walk(doc, (pair.value as Node | null) ?? k, `${path}/${escapePointer(name)}`, keyLoc, out, at, budget, aliased);
+      if (stop) return stop;
     }
     for (const pair of target.items) {
       if (!isPair(pair) || !isScalar(pair.key) || pair.key.value !== '<<') continue;
@@ -93,15 +188,15 @@ function walk(
           own.add(name);
           const keyNode = inner.key as Node | null;
           const keyLoc = keyNode?.range ? at(keyNode.range[0]) : position.value;
-          const duplicate = walk(doc, inner.value as Node | null, `${path}/${escapePointer(name)}`, keyLoc, out, at);
-          if (duplicate) return duplicate;
+          const stop = walk(doc, inner.value as Node | null, `${path}/${escapePointer(name)}`, keyLoc, out, at, budget, true);
+          if (stop) return stop;
         }
       }
     }
   } else if (isSeq(target)) {
     for (const [i, item] of target.items.entries()) {
-      const duplicate = walk(doc, item as Node | null, `${path}/${i}`, undefined, out, at);
-      if (duplicate) return duplicate;
+      const stop = walk(doc, item as Node | null, `${path}/${i}`, undefined, out, at, budget, aliased);
+      if (stop) return stop;
     }
   }
   return undefined;

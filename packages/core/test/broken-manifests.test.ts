@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseManifest } from '../src/index.js';
+import { formatDiagnostic, parseManifest } from '../src/index.js';
 
 const dir = join(import.meta.dirname, 'fixtures/broken');
 const files = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
@@ -33,5 +33,18 @@ describe('the broken-manifest corpus', () => {
       expect(d.location.file).toBe(`/project/${file}`);
       expect(d.message.length).toBeGreaterThan(8);
     }
+  });
+});
+
+describe('YAML syntax errors a newcomer can act on', () => {
+  it('an unclosed quote is shown with its source line and a caret under the opening quote', () => {
+    const text = ['version: 1', 'assets:', '  hero:', '    prompt: "a knight', '    style: rd_fast__default', '  other: { prompt: x }', ''].join('\n');
+    const [d, ...rest] = parseManifest(text, '/project/assets.yaml').diagnostics;
+    expect(rest).toEqual([]);
+    expect(d).toMatchObject({ code: 'E_YAML_SYNTAX', location: { line: 4, col: 13 } });
+    const printed = formatDiagnostic(d!).split('\n');
+    expect(printed[0]).toMatch(/^\/project\/assets\.yaml:4:13 {2}E_YAML_SYNTAX {2}/);
+    expect(printed[1]).toBe('    4 |     prompt: "a knight');
+    expect(printed[2]).toBe(`    ${' '.repeat(2)}| ${' '.repeat(12)}^`);
   });
 });

@@ -55,6 +55,27 @@ export interface Emulator {
 
 const MAX_BODY = 20 * 1024 * 1024;
 
+/**
+ * A 200 whose JSON body never seems to end (no content-length): `total` bytes, written as the
+ * client reads them, stopping when it hangs up. `entry.bytesSent` says how far it read.
+ */
+function streamHugeBody(res: ServerResponse, total: number, entry: LogEntry): void {
+  res.writeHead(200, { 'content-type': 'application/json' });
+  const chunk = Buffer.alloc(64 * 1024, 0x20);
+  let sent = 0;
+  const pump = (): void => {
+    while (sent < total && !res.destroyed) {
+      const n = Math.min(chunk.length, total - sent);
+      sent += n;
+      entry.bytesSent = sent;
+      if (!res.write(n === chunk.length ? chunk : chunk.subarray(0, n))) return void res.once('drain', pump);
+    }
+    if (!res.destroyed) res.end();
+  };
+  res.write('{"base64_images": ["');
+  pump();
+}
+
 /** Start the emulated RetroDiffusion API on 127.0.0.1. */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const clock = options.clock ?? Date.now;
@@ -161,6 +182,19 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       };
       if (fault && EARLY_FAULTS.has(fault)) {
         if (fault === 'hang') return; // never answers; the client's timeout must cut it
+        if (fault === 'huge-body') return streamHugeBody(res, faults.hugeBodyBytes, entry);
+        if (fault === 'redirect') {
+          // A 307 keeps the method and body: a client that follows it blindly re-sends its key too.
+          res.writeHead(307, { location: `${(faults.redirectTo ?? '').replace(/\/+$/, '')}${url.pathname}${url.search}`, 'content-length': 0 });
+          res.end();
+          return;
+        }
+        if (fault === 'echo-key') {
+          // A careless server (or proxy) quoting the credential back in several spellings.
+          const k = key ?? '';
+          const echoed = `token ${k.slice(0, 12)}… not accepted (as received: ${encodeURIComponent(k)}; basic: ${Buffer.from(`user:${k}`).toString('base64')}; b64: ${Buffer.from(k).toString('base64')})`;
+          return sendError(new ApiError(400, 'invalid_request', echoed));
+        }
         if (fault === '429') return sendError(new ApiError(429, 'rate_limited', 'Too many requests.', { retryAfterSeconds: faults.retryAfterSeconds }));
         const status = Number(fault);
         return sendError(

@@ -14,7 +14,10 @@ export type FaultKind =
   | 'wrong-count'
   | 'not-image'
   | 'gif-bomb'
-  | 'wrong-size';
+  | 'wrong-size'
+  | 'huge-body'
+  | 'redirect'
+  | 'echo-key';
 
 export interface FaultOptions {
   /** Fraction of requests affected, 0–1. */
@@ -24,14 +27,21 @@ export interface FaultOptions {
   retryAfterSeconds?: number;
   /** Only requests whose route matches (default: every route but `/status`). */
   routes?: RegExp;
+  /** `huge-body`: how many bytes the endless-looking 200 body streams (default 100 MB). */
+  hugeBodyBytes?: number;
+  /** Inject at most this many faults, then answer normally (default: no limit). */
+  limit?: number;
+  /** `redirect`: the origin (and optional path prefix) a 307 sends the client to; the path is kept. */
+  redirectTo?: string;
 }
 
 /** Faults that replace the answer before any work is done: nothing is charged. */
-export const EARLY_FAULTS: ReadonlySet<FaultKind> = new Set(['429', '500', '502', '503', 'hang']);
+export const EARLY_FAULTS: ReadonlySet<FaultKind> = new Set(['429', '500', '502', '503', 'hang', 'huge-body', 'redirect', 'echo-key']);
 
 /** Decides, reproducibly from its seed and the order of requests, which requests fail and how. */
 export class FaultInjector {
   private random: SeededRandom;
+  private injected = 0;
 
   constructor(private options: FaultOptions | undefined, seed: number) {
     this.random = new SeededRandom('faults', seed);
@@ -39,17 +49,28 @@ export class FaultInjector {
 
   set(options: FaultOptions | undefined): void {
     this.options = options;
+    this.injected = 0;
   }
 
   get retryAfterSeconds(): number {
     return this.options?.retryAfterSeconds ?? 1;
   }
 
+  get hugeBodyBytes(): number {
+    return this.options?.hugeBodyBytes ?? 100 * 1024 * 1024;
+  }
+
+  get redirectTo(): string | undefined {
+    return this.options?.redirectTo;
+  }
+
   pick(route: string): FaultKind | undefined {
     const o = this.options;
     if (!o || o.rate <= 0 || o.kinds.length === 0 || / \/v[12]\/status$/.test(route)) return undefined;
     if (o.routes && !o.routes.test(route)) return undefined;
+    if (o.limit !== undefined && this.injected >= o.limit) return undefined;
     if (!this.random.chance(o.rate)) return undefined;
+    this.injected++;
     return this.random.pick(o.kinds);
   }
 }

@@ -18,6 +18,8 @@ export interface LogEntry {
   fault?: string;
   styleId?: string;
   checkCost?: boolean;
+  /** Body bytes written before the client hung up (the `huge-body` fault). */
+  bytesSent?: number;
 }
 
 const ID_SEGMENT = /\/(tasks|files|styles|requests)\/(?!selector$)[^/]+/g;

@@ -428,7 +428,7 @@ export class BuildSession {
     const one = async (v: ImageRef | PaletteInput): Promise<string> => {
       if (v.kind === 'palette') return paletteStrip((await this.opts.palettes())[v.name] ?? []).toString('base64');
       const bytes = v.kind === 'file' ? await this.readInput(v.path) : await this.objectBytes(await this.refHash(v, deps));
-      return (await encodeImage(bytes, step.encoding)).toString('base64');
+      return (await encodeImage(bytes, step.encoding, v.kind === 'file' ? `"${v.path}"` : undefined)).toString('base64');
     };
     for (const [k, v] of Object.entries(step.fields)) {
       if (v === undefined) continue;

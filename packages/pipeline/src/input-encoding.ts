@@ -1,3 +1,4 @@
+import { RdError } from '@rd-assets/core';
 import { probeImage } from './image-probe.js';
 
 /**
@@ -12,11 +13,33 @@ export type ImageEncoding = 'rgb-png' | 'png';
 
 export const ENCODING_VERSION = 1;
 
-export async function encodeImage(bytes: Buffer, encoding: ImageEncoding): Promise<Buffer> {
+/** An input image sharp cannot read: damaged inside, though its header and ending look right. */
+export class InputImageError extends RdError {
+  constructor(source: string, cause: unknown) {
+    super('E_INPUT_CORRUPT', `${source} cannot be decoded (${(cause as Error).message ?? 'unknown error'})`, {
+      hint: 'export the image again; a damaged file cannot be sent',
+      cause,
+    });
+  }
+}
+
+/**
+ * The bytes the API receives for an image. `source` names it in errors (the input's path).
+ * Every image is decoded once, even one sent unchanged, so a damaged file fails here with its
+ * name rather than as a paid request the API rejects.
+ */
+export async function encodeImage(bytes: Buffer, encoding: ImageEncoding, source = 'an input image'): Promise<Buffer> {
   const probe = probeImage(bytes.subarray(0, 64 * 1024));
-  if (encoding === 'png' && (probe?.format === 'png' || probe?.format === 'gif')) return bytes;
   const { default: sharp } = await import('sharp');
-  let image = sharp(bytes, { limitInputPixels: 4096 * 4096 });
-  if (encoding === 'rgb-png') image = image.removeAlpha();
-  return image.png().toBuffer();
+  try {
+    if (encoding === 'png' && (probe?.format === 'png' || probe?.format === 'gif')) {
+      await sharp(bytes, { limitInputPixels: 4096 * 4096, animated: probe.format === 'gif' }).raw().toBuffer();
+      return bytes;
+    }
+    let image = sharp(bytes, { limitInputPixels: 4096 * 4096 });
+    if (encoding === 'rgb-png') image = image.removeAlpha();
+    return await image.png().toBuffer();
+  } catch (e) {
+    throw new InputImageError(source, e);
+  }
 }

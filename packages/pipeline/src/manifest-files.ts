@@ -1,6 +1,7 @@
 import { open, readFile, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import {
+  fileKind,
   getEditTool,
   PIXEL_FIXER,
   type AssetEntry,
@@ -114,7 +115,13 @@ async function checkOne(
   let size: number;
   try {
     real = await realpath(path);
-    size = (await stat(real)).size;
+    // Looked at before anything opens it: opening a named pipe blocks until a writer comes.
+    const s = await stat(real);
+    if (!s.isFile()) {
+      error('E_NOT_REGULAR_FILE', `"${shown}" is ${fileKind(s)}, not a regular file`, 'point it at an ordinary file (pipes and devices are refused so a build can never hang on them)');
+      return undefined;
+    }
+    size = s.size;
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') error('E_INPUT_MISSING', `file "${shown}" does not exist`, 'check the path; it is relative to the manifest');
@@ -151,6 +158,11 @@ async function checkOne(
     const image = probeImage(head);
     if (!image) {
       error('E_INPUT_NOT_IMAGE', `"${shown}" is not a PNG, JPEG, GIF or WebP image`, 'give an image file');
+      return undefined;
+    }
+    const cut = await truncation(real, image.format, size);
+    if (cut) {
+      error('E_INPUT_CORRUPT', `"${shown}" is a damaged ${image.format.toUpperCase()} image (${cut})`, 'export the image again; a truncated or damaged file cannot be sent');
       return undefined;
     }
     if (image.width > MAX_INPUT_SIDE || image.height > MAX_INPUT_SIDE || image.width === 0 || image.height === 0) {
@@ -192,6 +204,36 @@ function sizeRules(u: FileUse, image: ImageProbe, error: (code: string, message:
 function outside(root: string, path: string): boolean {
   const rel = relative(root, path);
   return rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel);
+}
+
+/**
+ * Why an image file is cut short, from its last bytes (a PNG ends with IEND, a GIF with its
+ * trailer, a WebP's RIFF header gives its length): cheap enough for every validation, and it
+ * catches the common damage (an interrupted copy or download) before anything is paid for.
+ */
+async function truncation(path: string, format: ImageProbe['format'], size: number): Promise<string | undefined> {
+  if (format === 'jpeg') return undefined; // JPEG files may carry trailing data; sharp checks them when encoding
+  // The last few KB: some tools append bytes after a PNG's IEND.
+  const tail = await readAt(path, Math.max(0, size - 4096), 4096);
+  if (format === 'png' && !tail.includes('IEND', 0, 'latin1')) return 'it has no IEND chunk: the file is cut short';
+  if (format === 'gif' && tail[tail.length - 1] !== 0x3b) return 'it does not end with the GIF trailer: the file is cut short';
+  if (format === 'webp') {
+    const head = await readAt(path, 0, 8);
+    const declared = head.readUInt32LE(4) + 8;
+    if (declared > size) return `its header declares ${declared} bytes but the file has ${size}`;
+  }
+  return undefined;
+}
+
+async function readAt(path: string, position: number, bytes: number): Promise<Buffer> {
+  const handle = await open(path, 'r');
+  try {
+    const buf = Buffer.alloc(bytes);
+    const { bytesRead } = await handle.read(buf, 0, bytes, position);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
 }
 
 async function readHead(path: string, bytes: number): Promise<Buffer> {

@@ -4,6 +4,7 @@ import { GEN_KEY_VERSION, hashCanonical, lockfilePathFor, sha256Hex, writeFileAt
 import type { AssetResult, BuildOptions } from './build-types.js';
 import { stampOf } from './file-hasher.js';
 import { POST_VERSION } from './post/index.js';
+import { readManifestText } from './manifest-read.js';
 import { manifestPath, resolveCacheDir, stylesOverridePath } from './project.js';
 import { providerIdFor } from './provider-factory.js';
 
@@ -39,7 +40,8 @@ export function usesNoopStamp(options: BuildOptions): boolean {
 async function locate(options: BuildOptions): Promise<Located | undefined> {
   if (!usesNoopStamp(options)) return undefined;
   const manifest = manifestPath(options);
-  const text = await readFile(manifest, 'utf8').catch(() => undefined);
+  // Through the same checks as validation: a pipe or a huge file is refused there, not read here.
+  const text = await readManifestText(manifest).catch(() => undefined);
   if (text === undefined) return undefined;
   const env = options.env ?? process.env;
   // A manifest that names its own cache folder is resolved only by parsing it: full path.

@@ -5,7 +5,6 @@ import {
   lockfilePathFor,
   ManifestError,
   parseManifest,
-  RdError,
   StyleCatalog,
   type Diagnostic,
   type Manifest,
@@ -14,6 +13,7 @@ import {
 import { checkRemoteCacheConfig } from './remote-cache-config.js';
 import { checkManifestFiles, type FileCheckOptions } from './manifest-files.js';
 import { checkProjectPaths, findProjectRoot } from './project-paths.js';
+import { readManifestText } from './manifest-read.js';
 import { parsePalette } from './post/index.js';
 
 /** Where a build reads and writes: resolved once, used everywhere. */
@@ -49,30 +49,22 @@ export function manifestPath(options: Pick<ProjectOptions, 'manifest' | 'cwd'>):
 /** Read a manifest, check it fully (schema, catalog rules, files) and return every finding. */
 export async function validateManifest(options: ProjectOptions = {}): Promise<{ manifest?: Manifest; diagnostics: Diagnostic[] }> {
   const file = manifestPath(options);
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new RdError(
-      code === 'ENOENT' ? 'E_MANIFEST_MISSING' : 'E_MANIFEST_UNREADABLE',
-      code === 'ENOENT' ? `no manifest at ${file}` : `cannot read ${file} (${code ?? 'error'})`,
-      { hint: code === 'ENOENT' ? 'run `assets init` to write a starter assets.yaml, or pass --manifest <file>' : 'check its permissions' },
-    );
-  }
+  const text = await readManifestText(file);
   const catalog = await loadCatalog(resolveCacheDir(file, undefined, options));
   const result = parseManifest(text, file, { catalog });
-  if (!result.manifest) return result;
-  checkRemoteCacheConfig(result.manifest.remote, options.env ?? process.env);
-  const root = await findProjectRoot(result.manifest.dir);
+  // Files are checked in the same pass, for every entry that passed its own checks.
+  const checked = result.manifest ?? result.partial;
+  if (!checked) return { diagnostics: result.diagnostics };
+  checkRemoteCacheConfig(checked.remote, options.env ?? process.env);
+  const root = await findProjectRoot(checked.dir);
   const fileFindings = [
-    ...(await checkProjectPaths(result.manifest, { root, cacheDir: resolveCacheDir(file, result.manifest.cache, options) })),
-    ...(await checkManifestFiles(result.manifest, { ...(options.fileChecks ?? (await defaultFileChecks())), root })),
+    ...(await checkProjectPaths(checked, { root, cacheDir: resolveCacheDir(file, checked.cache, options) })),
+    ...(await checkManifestFiles(checked, { ...(options.fileChecks ?? (await defaultFileChecks())), root })),
   ];
   const diagnostics = [...result.diagnostics, ...fileFindings].sort(
     (a, b) => a.location.line - b.location.line || a.location.col - b.location.col,
   );
-  return fileFindings.some((d) => d.severity === 'error') ? { diagnostics } : { manifest: result.manifest, diagnostics };
+  return result.manifest && !fileFindings.some((d) => d.severity === 'error') ? { manifest: result.manifest, diagnostics } : { diagnostics };
 }
 
 /** Open a project for building: throws `ManifestError` (with every finding) when it has errors. */

@@ -44,3 +44,9 @@ export class MalformedResponseError extends ProviderError {}
 export class IdempotencyConflictError extends ProviderError {}
 /** The build was cancelled (Ctrl-C) while the call was in flight. */
 export class CancelledError extends ProviderError {}
+/** A body past `MAX_RESPONSE_BYTES`: the read was cut off, never retried. */
+export class ResponseTooLargeError extends ProviderError {}
+/** A redirect to another origin (or a loop): refused, so the key is never sent elsewhere. */
+export class RedirectRefusedError extends ProviderError {}
+/** `Retry-After` past `MAX_RETRY_AFTER_MS`: the entry fails now instead of holding the build. */
+export class RetryAfterTooLongError extends ProviderError {}

@@ -1,4 +1,6 @@
-import { RdError } from '@rd-assets/core';
+import { MAX_ARTIFACT_BYTES, MAX_REDIRECTS, RdError } from '@rd-assets/core';
+import { readBodyWithin } from './bounded-body.js';
+import { fetchSameOrigin, type RedirectRefusal } from './same-origin-redirects.js';
 
 /** Why the remote cache could not be used; every kind makes the build fall back to the local cache. */
 export type RemoteCacheFailure = 'auth' | 'forbidden' | 'unavailable' | 'timeout' | 'rejected';
@@ -62,7 +64,7 @@ export class RemoteCacheClient {
     if (options.slug) params.set('slug', options.slug);
     this.query = params.size ? `?${params}` : '';
     this.timeoutMs = options.timeoutMs ?? 10_000;
-    this.maxBytes = options.maxBytes ?? 64 * 1024 * 1024;
+    this.maxBytes = options.maxBytes ?? MAX_ARTIFACT_BYTES;
     this.fetch = options.fetch ?? globalThis.fetch;
   }
 
@@ -80,19 +82,17 @@ export class RemoteCacheClient {
       await res.body?.cancel();
       return undefined;
     }
-    const length = Number(res.headers.get('content-length') ?? 0);
-    if (length > this.maxBytes) {
-      await res.body?.cancel();
-      throw new RemoteCacheError('rejected', `the remote cache at ${this.host} sent an artifact of ${length} bytes (over the ${this.maxBytes}-byte limit)`);
-    }
-    let bytes: Buffer;
+    // Read as it streams and dropped past the limit: a hostile server cannot fill memory.
+    let bytes: Buffer | undefined;
     try {
-      bytes = Buffer.from(await res.arrayBuffer());
+      bytes = await readBodyWithin(res, this.maxBytes);
     } catch (e) {
       throw this.transportError(e);
     }
-    if (bytes.length > this.maxBytes) {
-      throw new RemoteCacheError('rejected', `the remote cache at ${this.host} sent an artifact over the ${this.maxBytes}-byte limit`);
+    if (!bytes) {
+      throw new RemoteCacheError('rejected', `the remote cache at ${this.host} sent an artifact over the ${this.maxBytes}-byte limit; it was cut off`, {
+        hint: 'artifacts are single images and records; check what serves the remote cache URL',
+      });
     }
     const tag = res.headers.get('x-artifact-tag');
     return tag ? { bytes, tag } : { bytes };
@@ -119,13 +119,21 @@ export class RemoteCacheClient {
     const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
     let res: Response;
     try {
-      res = await this.fetch(url, { method, headers, signal, ...(options.body ? { body: options.body } : {}) });
+      const init: RequestInit = { method, headers, signal, ...(options.body ? { body: options.body } : {}) };
+      // With a token on it, a redirect is followed only within the server's origin.
+      res = this.token ? await fetchSameOrigin(url, init, (r) => this.redirectRefused(r), this.fetch) : await this.fetch(url, init);
     } catch (e) {
+      if (e instanceof RemoteCacheError) throw e;
       throw this.transportError(e);
     }
     if (res.ok || ((method === 'GET' || method === 'HEAD') && res.status === 404)) return res;
     await res.body?.cancel().catch(() => {});
     throw this.statusError(method, res.status);
+  }
+
+  private redirectRefused(r: RedirectRefusal): RemoteCacheError {
+    const why = r.reason === 'cross-origin' ? `redirected to another origin (${r.to!.host}); the token was not sent there` : r.reason === 'too-many' ? `redirected more than ${MAX_REDIRECTS} times` : 'sent a redirect without a usable Location';
+    return new RemoteCacheError('rejected', `the remote cache at ${this.host} ${why}`, { hint: 'point the remote cache URL at the server itself' });
   }
 
   private statusError(method: string, status: number): RemoteCacheError {

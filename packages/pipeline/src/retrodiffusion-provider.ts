@@ -1,10 +1,20 @@
-import { PIXEL_FIXER, type Cost, type StyleInfo } from '@rd-assets/core';
+import { MAX_REDIRECTS, MAX_RESPONSE_BYTES, PIXEL_FIXER, secretRedactor, type Cost, type StyleInfo } from '@rd-assets/core';
 import { errorForResponse } from './api-error-mapping.js';
 import type { CallOptions, JournalEntry, Provider, ProviderEvent, ProviderRequest, ProviderResult, RequestOptions } from './provider.js';
-import { CancelledError, MalformedResponseError, NetworkError, ProviderError, TimeoutError } from './provider-errors.js';
+import { readBodyWithin } from './bounded-body.js';
+import {
+  CancelledError,
+  MalformedResponseError,
+  NetworkError,
+  ProviderError,
+  RedirectRefusedError,
+  ResponseTooLargeError,
+  TimeoutError,
+} from './provider-errors.js';
 import { RateLimiter } from './rate-limiter.js';
 import { checkImageBytes, decodeResponseImage, parseJson, readCost } from './response-parser.js';
-import { backoffMs, DEFAULT_RETRY, retryFromEnv, type RetryPolicy } from './retry-policy.js';
+import { backoffMs, DEFAULT_RETRY, retryAfterTooLong, retryFromEnv, type RetryPolicy } from './retry-policy.js';
+import { fetchSameOrigin, type RedirectRefusal } from './same-origin-redirects.js';
 import { selectorToStyles } from './style-selector.js';
 import { attemptOf, retireSubmission } from './task-journal.js';
 import { TaskTiming } from './task-timing.js';
@@ -70,6 +80,7 @@ export class RetroDiffusionProvider implements Provider {
   constructor(options: RetroDiffusionProviderOptions) {
     const env = options.env ?? process.env;
     this.key = options.apiKey;
+    this.redact = secretRedactor([this.key]);
     this.id = options.id ?? 'retrodiffusion';
     this.api = options.api ?? (env.RD_API_VERSION === 'v1' ? 'v1' : 'v2');
     this.baseUrl = (options.baseUrl ?? env.RD_API_URL ?? DEFAULT_API_URL).replace(/\/+$/, '').replace(/\/v[12]$/, '');
@@ -379,6 +390,8 @@ export class RetroDiffusionProvider implements Provider {
       await this.pixelFixer.acquire(this.waitSignal(options));
       const res = await this.send(() => this.post(`/${this.api}/${request.endpoint}`, request.body, options.signal, true), what).catch((e: unknown) => e as Error);
       if (res instanceof ProviderError && res.status === 429 && attempt < this.retry.maxAttempts) {
+        const tooLong = retryAfterTooLong(res, what);
+        if (tooLong) throw tooLong;
         // Someone else used the token's quota: wait as told, without failing the build.
         const waitMs = res.retryAfterMs ?? 60_000 / PIXEL_FIXER.requestsPerMinute;
         this.pixelFixer.pause(this.clock() + waitMs);
@@ -431,6 +444,8 @@ export class RetroDiffusionProvider implements Provider {
           }
           throw e;
         }
+        const tooLong = retryAfterTooLong(e, what);
+        if (tooLong) throw tooLong;
         const waitMs = e.retryAfterMs ?? backoffMs(n, this.retry, this.random);
         onEvent?.({ type: 'retry', attempt: n + 1, waitMs, reason: e.message });
         await this.sleep(waitMs, signal);
@@ -460,11 +475,23 @@ export class RetroDiffusionProvider implements Provider {
     return new NetworkError('E_NETWORK', `${what}: the connection to ${this.origin()} failed (${code ?? this.redact(err.message)})`, { hint: 'check your connection; rebuild to try again' });
   }
 
+  private redirectRefused(r: RedirectRefusal): RedirectRefusedError {
+    if (r.reason === 'cross-origin') {
+      return new RedirectRefusedError('E_REDIRECT', `${r.from.host} redirected a request carrying the API key to another origin (${r.to!.origin}); it was not followed, so the key was not sent there`, {
+        hint: `if the API really moved, set RD_API_URL=${r.to!.origin}`,
+      });
+    }
+    return new RedirectRefusedError('E_REDIRECT', r.reason === 'too-many' ? `${r.from.host} redirected more than ${MAX_REDIRECTS} times` : `${r.from.host} sent a redirect without a usable Location`, {
+      hint: 'check RD_API_URL',
+    });
+  }
+
   private origin(): string {
     return new URL(this.baseUrl).host;
   }
 
-  private redact = (s: string): string => (this.key ? s.split(this.key).join('[key]') : s);
+  /** Hides the key in anything a server sends back, however it is spelled (see secretRedactor). */
+  private readonly redact: (s: string) => string;
 
   private async get(path: string, signal?: AbortSignal, auth = true): Promise<HttpResponse> {
     return this.http('GET', path, undefined, signal, false, {}, auth);
@@ -481,7 +508,7 @@ export class RetroDiffusionProvider implements Provider {
     const init: RequestInit = { method, headers };
     if (body !== undefined) init.body = JSON.stringify(body);
     const timeout = this.timeoutMs ?? (generating ? 120_000 : 30_000);
-    const r = await this.fetchRaw(`${this.baseUrl}${path}`, init, signal, timeout);
+    const r = await this.fetchRaw(`${this.baseUrl}${path}`, init, signal, timeout, auth);
     const text = r.bytes.toString('utf8');
     if (r.status >= 400) {
       throw errorForResponse({ status: r.status, text, retryAfter: r.headers.get('retry-after'), what: describe(method, path), now: this.clock(), redact: this.redact });
@@ -489,15 +516,27 @@ export class RetroDiffusionProvider implements Provider {
     return { status: r.status, text, headers: r.headers };
   }
 
-  private async fetchRaw(url: string, init: RequestInit, signal: AbortSignal | undefined, timeoutMs: number): Promise<{ status: number; bytes: Buffer; headers: Headers }> {
+  /**
+   * One HTTP exchange. With the key on it, redirects stay within the API's origin; the body is
+   * read incrementally and cut off past MAX_RESPONSE_BYTES.
+   */
+  private async fetchRaw(url: string, init: RequestInit, signal: AbortSignal | undefined, timeoutMs: number, credential = false): Promise<{ status: number; bytes: Buffer; headers: Headers }> {
     if (signal?.aborted) throw new CancelledError('E_CANCELLED', 'cancelled');
     const timer = this.timeoutSignal(timeoutMs);
     const combined = signal ? AbortSignal.any([signal, timer]) : timer;
     try {
-      const res = await fetch(url, { ...init, signal: combined });
-      const bytes = Buffer.from(await res.arrayBuffer());
+      const request = { ...init, signal: combined };
+      const res = credential ? await fetchSameOrigin(url, request, (r) => this.redirectRefused(r)) : await fetch(url, request);
+      const bytes = await readBodyWithin(res, MAX_RESPONSE_BYTES);
+      if (!bytes) {
+        throw new ResponseTooLargeError('E_RESPONSE_TOO_LARGE', `${describe(init.method ?? 'GET', new URL(url).pathname)}: the answer from ${new URL(url).host} passed ${MAX_RESPONSE_BYTES / 1024 / 1024} MB and was cut off`, {
+          status: res.status,
+          hint: 'the service (or a proxy before it) sent an implausible answer; rebuild later, and check RD_API_URL',
+        });
+      }
       return { status: res.status, bytes, headers: res.headers };
     } catch (e) {
+      if (e instanceof ProviderError) throw e;
       if (signal?.aborted) throw new CancelledError('E_CANCELLED', 'cancelled while waiting for the API');
       if (timer.aborted) throw Object.assign(new Error('timeout'), { name: 'TimeoutError' });
       throw e;

@@ -39,7 +39,7 @@ describe('file checks: broken manifests that only the disk can tell', () => {
 
   it('a folder where an image should be', async () => {
     await mkdir(join(dir, 'refs/dir.png'), { recursive: true });
-    expect(await findings(`${head}  a: { image: refs/dir.png, edit: [prompt: x] }\n`)).toEqual(['E_INPUT_UNREADABLE 3:15']);
+    expect(await findings(`${head}  a: { image: refs/dir.png, edit: [prompt: x] }\n`)).toEqual(['E_NOT_REGULAR_FILE 3:15']);
   });
 
   it('palette files that do not parse, each named with the file and line', async () => {

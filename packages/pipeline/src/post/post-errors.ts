@@ -14,6 +14,13 @@ export class ImageTooLargeError extends RdError {
   }
 }
 
+/** A pixel step whose output would pass `MAX_POST_PIXELS`: refused before it allocates. */
+export class PixelBudgetError extends RdError {
+  constructor(message: string) {
+    super('E_PIXEL_BUDGET', message, { hint: 'use a smaller `scale:` (engines scale pixel art at draw time)' });
+  }
+}
+
 /** A palette file that does not parse; names the file and the line. */
 export class PaletteParseError extends RdError {
   readonly file: string;

@@ -1,4 +1,4 @@
-import { animationLayout, atlasOutputs, extraImageName, frameNames, imageStem, partsFolder, RdError, type AnimationLayout, type AtlasOptions, type PostStep, type StyleInfo } from '@rd-assets/core';
+import { animationLayout, atlasOutputs, extraImageName, frameNames, imageStem, MAX_POST_PIXELS, partsFolder, RdError, type AnimationLayout, type AtlasOptions, type PostStep, type StyleInfo } from '@rd-assets/core';
 import { probeImage } from '../image-probe.js';
 import { atlasJson, serializeAtlasJson } from './atlas-json.js';
 import { packAtlas } from './atlas-pack.js';
@@ -7,7 +7,7 @@ import { godotTileSet } from './godot-tileset.js';
 import { decodeImage, encodeGif, encodePng, encodeWebp, type ImageFormat } from './image-codec.js';
 import { PaletteMapper } from './palette-map.js';
 import { detectBlockSize, downscaleBlocks, padImage, scaleNearest, trimImages } from './pixel-scale.js';
-import { PostStepError } from './post-errors.js';
+import { PixelBudgetError, PostStepError } from './post-errors.js';
 import type { RgbaImage, Rgb } from './rgba-image.js';
 import { buildApiSheet, buildSpritesheet, sliceApiSheet, type SheetTag } from './spritesheet.js';
 import { tiledTsx } from './tiled-tsx.js';
@@ -165,6 +165,7 @@ function applyPixelStep(options: { unit: Unit; step: PostStep; palettes: Record<
       break;
     }
     case 'scale':
+      for (const f of unit.frames) withinPixelBudget(f.width * step.factor, f.height * step.factor, 'scale');
       unit.frames = unit.frames.map((f) => scaleNearest(f, step.factor));
       break;
     case 'downscale': {
@@ -176,12 +177,18 @@ function applyPixelStep(options: { unit: Unit; step: PostStep; palettes: Record<
       unit.frames = trimImages(unit.frames).images;
       break;
     case 'pad':
+      for (const f of unit.frames) withinPixelBudget(f.width + 2 * step.pixels, f.height + 2 * step.pixels, 'pad');
       unit.frames = unit.frames.map((f) => padImage(f, step.pixels));
       break;
     default:
       return;
   }
   if (unit.frames.some((f, i) => f !== before[i])) unit.changed = true;
+}
+
+/** Checked before a step allocates its output: the declared size is not known for every input. */
+function withinPixelBudget(width: number, height: number, op: string): void {
+  if (width * height > MAX_POST_PIXELS) throw new PixelBudgetError(`post step \`${op}\` would make a ${width}×${height} image; the limit is ${MAX_POST_PIXELS / 1024 / 1024} Mpx per frame`);
 }
 
 function stepOf<K extends PostStep['op']>(steps: PostStep[], op: K): Extract<PostStep, { op: K }> | undefined {

@@ -1,0 +1,68 @@
+import { RdError } from './errors.js';
+
+/**
+ * Every limit rd-assets puts on what it reads, in one place: the README lists them from here.
+ * Each one ends in a coded error (never a hang, an out-of-memory or a stack trace), so a hostile
+ * or broken input costs milliseconds and names what to change.
+ */
+
+/** A manifest larger than this is refused before it is read (E_MANIFEST_TOO_LARGE). */
+export const MAX_MANIFEST_BYTES = 10 * 1024 * 1024;
+
+/**
+ * Aliases one YAML document may expand (the `yaml` library's `maxAliasCount`, E_YAML_ALIAS_LIMIT).
+ * Real manifests use a handful (`<<: *defaults`); a "billion laughs" document needs thousands.
+ */
+export const MAX_YAML_ALIAS_COUNT = 1000;
+
+/**
+ * Nodes any walk of the YAML may visit through aliases (E_YAML_ALIAS_LIMIT): our own position
+ * walk follows aliases too, and must not be the place where an alias bomb explodes.
+ */
+export const MAX_YAML_ALIAS_NODES = 1_000_000;
+
+/**
+ * Pixels one post step may produce per frame (E_PIXEL_BUDGET): checked at validation from the
+ * declared size, and again before any step allocates its output.
+ */
+export const MAX_POST_PIXELS = 64 * 1024 * 1024;
+
+/** The largest API response body read; past it the stream is aborted (E_RESPONSE_TOO_LARGE). */
+export const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+
+/** The largest remote-cache artifact read; past it the stream is aborted. */
+export const MAX_ARTIFACT_BYTES = 64 * 1024 * 1024;
+
+/**
+ * The longest `Retry-After` obeyed (E_RETRY_AFTER_TOO_LONG): a server asking for more fails that
+ * entry at once rather than holding the build for hours.
+ */
+export const MAX_RETRY_AFTER_MS = 60_000;
+
+/** Redirects followed for one request (same origin only; E_REDIRECT). */
+export const MAX_REDIRECTS = 5;
+
+/** Something crossed one of the limits above. */
+export class LimitError extends RdError {
+  constructor(code: string, message: string, hint: string) {
+    super(code, message, { hint });
+  }
+}
+
+/** A path that is not a regular file (a FIFO, a device, a folder, a socket): never opened. */
+export class NotRegularFileError extends RdError {
+  constructor(what: string, path: string, kind: string) {
+    super('E_NOT_REGULAR_FILE', `${what} "${path}" is ${kind}, not a regular file`, {
+      hint: 'point it at an ordinary file (pipes and devices are refused so a build can never hang on them)',
+    });
+  }
+}
+
+/** What kind of non-file a `stat` result is, for messages. */
+export function fileKind(stats: { isDirectory(): boolean; isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean }): string {
+  if (stats.isDirectory()) return 'a folder';
+  if (stats.isFIFO()) return 'a named pipe (FIFO)';
+  if (stats.isSocket()) return 'a socket';
+  if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'a device';
+  return 'not a file';
+}
