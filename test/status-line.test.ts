@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Writable } from 'node:stream';
 import { startEmulator } from '@rd-assets/emulator';
 import { main } from '@rd-assets/cli';
+import { apiConnector } from '@rd-assets/api';
 import { build, type BuildEvent } from '@rd-assets/pipeline';
 import { smallManifest } from './helpers/manifests.js';
 import { TempProject } from './helpers/temp-project.js';
@@ -45,7 +46,7 @@ describe('the status line', () => {
         if (e.type === 'call-done') inFlight.delete(e.id);
         most = Math.max(most, inFlight.size);
       };
-      await build({ cwd: project.dir, env, onEvent });
+      await build({ cwd: project.dir, provider: apiConnector({ apiKey: env.RD_API_KEY, baseUrl: env.RD_API_URL }), onEvent });
       expect(most).toBe(LIMIT);
       expect(inFlight.size).toBe(0);
 

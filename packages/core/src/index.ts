@@ -66,3 +66,5 @@ export {
 } from './limits.js';
 export { postPixelOverrun } from './post-pixel-budget.js';
 export { secretRedactor, REDACT_MIN_RUN } from './secret-redaction.js';
+export { probeImage } from './image-probe.js';
+export type { ImageProbe } from './image-probe.js';

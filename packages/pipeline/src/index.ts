@@ -1,3 +1,7 @@
+// @rd-assets/pipeline: manifest → cached API calls → post-processing → files.
+// Folders by concern: engine/ (build, plan), project/ (opening a manifest), store/ (cache, remote
+// cache, journal, ledger), outputs/ (index, types, atlases), post/ (image steps), watch/, and the
+// preview files. The API client is @rd-assets/api; the CLI wires in the emulator for --offline.
 export type {
   Provider,
   ProviderRequest,
@@ -8,7 +12,7 @@ export type {
   TaskJournal,
   JournalEntry,
   ProviderEvent,
-} from './provider.js';
+} from '@rd-assets/api';
 export {
   ProviderError,
   AuthError,
@@ -21,10 +25,10 @@ export {
   MalformedResponseError,
   IdempotencyConflictError,
   CancelledError,
-} from './provider-errors.js';
-export { build, plan } from './build.js';
-export { watch, DEFAULT_DEBOUNCE_MS } from './watch.js';
-export type { WatchOptions, WatchEvent, WatchSession } from './watch.js';
+} from '@rd-assets/api';
+export { build, plan } from './engine/build.js';
+export { watch, DEFAULT_DEBOUNCE_MS } from './watch/watch.js';
+export type { WatchOptions, WatchEvent, WatchSession } from './watch/watch.js';
 export { startPreviewServer, PreviewPortError, DEFAULT_PREVIEW_PORT } from './preview-server.js';
 export type { PreviewServer, PreviewServerOptions } from './preview-server.js';
 export { writePreviewReport } from './preview-report.js';
@@ -33,15 +37,16 @@ export { loadPreview } from './preview-model.js';
 export type { PreviewModel, PreviewAsset, PreviewImage, PreviewPalette, PreviewStatus, PreviewTileset, PreviewLoadOptions, LoadedPreview } from './preview-model.js';
 export type { PreviewAnimation } from './preview-animation.js';
 export { previewPage } from './preview-page.js';
-export type { BuildOptions, BuildResult, BuildEvent, Plan, PlanItem, PlanAction, AssetResult, AssetStatus } from './build-types.js';
-export { validateManifest, openProject, openCatalog, manifestPath, stylesOverridePath } from './project.js';
-export type { Project, ProjectOptions } from './project.js';
-export { checkManifestFiles } from './manifest-files.js';
-export { providerIdFor } from './provider-factory.js';
-export { balance, refreshStyles } from './account.js';
-export type { AccountOptions } from './account.js';
-export { gc, clean } from './maintenance.js';
-export { initManifest, STARTER_MANIFEST } from './init-manifest.js';
+export type { BuildOptions, BuildResult, BuildEvent, Plan, PlanItem, PlanAction, AssetResult, AssetStatus } from './engine/build-types.js';
+export { validateManifest, openProject, openCatalog, manifestPath, stylesOverridePath } from './project/project.js';
+export type { Project, ProjectOptions } from './project/project.js';
+export { checkManifestFiles } from './project/manifest-files.js';
+export { providerIdFor } from './engine/provider-choice.js';
+export type { ProviderChoice } from './engine/provider-choice.js';
+export { balance, refreshStyles } from './engine/account.js';
+export type { AccountOptions } from './engine/account.js';
+export { gc, clean } from './store/maintenance.js';
+export { initManifest, STARTER_MANIFEST } from './project/init-manifest.js';
 // Post-processing (./post): API output bytes → files game engines load. sharp loads lazily.
 export {
   runPost,
@@ -92,20 +97,21 @@ export type {
   AtlasJson,
   AtlasEntry,
 } from './post/index.js';
-export { RetroDiffusionProvider, DEFAULT_API_URL } from './retrodiffusion-provider.js';
-export type { RetroDiffusionProviderOptions } from './retrodiffusion-provider.js';
-export { FileTaskJournal } from './task-journal.js';
-export { Ledger, readLedger, ledgerCharges, runSpend } from './ledger.js';
-export type { LedgerLine, LedgerCharge, RunSpend } from './ledger.js';
-export { ImageSizeError } from './image-size-check.js';
+export { RetroDiffusionProvider, DEFAULT_API_URL } from '@rd-assets/api';
+export type { RetroDiffusionProviderOptions, ProviderConnector, ProviderConnection, ApiSettings } from '@rd-assets/api';
+export { apiConnector } from '@rd-assets/api';
+export { FileTaskJournal } from './store/task-journal.js';
+export { Ledger, readLedger, ledgerCharges, runSpend } from './store/ledger.js';
+export type { LedgerLine, LedgerCharge, RunSpend } from './store/ledger.js';
+export { ImageSizeError } from './engine/image-size-check.js';
 // Shared remote cache (Turborepo Remote Cache API): the store a build uses when `remote:` is set.
-export { TieredStore } from './tiered-store.js';
-export type { TieredStoreOptions, RemoteStoreStats, RemoteStoreWarning } from './tiered-store.js';
-export { RemoteCacheClient, RemoteCacheError } from './remote-cache-client.js';
-export type { RemoteCacheClientOptions, RemoteArtifact, RemoteCacheFailure } from './remote-cache-client.js';
-export { remoteCacheConfig, RemoteCacheConfigError } from './remote-cache-config.js';
-export { UnknownAssetError } from './unknown-asset.js';
-export { DEFAULT_CONFIRM_ABOVE_USD } from './spend-confirmation.js';
-export type { SpendRequest } from './spend-confirmation.js';
-export type { RemoteCacheConfig } from './remote-cache-config.js';
-export { artifactTag, verifyArtifactTag } from './artifact-signature.js';
+export { TieredStore } from './store/tiered-store.js';
+export type { TieredStoreOptions, RemoteStoreStats, RemoteStoreWarning } from './store/tiered-store.js';
+export { RemoteCacheClient, RemoteCacheError } from './store/remote-cache-client.js';
+export type { RemoteCacheClientOptions, RemoteArtifact, RemoteCacheFailure } from './store/remote-cache-client.js';
+export { remoteCacheConfig, RemoteCacheConfigError } from './store/remote-cache-config.js';
+export { UnknownAssetError } from './engine/unknown-asset.js';
+export { DEFAULT_CONFIRM_ABOVE_USD } from './engine/spend-confirmation.js';
+export type { SpendRequest } from './engine/spend-confirmation.js';
+export type { RemoteCacheConfig } from './store/remote-cache-config.js';
+export { artifactTag, verifyArtifactTag } from './store/artifact-signature.js';

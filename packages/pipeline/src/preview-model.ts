@@ -12,12 +12,12 @@ import {
   type Lockfile,
   type Manifest,
 } from '@rd-assets/core';
-import type { AssetResult } from './build-types.js';
-import type { IndexEntry } from './index-writer.js';
-import { probeImage } from './image-probe.js';
+import type { AssetResult } from './engine/build-types.js';
+import type { IndexEntry } from './outputs/index-writer.js';
+import { probeImage } from '@rd-assets/core';
 import { parsePalette } from './post/index.js';
 import { animationFromAtlas, animationFromImage, type PreviewAnimation } from './preview-animation.js';
-import { manifestPath, openCatalog, type ProjectOptions } from './project.js';
+import { manifestPath, openCatalog, type ProjectOptions } from './project/project.js';
 
 /** What the gallery says about an asset. */
 export type PreviewStatus = 'fresh' | 'cached' | 'failed' | 'skipped' | 'building' | 'not-built';

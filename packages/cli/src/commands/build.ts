@@ -6,6 +6,7 @@ import { ProgressView } from '../progress-view.js';
 import { stopOnSignals } from '../stop-signals.js';
 import { spendConfirmer } from '../spend-prompt.js';
 import { style, type Io } from '../terminal.js';
+import { providerFromEnv } from '../provider-from-env.js';
 
 export const help = `Usage: assets build [ids or globs...] [options]
 
@@ -65,7 +66,7 @@ export async function run(argv: string[], io: Io, defaults: Partial<BuildOptions
     cwd: io.cwd,
     env: io.env,
     targets: positionals,
-    offline: values.offline === true,
+    provider: providerFromEnv({ offline: values.offline === true, env: io.env }),
     frozen: values.frozen === true,
     dryRun: defaults.dryRun === true || values['dry-run'] === true,
   };

@@ -2,6 +2,7 @@ import { balance } from '@rd-assets/pipeline';
 import { parse } from '../args.js';
 import { formatCost } from '../cost-format.js';
 import type { Io } from '../terminal.js';
+import { providerFromEnv } from '../provider-from-env.js';
 
 export const help = `Usage: assets credits [options]
 
@@ -22,7 +23,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     io.stdout.write(help);
     return 0;
   }
-  const b = await balance({ offline: values.offline === true, env: io.env });
+  const b = await balance({ provider: providerFromEnv({ offline: values.offline === true, env: io.env }), env: io.env });
   io.stdout.write(values.json ? `${JSON.stringify(b)}\n` : `balance: ${formatCost(b)}\n`);
   return 0;
 }

@@ -1,5 +1,6 @@
 import { intOption, parse } from '../args.js';
 import type { Io } from '../terminal.js';
+import type { EmulatorOptions } from '@rd-assets/emulator';
 
 export const help = `Usage: assets emulator [options]
 
@@ -32,19 +33,16 @@ export async function run(argv: string[], io: Io): Promise<number> {
     io.stdout.write(help);
     return 0;
   }
-  const emulatorModule = '@rd-assets/emulator';
-  const { startEmulator, emulatorOptionsFromEnv } = (await import(emulatorModule)) as {
-    startEmulator: (o: Record<string, unknown>) => Promise<{ url: string; close(): Promise<void> }>;
-    emulatorOptionsFromEnv: (env: NodeJS.ProcessEnv) => Record<string, unknown>;
-  };
-  const options: Record<string, unknown> = { ...emulatorOptionsFromEnv(io.env), acceptAnyKey: true };
+  // Loaded on demand: only this command and --offline builds need the emulator.
+  const { startEmulator, emulatorOptionsFromEnv } = await import('@rd-assets/emulator');
+  const options: EmulatorOptions = { ...emulatorOptionsFromEnv(io.env), acceptAnyKey: true };
   options.port = intOption('emulator', 'port', values.port ?? '8787', 0);
   if (values.balance) options.defaultBalanceUsd = Number(values.balance);
-  if (values.billing) options.billing = values.billing;
+  if (values.billing) options.billing = values.billing as EmulatorOptions['billing'];
   const latency = intOption('emulator', 'latency', values.latency, 0);
   if (latency !== undefined) options.latencyMs = latency;
   if (values.log) {
-    options.onRequest = (phase: string, entry: Record<string, unknown>) => io.stdout.write(`${JSON.stringify({ phase, ...entry })}\n`);
+    options.onRequest = (phase, entry) => io.stdout.write(`${JSON.stringify({ phase, ...entry })}\n`);
   }
   const emulator = await startEmulator(options);
   io.stdout.write(`RetroDiffusion emulator listening on ${emulator.url}\n  export RD_API_URL=${emulator.url} RD_API_KEY=rdpk-anything\n`);

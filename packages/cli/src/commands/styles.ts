@@ -2,6 +2,7 @@ import { builtInCatalog, describeLimits, didYouMean, widestLimits, type StyleInf
 import { parse } from '../args.js';
 import { OfflineRefreshError, UnknownFamilyError } from '../styles-errors.js';
 import { style, type Io } from '../terminal.js';
+import { providerFromEnv } from '../provider-from-env.js';
 
 export const help = `Usage: assets styles [options]
 
@@ -37,7 +38,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
   if (values.refresh && values.offline) throw new OfflineRefreshError();
   if (values.refresh) {
     const { refreshStyles } = await import('@rd-assets/pipeline');
-    const refreshed = await refreshStyles({ cwd: io.cwd, env: io.env, offline: values.offline === true, ...(values.manifest ? { manifest: values.manifest } : {}) });
+    const refreshed = await refreshStyles({ cwd: io.cwd, env: io.env, provider: providerFromEnv({ offline: values.offline === true, env: io.env }), ...(values.manifest ? { manifest: values.manifest } : {}) });
     io.stderr.write(`read ${refreshed.styles.length} styles into ${refreshed.path}\n`);
     styles = builtInCatalog.with(refreshed.styles).styles;
   } else {

@@ -2,6 +2,7 @@ import { DEFAULT_DEBOUNCE_MS, DEFAULT_PREVIEW_PORT, startPreviewServer, watch, t
 import { intOption, numberOption, parse } from '../args.js';
 import { style, type Io } from '../terminal.js';
 import { WatchView } from '../watch-view.js';
+import { providerFromEnv } from '../provider-from-env.js';
 
 export const help = `Usage: assets watch [options]
 
@@ -46,7 +47,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     io.stdout.write(help);
     return 0;
   }
-  const options: WatchOptions = { cwd: io.cwd, env: io.env, offline: values.offline === true };
+  const options: WatchOptions = { cwd: io.cwd, env: io.env, provider: providerFromEnv({ offline: values.offline === true, env: io.env }) };
   if (values.manifest) options.manifest = values.manifest;
   if (values.cache) options.cacheDir = values.cache;
   const concurrency = intOption('watch', 'concurrency', values.concurrency);

@@ -1,5 +1,5 @@
 import type { Sharp, SharpOptions } from 'sharp';
-import { probeImage } from '../image-probe.js';
+import { probeImage } from '@rd-assets/core';
 import { encodeIndexedPng } from './png-format.js';
 import { ImageDecodeError, ImageTooLargeError } from './post-errors.js';
 import { imagesEqual, isOpaque, type RgbaImage } from './rgba-image.js';

@@ -1,5 +1,5 @@
 import { animationLayout, atlasOutputs, extraImageName, frameNames, imageStem, MAX_POST_PIXELS, partsFolder, RdError, type AnimationLayout, type AtlasOptions, type PostStep, type StyleInfo } from '@rd-assets/core';
-import { probeImage } from '../image-probe.js';
+import { probeImage } from '@rd-assets/core';
 import { atlasJson, serializeAtlasJson } from './atlas-json.js';
 import { packAtlas } from './atlas-pack.js';
 import { godotSpriteFrames } from './godot-sprite-frames.js';

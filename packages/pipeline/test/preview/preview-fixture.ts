@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { animationLayout, builtInCatalog, frameNames, parseManifest, serializeLockfile, type LockEntry, type Lockfile } from '@rd-assets/core';
-import { indexJson } from '../../src/index-writer.js';
+import { indexJson } from '../../src/outputs/index-writer.js';
 import { runPost, type PostInput } from '../../src/post/index.js';
 import { gifOf, pngOf, spriteFrame } from '../post/image-helpers.js';
 

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { RebuildQueue } from '../../src/rebuild-queue.js';
+import { RebuildQueue } from '../../src/watch/rebuild-queue.js';
 
 /** A build that takes `ms` of (fake) time and records what started it. */
 function recorder(ms: number) {

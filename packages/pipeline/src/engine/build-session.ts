@@ -1,0 +1,688 @@
+import { resolve } from 'node:path';
+import { SingleFlight } from './single-flight.js';
+import { rm } from 'node:fs/promises';
+import pLimit, { type LimitFunction } from 'p-limit';
+import {
+  addCost,
+  minCost,
+  canonicalJson,
+  estimateStyleCost,
+  genKey,
+  getEditTool,
+  postKey,
+  RdError,
+  safeRelative,
+  writeFileAtomic,
+  type Cost,
+  type GenActionRecord,
+  type ImageRef,
+  type LockEntry,
+  type Lockfile,
+  type CacheStore,
+  type PaletteInput,
+  type PostActionRecord,
+  type StoredOutput,
+} from '@rd-assets/core';
+import { isRef, type AssetJob, type CallStep } from './asset-job.js';
+import type { Budget } from './budget.js';
+import type { AssetResult, AssetStatus, BuildEvent, PlanAction, PlanItem } from './build-types.js';
+import { encodeImage, ENCODING_VERSION } from './input-encoding.js';
+import { paletteStrip } from '../post/index.js';
+import type { FileHasher } from '../store/file-hasher.js';
+import { probeImage } from '@rd-assets/core';
+import type { Project } from '../project/project.js';
+import type { Provider, TaskJournal } from '@rd-assets/api';
+import { retireSubmission } from '@rd-assets/api';
+import { CancelledError, MalformedResponseError } from '@rd-assets/api';
+import { checkImageSizes, ImageSizeError } from './image-size-check.js';
+import { ChargeRecorder } from './charge-recorder.js';
+import type { Ledger } from '../store/ledger.js';
+import type { PostInput, PostOutput } from '../post/index.js';
+
+export type { Rgb } from '../post/rgba-image.js';
+import type { Rgb } from '../post/rgba-image.js';
+
+/** Local post-processing, as the build engine uses it (implemented in ./post). */
+export interface PostProcessor {
+  version: number;
+  run(input: PostInput): Promise<PostOutput>;
+}
+
+/** An asset's raw outputs as dependents see them. */
+interface Finished {
+  outputs: StoredOutput[];
+}
+
+export interface Outcome {
+  result: AssetResult;
+  plan: PlanItem;
+  lockEntry?: LockEntry;
+  /** Final raw outputs (after the last call), for assets that use this one's output. */
+  finished?: Finished;
+  meta?: Record<string, unknown>;
+}
+
+interface StepState {
+  key: string;
+  lockRequest: Record<string, unknown>;
+  outputs?: StoredOutput[];
+  /** The store holds the action and every object (bytes available). */
+  complete: boolean;
+  cost: Cost;
+}
+
+export interface SessionOptions {
+  mode: 'plan' | 'build';
+  frozen: boolean;
+  force: Set<string>;
+  concurrency: number;
+  /** Force: abort everything, paid POSTs in flight included. */
+  signal: AbortSignal;
+  /** Stop: start no new call; calls already sent are answered and journaled, then end. */
+  stop?: AbortSignal;
+  /** Every charge is recorded here as soon as it is known. */
+  ledger?: Ledger;
+  onEvent: (e: BuildEvent) => void;
+  budget: Budget;
+  providerId: string;
+  provider: () => Promise<Provider>;
+  journal?: TaskJournal;
+  post: () => Promise<PostProcessor>;
+  palettes: () => Promise<Record<string, Rgb[]>>;
+  /** `assets plan`: ask the API's free estimate routes for paid edit tools. */
+  priceEditTools?: boolean;
+  /** Outcomes of the plan walk; up-to-date ones are reused as they are. */
+  planned?: Map<string, Outcome>;
+}
+
+class SkippedError extends RdError {}
+class BlockedError extends RdError {}
+
+/**
+ * Plans and builds assets. One walk serves both: in `plan` mode it stops where a call would be
+ * needed and says why and at what cost; in `build` mode it makes that call and goes on. Planning
+ * and building therefore always agree on what is up to date.
+ */
+export class BuildSession {
+  private readonly outcomes = new Map<string, Promise<Outcome>>();
+  /** Calls and post runs in flight by key: identical work started twice is done once. */
+  private readonly inflightCalls = new SingleFlight<GenActionRecord>();
+  private readonly inflightPosts = new SingleFlight<PostActionRecord>();
+  private readonly callLimit: LimitFunction;
+  private readonly postLimit: LimitFunction;
+  remaining: Cost | undefined;
+
+  constructor(
+    private readonly project: Project,
+    private readonly jobs: Map<string, AssetJob>,
+    private readonly lock: Lockfile,
+    private readonly store: CacheStore,
+    private readonly hasher: FileHasher,
+    private readonly opts: SessionOptions,
+  ) {
+    this.callLimit = pLimit(opts.concurrency);
+    this.postLimit = pLimit(4);
+  }
+
+  outcome(id: string): Promise<Outcome> {
+    let p = this.outcomes.get(id);
+    if (!p) {
+      const planned = this.opts.planned?.get(id);
+      p = planned?.plan.action === 'up-to-date' ? Promise.resolve(this.announce(planned)) : this.run(this.jobs.get(id)!).catch((e: unknown) => this.failure(id, e));
+      this.outcomes.set(id, p);
+    }
+    return p;
+  }
+
+  /** A planned up-to-date outcome reused by the build: no second walk on a no-op build. */
+  private announce(o: Outcome): Outcome {
+    this.opts.onEvent({ type: 'asset-done', result: o.result });
+    return o;
+  }
+
+  private failure(id: string, e: unknown): Outcome {
+    const err = e instanceof RdError ? e : new RdError('E_INTERNAL', (e as Error)?.message ?? String(e));
+    const status: AssetStatus =
+      e instanceof SkippedError ? 'skipped' : e instanceof BlockedError ? 'blocked' : e instanceof CancelledError || this.stopped() ? 'cancelled' : 'failed';
+    const error: AssetResult['error'] = { code: err.code, message: err.message };
+    if (err.hint) error.hint = err.hint;
+    if (status === 'failed' && !(e instanceof RdError)) {
+      // Not a user error: keep the stack so the report can say it is a bug.
+      error.message = `${err.message}\n${(e as Error)?.stack ?? ''}`;
+    }
+    const result: AssetResult = { id, status, reason: err.message, calls: 0, cost: {}, files: [], error };
+    const plan: PlanItem = { id, action: 'blocked', reason: err.message, calls: 0, estimate: {} };
+    this.opts.onEvent({ type: 'asset-done', result });
+    return { result, plan };
+  }
+
+  private async run(job: AssetJob): Promise<Outcome> {
+    const { asset } = job;
+    const plan = this.opts.mode === 'plan';
+    // Wait for the assets whose outputs this one uses.
+    const deps = new Map<string, Finished>();
+    for (const dep of job.deps) {
+      const o = await this.outcome(dep);
+      if (!o.finished) {
+        if (plan && o.plan.action === 'generate') return this.planned(job, 'generate', `after "${dep}" is generated`, job.steps.length, await this.priceChain(job, 0, undefined, deps));
+        throw new BlockedError('E_DEPENDENCY', `needs the output of "${dep}", which is ${o.result.status}`);
+      }
+      deps.set(dep, o.finished);
+    }
+    const lockEntry = this.lock.assets[asset.id];
+    const forced = this.opts.force.has(asset.id);
+
+    // Walk the chain: keys, and outputs known from the store (bytes) or the lock (hashes only).
+    const states: StepState[] = [];
+    let input = job.source ? await this.sourceInput(job.source, deps) : undefined;
+    // The lock settles most steps without opening the store (a no-op build reads no cache
+    // record); the store is asked only for steps the lock does not know, and below, once an asset
+    // turns out not to be up to date.
+    for (const [i, step] of job.steps.entries()) {
+      const { keyPayload, lockRequest } = await this.describe(step, input?.sha256, deps);
+      const key = genKey({ provider: this.opts.providerId, endpoint: step.endpoint, payload: keyPayload });
+      const lockStep = !forced && lockEntry?.steps[i]?.genKey === key ? lockEntry.steps[i] : undefined;
+      const record = forced || lockStep ? undefined : await this.store.getCompleteAction('gen', key);
+      const outputs = record?.outputs ?? (lockStep ? lockStep.outputs.map((sha256, j) => ({ sha256, ...step.roles[j]!, format: '' })) : undefined);
+      const state: StepState = { key, lockRequest, complete: !!record, cost: record?.cost ?? lockStep?.cost ?? {} };
+      if (outputs) state.outputs = outputs;
+      states.push(state);
+      if (!outputs) break;
+      input = { sha256: mainOutput(outputs).sha256 };
+    }
+    const chainKnown = states.length === job.steps.length && states.every((s) => s.outputs);
+    const reasonVsLock = this.diffReason(job, states, lockEntry, forced);
+    let raw: StoredOutput[] | undefined;
+    let pk: string | undefined;
+    let sameKeys = false;
+    if (chainKnown) {
+      raw = this.rawForPost(job, states);
+      pk = await this.postKeyFor(job, raw);
+      sameKeys = !!lockEntry && lockEntry.postKey === pk && sameGenKeys(lockEntry, states);
+      if (sameKeys && (await this.filesMatch(lockEntry!.files))) {
+        return this.upToDate(job, lockEntry!, states);
+      }
+    }
+    // Not up to date: which steps does the store hold (bytes, not just hashes)?
+    for (const s of states) {
+      if (s.complete || forced) continue;
+      const record = await this.store.getCompleteAction('gen', s.key);
+      if (record) {
+        s.complete = true;
+        s.outputs = record.outputs;
+        s.cost = record.cost;
+      }
+    }
+    const firstIncomplete = forced ? 0 : Math.max(0, states.findIndex((s) => !s.complete));
+    const allComplete = states.length === job.steps.length && states.every((s) => s.complete);
+
+    if (chainKnown && raw && pk) {
+      if (this.opts.frozen && !sameKeys) {
+        throw new BlockedError('E_FROZEN_OUT_OF_DATE', `out of date: ${reasonVsLock}`);
+      }
+      raw = this.rawForPost(job, states);
+      const postRecord = await this.store.getCompleteAction('post', pk);
+      if (postRecord) {
+        if (plan) return this.planned(job, 'restore', lockEntry ? 'outputs missing or modified' : reasonVsLock, 0, {}, states);
+        return this.emit(job, states, pk, postRecord, 'restored', lockEntry ? 'outputs restored from the cache' : reasonVsLock);
+      }
+      if (allComplete) {
+        if (plan) return this.planned(job, 'post-only', sameKeys ? 'outputs missing' : reasonVsLock, 0, {}, states);
+        const record = await this.runPost(job, raw, pk);
+        return this.emit(job, states, pk, record, 'post-only', sameKeys ? 'outputs rebuilt from cached results' : reasonVsLock);
+      }
+    }
+    // Calls are needed from `firstIncomplete` on.
+    const start = firstIncomplete;
+    const reason = chainKnown && lockEntry && reasonVsLock === 'unchanged' ? 'outputs and cache missing' : reasonVsLock;
+    if (this.opts.frozen) {
+      throw new BlockedError(
+        'E_FROZEN_OUT_OF_DATE',
+        reason === 'outputs and cache missing' ? 'not in the cache: its results would have to be generated again' : `out of date: ${reason}`,
+        { hint: 'run `assets build` with an API key and commit assets.lock, or configure the remote cache' },
+      );
+    }
+    if (plan) {
+      const input = start === 0 ? (job.source ? await this.sourceInput(job.source, deps) : undefined) : { sha256: mainOutput(states[start - 1]!.outputs!).sha256 };
+      return this.planned(job, 'generate', reason, job.steps.length - start, await this.priceChain(job, start, input, deps));
+    }
+    return this.generate(job, states, start, deps, reason);
+  }
+
+  /** `states` is given when the raw results are already stored: dependents can plan on them. */
+  private planned(job: AssetJob, action: PlanAction, reason: string, calls: number, estimate: Cost, states?: StepState[]): Outcome {
+    const plan: PlanItem = { id: job.asset.id, action, reason, calls, estimate };
+    const status: AssetStatus = action === 'up-to-date' ? 'up-to-date' : action === 'blocked' ? 'blocked' : 'skipped';
+    const outputs = states?.[states.length - 1]?.outputs;
+    return { plan, result: { id: job.asset.id, status, reason, calls: 0, cost: {}, files: [] }, ...(outputs ? { finished: { outputs } } : {}) };
+  }
+
+  private upToDate(job: AssetJob, lockEntry: LockEntry, states: StepState[]): Outcome {
+    const result: AssetResult = { id: job.asset.id, status: 'up-to-date', reason: 'unchanged', calls: 0, cost: {}, files: Object.keys(lockEntry.files) };
+    if (this.opts.mode === 'build') this.opts.onEvent({ type: 'asset-done', result });
+    return {
+      result,
+      plan: { id: job.asset.id, action: 'up-to-date', reason: 'unchanged', calls: 0, estimate: {} },
+      lockEntry,
+      finished: { outputs: states[states.length - 1]!.outputs! },
+    };
+  }
+
+  /** Make the calls from `start` on, storing each raw result before anything else. */
+  private async generate(job: AssetJob, states: StepState[], start: number, deps: Map<string, Finished>, reason: string): Promise<Outcome> {
+    this.opts.onEvent({ type: 'asset-start', id: job.asset.id, action: 'generate' });
+    let input = start === 0 ? (job.source ? await this.sourceInput(job.source, deps) : undefined) : { sha256: mainOutput(states[start - 1]!.outputs!).sha256 };
+    let cost: Cost = {};
+    let calls = 0;
+    for (let i = start; i < job.steps.length; i++) {
+      const step = job.steps[i]!;
+      const { keyPayload, lockRequest } = await this.describe(step, input?.sha256, deps);
+      const key = genKey({ provider: this.opts.providerId, endpoint: step.endpoint, payload: keyPayload });
+      // A later step may already be cached (an earlier step changed back): reuse it.
+      let record = this.opts.force.has(job.asset.id) ? undefined : await this.store.getCompleteAction('gen', key);
+      if (!record) {
+        const made = await this.inflightCalls.run(key, () => this.call(job, step, i, key, input, deps));
+        record = made.value;
+        // A joined call was paid for by the asset that started it.
+        if (!made.joined) {
+          cost = addCost(cost, record.cost);
+          calls++;
+        }
+      }
+      states[i] = { key, lockRequest, outputs: record.outputs, complete: true, cost: record.cost };
+      input = { sha256: mainOutput(record.outputs).sha256 };
+    }
+    states.length = job.steps.length;
+    const raw = this.rawForPost(job, states);
+    const pk = await this.postKeyFor(job, raw);
+    const postRecord = (await this.store.getCompleteAction('post', pk)) ?? (await this.runPost(job, raw, pk));
+    const outcome = await this.emit(job, states, pk, postRecord, 'generated', reason, true);
+    outcome.result.calls = calls;
+    outcome.result.cost = cost;
+    return outcome;
+  }
+
+  private stopped(): boolean {
+    return this.opts.signal.aborted || this.opts.stop?.aborted === true;
+  }
+
+  private async call(job: AssetJob, step: CallStep, index: number, key: string, input: { sha256: string; bytes?: Buffer } | undefined, deps: Map<string, Finished>): Promise<GenActionRecord> {
+    if (this.stopped()) throw new CancelledError('E_CANCELLED', 'cancelled before the call started');
+    const estimate = this.estimateStep(job, step);
+    if (!this.opts.budget.reserve(estimate)) {
+      const b = this.opts.budget;
+      throw new SkippedError('E_BUDGET', `skipped: ${step.label} would pass the spending cap (${fmt(b.spent, b.unit)} spent of ${fmt(b.limit ?? 0, b.unit)})`, {
+        hint: 'raise --max-credits to build it',
+      });
+    }
+    let actual: Cost | undefined;
+    const charge = new ChargeRecorder(this.opts.ledger, { asset: job.asset.id, endpoint: step.endpoint, callKey: key }, estimate);
+    try {
+      const provider = await this.opts.provider();
+      const body = await this.wireBody(step, input, deps);
+      const steps = job.steps.length;
+      const result = await this.callLimit(async () => {
+        if (this.stopped()) throw new CancelledError('E_CANCELLED', 'cancelled before the call started');
+        this.opts.onEvent({ type: 'call-start', id: job.asset.id, step: step.label, stepIndex: index, steps });
+        try {
+          return await provider.call(
+            { endpoint: step.endpoint, body },
+            {
+              callKey: key,
+              ...(this.opts.journal ? { journal: this.opts.journal } : {}),
+              expectedImages: step.roles.length,
+              signal: this.opts.signal,
+              ...(this.opts.stop ? { stop: this.opts.stop } : {}),
+              fresh: this.opts.force.has(job.asset.id),
+              onEvent: (e) => {
+                if (e.type === 'retry') this.opts.onEvent({ type: 'call-retry', id: job.asset.id, step: step.label, attempt: e.attempt, waitMs: e.waitMs, reason: e.reason });
+                else charge.observe(e);
+              },
+            },
+          );
+        } finally {
+          // Ends while its slot is still held: the status line never shows more calls than the limit.
+          this.opts.onEvent({ type: 'call-done', id: job.asset.id, step: step.label, cost: charge.cost() });
+        }
+      });
+      if (index === 0 && step.endpoint === 'inferences' && job.asset.source.kind === 'generate') {
+        checkImageSizes(result.images, job.asset.source.style, body, this.opts.ledger?.path ?? 'the ledger');
+      }
+      await charge.settle('stored');
+      // Raw results go into the store first: whatever happens next, this call is never paid twice.
+      const outputs: StoredOutput[] = [];
+      for (const [j, bytes] of result.images.entries()) {
+        const sha256 = await this.store.putObject(bytes);
+        outputs.push({ sha256, ...step.roles[j]!, format: probeImage(bytes.subarray(0, 64))?.format ?? 'unknown' });
+      }
+      const record: GenActionRecord = {
+        kind: 'gen',
+        key,
+        provider: provider.id,
+        endpoint: step.endpoint,
+        outputs,
+        cost: result.cost,
+        createdAt: new Date().toISOString(),
+        ...(result.model ? { model: result.model } : {}),
+        ...(result.requestId ? { requestId: result.requestId } : {}),
+      };
+      await this.store.putAction(record);
+      // Only now that outputs and record are durable may the submission be forgotten.
+      await this.opts.journal?.delete(key);
+      actual = result.cost;
+      // Answers arrive out of order, and a balance only falls during a build: keep the lowest.
+      if (result.remaining) this.remaining = this.remaining ? minCost(this.remaining, result.remaining) : result.remaining;
+      return record;
+    } catch (e) {
+      if (charge.known()) {
+        // Paid for and not kept: the ledger says so. A refused result also ends its submission,
+        // so the next build asks for a new one (the same key would return this one again).
+        await charge.settle(`rejected: ${e instanceof RdError ? e.code : 'E_INTERNAL'}`);
+        if (e instanceof MalformedResponseError || e instanceof ImageSizeError) await retireSubmission(this.opts.journal, key);
+      }
+      throw e;
+    } finally {
+      await charge.flushed();
+      // A refused result, or a task left running when the build stopped, was paid for all the same.
+      this.opts.budget.settle(estimate, actual ?? charge.spent());
+    }
+  }
+
+  /** The key payload (images as hashes) and the lock's readable form (with file names). */
+  private async describe(step: CallStep, inputSha: string | undefined, deps: Map<string, Finished>): Promise<{ keyPayload: Record<string, unknown>; lockRequest: Record<string, unknown> }> {
+    const keyPayload: Record<string, unknown> = {};
+    const lockRequest: Record<string, unknown> = {};
+    const encoding = `${step.encoding}/${ENCODING_VERSION}`;
+    const one = async (v: ImageRef | PaletteInput): Promise<[unknown, unknown]> => {
+      if (v.kind === 'palette') {
+        const colors = (await this.opts.palettes())[v.name] ?? [];
+        const hex = colors.map(([r, g, b]) => ((r << 16) | (g << 8) | b).toString(16).padStart(6, '0'));
+        return [{ colors: hex, encoding: `strip/${ENCODING_VERSION}` }, { palette: v.name, colors: hex.length }];
+      }
+      const sha256 = await this.refHash(v, deps);
+      return [{ sha256, encoding }, v.kind === 'file' ? { file: v.path, sha256 } : { asset: v.asset, index: v.index, sha256 }];
+    };
+    for (const [k, v] of Object.entries(step.fields)) {
+      if (v === undefined) continue;
+      if (isRef(v)) {
+        [keyPayload[k], lockRequest[k]] = await one(v);
+      } else if (Array.isArray(v) && v.some(isRef)) {
+        const pairs = await Promise.all(v.map((x) => one(x as ImageRef)));
+        keyPayload[k] = pairs.map((p) => p[0]);
+        lockRequest[k] = pairs.map((p) => p[1]);
+      } else {
+        keyPayload[k] = v;
+        lockRequest[k] = v;
+      }
+    }
+    if (step.inputField && inputSha) {
+      keyPayload[step.inputField] = { sha256: inputSha };
+      lockRequest[step.inputField] = { sha256: inputSha };
+    }
+    return { keyPayload, lockRequest };
+  }
+
+  /** The JSON body as sent: images encoded and base64'd. */
+  private async wireBody(step: CallStep, input: { sha256: string; bytes?: Buffer } | undefined, deps: Map<string, Finished>): Promise<Record<string, unknown>> {
+    const body: Record<string, unknown> = {};
+    const one = async (v: ImageRef | PaletteInput): Promise<string> => {
+      if (v.kind === 'palette') return paletteStrip((await this.opts.palettes())[v.name] ?? []).toString('base64');
+      const bytes = v.kind === 'file' ? await this.readInput(v.path) : await this.objectBytes(await this.refHash(v, deps));
+      return (await encodeImage(bytes, step.encoding, v.kind === 'file' ? `"${v.path}"` : undefined)).toString('base64');
+    };
+    for (const [k, v] of Object.entries(step.fields)) {
+      if (v === undefined) continue;
+      if (isRef(v)) body[k] = await one(v);
+      else if (Array.isArray(v) && v.some(isRef)) body[k] = await Promise.all(v.map((x) => one(x as ImageRef)));
+      else body[k] = v;
+    }
+    if (step.inputField && input) {
+      const bytes = input.bytes ?? (await this.objectBytes(input.sha256));
+      body[step.inputField] = (await encodeImage(bytes, 'png')).toString('base64');
+    }
+    return body;
+  }
+
+  private async sourceInput(ref: ImageRef, deps: Map<string, Finished>): Promise<{ sha256: string; bytes?: Buffer }> {
+    if (ref.kind === 'file') {
+      const bytes = await this.readInput(ref.path);
+      return { sha256: (await this.hasher.hash(resolve(this.project.manifest.dir, ref.path)))!, bytes };
+    }
+    return { sha256: await this.refHash(ref, deps) };
+  }
+
+  private async refHash(ref: ImageRef, deps: Map<string, Finished>): Promise<string> {
+    if (ref.kind === 'file') {
+      const sha = await this.hasher.hash(resolve(this.project.manifest.dir, ref.path));
+      if (!sha) throw new RdError('E_INPUT_MISSING', `input file "${ref.path}" disappeared`, { hint: 'restore it, or run `assets validate`' });
+      return sha;
+    }
+    const finished = deps.get(ref.asset);
+    const out = finished?.outputs.filter((o) => o.role === 'image')[ref.index];
+    if (!out) throw new BlockedError('E_DEPENDENCY', `"${ref.asset}" has no image ${ref.index}`);
+    return out.sha256;
+  }
+
+  private async readInput(path: string): Promise<Buffer> {
+    const { readFile } = await import('node:fs/promises');
+    return readFile(resolve(this.project.manifest.dir, path));
+  }
+
+  /** Write files from the store into `out`, only those that differ on disk; path → sha256. */
+  async writeOutputs(records: ReadonlyArray<{ path: string; sha256: string }>): Promise<Record<string, string>> {
+    const files: Record<string, string> = {};
+    for (const f of records) {
+      files[f.path] = f.sha256;
+      const abs = resolve(this.project.outDir, f.path);
+      if (await this.hasher.matches(abs, f.sha256)) continue;
+      await writeFileAtomic(abs, await this.objectBytes(f.sha256));
+      await this.hasher.remember(abs, f.sha256);
+    }
+    return files;
+  }
+
+  async objectBytes(sha256: string): Promise<Buffer> {
+    const bytes = await this.store.getObject(sha256);
+    if (!bytes) throw new RdError('E_CACHE_MISSING', `cache object ${sha256.slice(0, 12)} is missing`, { hint: 'rebuild; the call that made it will run again' });
+    return bytes;
+  }
+
+  /** Final images of the chain, plus the generation's extra images (pre-palette, non-bg-removed). */
+  private rawForPost(job: AssetJob, states: StepState[]): StoredOutput[] {
+    const last = states[states.length - 1]!.outputs!;
+    if (states.length === 1) return last;
+    const extras = states[0]!.outputs!.filter((o) => o.role !== 'image');
+    return [...last.filter((o) => o.role === 'image'), ...(job.source ? [] : extras)];
+  }
+
+  private async postKeyFor(job: AssetJob, raw: StoredOutput[]): Promise<string> {
+    const post = await this.opts.post();
+    const palettes = await this.opts.palettes();
+    const used: Record<string, Rgb[]> = {};
+    for (const s of job.asset.post) if (s.op === 'palette') used[s.palette] = palettes[s.palette] ?? [];
+    return postKey({
+      raw: raw.map((o) => ({ role: o.role, index: o.index, sha256: o.sha256 })),
+      steps: job.asset.post,
+      palettes: used,
+      context: { stem: job.asset.output, ...this.postContext(job) },
+      version: post.version,
+    });
+  }
+
+  private postContext(job: AssetJob): { style?: string; request?: PostInput['request'] } {
+    if (job.asset.source.kind !== 'generate') return {};
+    const r = job.asset.source.request;
+    const request: NonNullable<PostInput['request']> = { prompt_style: r.prompt_style, width: r.width, height: r.height, num_images: r.num_images };
+    if (r.frames_duration !== undefined) request.frames_duration = r.frames_duration;
+    if (r.return_spritesheet !== undefined) request.return_spritesheet = r.return_spritesheet;
+    if (r.upscale_output_factor !== undefined) request.upscale_output_factor = r.upscale_output_factor;
+    return { style: r.prompt_style, request };
+  }
+
+  private async runPost(job: AssetJob, raw: StoredOutput[], key: string): Promise<PostActionRecord> {
+    return (await this.inflightPosts.run(key, () => this.postOnce(job, raw, key))).value;
+  }
+
+  private async postOnce(job: AssetJob, raw: StoredOutput[], key: string): Promise<PostActionRecord> {
+    const post = await this.opts.post();
+    const images = await Promise.all(raw.map(async (o) => ({ role: o.role, index: o.index, bytes: await this.objectBytes(o.sha256) })));
+    const ctx = this.postContext(job);
+    const input: PostInput = { stem: job.asset.output, images, steps: job.asset.post, palettes: await this.opts.palettes() };
+    if (job.asset.source.kind === 'generate' && job.steps.length === 1) input.style = job.asset.source.style;
+    if (ctx.request && job.steps.length === 1) input.request = ctx.request;
+    const output = await this.postLimit(() => post.run(input));
+    const files = [];
+    for (const f of output.files) {
+      if (!safeRelative(f.path)) throw new RdError('E_OUTPUT_OUTSIDE', `post-processing named an output outside \`out\`: ${f.path}`);
+      files.push({ path: f.path, role: f.role, sha256: await this.store.putObject(f.bytes) });
+    }
+    const record: PostActionRecord = { kind: 'post', key, files, meta: output.meta, createdAt: new Date().toISOString() };
+    await this.store.putAction(record);
+    return record;
+  }
+
+  /** Write the asset's files (only those that differ) and make its lock entry. */
+  private async emit(job: AssetJob, states: StepState[], pk: string, record: PostActionRecord, status: AssetStatus, reason: string, announced = false): Promise<Outcome> {
+    const { asset } = job;
+    if (!announced) this.opts.onEvent({ type: 'asset-start', id: asset.id, action: status === 'restored' ? 'restore' : 'post-only' });
+    const files = await this.writeOutputs(record.files);
+    const old = this.lock.assets[asset.id];
+    if (old) await this.removeFiles(Object.entries(old.files).filter(([p]) => !(p in files)));
+    const lockEntry = this.lockEntry(job, states, pk, files, record.meta);
+    const result: AssetResult = { id: asset.id, status, reason, calls: 0, cost: {}, files: Object.keys(files) };
+    this.opts.onEvent({ type: 'asset-done', result });
+    return {
+      result,
+      plan: { id: asset.id, action: status === 'restored' ? 'restore' : status === 'post-only' ? 'post-only' : 'generate', reason, calls: 0, estimate: {} },
+      lockEntry,
+      finished: { outputs: states[states.length - 1]!.outputs! },
+      meta: record.meta,
+    };
+  }
+
+  private lockEntry(job: AssetJob, states: StepState[], pk: string, files: Record<string, string>, meta: Record<string, unknown>): LockEntry {
+    const entry: LockEntry = {
+      provider: this.opts.providerId,
+      request: states[0]?.lockRequest ?? {},
+      steps: states.map((s, i) => ({ endpoint: job.steps[i]!.endpoint, genKey: s.key, outputs: s.outputs!.map((o) => o.sha256), cost: s.cost })),
+      postKey: pk,
+      files,
+      cost: states.reduce<Cost>((acc, s) => addCost(acc, s.cost), {}),
+    };
+    if (job.asset.source.kind === 'generate') {
+      const r = job.asset.source.request;
+      entry.style = r.prompt_style;
+      entry.size = [r.width, r.height];
+      entry.seed = r.seed;
+    }
+    if (job.source) entry.request = { source: job.source.kind === 'file' ? { file: job.source.path } : { asset: job.source.asset }, ...entry.request };
+    const m: Record<string, unknown> = {};
+    for (const k of ['width', 'height', 'frames', 'tiles']) if (meta[k] !== undefined) m[k] = meta[k];
+    if (Object.keys(m).length) (entry as LockEntry & { meta?: unknown }).meta = m;
+    return entry;
+  }
+
+  /** Remove files this tool wrote earlier, unless someone changed them since. */
+  async removeFiles(entries: Array<[string, string]>): Promise<string[]> {
+    const removed: string[] = [];
+    for (const [path, sha256] of entries) {
+      if (!safeRelative(path)) continue;
+      const abs = resolve(this.project.outDir, path);
+      if (await this.hasher.matches(abs, sha256)) {
+        await rm(abs, { force: true });
+        this.hasher.forget(abs);
+        removed.push(path);
+      } else if (await this.hasher.hash(abs)) {
+        this.opts.onEvent({ type: 'warning', code: 'W_KEPT_MODIFIED', message: `kept ${path}: it was changed since rd-assets wrote it` });
+      }
+    }
+    return removed;
+  }
+
+  private async filesMatch(files: Record<string, string>): Promise<boolean> {
+    for (const [path, sha256] of Object.entries(files)) {
+      if (!(await this.hasher.matches(resolve(this.project.outDir, path), sha256))) return false;
+    }
+    return true;
+  }
+
+  private diffReason(job: AssetJob, states: StepState[], lockEntry: LockEntry | undefined, forced: boolean): string {
+    if (forced) return 'forced (--force)';
+    if (!lockEntry) return 'new asset';
+    const first = states[0];
+    if (first && lockEntry.steps[0]?.genKey !== first.key) {
+      const before = lockEntry.request;
+      const after = first.lockRequest;
+      const changed = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((k) => canonicalJson(before[k] ?? null) !== canonicalJson(after[k] ?? null));
+      const describe = (k: string) => {
+        const v = after[k] as { file?: string } | undefined;
+        return v && typeof v === 'object' && v.file ? `${k} ${v.file} changed` : `${k} changed`;
+      };
+      if (changed.length) return changed.slice(0, 3).map(describe).join(', ') + (changed.length > 3 ? ` (+${changed.length - 3} more)` : '');
+      if (lockEntry.provider !== this.opts.providerId) return `built with provider ${lockEntry.provider}, now ${this.opts.providerId}`;
+      return 'request changed';
+    }
+    for (let i = 1; i < job.steps.length; i++) {
+      const s = states[i];
+      if (!s) return `edit step ${i} follows a changed step`;
+      if (lockEntry.steps[i]?.genKey !== s.key) return `edit step ${i} (${job.steps[i]!.label}) changed`;
+    }
+    if (lockEntry.steps.length !== job.steps.length) return 'edit steps changed';
+    return 'unchanged';
+  }
+
+  private estimateStep(job: AssetJob, step: CallStep): Cost {
+    if (step.endpoint === 'inferences' && job.asset.source.kind === 'generate') {
+      const { request, style } = job.asset.source;
+      // Costs seen before for the same style and size beat the published formula.
+      for (const e of Object.values(this.lock.assets)) {
+        if (e.style === style.id && e.size?.[0] === request.width && e.size?.[1] === request.height && e.steps[0]?.endpoint === 'inferences' && (e.request.num_images ?? 1) === request.num_images) {
+          const c = e.steps[0].cost;
+          if (c.usd !== undefined || c.credits !== undefined) return c;
+        }
+      }
+      return estimateStyleCost(style, request.width, request.height, request.num_images);
+    }
+    if (step.endpoint === 'edit') return { usd: 0.18, credits: 5 };
+    if (step.endpoint.startsWith('edit/tools/')) {
+      const tool = getEditTool(step.endpoint.slice('edit/tools/'.length));
+      return tool ? { usd: tool.usd, credits: tool.credits } : {};
+    }
+    return { usd: 0, credits: 0 };
+  }
+
+  /**
+   * What the calls from `from` on should cost. For `assets plan`, paid edit tools are priced by
+   * their free `/estimate` route (with the chain's last known image standing in for inputs not
+   * made yet); everything else, and any estimate the API cannot give, by `estimateStep`.
+   */
+  private async priceChain(job: AssetJob, from: number, input: { sha256: string; bytes?: Buffer } | undefined, deps: Map<string, Finished>): Promise<Cost> {
+    let total: Cost = {};
+    for (const step of job.steps.slice(from)) {
+      let cost = this.estimateStep(job, step);
+      const paidTool = step.endpoint.startsWith('edit/tools/') && ((cost.usd ?? 0) > 0 || (cost.credits ?? 0) > 0);
+      if (this.opts.priceEditTools && paidTool && input && (input.bytes || (await this.store.hasObject(input.sha256)))) {
+        try {
+          const provider = await this.opts.provider();
+          cost = await provider.checkCost({ endpoint: step.endpoint, body: await this.wireBody(step, input, deps) }, { signal: this.opts.signal });
+        } catch {
+          // No key, or the API could not say: the catalog price stands.
+        }
+      }
+      total = addCost(total, cost);
+    }
+    return total;
+  }
+}
+
+function mainOutput(outputs: StoredOutput[]): StoredOutput {
+  return outputs.find((o) => o.role === 'image') ?? outputs[0]!;
+}
+
+function sameGenKeys(entry: LockEntry, states: StepState[]): boolean {
+  return entry.steps.length === states.length && entry.steps.every((s, i) => s.genKey === states[i]?.key);
+}
+
+function fmt(amount: number, unit: 'usd' | 'credits'): string {
+  return unit === 'usd' ? `$${amount.toFixed(3)}` : `${amount} credits`;
+}

@@ -1,0 +1,402 @@
+import { setMaxListeners } from 'node:events';
+import { readFile, stat } from 'node:fs/promises';
+import { relative, resolve } from 'node:path';
+import {
+  acquireCacheLock,
+  addCost,
+  emptyLockfile,
+  parseLockfile,
+  RdError,
+  writeLockfile,
+  type Cost,
+  type Diagnostic,
+  type Lockfile,
+  type Manifest,
+} from '@rd-assets/core';
+import { assetJob, type AssetJob } from './asset-job.js';
+import { Budget } from './budget.js';
+import { openCacheStore } from '../store/cache-store.js';
+import { registerBuild } from '../store/cache-registry.js';
+import { BuildSession, type Outcome, type PostProcessor, type Rgb } from './build-session.js';
+import type { AssetResult, AssetStatus, BuildEvent, BuildOptions, BuildResult, Plan } from './build-types.js';
+import { FileHasher, stampOf } from '../store/file-hasher.js';
+import { indexJson, lockOfPresentFiles, typesModule, writeIfChanged } from '../outputs/index-writer.js';
+import { emitGroupAtlases, type AtlasContext } from '../outputs/group-atlas.js';
+import { readNoopStamp, usesNoopStamp, writeNoopStamp } from './noop-stamp.js';
+import { fileUses } from '../project/manifest-files.js';
+import { manifestPath, openProject, type Project } from '../project/project.js';
+import { providerConnector, providerIdFor } from './provider-choice.js';
+import type { Provider, ProviderConnection } from '@rd-assets/api';
+import { parsePalette, POST_VERSION, runPost } from '../post/index.js';
+import { checkRemoteCacheConfig } from '../store/remote-cache-config.js';
+import { spendToConfirm } from './spend-confirmation.js';
+import { selectAssets } from './target-select.js';
+import { Ledger } from '../store/ledger.js';
+import { checkForcedIds } from './unknown-asset.js';
+import { FileTaskJournal } from '../store/task-journal.js';
+
+/** Statuses after which the asset's files are on disk as its lock entry says. */
+const WROTE_FILES: ReadonlySet<AssetStatus> = new Set(['up-to-date', 'restored', 'post-only', 'generated']);
+
+const STATUSES: AssetStatus[] = ['up-to-date', 'restored', 'post-only', 'generated', 'failed', 'skipped', 'blocked', 'cancelled'];
+
+/** `assets plan` / `assets build --dry-run`: what would happen and what it would cost. Writes nothing. */
+export async function plan(options: BuildOptions = {}): Promise<Plan> {
+  const run = await prepare(options);
+  try {
+    return await run.plan();
+  } finally {
+    await run.close();
+  }
+}
+
+/**
+ * Build a manifest: only assets whose inputs changed are generated, every finished call is stored
+ * before anything else, outputs and `assets.lock` are written atomically. Resolves with what
+ * happened to each asset; rejects only for problems with the whole build (bad manifest, no key).
+ */
+export async function build(options: BuildOptions = {}): Promise<BuildResult> {
+  // The manifest's stat before anything reads it: an edit during the build voids the stamp.
+  const manifestFile = manifestPath(options);
+  const manifestStamp = stampOf(manifestFile);
+  // The stamp skips loading the manifest: the environment's remote cache is checked here instead.
+  checkRemoteCacheConfig(undefined, options.env ?? {});
+  const unchanged = await readNoopStamp(options);
+  if (unchanged) return noopResult(unchanged.assets, unchanged.warnings, options.onEvent);
+  const run = await prepare(options);
+  try {
+    const result = await run.build();
+    if (!result.failed && !result.cancelled && manifestStamp) await run.stamp(result, new Map([[manifestFile, manifestStamp]]));
+    return result;
+  } finally {
+    await run.close();
+  }
+}
+
+/** What a build reports when the no-op stamp says nothing changed. */
+function noopResult(assets: AssetResult[], warnings: Diagnostic[], onEvent: BuildOptions['onEvent']): BuildResult {
+  const items = assets.map((a) => ({ id: a.id, action: 'up-to-date' as const, reason: 'unchanged', calls: 0, estimate: {} }));
+  onEvent?.({ type: 'plan', plan: { items, estimate: {}, calls: 0, removed: [], warnings } });
+  for (const result of assets) onEvent?.({ type: 'asset-done', result });
+  const counts = Object.fromEntries(STATUSES.map((s) => [s, s === 'up-to-date' ? assets.length : 0])) as Record<AssetStatus, number>;
+  return { assets, spent: {}, calls: 0, counts, removed: [], lockChanged: false, warnings, failed: false, cancelled: false };
+}
+
+interface PreparedBuild {
+  plan(): Promise<Plan>;
+  build(): Promise<BuildResult>;
+  /** Leave the no-op stamp for the next build (after a build that finished everything). */
+  stamp(result: BuildResult, seen: Map<string, string>): Promise<void>;
+  close(): Promise<void>;
+}
+
+async function prepare(options: BuildOptions): Promise<PreparedBuild> {
+  const env = options.env ?? {};
+  const onEvent = options.onEvent ?? (() => {});
+  const project = await openProject({
+    ...(options.manifest ? { manifest: options.manifest } : {}),
+    ...(options.cwd ? { cwd: options.cwd } : {}),
+    ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}),
+    env,
+  });
+  const { manifest } = project;
+  const lockText = await readFile(project.lockPath, 'utf8').catch(() => undefined);
+  const lock = lockText === undefined ? emptyLockfile() : parseLockfile(lockText, project.lockPath);
+  checkForcedIds(options.force, manifest.assets);
+  const selected = selectAssets(manifest.assets, options.targets);
+  const jobs = new Map<string, AssetJob>();
+  for (const a of manifest.assets) if (selected.has(a.id)) jobs.set(a.id, await assetJob(manifest, a));
+
+  const cache = openCacheStore({
+    project,
+    lock,
+    env,
+    onWarning: (w) => onEvent({ type: 'warning', code: w.code, message: w.hint ? `${w.message} (hint: ${w.hint})` : w.message }),
+  });
+  const { store } = cache;
+  const hasher = await FileHasher.open(resolve(project.cacheDir, 'stat-cache.json'));
+  const controller = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
+  // Every call in flight listens to it (its fetch, its poll waits): dozens of listeners are the
+  // design, not a leak, so Node's warning at eleven would only alarm a script's user.
+  setMaxListeners(0, signal);
+  // Stopping (first Ctrl-C) lets calls already sent finish being admitted; forcing implies it.
+  const stop = options.stopSignal ? AbortSignal.any([options.stopSignal, signal]) : signal;
+  setMaxListeners(0, stop);
+  const ledger = new Ledger(resolve(project.cacheDir, 'ledger.jsonl'));
+
+  let handle: Promise<ProviderConnection> | undefined;
+  const provider = (): Promise<Provider> => {
+    handle ??= providerConnector(options).connect({ api: manifest.api });
+    return handle.then((h) => h.provider);
+  };
+  let post: Promise<PostProcessor> | undefined;
+  const postProcessor = (): Promise<PostProcessor> => (post ??= loadPostProcessor());
+  let palettes: Promise<Record<string, Rgb[]>> | undefined;
+  const paletteColors = () => (palettes ??= loadPalettes(project));
+  const journal = new FileTaskJournal(resolve(project.cacheDir, 'journal'));
+
+  const session = (mode: 'plan' | 'build', budget: Budget, planned?: Map<string, Outcome>, priceEditTools = false) =>
+    new BuildSession(project, jobs, lock, store, hasher, {
+      mode,
+      frozen: options.frozen === true,
+      force: new Set(options.force ?? []),
+      concurrency: options.concurrency ?? manifest.concurrency,
+      signal,
+      stop,
+      ...(mode === 'build' ? { ledger } : {}),
+      onEvent,
+      budget,
+      providerId: providerIdFor(options),
+      provider,
+      journal,
+      post: postProcessor,
+      palettes: paletteColors,
+      ...(planned ? { planned } : {}),
+      priceEditTools,
+    });
+
+  const runPlan = async (priced: boolean): Promise<{ plan: Plan; outcomes: Map<string, Outcome> }> => {
+    const s = session('plan', new Budget(undefined, 'usd'), undefined, priced);
+    const outcomes = new Map<string, Outcome>();
+    await Promise.all([...jobs.keys()].map(async (id) => outcomes.set(id, await s.outcome(id))));
+    const items = [...jobs.keys()].map((id) => outcomes.get(id)!.plan);
+    const ids = new Set(manifest.assets.map((a) => a.id));
+    const removed = options.targets?.length ? [] : Object.keys(lock.assets).filter((id) => !ids.has(id));
+    const result: Plan = {
+      items,
+      estimate: items.reduce<Cost>((acc, i) => addCost(acc, i.estimate), {}),
+      calls: items.reduce((n, i) => n + i.calls, 0),
+      removed,
+      warnings: project.warnings,
+    };
+    return { plan: result, outcomes };
+  };
+
+  const stampable = usesNoopStamp(options);
+  let stamps = new Map<string, string>();
+  return {
+    plan: async () => (await runPlan(true)).plan,
+    build: async () => {
+      // Stats of every file the manifest names, taken before the build reads them: the no-op
+      // stamp a successful build leaves must describe the files it used, not later edits.
+      if (stampable) stamps = referencedStamps(manifest);
+      const { plan: thePlan, outcomes: planned } = await runPlan(options.dryRun === true);
+      onEvent({ type: 'plan', plan: thePlan });
+      if (options.dryRun) return planAsResult(thePlan, project);
+      if (options.frozen) {
+        const stale = thePlan.items.filter((i) => i.action === 'generate' || i.action === 'blocked');
+        if (stale.length || thePlan.removed.length) return frozenFailure(thePlan, stale, project, frozenHint(lock, providerIdFor(options)));
+      }
+      const spend = spendToConfirm(thePlan, manifest, options);
+      if (spend && options.confirmSpend) await options.confirmSpend(spend);
+      const cacheLock = await acquireCacheLock(resolve(project.cacheDir, 'lock'), {
+        command: 'assets build',
+        signal: stop,
+        onWait: (owner) => onEvent({ type: 'waiting-for-lock', pid: owner.pid, command: owner.command }),
+      });
+      try {
+        const budget = await makeBudget(thePlan, options, provider, onEvent);
+        const s = session('build', budget, planned);
+        const outcomes = new Map<string, Outcome>();
+        await Promise.all([...jobs.keys()].map(async (id) => outcomes.set(id, await s.outcome(id))));
+        const atlas: AtlasContext = {
+          manifest,
+          store,
+          onEvent,
+          objectBytes: (sha256) => s.objectBytes(sha256),
+          writeOutputs: (files) => s.writeOutputs(files),
+          removeFiles: (entries) => s.removeFiles(entries),
+        };
+        return await finish(project, lock, lockText, thePlan, outcomes, s, ledger, stop.aborted, options.targets?.length ? false : true, atlas);
+      } finally {
+        await hasher.save().catch(() => {});
+        await cacheLock.release();
+      }
+    },
+    stamp: async (result, seen) => {
+      if (!stampable) return;
+      const index = resolve(project.outDir, manifest.index);
+      const extra = [index, ...(manifest.types ? [resolve(manifest.dir, manifest.types)] : [])];
+      await writeNoopStamp(options, new Map([...seen, ...stamps, ...hasher.touched]), extra, result.assets, result.warnings).catch(() => {});
+    },
+    close: async () => {
+      // Uploads to the remote cache finish (or are given up, bounded) before the build returns;
+      // after Ctrl-C only briefly.
+      await cache.close(stop.aborted ? { timeoutMs: 2000 } : {});
+      if (handle) await (await handle).close();
+    },
+  };
+}
+
+async function makeBudget(thePlan: Plan, options: BuildOptions, provider: () => Promise<Provider>, onEvent: (e: BuildEvent) => void): Promise<Budget> {
+  let limit = options.maxCredits;
+  let unit: 'usd' | 'credits' = 'usd';
+  const paid = thePlan.items.some((i) => i.action === 'generate' && ((i.estimate.usd ?? 0) > 0 || (i.estimate.credits ?? 0) > 0));
+  if (paid && !options.frozen) {
+    // A credits check before a paid build: the balance caps what is scheduled.
+    const balance = await (await provider()).balance({ signal: options.signal ?? new AbortController().signal }).catch(() => undefined);
+    if (balance) {
+      onEvent({ type: 'balance', balance, estimate: thePlan.estimate });
+      unit = balance.usd !== undefined && (balance.usd > 0 || !balance.credits) ? 'usd' : 'credits';
+      const have = unit === 'usd' ? balance.usd : balance.credits;
+      if (have !== undefined) {
+        const need = (unit === 'usd' ? thePlan.estimate.usd : thePlan.estimate.credits) ?? 0;
+        if (have < need) {
+          onEvent({
+            type: 'warning',
+            code: 'W_LOW_BALANCE',
+            message: `the balance (${unit === 'usd' ? `$${have.toFixed(2)}` : `${have} credits`}) may not cover this build (about ${unit === 'usd' ? `$${need.toFixed(2)}` : `${need} credits`}); assets past it will be skipped`,
+          });
+        }
+        limit = limit === undefined ? have : Math.min(limit, have);
+      }
+    }
+  }
+  return new Budget(limit, unit);
+}
+
+async function finish(
+  project: Project,
+  lock: Lockfile,
+  lockText: string | undefined,
+  thePlan: Plan,
+  outcomes: Map<string, Outcome>,
+  session: BuildSession,
+  ledger: Ledger,
+  cancelled: boolean,
+  full: boolean,
+  atlas: AtlasContext,
+): Promise<BuildResult> {
+  const next: Lockfile = { lockfileVersion: lock.lockfileVersion, assets: { ...lock.assets }, ...(lock.atlases ? { atlases: lock.atlases } : {}) };
+  for (const o of outcomes.values()) if (o.lockEntry) next.assets[o.result.id] = o.lockEntry;
+  const removedFiles: string[] = [];
+  if (full && !cancelled) {
+    for (const id of thePlan.removed) {
+      removedFiles.push(...(await session.removeFiles(Object.entries(lock.assets[id]!.files))));
+      delete next.assets[id];
+    }
+  }
+  const atlasFailures = cancelled ? [] : await emitGroupAtlases(atlas, lock, next);
+  // On a no-op build every entry is the very object read from the lock: skip serialising it.
+  const untouched =
+    lockText !== undefined &&
+    JSON.stringify(next.atlases) === JSON.stringify(lock.atlases) &&
+    removedFiles.length === 0 &&
+    Object.keys(next.assets).length === Object.keys(lock.assets).length &&
+    [...outcomes.values()].every((o) => !o.lockEntry || o.lockEntry === lock.assets[o.result.id]);
+  const lockChanged = untouched ? false : await writeLockfile(project.lockPath, next, lockText);
+  const { manifest } = project;
+  const indexPath = resolve(project.outDir, manifest.index);
+  const typesPath = manifest.types ? resolve(manifest.dir, manifest.types) : undefined;
+  const present = async (p: string | undefined) => !p || (await stat(p).then(() => true, () => false));
+  const rewrite = !untouched || !(await present(indexPath)) || !(await present(typesPath));
+  if (rewrite) {
+    const done = new Set([...outcomes.values()].filter((o) => WROTE_FILES.has(o.result.status)).map((o) => o.result.id));
+    const indexed = await lockOfPresentFiles(next, project.outDir, done);
+    await writeIfChanged(indexPath, indexJson(manifest, indexed));
+    if (typesPath) await writeIfChanged(typesPath, typesModule(manifest, indexed, relative(resolve(typesPath, '..'), project.outDir) || '.'));
+  }
+  await registerBuild({ cacheDir: project.cacheDir, lockPath: project.lockPath, files: [indexPath, typesPath], rewritten: rewrite });
+  const assets = [...outcomes.values()].map((o) => o.result);
+  for (const f of atlasFailures) {
+    assets.push({ id: `${f.group} (atlas)`, status: 'failed', reason: 'atlas not packed', calls: 0, cost: {}, files: [], error: { code: f.error.code, message: f.error.message, ...(f.error.hint ? { hint: f.error.hint } : {}) } });
+  }
+  const counts = Object.fromEntries(STATUSES.map((s) => [s, assets.filter((a) => a.status === s).length])) as Record<AssetStatus, number>;
+  const money = ledger.spend();
+  const result: BuildResult = {
+    assets,
+    spent: money.spent,
+    calls: money.calls,
+    ...(money.pending ? { pending: money.pending } : {}),
+    ...(money.collected ? { collected: money.collected } : {}),
+    counts,
+    removed: removedFiles,
+    lockChanged,
+    warnings: project.warnings,
+    failed: counts.failed + counts.skipped + counts.blocked + counts.cancelled > 0,
+    cancelled,
+  };
+  if (session.remaining) result.remaining = session.remaining;
+  return result;
+}
+
+function planAsResult(thePlan: Plan, project: Project): BuildResult {
+  const assets = thePlan.items.map((i) => ({ id: i.id, status: (i.action === 'up-to-date' ? 'up-to-date' : 'skipped') as AssetStatus, reason: i.reason, calls: 0, cost: {}, files: [] }));
+  const counts = Object.fromEntries(STATUSES.map((s) => [s, assets.filter((a) => a.status === s).length])) as Record<AssetStatus, number>;
+  return { assets, spent: {}, calls: 0, counts, removed: [], lockChanged: false, warnings: project.warnings, failed: false, cancelled: false };
+}
+
+/**
+ * What to do about a --frozen failure when the lock was built by another provider: the usual trap
+ * is a lock committed from an `--offline` build, checked by CI against the real API (or back).
+ */
+function frozenHint(lock: Lockfile, providerId: string): (id: string) => string | undefined {
+  return (id) => {
+    const built = lock.assets[id]?.provider;
+    if (!built || built === providerId) return undefined;
+    if (built === 'emulator') return 'assets.lock was built with --offline (the emulator); run `assets build` without --offline, with RD_API_KEY set, and commit the lock, or check it with `assets build --offline --frozen`';
+    if (providerId === 'emulator') return `assets.lock was built with the ${built} provider; drop --offline to check it (\`assets build --frozen\`)`;
+    return `assets.lock was built with the ${built} provider; rebuild with this one and commit the lock`;
+  };
+}
+
+function frozenError(message: string, hint: string | undefined): { code: string; message: string; hint?: string } {
+  return { code: 'E_FROZEN_OUT_OF_DATE', message, ...(hint ? { hint } : {}) };
+}
+
+function frozenFailure(thePlan: Plan, stale: Plan['items'], project: Project, hintFor: (id: string) => string | undefined): BuildResult {
+  const assets = thePlan.items.map((i) => {
+    const bad = stale.includes(i);
+    return {
+      id: i.id,
+      status: (bad ? 'blocked' : 'skipped') as AssetStatus,
+      reason: bad ? (i.action === 'blocked' ? i.reason : `out of date: ${i.reason}`) : 'not built: --frozen stops at the first out-of-date asset',
+      calls: 0,
+      cost: {},
+      files: [],
+      ...(bad ? { error: frozenError(i.action === 'blocked' ? i.reason : `out of date: ${i.reason}`, hintFor(i.id)) } : {}),
+    };
+  });
+  for (const id of thePlan.removed) {
+    assets.push({ id, status: 'blocked', reason: 'in assets.lock but no longer in the manifest', calls: 0, cost: {}, files: [], error: { code: 'E_FROZEN_OUT_OF_DATE', message: 'in assets.lock but no longer in the manifest' } });
+  }
+  const counts = Object.fromEntries(STATUSES.map((s) => [s, assets.filter((a) => a.status === s).length])) as Record<AssetStatus, number>;
+  return { assets, spent: {}, calls: 0, counts, removed: [], lockChanged: false, warnings: project.warnings, failed: true, cancelled: false };
+}
+
+async function loadPostProcessor(): Promise<PostProcessor> {
+  return { version: POST_VERSION, run: runPost };
+}
+
+async function loadPalettes(project: Project): Promise<Record<string, Rgb[]>> {
+  const out: Record<string, Rgb[]> = {};
+  const decls = Object.values(project.manifest.palettes);
+  if (!decls.length) return out;
+  for (const p of decls) {
+    if (p.source.kind === 'inline') {
+      out[p.name] = p.source.colors.map((hex) => {
+        const n = Number.parseInt(hex.slice(1), 16);
+        return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
+      });
+    } else {
+      const path = resolve(project.manifest.dir, p.source.path);
+      try {
+        out[p.name] = parsePalette(await readFile(path), p.source.path).colors;
+      } catch (e) {
+        throw new RdError('E_PALETTE_PARSE', (e as Error).message, { hint: 'run `assets validate`' });
+      }
+    }
+  }
+  return out;
+}
+
+function referencedStamps(manifest: Manifest): Map<string, string> {
+  const stamps = new Map<string, string>();
+  for (const use of fileUses(manifest)) {
+    const abs = resolve(manifest.dir, use.ref.path);
+    const s = stampOf(abs);
+    if (s) stamps.set(abs, s);
+  }
+  return stamps;
+}

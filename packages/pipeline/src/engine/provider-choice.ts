@@ -1,0 +1,29 @@
+import { RdError } from '@rd-assets/core';
+import { connectorFor, type Provider, type ProviderConnector } from '@rd-assets/api';
+
+/** What a build, a watch session or an account command may be given to reach a provider. */
+export interface ProviderChoice {
+  /** A provider, or a connector that makes one when a call is needed (`apiConnector`, `offlineProvider`). */
+  provider?: Provider | ProviderConnector;
+}
+
+/** The provider id of a build before any provider exists (keys need it, a no-op build needs no key). */
+export function providerIdFor(options: ProviderChoice): string {
+  return options.provider?.id ?? 'retrodiffusion';
+}
+
+/**
+ * The connector a build uses. The pipeline starts no server and reads no key: without a
+ * provider, a build that must call the API fails with `E_NO_PROVIDER` when it first needs one.
+ */
+export function providerConnector(options: ProviderChoice): ProviderConnector {
+  if (options.provider) return connectorFor(options.provider);
+  return {
+    id: 'retrodiffusion',
+    connect: async () => {
+      throw new RdError('E_NO_PROVIDER', 'this build needs to call the RetroDiffusion API, and no provider was given', {
+        hint: "pass provider: apiConnector({ apiKey }) from '@rd-assets/api', or offlineProvider() from '@rd-assets/cli' to build against the built-in emulator",
+      });
+    },
+  };
+}

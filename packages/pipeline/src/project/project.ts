@@ -1,0 +1,115 @@
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, resolve } from 'node:path';
+import {
+  builtInCatalog,
+  lockfilePathFor,
+  ManifestError,
+  parseManifest,
+  StyleCatalog,
+  type Diagnostic,
+  type Manifest,
+  type StyleInfo,
+} from '@rd-assets/core';
+import { checkRemoteCacheConfig } from '../store/remote-cache-config.js';
+import { checkManifestFiles, type FileCheckOptions } from './manifest-files.js';
+import { checkProjectPaths, findProjectRoot } from './project-paths.js';
+import { readManifestText } from './manifest-read.js';
+import { parsePalette } from '../post/index.js';
+
+/** Where a build reads and writes: resolved once, used everywhere. */
+export interface Project {
+  manifest: Manifest;
+  catalog: StyleCatalog;
+  /** Absolute output folder. */
+  outDir: string;
+  /** Absolute cache folder (object store, action records, journal, stat cache). */
+  cacheDir: string;
+  /** Absolute path of `assets.lock`. */
+  lockPath: string;
+  /** The enclosing repository's root, else the manifest's folder: nothing is written outside it. */
+  root: string;
+  /** Warnings found while loading. */
+  warnings: Diagnostic[];
+}
+
+export interface ProjectOptions {
+  /** Path of the manifest (default `assets.yaml` in `cwd`). */
+  manifest?: string;
+  cwd?: string;
+  /** Cache folder (default: `RD_ASSETS_CACHE`, then the manifest's `cache:`, then `.rd-assets` beside it). */
+  cacheDir?: string;
+  env?: NodeJS.ProcessEnv;
+  fileChecks?: FileCheckOptions;
+}
+
+export function manifestPath(options: Pick<ProjectOptions, 'manifest' | 'cwd'>): string {
+  return resolve(options.cwd ?? process.cwd(), options.manifest ?? 'assets.yaml');
+}
+
+/** Read a manifest, check it fully (schema, catalog rules, files) and return every finding. */
+export async function validateManifest(options: ProjectOptions = {}): Promise<{ manifest?: Manifest; diagnostics: Diagnostic[] }> {
+  const file = manifestPath(options);
+  const text = await readManifestText(file);
+  const catalog = await loadCatalog(resolveCacheDir(file, undefined, options));
+  const result = parseManifest(text, file, { catalog });
+  // Files are checked in the same pass, for every entry that passed its own checks.
+  const checked = result.manifest ?? result.partial;
+  if (!checked) return { diagnostics: result.diagnostics };
+  checkRemoteCacheConfig(checked.remote, options.env ?? {});
+  const root = await findProjectRoot(checked.dir);
+  const fileFindings = [
+    ...(await checkProjectPaths(checked, { root, cacheDir: resolveCacheDir(file, checked.cache, options) })),
+    ...(await checkManifestFiles(checked, { ...(options.fileChecks ?? (await defaultFileChecks())), root })),
+  ];
+  const diagnostics = [...result.diagnostics, ...fileFindings].sort(
+    (a, b) => a.location.line - b.location.line || a.location.col - b.location.col,
+  );
+  return result.manifest && !fileFindings.some((d) => d.severity === 'error') ? { manifest: result.manifest, diagnostics } : { diagnostics };
+}
+
+/** Open a project for building: throws `ManifestError` (with every finding) when it has errors. */
+export async function openProject(options: ProjectOptions = {}): Promise<Project> {
+  const { manifest, diagnostics } = await validateManifest(options);
+  if (!manifest) throw new ManifestError(diagnostics);
+  const cacheDir = resolveCacheDir(manifest.file, manifest.cache, options);
+  return {
+    manifest,
+    catalog: await loadCatalog(cacheDir),
+    outDir: isAbsolute(manifest.out) ? manifest.out : resolve(manifest.dir, manifest.out),
+    cacheDir,
+    lockPath: lockfilePathFor(manifest.file),
+    root: await findProjectRoot(manifest.dir),
+    warnings: diagnostics.filter((d) => d.severity === 'warning'),
+  };
+}
+
+/** The cache folder: the option, then `RD_ASSETS_CACHE`, then the manifest's `cache:`, then `.rd-assets` beside it. */
+export function resolveCacheDir(manifestFile: string, fromManifest: string | undefined, options: ProjectOptions): string {
+  const dir = resolve(manifestFile, '..');
+  const env = options.env ?? {};
+  const chosen = options.cacheDir ?? env.RD_ASSETS_CACHE ?? fromManifest ?? '.rd-assets';
+  return resolve(options.cacheDir ? (options.cwd ?? process.cwd()) : dir, chosen);
+}
+
+/** The file `assets styles --refresh` writes: the live catalog, overriding the built-in one. */
+export function stylesOverridePath(cacheDir: string): string {
+  return resolve(cacheDir, 'styles.json');
+}
+
+/** The style catalog a manifest is checked against: built-in, overridden by `assets styles --refresh`. */
+export async function openCatalog(options: ProjectOptions = {}): Promise<StyleCatalog> {
+  return loadCatalog(resolveCacheDir(manifestPath(options), undefined, options));
+}
+
+async function loadCatalog(cacheDir: string): Promise<StyleCatalog> {
+  try {
+    const styles = JSON.parse(await readFile(stylesOverridePath(cacheDir), 'utf8')) as { styles: StyleInfo[] };
+    return builtInCatalog.with(styles.styles);
+  } catch {
+    return builtInCatalog;
+  }
+}
+
+async function defaultFileChecks(): Promise<FileCheckOptions> {
+  return { parsePalette };
+}

@@ -1,0 +1,33 @@
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeFileAtomic } from '@rd-assets/core';
+import type { JournalEntry, TaskJournal } from '@rd-assets/api';
+
+/**
+ * Submissions on disk (`<cache>/journal/<callKey>.json`), written atomically before each POST and
+ * again once its task is accepted: a build stopped at any instant finds here the task to poll, or
+ * the idempotency key to send again, instead of paying for a second result.
+ */
+export class FileTaskJournal implements TaskJournal {
+  constructor(private readonly dir: string) {}
+
+  private path(callKey: string): string {
+    return join(this.dir, `${callKey.replace(/[^A-Za-z0-9_.-]/g, '_')}.json`);
+  }
+
+  async get(callKey: string): Promise<JournalEntry | undefined> {
+    try {
+      return JSON.parse(await readFile(this.path(callKey), 'utf8')) as JournalEntry;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async put(callKey: string, entry: JournalEntry): Promise<void> {
+    await writeFileAtomic(this.path(callKey), JSON.stringify(entry));
+  }
+
+  async delete(callKey: string): Promise<void> {
+    await rm(this.path(callKey), { force: true });
+  }
+}
