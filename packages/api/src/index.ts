@@ -28,7 +28,7 @@ export { RetroDiffusionProvider, DEFAULT_API_URL } from './retrodiffusion-provid
 export type { RetroDiffusionProviderOptions } from './retrodiffusion-provider.js';
 export { apiConnector, connectorFor } from './provider-connector.js';
 export type { ApiSettings, ProviderConnection, ProviderConnector } from './provider-connector.js';
-export { DEFAULT_RETRY, MAX_ATTEMPTS_LIMIT } from './retry-policy.js';
+export { MAX_ATTEMPTS_LIMIT } from './retry-policy.js';
 export type { RetryPolicy } from './retry-policy.js';
 export { retireSubmission } from './submission-attempts.js';
 // HTTP guards the remote cache client shares with this one.

@@ -1,6 +1,5 @@
 import { MAX_ARTIFACT_BYTES, MAX_REDIRECTS, RdError } from '@rd-assets/core';
-import { readBodyWithin } from '@rd-assets/api';
-import { fetchSameOrigin, type RedirectRefusal } from '@rd-assets/api';
+import { readBodyWithin, fetchSameOrigin, type RedirectRefusal } from '@rd-assets/api';
 
 /** Why the remote cache could not be used; every kind makes the build fall back to the local cache. */
 export type RemoteCacheFailure = 'auth' | 'forbidden' | 'unavailable' | 'timeout' | 'rejected';
