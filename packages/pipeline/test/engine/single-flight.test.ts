@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SingleFlight } from '../src/engine/single-flight.js';
+import { SingleFlight } from '../../src/engine/single-flight.js';
 
 describe('single flight', () => {
   it('joins work in flight under the same key, and starts afresh once it settled', async () => {

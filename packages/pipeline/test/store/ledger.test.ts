@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, appendFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Ledger, ledgerCharges, readLedger, runSpend, type LedgerLine } from '../src/store/ledger.js';
+import { Ledger, ledgerCharges, readLedger, runSpend, type LedgerLine } from '../../src/store/ledger.js';
 
 const line = (run: string, charge: string, outcome: LedgerLine['outcome'], usd: number, extra: Partial<LedgerLine> = {}): LedgerLine => ({
   time: '2026-01-01T00:00:00.000Z',

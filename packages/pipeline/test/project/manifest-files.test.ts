@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import sharp from 'sharp';
-import { validateManifest } from '../src/index.js';
+import { validateManifest } from '../../src/index.js';
 
 let dir: string;
 beforeEach(async () => {

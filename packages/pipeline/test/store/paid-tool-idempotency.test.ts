@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '@rd-assets/emulator';
 import { RetroDiffusionProvider } from '@rd-assets/api';
-import { FileTaskJournal } from '../src/store/task-journal.js';
+import { FileTaskJournal } from '../../src/store/task-journal.js';
 
 let emulator: Emulator | undefined;
 let dir: string | undefined;
