@@ -2,7 +2,7 @@ import {
   AuthError,
   BalanceError,
   IdempotencyConflictError,
-  ProviderError,
+  type ProviderError,
   RateLimitError,
   RequestRejectedError,
   ServerError,

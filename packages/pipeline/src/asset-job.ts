@@ -48,7 +48,7 @@ export async function assetJob(manifest: Manifest, asset: AssetEntry): Promise<A
     const { params, ...fields } = request;
     steps.push({
       endpoint: 'inferences',
-      fields: { ...fields, ...(params ?? {}) },
+      fields: { ...fields, ...params },
       // Advanced animations keep the start frame's transparency; every other image is sent RGB.
       encoding: style.family === 'advanced_animation' ? 'png' : 'rgb-png',
       roles: generationRoles(request.num_images, request.return_pre_palette === true, request.return_non_bg_removed === true),
