@@ -1,6 +1,5 @@
 import type { Cost, Diagnostic } from '@rd-assets/core';
 import type { Provider } from './provider.js';
-import type { SpendRequest } from './spend-confirmation.js';
 
 /** What the plan says an asset needs. */
 export type PlanAction = 'up-to-date' | 'restore' | 'post-only' | 'generate' | 'blocked';
@@ -106,4 +105,15 @@ export interface BuildOptions {
   onEvent?: (event: BuildEvent) => void;
   signal?: AbortSignal;
   env?: NodeJS.ProcessEnv;
+}
+
+/** What a build asks its caller to confirm before spending. */
+export interface SpendRequest {
+  /** The plan's estimate. */
+  estimate: Cost;
+  /** The estimate in USD, as compared with the threshold. */
+  usd: number;
+  /** `confirm_above` in force (USD). */
+  threshold: number;
+  calls: number;
 }

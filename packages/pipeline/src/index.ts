@@ -30,7 +30,8 @@ export type { PreviewServer, PreviewServerOptions } from './preview-server.js';
 export { writePreviewReport } from './preview-report.js';
 export type { PreviewReportOptions } from './preview-report.js';
 export { loadPreview } from './preview-model.js';
-export type { PreviewModel, PreviewAsset, PreviewImage, PreviewPalette, PreviewStatus, PreviewTileset, PreviewLoadOptions, LoadedPreview } from './preview-model.js';
+export type { PreviewImage } from './preview-image.js';
+export type { PreviewModel, PreviewAsset, PreviewPalette, PreviewStatus, PreviewTileset, PreviewLoadOptions, LoadedPreview } from './preview-model.js';
 export type { PreviewAnimation } from './preview-animation.js';
 export { previewPage } from './preview-page.js';
 export type { BuildOptions, BuildResult, BuildEvent, Plan, PlanItem, PlanAction, AssetResult, AssetStatus } from './build-types.js';
@@ -103,6 +104,6 @@ export type { RemoteCacheClientOptions, RemoteArtifact, RemoteCacheFailure } fro
 export { remoteCacheConfig, RemoteCacheConfigError } from './remote-cache-config.js';
 export { UnknownAssetError } from './unknown-asset.js';
 export { DEFAULT_CONFIRM_ABOVE_USD } from './spend-confirmation.js';
-export type { SpendRequest } from './spend-confirmation.js';
+export type { SpendRequest } from './build-types.js';
 export type { RemoteCacheConfig } from './remote-cache-config.js';
 export { artifactTag, verifyArtifactTag } from './artifact-signature.js';

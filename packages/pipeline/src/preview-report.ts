@@ -2,7 +2,8 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { writeFileAtomic } from '@rd-assets/core';
 import type { AssetResult } from './build-types.js';
-import { loadPreview, type PreviewImage, type PreviewModel } from './preview-model.js';
+import type { PreviewImage } from './preview-image.js';
+import { loadPreview, type PreviewModel } from './preview-model.js';
 import { previewPage } from './preview-page.js';
 import type { ProjectOptions } from './project.js';
 
