@@ -24,7 +24,7 @@ export function matrixSize(spec: MatrixSpec): number {
 const PLACEHOLDER = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
 /** Names used as `${name}` in a string. */
-export function placeholders(text: string): string[] {
+function placeholders(text: string): string[] {
   return [...text.matchAll(PLACEHOLDER)].map((m) => m[1]!);
 }
 

@@ -131,7 +131,7 @@ function unclosedBracket(text: string, open: string, close: string, end: number)
 }
 
 /** The offending line with a caret under the column, as editors and compilers show it. */
-export function codeFrame(text: string, location: SourceLocation): string {
+function codeFrame(text: string, location: SourceLocation): string {
   const lines = text.split(/\r?\n/);
   const line = lines[location.line - 1] ?? '';
   const gutter = String(location.line).length;

@@ -31,7 +31,7 @@ export interface AssetJob {
 }
 
 /** The response order the API documents: n images, then n pre-palette, then n non-bg-removed. */
-export function generationRoles(n: number, prePalette: boolean, nonBgRemoved: boolean): CallStep['roles'] {
+function generationRoles(n: number, prePalette: boolean, nonBgRemoved: boolean): CallStep['roles'] {
   const roles: CallStep['roles'] = [];
   for (let i = 0; i < n; i++) roles.push({ role: 'image', index: i });
   if (prePalette) for (let i = 0; i < n; i++) roles.push({ role: 'pre-palette', index: i });

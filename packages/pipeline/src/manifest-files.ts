@@ -13,9 +13,9 @@ import {
 import { probeImage, type ImageProbe } from './image-probe.js';
 
 /** Larger inputs are refused before anything reads them whole (the API caps requests far lower). */
-export const MAX_INPUT_BYTES = 16 * 1024 * 1024;
+const MAX_INPUT_BYTES = 16 * 1024 * 1024;
 /** Larger images are refused before decoding: protects against decompression bombs. */
-export const MAX_INPUT_SIDE = 4096;
+const MAX_INPUT_SIDE = 4096;
 
 export interface FileUse {
   ref: FileRef;

@@ -15,7 +15,7 @@ export async function findProjectRoot(manifestDir: string): Promise<string> {
 }
 
 /** Where a path really leads: the realpath of its nearest existing ancestor, plus the rest. */
-export async function realPathOf(path: string): Promise<string> {
+async function realPathOf(path: string): Promise<string> {
   const rest: string[] = [];
   for (let p = path; ; p = dirname(p)) {
     try {
@@ -44,7 +44,7 @@ async function obstacle(path: string, want: 'file' | 'folder'): Promise<{ path: 
   }
 }
 
-export function isInside(root: string, path: string): boolean {
+function isInside(root: string, path: string): boolean {
   const rel = relative(root, path);
   return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
 }

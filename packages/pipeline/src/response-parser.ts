@@ -3,8 +3,8 @@ import { probeImage } from './image-probe.js';
 import { MalformedResponseError } from './provider-errors.js';
 
 /** Larger decoded images are refused before anyone decodes them (a "GIF bomb" guard). */
-export const MAX_OUTPUT_SIDE = 4096;
-export const MAX_OUTPUT_PIXELS = 4096 * 4096;
+const MAX_OUTPUT_SIDE = 4096;
+const MAX_OUTPUT_PIXELS = 4096 * 4096;
 
 export function parseJson(text: string, what: string): Record<string, unknown> {
   try {

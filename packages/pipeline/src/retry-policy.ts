@@ -15,7 +15,7 @@ export interface RetryPolicy {
 export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 6, baseMs: 500, maxMs: 30_000 };
 
 /** The most attempts `RD_API_MAX_ATTEMPTS` may ask for: past it a failing service is just waited on. */
-export const MAX_ATTEMPTS_LIMIT = 20;
+const MAX_ATTEMPTS_LIMIT = 20;
 
 /**
  * `RD_API_MAX_ATTEMPTS`: how many times a retryable request is tried (1 turns retries off, for CI

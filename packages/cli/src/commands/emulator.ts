@@ -1,4 +1,6 @@
-import { intOption, parse } from '../args.js';
+import type { Billing, EmulatorOptions } from '@rd-assets/emulator';
+import { intOption, numberOption, parse } from '../args.js';
+import { UsageError } from '../usage-error.js';
 import type { Io } from '../terminal.js';
 
 export const help = `Usage: assets emulator [options]
@@ -29,15 +31,13 @@ export async function run(argv: string[], io: Io): Promise<number> {
     io.stdout.write(help);
     return 0;
   }
-  const emulatorModule = '@rd-assets/emulator';
-  const { startEmulator, emulatorOptionsFromEnv } = (await import(emulatorModule)) as {
-    startEmulator: (o: Record<string, unknown>) => Promise<{ url: string; close(): Promise<void> }>;
-    emulatorOptionsFromEnv: (env: NodeJS.ProcessEnv) => Record<string, unknown>;
-  };
-  const options: Record<string, unknown> = { ...emulatorOptionsFromEnv(io.env), acceptAnyKey: true };
+  // Loaded here, not at the top: `assets emulator --help` does not pay for sharp.
+  const { emulatorOptionsFromEnv, startEmulator } = await import('@rd-assets/emulator');
+  const options: EmulatorOptions = { ...emulatorOptionsFromEnv(io.env), acceptAnyKey: true };
   options.port = intOption('emulator', 'port', values.port ?? '8787', 0);
-  if (values.balance) options.defaultBalanceUsd = Number(values.balance);
-  if (values.billing) options.billing = values.billing;
+  const balance = numberOption('emulator', 'balance', values.balance);
+  if (balance !== undefined) options.defaultBalanceUsd = balance;
+  if (values.billing !== undefined) options.billing = billingOption(values.billing);
   const latency = intOption('emulator', 'latency', values.latency, 0);
   if (latency !== undefined) options.latencyMs = latency;
   const emulator = await startEmulator(options);
@@ -48,4 +48,9 @@ export async function run(argv: string[], io: Io): Promise<number> {
   });
   await emulator.close();
   return 0;
+}
+
+function billingOption(value: string): Billing {
+  if (value === 'usd' || value === 'credits') return value;
+  throw new UsageError(`--billing is usd or credits; got "${value}"`, 'emulator');
 }
