@@ -1,5 +1,5 @@
+import { formatCost } from '@rd-assets/core';
 import type { Plan } from '@rd-assets/pipeline';
-import { formatCost } from './cost-format.js';
 import type { Style } from './terminal.js';
 
 /** The table `assets plan` prints: what happens to each asset, why, and what it costs. */

@@ -1,7 +1,6 @@
 import { createInterface } from 'node:readline';
-import { RdError } from '@rd-assets/core';
+import { RdError, formatCost } from '@rd-assets/core';
 import type { SpendRequest } from '@rd-assets/pipeline';
-import { formatCost } from './cost-format.js';
 import type { Io } from './terminal.js';
 
 /** A costly build with no terminal to ask and no --yes: exit 2, nothing spent. */

@@ -15,7 +15,9 @@ export {
 export type { StyleInfo, StyleFamily, StyleSource, StyleLimits, SizeLimits, PriceRule, OutputKind } from './style-catalog.js';
 export { EDIT_TOOLS, getEditTool, PIXEL_FIXER, DITHER_MODES } from './edit-tool-catalog.js';
 export type { EditToolInfo } from './edit-tool-catalog.js';
-export { priceUsd, priceCredits, estimateStyleCost, addCost, minCost, formatCost, roundUsd } from './pricing.js';
+export { priceUsd, priceCredits, estimateStyleCost, addCost, minCost, roundUsd } from './pricing.js';
+export { PRICES, USD_PER_CREDIT } from './price-table.js';
+export { formatCost, formatAmount } from './cost-format.js';
 export type { Cost } from './pricing.js';
 export { animationLayout, frameNames, DIRECTIONS } from './animation-layout.js';
 export type { AnimationLayout, AnimationTag, SheetCell } from './animation-layout.js';

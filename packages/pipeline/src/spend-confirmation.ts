@@ -1,11 +1,9 @@
-import type { Cost, Manifest } from '@rd-assets/core';
+import { USD_PER_CREDIT, type Cost, type Manifest } from '@rd-assets/core';
 import type { BuildOptions, Plan, SpendRequest } from './build-types.js';
 
 /** `confirm_above` when the manifest does not set it: builds that cost more ask first. */
 export const DEFAULT_CONFIRM_ABOVE_USD = 5;
 
-/** The published rate of legacy credits (pricing.ts prices one credit at $0.03). */
-const USD_PER_CREDIT = 0.03;
 
 /** The plan's price in USD: credits-only estimates are converted at the published rate. */
 function planUsd(estimate: Cost): number {
