@@ -147,7 +147,7 @@ async function previewAsset(input: {
   const stem = asset.output;
   const units = [stem, ...Array.from({ length: entry.files.length }, (_, i) => `${stem}-${i}`)];
   const images: PreviewImage[] = [];
-  const meta = (lock as (LockEntry & { meta?: { frames?: number; tiles?: PreviewTileset & { width: number; height: number } } }) | undefined)?.meta;
+  const meta = lock?.meta;
   const atlas = files.has(`${stem}.json`) ? `${stem}.json` : undefined;
   for (const unit of units) {
     const main = ['png', 'gif', 'webp', 'jpg'].map((ext) => `${unit}.${ext}`).find((f) => files.has(f));
