@@ -71,6 +71,7 @@ export interface FileCheckOptions {
 export async function checkManifestFiles(manifest: Manifest, options: FileCheckOptions = {}): Promise<Diagnostic[]> {
   const diagnostics: Diagnostic[] = [];
   const root = options.root ?? manifest.dir;
+  // A root that cannot be resolved is compared as written; every input path is checked on its own.
   const projectRoot = await realpath(root).catch(() => root);
   const checked = new Map<string, Promise<ImageProbe | undefined>>();
   for (const u of fileUses(manifest)) {

@@ -22,6 +22,7 @@ export async function writePreviewReport(file: string, options: PreviewReportOpt
   const inline = async (image: PreviewImage): Promise<void> => {
     const blob = blobs.get(image.ref);
     if (!blob) return;
+    // An image removed since the model was read stays a link; the report still shows the rest.
     const bytes = blob.bytes ?? (await readFile(blob.path!).catch(() => undefined));
     if (bytes) image.src = `data:${blob.type};base64,${bytes.toString('base64')}`;
   };

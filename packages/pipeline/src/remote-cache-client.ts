@@ -129,6 +129,8 @@ export class RemoteCacheClient {
       throw this.transportError(e);
     }
     if (res.ok || ((method === 'GET' || method === 'HEAD') && res.status === 404)) return res;
+    // The status says what went wrong; the body is never read, and a failed cancel is a stream
+    // already closed.
     await res.body?.cancel().catch(() => {});
     throw this.statusError(method, res.status);
   }

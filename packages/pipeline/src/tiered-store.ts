@@ -305,6 +305,8 @@ export class TieredStore implements CacheStore {
   }
 
   private track<T>(p: Promise<T>): Promise<T> {
+    // Uploads are best effort: remoteCall() warns once about a remote failure, an object gone
+    // from the local cache has nothing to upload, and what did not reach the remote stays local.
     const settled = p.catch(() => undefined as T);
     this.pending.add(settled);
     void settled.finally(() => this.pending.delete(settled));
