@@ -46,6 +46,10 @@ export { acquireCacheLock } from './cache-lock.js';
 export type { CacheLock, LockOwner } from './cache-lock.js';
 export { assetRefs, assetDependencies } from './asset-refs.js';
 export {
+  MAX_INPUT_BYTES,
+  MAX_INPUT_SIDE,
+  MAX_OUTPUT_SIDE,
+  MAX_OUTPUT_PIXELS,
   MAX_MANIFEST_BYTES,
   MAX_YAML_ALIAS_COUNT,
   MAX_YAML_ALIAS_NODES,

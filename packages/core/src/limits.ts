@@ -6,6 +6,16 @@ import { RdError } from './errors.js';
  * or broken input costs milliseconds and names what to change.
  */
 
+/** An input file (image, palette, prompts) larger than this is refused before it is read (E_INPUT_TOO_LARGE). */
+export const MAX_INPUT_BYTES = 16 * 1024 * 1024;
+
+/** An input image wider or taller than this is refused before decoding (E_INPUT_DIMENSIONS). */
+export const MAX_INPUT_SIDE = 4096;
+
+/** A result image claiming more than this per side or in all is refused before decoding (E_MALFORMED): a decompression-bomb guard. */
+export const MAX_OUTPUT_SIDE = 4096;
+export const MAX_OUTPUT_PIXELS = 4096 * 4096;
+
 /** A manifest larger than this is refused before it is read (E_MANIFEST_TOO_LARGE). */
 export const MAX_MANIFEST_BYTES = 10 * 1024 * 1024;
 
