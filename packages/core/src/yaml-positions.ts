@@ -107,9 +107,23 @@ function syntaxError(text: string, e: YAMLError, at: (offset: number) => SourceL
       hint = `close it with ${bracket} before the next entry`;
     }
   }
+  // Indentation errors are reported at the start of the line; the caret belongs under the entry.
+  while (text[offset] === ' ') offset++;
+  hint ??= SYNTAX_HINTS[e.code] ?? 'check the YAML on this line (`assets validate` shows every problem)';
   const location = at(offset);
-  return { code: 'E_YAML_SYNTAX', message, location, frame: codeFrame(text, location), ...(hint ? { hint } : {}) };
+  return { code: 'E_YAML_SYNTAX', message, location, frame: codeFrame(text, location), hint };
 }
+
+/** What to do about the parser's most common complaints, by its error code. */
+const SYNTAX_HINTS: Partial<Record<YAMLError['code'], string>> = {
+  TAB_AS_INDENT: 'indent with spaces: YAML does not allow tabs',
+  BAD_INDENT: 'line this entry up with the ones above it (spaces only)',
+  BLOCK_AS_IMPLICIT_KEY: 'a list item (`- x`) belongs under a key, indented deeper than it',
+  MULTILINE_IMPLICIT_KEY: 'write a key and its value on one line, `key: value`, or quote the value',
+  MISSING_CHAR: 'add the missing character shown in the message',
+  DUPLICATE_KEY: 'remove or rename one of the two keys',
+  UNEXPECTED_TOKEN: 'remove the stray character, or quote the value',
+};
 
 /** The opening quote that runs to `end`: the last one whose string is not closed before it. */
 function unclosedQuote(text: string, quote: string, end: number): number | undefined {
