@@ -3,7 +3,10 @@
 // Each suite measures its rows side by side in the same run, so ratios compare like with like.
 //   npm run bench -- --quick          smaller sizes, fewer repetitions (a smoke run)
 //   npm run bench -- --only noop      only suites whose name contains "noop"
+// A full run writes the table into README.md between <!-- bench:start --> and <!-- bench:end -->
+// (a --quick or --only run prints it and leaves the README alone).
 import { readdir, mkdir, writeFile } from 'node:fs/promises';
+import { verdict, writeReadmeTable } from './lib/readme-table.mjs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 
@@ -30,10 +33,17 @@ for (const file of files) {
 
 const cell = (v) => (v === undefined || v === null ? '' : String(v));
 const table = [
-  '| benchmark | result | goal | notes |',
-  '| --- | --- | --- | --- |',
-  ...rows.map((r) => `| ${cell(r.name)} | ${cell(r.value)}${r.unit ? ` ${r.unit}` : ''} | ${cell(r.goal)} | ${cell(r.note)} |`),
+  '| benchmark | result | goal | met | notes |',
+  '| --- | --- | --- | --- | --- |',
+  ...rows.map((r) => `| ${cell(r.name)} | ${cell(r.value)}${r.unit ? ` ${r.unit}` : ''} | ${cell(r.goal)} | ${verdict(r)} | ${cell(r.note)} |`),
 ].join('\n');
 const header = `Measured ${new Date().toISOString().slice(0, 10)} on ${(await import('node:os')).cpus().length} cores, Node ${process.version}${quick ? ' (--quick)' : ''}; ${((Date.now() - started) / 1000).toFixed(0)} s in all.`;
 process.stdout.write(`${header}\n\n${table}\n`);
 await writeFile(join(tmp, 'last-results.md'), `${header}\n\n${table}\n`);
+if (quick || only) {
+  process.stderr.write('bench: README.md not updated (a --quick or --only run is not the table of record)\n');
+} else {
+  const readme = join(here, '..', 'README.md');
+  const changed = await writeReadmeTable(readme, `${header}\n\n${table}`);
+  process.stderr.write(`bench: ${changed ? 'wrote the table into' : 'the table in'} README.md${changed ? '' : ' is already this one'}\n`);
+}

@@ -10,7 +10,21 @@ import { IDLE, WatchProcess } from './helpers/watch-process.js';
 
 // Debian's chromium (`apt-get install -y chromium`), driven by playwright-core.
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const HAVE_CHROMIUM = existsSync(CHROMIUM);
+const IN_CI = process.env.CI !== undefined && process.env.CI !== '' && process.env.CI !== 'false' && process.env.CI !== '0';
 const KEY = 'rdpk-e2e-preview';
+
+// Locally a missing Chromium skips this file, saying so; in CI it is a failure, because a
+// skipped browser test would let a broken gallery pass unnoticed.
+if (!HAVE_CHROMIUM && !IN_CI) {
+  console.warn(`preview.browser.test.ts skipped: no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH); with CI set this is a failure`);
+}
+
+describe.runIf(!HAVE_CHROMIUM && IN_CI)('the browser test in CI', () => {
+  it('has Chromium to run with', () => {
+    expect.fail(`no Chromium at ${CHROMIUM}: CI must install it (apt-get install -y chromium) or set CHROMIUM_PATH`);
+  });
+});
 
 let emulator: Emulator;
 let browser: Browser;
@@ -18,7 +32,7 @@ let project: TempProject | undefined;
 let watcher: WatchProcess | undefined;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) return;
+  if (!HAVE_CHROMIUM) return;
   emulator = await startEmulator({ keys: { [KEY]: { balanceUsd: 1000 } }, taskDurationMs: 0 });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
 });
@@ -45,7 +59,7 @@ async function imageSize(path: string): Promise<[number, number]> {
   }
 }
 
-describe.skipIf(!existsSync(CHROMIUM))('assets watch --preview in headless Chromium', () => {
+describe.skipIf(!HAVE_CHROMIUM)('assets watch --preview in headless Chromium', () => {
   it('shows every asset loaded at its size, and an edited asset appears without a reload', { timeout: 90_000 }, async () => {
     project = await TempProject.fromExample();
     const w = new WatchProcess(['watch', '--preview', '--port', '0', '--debounce', '150'], {

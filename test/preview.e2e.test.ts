@@ -64,7 +64,8 @@ describe('assets build --report and assets preview', () => {
     await project.edit('assets.yaml', (t) => t.replace('a red apple', 'a green apple'));
     expect((await runCli(['build'], { cwd: project.dir, env: env() })).code).toBe(0);
     let after = before;
-    for (let i = 0; i < 50 && after.images[0]!.version === before.images[0]!.version; i++) {
+    // Until the gallery sees the build: no deadline but the test's own.
+    while (after.images[0]!.version === before.images[0]!.version) {
       await new Promise((r) => setTimeout(r, 100));
       after = (await model()).assets.find((a) => a.id === 'apple')!;
     }

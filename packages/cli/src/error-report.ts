@@ -1,6 +1,9 @@
 import { formatDiagnostic, type Diagnostic } from '@rd-assets/core';
 import { style, type Io } from './terminal.js';
 
+/** Errors about what the command line asked for (exit 2, like any usage error). */
+const USAGE_CODES: ReadonlySet<string> = new Set(['E_UNKNOWN_ASSET', 'E_UNKNOWN_FAMILY', 'E_CONFIRM_REQUIRED', 'E_SPEND_DECLINED', 'E_OFFLINE_REFRESH']);
+
 interface ErrorLike {
   code?: string;
   message: string;
@@ -18,7 +21,7 @@ export function reportError(io: Io, error: unknown, argv: string[]): number {
   const e = (error ?? {}) as ErrorLike;
   const json = argv.includes('--json');
   const isUserError = typeof e.code === 'string' && e.code.startsWith('E_');
-  const exit = e.code === 'E_USAGE' || e.code === 'E_MANIFEST' || e.code?.startsWith('E_MANIFEST') || e.code === 'E_NO_MATCH' || e.code === 'E_REMOTE_CACHE_CONFIG' || e.code === 'E_NOT_REGULAR_FILE' ? 2 : 1;
+  const exit = e.code === 'E_USAGE' || e.code === 'E_MANIFEST' || e.code?.startsWith('E_MANIFEST') || e.code === 'E_NO_MATCH' || e.code === 'E_REMOTE_CACHE_CONFIG' || e.code === 'E_NOT_REGULAR_FILE' || USAGE_CODES.has(e.code ?? '') ? 2 : 1;
   if (json) {
     const body: Record<string, unknown> = { code: isUserError ? e.code : 'E_INTERNAL', message: e.message };
     if (e.hint) body.hint = e.hint;

@@ -216,7 +216,12 @@ const schema = {
     out: { type: 'string', minLength: 1, description: 'Output folder, relative to the manifest (default "out")' },
     cache: { type: 'string', minLength: 1, description: 'Cache folder (default ".rd-assets")' },
     concurrency: { type: 'integer', minimum: 1, maximum: 64, description: 'Calls in flight at once (default 4)' },
-    api: { enum: ['v1', 'v2'], description: 'API version (default v1)' },
+    confirm_above: {
+      type: 'number',
+      minimum: 0,
+      description: 'Ask before a build whose plan costs more than this many USD (default 5; credit estimates count at $0.03 a credit). Without a terminal the build exits 2 unless --yes or a covering --max-credits is given; --offline never asks',
+    },
+    api: { enum: ['v1', 'v2'], description: 'API version (default v2; v1 remains for accounts that need it)' },
     types: { type: 'string', minLength: 1, description: 'Write a typed TypeScript module of asset names here' },
     index: { type: 'string', minLength: 1, description: 'Index JSON file name inside `out` (default assets.json)' },
     remote: {

@@ -17,7 +17,11 @@ import type {
   PostStep,
 } from './manifest-types.js';
 import { assetRefs } from './asset-refs.js';
-import { matrixCombinations, substitute, unresolved, type MatrixSpec } from './matrix.js';
+import { matrixCombinations, matrixSize, substitute, unresolved, type MatrixSpec } from './matrix.js';
+import { checkOutputOwnership } from './output-ownership.js';
+import { nameProblem } from './name-rules.js';
+import { paramsOverride } from './params-override.js';
+import { atlasFitFindings } from './atlas-fit.js';
 import {
   builtInCatalog,
   describeLimits,
@@ -51,6 +55,8 @@ type Raw = Record<string, unknown>;
 
 /** An id segment: what a file name inside `out` may be. */
 const ID_SEGMENT = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
+/** Most assets one `each:` may make: a typo in a matrix should not plan a million calls. */
+export const MAX_MATRIX_INSTANCES = 10_000;
 const GENERATION_FIELDS = [
   'prompt', 'style', 'prompt_style', 'size', 'width', 'height', 'count', 'num_images', 'seed', 'input_image',
   'strength', 'input_palette', 'return_pre_palette', 'remove_bg', 'return_non_bg_removed', 'tile_x', 'tile_y',
@@ -95,7 +101,7 @@ interface Merged {
 class Context {
   readonly diagnostics: Diagnostic[] = [];
   private brokenPointers: Set<string> | undefined;
-  palettes: Record<string, PaletteDecl> = {};
+  palettes: Record<string, PaletteDecl> = Object.create(null) as Record<string, PaletteDecl>;
   /** Every id declared, including entries that failed: refs to them are not "unknown". */
   readonly declared = new Set<string>();
 
@@ -155,13 +161,18 @@ class Context {
       version: 1,
       out: typeof root.out === 'string' ? root.out : 'out',
       concurrency: typeof root.concurrency === 'number' ? root.concurrency : 4,
-      api: root.api === 'v2' ? 'v2' : 'v1',
+      api: root.api === 'v1' ? 'v1' : 'v2',
       index: typeof root.index === 'string' ? root.index : 'assets.json',
-      palettes: {},
+      keyLocations: {},
+      palettes: Object.create(null) as Record<string, PaletteDecl>,
       assets: [],
       groups: [],
     };
+    for (const key of ['out', 'index', 'types', 'cache'] as const) {
+      if (typeof root[key] === 'string') manifest.keyLocations![key] = this.at(`/${key}`);
+    }
     if (typeof root.cache === 'string') manifest.cache = root.cache;
+    if (typeof root.confirm_above === 'number') manifest.confirmAbove = root.confirm_above;
     if (typeof root.types === 'string') manifest.types = root.types;
     if (typeof root.index === 'string' && !safeRelative(root.index)) {
       this.error('E_OUTPUT_OUTSIDE', `index "${root.index}" would be written outside \`out\``, '/index', 'use a plain file name such as assets.json');
@@ -192,6 +203,7 @@ class Context {
           this.error('E_ID_INVALID', `group name "${groupName}" is not a safe file name`, gPointer, 'use letters, digits, "_", "-" and "."', undefined, true);
           continue;
         }
+        if (!this.nameAllowed('group name', groupName, gPointer)) continue;
         if (!g || typeof g !== 'object') continue;
         const group = g as Raw;
         const decl: GroupDecl = { name: groupName, assets: [], location: this.at(gPointer, true) };
@@ -217,6 +229,10 @@ class Context {
       if (!r.raw || typeof r.raw !== 'object' || this.broken(r.pointer)) continue;
       if (r.defaults.some((d) => Object.values(d.from).some((p) => this.broken(p)))) continue;
       const entry = r.raw as Raw;
+      if (entry.each && matrixSize(entry.each as MatrixSpec) > MAX_MATRIX_INSTANCES) {
+        this.error('E_MATRIX_TOO_LARGE', `\`each:\` of "${r.name}" makes ${matrixSize(entry.each as MatrixSpec)} assets; at most ${MAX_MATRIX_INSTANCES} are allowed`, `${r.pointer}/each`, 'split it into several entries, or check the matrix for a mistake', r.name, true);
+        continue;
+      }
       const combos = entry.each ? matrixCombinations(entry.each as MatrixSpec) : [undefined];
       for (const vars of combos) {
         const values = vars ? substitute({ ...entry, each: undefined }, vars) : entry;
@@ -234,6 +250,7 @@ class Context {
     }
     for (const g of manifest.groups) g.assets = manifest.assets.filter((a) => a.group === g.name).map((a) => a.id);
     this.crossChecks(manifest);
+    this.diagnostics.push(...atlasFitFindings(manifest));
     return manifest;
   }
 
@@ -242,6 +259,7 @@ class Context {
     for (const [name, value] of Object.entries(raw as Raw)) {
       const pointer = `/palettes/${escapePointer(name)}`;
       if (this.broken(pointer)) continue;
+      if (!this.nameAllowed('palette name', name, pointer)) continue;
       const location = this.at(pointer, true);
       if (typeof value === 'string') {
         manifest.palettes[name] = { name, source: { kind: 'file', path: value }, location };
@@ -303,6 +321,7 @@ class Context {
       this.error('E_ID_INVALID', `asset id "${id}" is not a safe file name`, pointer, 'ids are file names inside `out`: use letters, digits, "_", "-" and "."; no "/", "..", or absolute paths', fullId, true);
       return undefined;
     }
+    if (!this.nameAllowed('asset id', id, pointer, fullId)) return undefined;
     const output = typeof v.output === 'string' ? v.output : fullId;
     if (!safeRelative(output)) {
       this.error('E_OUTPUT_OUTSIDE', `output "${output}" would be written outside \`out\``, p('output'), 'use a relative name without ".." segments', fullId);
@@ -353,6 +372,13 @@ class Context {
       }
     }
     return this.errorCount() === errorsBefore ? asset : undefined;
+  }
+
+  /** Length and reserved-name rules for declared names, reported at the name. */
+  private nameAllowed(what: string, name: string, pointer: string, assetId?: string): boolean {
+    const problem = nameProblem(what, name);
+    if (problem) this.error(problem.code, problem.message, pointer, problem.hint, assetId, true);
+    return !problem;
   }
 
   private errorCount(): number {
@@ -418,7 +444,12 @@ class Context {
       const pal = this.paletteInput(id, v.input_palette, p('input_palette'));
       if (pal) request.input_palette = pal;
     }
-    if (v.params && typeof v.params === 'object') request.params = v.params as Raw;
+    if (v.params && typeof v.params === 'object') {
+      for (const [field, key] of paramsOverride(v.params as Raw)) {
+        this.error('E_PARAMS_OVERRIDE', `\`params\` cannot set \`${field}\`: the manifest checks and prices it`, `${p('params')}/${escapePointer(field)}`, `use \`${key}:\` on the asset instead`, id, true);
+      }
+      request.params = v.params as Raw;
+    }
 
     // Style rules from the catalog.
     const accepting = sourcesAccepting(style, width, height, count);
@@ -527,7 +558,7 @@ class Context {
   }
 
   private paletteInput(id: string, value: string, pointer: string): PaletteInput | undefined {
-    if (value in this.palettes) return { kind: 'palette', name: value };
+    if (Object.hasOwn(this.palettes, value)) return { kind: 'palette', name: value };
     if (/[./\\]/.test(value)) return { kind: 'file', path: value };
     const names = Object.keys(this.palettes);
     const guess = names.length ? closest(value, names) : undefined;
@@ -579,7 +610,15 @@ class Context {
         const fields: Raw = {};
         for (const [k, val] of Object.entries(step)) {
           if (k === 'tool') continue;
-          if (k === 'params') Object.assign(fields, val as Raw);
+          if (k === 'params') {
+            // Images are checked and encoded from their own keys; raw ones in params would bypass that.
+            for (const f of Object.keys((val ?? {}) as Raw)) {
+              if (f === 'input_image' || tool.imageFields.includes(f)) {
+                this.error('E_PARAMS_OVERRIDE', `\`params\` cannot set \`${f}\`: the manifest checks and encodes images`, `${sp}/params/${escapePointer(f)}`, f === 'input_image' ? 'the step edits the image before it (`image:`, `from:` or the generated one)' : `use \`${f}:\` on the step instead`, id, true);
+              }
+            }
+            Object.assign(fields, val as Raw);
+          }
           else if (tool.imageFields.includes(k)) {
             if (k === 'input_palette') {
               const pal = this.paletteInput(id, String(val), `${sp}/${k}`);
@@ -651,7 +690,7 @@ class Context {
         case 'palette': {
           const spec = (typeof value === 'string' ? { name: value } : value) as Raw;
           const name = String(spec.name);
-          if (!(name in this.palettes)) {
+          if (!Object.hasOwn(this.palettes, name)) {
             const names = Object.keys(this.palettes);
             const guess = names.length ? closest(name, names) : undefined;
             this.error('E_PALETTE_UNKNOWN', `unknown palette "${name}"`, sp, guess && similar(name, guess) ? `did you mean "${guess}"?` : 'declare it under `palettes:`', id);
@@ -714,7 +753,6 @@ class Context {
 
   private crossChecks(manifest: Manifest): void {
     const byId = new Map<string, AssetEntry>();
-    const byOutput = new Map<string, AssetEntry>();
     for (const a of manifest.assets) {
       const prev = byId.get(a.id);
       if (prev) {
@@ -729,18 +767,6 @@ class Context {
         continue;
       }
       byId.set(a.id, a);
-      const other = byOutput.get(a.output.toLowerCase());
-      if (other) {
-        this.diagnostics.push({
-          severity: 'error',
-          code: 'E_DUPLICATE_OUTPUT',
-          message: `assets "${other.id}" and "${a.id}" would write the same output "${a.output}"`,
-          hint: 'give one of them another `output:`',
-          location: a.fieldLocations.output ?? a.location,
-          assetId: a.id,
-        });
-      }
-      byOutput.set(a.output.toLowerCase(), a);
     }
     for (const a of byId.values()) {
       for (const { ref, field } of assetRefs(a)) {
@@ -797,6 +823,7 @@ class Context {
     };
     for (const a of byId.values()) visit(a, []);
     manifest.assets = [...byId.values()];
+    this.diagnostics.push(...checkOutputOwnership(manifest));
   }
 }
 

@@ -132,10 +132,14 @@ export interface Manifest {
   out: string;
   cache?: string;
   concurrency: number;
+  /** `confirm_above`: a plan costing more (USD) asks before spending; unset means the default. */
+  confirmAbove?: number;
   api: 'v1' | 'v2';
   types?: string;
   index: string;
   remote?: RemoteDecl;
+  /** Where the top-level path keys were written, for findings about the paths they name. */
+  keyLocations?: Partial<Record<'out' | 'index' | 'types' | 'cache', SourceLocation>>;
   palettes: Record<string, PaletteDecl>;
   assets: AssetEntry[];
   groups: GroupDecl[];

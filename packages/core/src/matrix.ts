@@ -15,6 +15,12 @@ export function matrixCombinations(spec: MatrixSpec): Array<Record<string, strin
   return combos;
 }
 
+/** How many assets a matrix makes, without making them. */
+export function matrixSize(spec: MatrixSpec): number {
+  const axes = Array.isArray(spec) ? [spec] : Object.values(spec);
+  return axes.reduce((n, values) => n * (Array.isArray(values) ? values.length : 1), 1);
+}
+
 const PLACEHOLDER = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
 /** Names used as `${name}` in a string. */
@@ -25,7 +31,7 @@ export function placeholders(text: string): string[] {
 /** Substitute `${name}` in every string of a value; unknown names are left for validation. */
 export function substitute<T>(value: T, vars: Record<string, string>): T {
   if (typeof value === 'string') {
-    return value.replace(PLACEHOLDER, (whole, name: string) => vars[name] ?? whole) as T;
+    return value.replace(PLACEHOLDER, (whole, name: string) => (Object.hasOwn(vars, name) ? vars[name]! : whole)) as T;
   }
   if (Array.isArray(value)) return value.map((v) => substitute(v, vars)) as T;
   if (value && typeof value === 'object') {

@@ -17,11 +17,14 @@ describe('cache lock', () => {
     const first = await acquireCacheLock(path, { command: 'first' });
     const waits: LockOwner[] = [];
     let acquired = false;
-    const second = acquireCacheLock(path, { command: 'second', pollMs: 10, onWait: (o) => waits.push(o) }).then((l) => {
+    // Wait until the second holder says it is waiting, not for a delay a loaded machine may outlast.
+    let waiting!: () => void;
+    const saidWaiting = new Promise<void>((r) => (waiting = r));
+    const second = acquireCacheLock(path, { command: 'second', pollMs: 10, onWait: (o) => (waits.push(o), waiting()) }).then((l) => {
       acquired = true;
       return l;
     });
-    await new Promise((r) => setTimeout(r, 60));
+    await saidWaiting;
     expect(acquired).toBe(false);
     expect(waits).toHaveLength(1);
     expect(waits[0]!.command).toBe('first');

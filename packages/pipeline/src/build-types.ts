@@ -1,5 +1,6 @@
 import type { Cost, Diagnostic } from '@rd-assets/core';
 import type { Provider } from './provider.js';
+import type { SpendRequest } from './spend-confirmation.js';
 
 /** What the plan says an asset needs. */
 export type PlanAction = 'up-to-date' | 'restore' | 'post-only' | 'generate' | 'blocked';
@@ -49,11 +50,19 @@ export interface AssetResult {
 
 export interface BuildResult {
   assets: AssetResult[];
-  /** Money spent by this build. */
+  /**
+   * Money spent by this build, from its lines in the ledger (`<cache>/ledger.jsonl`): every charge,
+   * results refused after payment included; the estimate for tasks whose result it did not read.
+   */
   spent: Cost;
   /** Balance after the build, when the provider reported it. */
   remaining?: Cost;
+  /** Charges this build made (from the ledger). */
   calls: number;
+  /** Of those, tasks whose results this build did not read (it was stopped): the next build collects them without paying again. */
+  pending?: number;
+  /** Results of an earlier, stopped build's charges that this build collected (not charged again). */
+  collected?: number;
   counts: Record<AssetStatus, number>;
   /** Files removed because their assets left the manifest. */
   removed: string[];
@@ -96,8 +105,19 @@ export interface BuildOptions {
   frozen?: boolean;
   /** Plan only: print what would happen and what it costs. */
   dryRun?: boolean;
+  /**
+   * Asked before spending when the plan costs more than the manifest's `confirm_above`; it may
+   * throw to stop the build before any paid call. Without it nothing is asked (scripts decide).
+   */
+  confirmSpend?: (request: SpendRequest) => Promise<void>;
   /** Called for progress. */
   onEvent?: (event: BuildEvent) => void;
+  /**
+   * Stop (a first Ctrl-C): start no new call, end every wait; calls already sent are answered and
+   * journaled, and the build returns `cancelled` with what they cost.
+   */
+  stopSignal?: AbortSignal;
+  /** Force (a second Ctrl-C): abort everything at once, paid requests in flight included. */
   signal?: AbortSignal;
   env?: NodeJS.ProcessEnv;
 }

@@ -16,10 +16,11 @@ import {
 import { assetJob, type AssetJob } from './asset-job.js';
 import { Budget } from './budget.js';
 import { openCacheStore } from './cache-store.js';
+import { registerBuild } from './cache-registry.js';
 import { BuildSession, type Outcome, type PostProcessor, type Rgb } from './build-session.js';
 import type { AssetResult, AssetStatus, BuildEvent, BuildOptions, BuildResult, Plan } from './build-types.js';
 import { FileHasher, stampOf } from './file-hasher.js';
-import { indexJson, typesModule, writeIfChanged } from './index-writer.js';
+import { indexJson, lockOfPresentFiles, typesModule, writeIfChanged } from './index-writer.js';
 import { emitGroupAtlases, type AtlasContext } from './group-atlas.js';
 import { readNoopStamp, usesNoopStamp, writeNoopStamp } from './noop-stamp.js';
 import { fileUses } from './manifest-files.js';
@@ -27,8 +28,15 @@ import { manifestPath, openProject, type Project } from './project.js';
 import { createProvider, providerIdFor, type ProviderHandle } from './provider-factory.js';
 import type { Provider } from './provider.js';
 import { parsePalette, POST_VERSION, runPost } from './post/index.js';
+import { checkRemoteCacheConfig } from './remote-cache-config.js';
+import { spendToConfirm } from './spend-confirmation.js';
 import { selectAssets } from './target-select.js';
+import { Ledger } from './ledger.js';
+import { checkForcedIds } from './unknown-asset.js';
 import { FileTaskJournal } from './task-journal.js';
+
+/** Statuses after which the asset's files are on disk as its lock entry says. */
+const WROTE_FILES: ReadonlySet<AssetStatus> = new Set(['up-to-date', 'restored', 'post-only', 'generated']);
 
 const STATUSES: AssetStatus[] = ['up-to-date', 'restored', 'post-only', 'generated', 'failed', 'skipped', 'blocked', 'cancelled'];
 
@@ -51,6 +59,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   // The manifest's stat before anything reads it: an edit during the build voids the stamp.
   const manifestFile = manifestPath(options);
   const manifestStamp = stampOf(manifestFile);
+  // The stamp skips loading the manifest: the environment's remote cache is checked here instead.
+  checkRemoteCacheConfig(undefined, options.env ?? process.env);
   const unchanged = await readNoopStamp(options);
   if (unchanged) return noopResult(unchanged.assets, unchanged.warnings, options.onEvent);
   const run = await prepare(options);
@@ -92,6 +102,7 @@ async function prepare(options: BuildOptions): Promise<PreparedBuild> {
   const { manifest } = project;
   const lockText = await readFile(project.lockPath, 'utf8').catch(() => undefined);
   const lock = lockText === undefined ? emptyLockfile() : parseLockfile(lockText, project.lockPath);
+  checkForcedIds(options.force, manifest.assets);
   const selected = selectAssets(manifest.assets, options.targets);
   const jobs = new Map<string, AssetJob>();
   for (const a of manifest.assets) if (selected.has(a.id)) jobs.set(a.id, await assetJob(manifest, a));
@@ -109,6 +120,10 @@ async function prepare(options: BuildOptions): Promise<PreparedBuild> {
   // Every call in flight listens to it (its fetch, its poll waits): dozens of listeners are the
   // design, not a leak, so Node's warning at eleven would only alarm a script's user.
   setMaxListeners(0, signal);
+  // Stopping (first Ctrl-C) lets calls already sent finish being admitted; forcing implies it.
+  const stop = options.stopSignal ? AbortSignal.any([options.stopSignal, signal]) : signal;
+  setMaxListeners(0, stop);
+  const ledger = new Ledger(resolve(project.cacheDir, 'ledger.jsonl'));
 
   let handle: Promise<ProviderHandle> | undefined;
   const provider = (): Promise<Provider> => {
@@ -130,6 +145,8 @@ async function prepare(options: BuildOptions): Promise<PreparedBuild> {
       force: new Set(options.force ?? []),
       concurrency: options.concurrency ?? manifest.concurrency,
       signal,
+      stop,
+      ...(mode === 'build' ? { ledger } : {}),
       onEvent,
       budget,
       providerId: providerIdFor(options),
@@ -171,16 +188,15 @@ async function prepare(options: BuildOptions): Promise<PreparedBuild> {
       if (options.dryRun) return planAsResult(thePlan, project);
       if (options.frozen) {
         const stale = thePlan.items.filter((i) => i.action === 'generate' || i.action === 'blocked');
-        if (stale.length || thePlan.removed.length) return frozenFailure(thePlan, stale, project);
+        if (stale.length || thePlan.removed.length) return frozenFailure(thePlan, stale, project, frozenHint(lock, providerIdFor(options)));
       }
+      const spend = spendToConfirm(thePlan, manifest, options);
+      if (spend && options.confirmSpend) await options.confirmSpend(spend);
       const cacheLock = await acquireCacheLock(resolve(project.cacheDir, 'lock'), {
         command: 'assets build',
-        signal,
+        signal: stop,
         onWait: (owner) => onEvent({ type: 'waiting-for-lock', pid: owner.pid, command: owner.command }),
       });
-      const stop = () => controller.abort();
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
       try {
         const budget = await makeBudget(thePlan, options, provider, onEvent);
         const s = session('build', budget, planned);
@@ -194,10 +210,8 @@ async function prepare(options: BuildOptions): Promise<PreparedBuild> {
           writeOutputs: (files) => s.writeOutputs(files),
           removeFiles: (entries) => s.removeFiles(entries),
         };
-        return await finish(project, lock, lockText, thePlan, outcomes, s, hasher, signal.aborted, options.targets?.length ? false : true, atlas);
+        return await finish(project, lock, lockText, thePlan, outcomes, s, ledger, stop.aborted, options.targets?.length ? false : true, atlas);
       } finally {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
         await hasher.save().catch(() => {});
         await cacheLock.release();
       }
@@ -211,7 +225,7 @@ async function prepare(options: BuildOptions): Promise<PreparedBuild> {
     close: async () => {
       // Uploads to the remote cache finish (or are given up, bounded) before the build returns;
       // after Ctrl-C only briefly.
-      await cache.close(signal.aborted ? { timeoutMs: 2000 } : {});
+      await cache.close(stop.aborted ? { timeoutMs: 2000 } : {});
       if (handle) await (await handle).close();
     },
   };
@@ -251,7 +265,7 @@ async function finish(
   thePlan: Plan,
   outcomes: Map<string, Outcome>,
   session: BuildSession,
-  hasher: FileHasher,
+  ledger: Ledger,
   cancelled: boolean,
   full: boolean,
   atlas: AtlasContext,
@@ -265,7 +279,7 @@ async function finish(
       delete next.assets[id];
     }
   }
-  if (!cancelled) await emitGroupAtlases(atlas, lock, next);
+  const atlasFailures = cancelled ? [] : await emitGroupAtlases(atlas, lock, next);
   // On a no-op build every entry is the very object read from the lock: skip serialising it.
   const untouched =
     lockText !== undefined &&
@@ -278,16 +292,26 @@ async function finish(
   const indexPath = resolve(project.outDir, manifest.index);
   const typesPath = manifest.types ? resolve(manifest.dir, manifest.types) : undefined;
   const present = async (p: string | undefined) => !p || (await stat(p).then(() => true, () => false));
-  if (!untouched || !(await present(indexPath)) || !(await present(typesPath))) {
-    await writeIfChanged(indexPath, indexJson(manifest, next));
-    if (typesPath) await writeIfChanged(typesPath, typesModule(manifest, next, relative(resolve(typesPath, '..'), project.outDir) || '.'));
+  const rewrite = !untouched || !(await present(indexPath)) || !(await present(typesPath));
+  if (rewrite) {
+    const done = new Set([...outcomes.values()].filter((o) => WROTE_FILES.has(o.result.status)).map((o) => o.result.id));
+    const indexed = await lockOfPresentFiles(next, project.outDir, done);
+    await writeIfChanged(indexPath, indexJson(manifest, indexed));
+    if (typesPath) await writeIfChanged(typesPath, typesModule(manifest, indexed, relative(resolve(typesPath, '..'), project.outDir) || '.'));
   }
+  await registerBuild({ cacheDir: project.cacheDir, lockPath: project.lockPath, files: [indexPath, typesPath], rewritten: rewrite });
   const assets = [...outcomes.values()].map((o) => o.result);
+  for (const f of atlasFailures) {
+    assets.push({ id: `${f.group} (atlas)`, status: 'failed', reason: 'atlas not packed', calls: 0, cost: {}, files: [], error: { code: f.error.code, message: f.error.message, ...(f.error.hint ? { hint: f.error.hint } : {}) } });
+  }
   const counts = Object.fromEntries(STATUSES.map((s) => [s, assets.filter((a) => a.status === s).length])) as Record<AssetStatus, number>;
+  const money = ledger.spend();
   const result: BuildResult = {
     assets,
-    spent: session.spent,
-    calls: session.calls,
+    spent: money.spent,
+    calls: money.calls,
+    ...(money.pending ? { pending: money.pending } : {}),
+    ...(money.collected ? { collected: money.collected } : {}),
     counts,
     removed: removedFiles,
     lockChanged,
@@ -305,7 +329,25 @@ function planAsResult(thePlan: Plan, project: Project): BuildResult {
   return { assets, spent: {}, calls: 0, counts, removed: [], lockChanged: false, warnings: project.warnings, failed: false, cancelled: false };
 }
 
-function frozenFailure(thePlan: Plan, stale: Plan['items'], project: Project): BuildResult {
+/**
+ * What to do about a --frozen failure when the lock was built by another provider: the usual trap
+ * is a lock committed from an `--offline` build, checked by CI against the real API (or back).
+ */
+function frozenHint(lock: Lockfile, providerId: string): (id: string) => string | undefined {
+  return (id) => {
+    const built = lock.assets[id]?.provider;
+    if (!built || built === providerId) return undefined;
+    if (built === 'emulator') return 'assets.lock was built with --offline (the emulator); run `assets build` without --offline, with RD_API_KEY set, and commit the lock, or check it with `assets build --offline --frozen`';
+    if (providerId === 'emulator') return `assets.lock was built with the ${built} provider; drop --offline to check it (\`assets build --frozen\`)`;
+    return `assets.lock was built with the ${built} provider; rebuild with this one and commit the lock`;
+  };
+}
+
+function frozenError(message: string, hint: string | undefined): { code: string; message: string; hint?: string } {
+  return { code: 'E_FROZEN_OUT_OF_DATE', message, ...(hint ? { hint } : {}) };
+}
+
+function frozenFailure(thePlan: Plan, stale: Plan['items'], project: Project, hintFor: (id: string) => string | undefined): BuildResult {
   const assets = thePlan.items.map((i) => {
     const bad = stale.includes(i);
     return {
@@ -315,7 +357,7 @@ function frozenFailure(thePlan: Plan, stale: Plan['items'], project: Project): B
       calls: 0,
       cost: {},
       files: [],
-      ...(bad ? { error: { code: 'E_FROZEN_OUT_OF_DATE', message: i.action === 'blocked' ? i.reason : `out of date: ${i.reason}` } } : {}),
+      ...(bad ? { error: frozenError(i.action === 'blocked' ? i.reason : `out of date: ${i.reason}`, hintFor(i.id)) } : {}),
     };
   });
   for (const id of thePlan.removed) {

@@ -1,4 +1,4 @@
-import { hashCanonical, type CacheStore, type GroupDecl, type LockAtlas, type Lockfile, type Manifest } from '@rd-assets/core';
+import { hashCanonical, RdError, type CacheStore, type GroupDecl, type LockAtlas, type Lockfile, type Manifest } from '@rd-assets/core';
 import type { BuildEvent } from './build-types.js';
 import { POST_VERSION, runAtlas } from './post/index.js';
 
@@ -10,6 +10,12 @@ export interface AtlasContext {
   objectBytes: (sha256: string) => Promise<Buffer>;
   writeOutputs: (files: ReadonlyArray<{ path: string; sha256: string }>) => Promise<Record<string, string>>;
   removeFiles: (entries: Array<[string, string]>) => Promise<string[]>;
+}
+
+/** A group whose atlas could not be packed this build (its previous atlas, if any, is kept). */
+export interface AtlasFailure {
+  group: string;
+  error: RdError;
 }
 
 /** The picture an asset contributes to its group's atlas: its main output file. */
@@ -25,13 +31,23 @@ function mainFile(output: string, files: Record<string, string>): [string, strin
  * Pack each group that asks for an `atlas:` into `<group>.png` + `<group>.json`. Keyed like any
  * post step (members' file hashes + options + post version), so it is cached, never calls the API,
  * and is rewritten only when a member or an option changed. A group with an unfinished member
- * keeps its previous atlas.
+ * keeps its previous atlas. A group that cannot be packed is reported, not thrown: its members
+ * were paid for and must still reach the lock and the index.
  */
-export async function emitGroupAtlases(ctx: AtlasContext, previous: Lockfile, next: Lockfile): Promise<void> {
+export async function emitGroupAtlases(ctx: AtlasContext, previous: Lockfile, next: Lockfile): Promise<AtlasFailure[]> {
   const atlases: Record<string, LockAtlas> = {};
+  const failures: AtlasFailure[] = [];
   for (const group of ctx.manifest.groups) {
     if (!group.atlas) continue;
-    const result = await emitOne(ctx, group, previous.atlases?.[group.name], next);
+    const old = previous.atlases?.[group.name];
+    let result: LockAtlas | undefined;
+    try {
+      result = await emitOne(ctx, group, old, next);
+    } catch (e) {
+      if (!(e instanceof RdError)) throw e;
+      failures.push({ group: group.name, error: e });
+      result = old;
+    }
     if (result) atlases[group.name] = result;
   }
   for (const [name, old] of Object.entries(previous.atlases ?? {})) {
@@ -39,6 +55,7 @@ export async function emitGroupAtlases(ctx: AtlasContext, previous: Lockfile, ne
   }
   if (Object.keys(atlases).length) next.atlases = atlases;
   else delete next.atlases;
+  return failures;
 }
 
 async function emitOne(ctx: AtlasContext, group: GroupDecl, old: LockAtlas | undefined, next: Lockfile): Promise<LockAtlas | undefined> {

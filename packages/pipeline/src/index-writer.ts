@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { writeFileAtomic, type Lockfile, type Manifest } from '@rd-assets/core';
 
 export interface IndexEntry {
@@ -52,6 +53,27 @@ export function typesModule(manifest: Manifest, lock: Lockfile, relativeOut: str
   }
   lines.push('} as const;', '', 'export type AssetId = keyof typeof assets;', '');
   return lines.join('\n');
+}
+
+/**
+ * The lock as the index and types module may describe it: only assets whose files are all on
+ * disk. A lock entry outlives its files (after `clean`, or when a rebuild of it failed) because
+ * its paid results stay restorable from the cache; an index naming missing files would break the
+ * game that loads it. `written` are the assets this build just wrote or checked: not stat'ed again.
+ */
+export async function lockOfPresentFiles(lock: Lockfile, outDir: string, written: ReadonlySet<string>): Promise<Lockfile> {
+  const assets: Lockfile['assets'] = {};
+  await Promise.all(
+    Object.entries(lock.assets).map(async ([id, entry]) => {
+      if (!written.has(id)) {
+        for (const path of Object.keys(entry.files)) {
+          if (!(await stat(resolve(outDir, path)).then((s) => s.isFile(), () => false))) return;
+        }
+      }
+      assets[id] = entry;
+    }),
+  );
+  return { ...lock, assets };
 }
 
 /** Write a text file only when its content changes (a no-op build rewrites nothing). */

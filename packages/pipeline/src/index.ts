@@ -95,11 +95,17 @@ export type {
 export { RetroDiffusionProvider, DEFAULT_API_URL } from './retrodiffusion-provider.js';
 export type { RetroDiffusionProviderOptions } from './retrodiffusion-provider.js';
 export { FileTaskJournal } from './task-journal.js';
+export { Ledger, readLedger, ledgerCharges, runSpend } from './ledger.js';
+export type { LedgerLine, LedgerCharge, RunSpend } from './ledger.js';
+export { ImageSizeError } from './image-size-check.js';
 // Shared remote cache (Turborepo Remote Cache API): the store a build uses when `remote:` is set.
 export { TieredStore } from './tiered-store.js';
 export type { TieredStoreOptions, RemoteStoreStats, RemoteStoreWarning } from './tiered-store.js';
 export { RemoteCacheClient, RemoteCacheError } from './remote-cache-client.js';
 export type { RemoteCacheClientOptions, RemoteArtifact, RemoteCacheFailure } from './remote-cache-client.js';
 export { remoteCacheConfig, RemoteCacheConfigError } from './remote-cache-config.js';
+export { UnknownAssetError } from './unknown-asset.js';
+export { DEFAULT_CONFIRM_ABOVE_USD } from './spend-confirmation.js';
+export type { SpendRequest } from './spend-confirmation.js';
 export type { RemoteCacheConfig } from './remote-cache-config.js';
 export { artifactTag, verifyArtifactTag } from './artifact-signature.js';

@@ -1,42 +1,83 @@
 import { readFile, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { acquireCacheLock, lockOutputs, ObjectStore, readLockfile, safeRelative } from '@rd-assets/core';
+import { acquireCacheLock, lockOutputs, ObjectStore, parseLockfile, readLockfile, RdError, safeRelative, sha256Hex, type Lockfile } from '@rd-assets/core';
+import { recordedWrites, registeredProjects, unregister } from './cache-registry.js';
 import { FileHasher } from './file-hasher.js';
 import { openProject, type ProjectOptions } from './project.js';
 
+interface Keep {
+  gen: Set<string>;
+  post: Set<string>;
+  objects: Set<string>;
+}
+
 /**
- * `assets gc`: remove every cached object and action record that `assets.lock` does not refer to
- * (and stray temp files of killed writers).
+ * `assets gc`: remove every cached object and action record that no lock using this cache refers
+ * to (and stray temp files of killed writers). A cache may be shared: every project that built
+ * with it is registered in it, and what their locks need is kept too. A registered lock that
+ * exists but cannot be read stops gc: it cannot know what that project needs.
  */
-export async function gc(options: ProjectOptions = {}): Promise<{ objects: number; actions: number; bytes: number }> {
+export async function gc(options: ProjectOptions = {}): Promise<{ objects: number; actions: number; bytes: number; projects: number }> {
   const project = await openProject(options);
   const cacheLock = await acquireCacheLock(resolve(project.cacheDir, 'lock'), { command: 'assets gc' });
   try {
-    const lock = await readLockfile(project.lockPath);
-    const keep = { gen: new Set<string>(), post: new Set<string>(), objects: new Set<string>() };
     const store = new ObjectStore(project.cacheDir);
-    for (const entry of Object.values(lock.assets)) {
-      for (const s of entry.steps) {
-        keep.gen.add(s.genKey);
-        s.outputs.forEach((h) => keep.objects.add(h));
+    const keep: Keep = { gen: new Set(), post: new Set(), objects: new Set() };
+    await keepWhatLockNeeds(store, await readLockfile(project.lockPath), keep);
+    let projects = 1;
+    for (const { record, file } of await registeredProjects(project.cacheDir)) {
+      if (record.lock === project.lockPath) continue;
+      let text: string;
+      try {
+        text = await readFile(record.lock, 'utf8');
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+          await unregister(file);
+          continue;
+        }
+        throw unreadable(record.lock, (e as NodeJS.ErrnoException).code ?? (e as Error).message);
       }
+      let lock: Lockfile;
+      try {
+        lock = parseLockfile(text, record.lock);
+      } catch (e) {
+        throw unreadable(record.lock, (e as Error).message);
+      }
+      await keepWhatLockNeeds(store, lock, keep);
+      projects++;
     }
-    // Assets and group atlases: their post records and every file those name.
-    for (const out of lockOutputs(lock)) {
-      keep.post.add(out.postKey);
-      Object.values(out.files).forEach((h) => keep.objects.add(h));
-      const post = await store.getAction('post', out.postKey);
-      post?.files.forEach((f) => keep.objects.add(f.sha256));
-    }
-    return await store.collectGarbage(keep);
+    return { ...(await store.collectGarbage(keep)), projects };
   } finally {
     await cacheLock.release();
   }
 }
 
+function unreadable(lockPath: string, why: string): RdError {
+  return new RdError('E_GC_LOCK_UNREADABLE', `another project that uses this cache has a lock gc cannot read: ${lockPath} (${why})`, {
+    hint: 'fix or restore that lock (or build that project) and run gc again; gc removes nothing while it cannot know what that project needs',
+  });
+}
+
+async function keepWhatLockNeeds(store: ObjectStore, lock: Lockfile, keep: Keep): Promise<void> {
+  for (const entry of Object.values(lock.assets)) {
+    for (const s of entry.steps) {
+      keep.gen.add(s.genKey);
+      s.outputs.forEach((h) => keep.objects.add(h));
+    }
+  }
+  // Assets and group atlases: their post records and every file those name.
+  for (const out of lockOutputs(lock)) {
+    keep.post.add(out.postKey);
+    Object.values(out.files).forEach((h) => keep.objects.add(h));
+    const post = await store.getAction('post', out.postKey);
+    post?.files.forEach((f) => keep.objects.add(f.sha256));
+  }
+}
+
 /**
- * `assets clean`: remove the output files this tool wrote (as recorded in `assets.lock`) and the
- * index. Files changed by hand since are kept and reported. The cache is left alone.
+ * `assets clean`: remove the files this tool wrote and recorded (outputs in `assets.lock`, the
+ * index and types module in the cache's record of the last build), each only if it is unchanged
+ * since. Files changed by hand, or never recorded, are kept and reported. The cache is left alone.
  */
 export async function clean(options: ProjectOptions = {}): Promise<{ removed: string[]; kept: string[] }> {
   const project = await openProject(options);
@@ -55,10 +96,17 @@ export async function clean(options: ProjectOptions = {}): Promise<{ removed: st
       } else if (await hasher.hash(abs)) kept.push(path);
     }
   }
-  const index = resolve(project.outDir, project.manifest.index);
-  if (await readFile(index).then(() => true, () => false)) {
-    await rm(index, { force: true });
-    removed.push(project.manifest.index);
+  const written = await recordedWrites(project.cacheDir, project.lockPath);
+  const { manifest } = project;
+  const generated: Array<[string, string]> = [[resolve(project.outDir, manifest.index), manifest.index]];
+  if (manifest.types) generated.push([resolve(manifest.dir, manifest.types), manifest.types]);
+  for (const [abs, shown] of generated) {
+    const bytes = await readFile(abs).catch(() => undefined);
+    if (!bytes) continue;
+    if (written[abs] !== undefined && written[abs] === sha256Hex(bytes)) {
+      await rm(abs, { force: true });
+      removed.push(shown);
+    } else kept.push(shown);
   }
   await hasher.save();
   return { removed, kept };

@@ -56,6 +56,8 @@ export function fileUses(manifest: Manifest): FileUse[] {
 export interface FileCheckOptions {
   /** Parses a palette file's bytes; throws an error with a message on failure. */
   parsePalette?: (bytes: Buffer, path: string) => unknown;
+  /** The project root inputs must stay inside (default: the manifest's folder). */
+  root?: string;
 }
 
 /**
@@ -66,7 +68,8 @@ export interface FileCheckOptions {
  */
 export async function checkManifestFiles(manifest: Manifest, options: FileCheckOptions = {}): Promise<Diagnostic[]> {
   const diagnostics: Diagnostic[] = [];
-  const projectRoot = await realpath(manifest.dir).catch(() => manifest.dir);
+  const root = options.root ?? manifest.dir;
+  const projectRoot = await realpath(root).catch(() => root);
   const checked = new Map<string, Promise<ImageProbe | undefined>>();
   for (const u of fileUses(manifest)) {
     const error = (code: string, message: string, hint?: string) => {
@@ -79,7 +82,7 @@ export async function checkManifestFiles(manifest: Manifest, options: FileCheckO
     // A file used several times is checked (and its own problems reported) once.
     let probe = checked.get(key);
     if (!probe) {
-      probe = checkOne(u, manifest.dir, projectRoot, error, options);
+      probe = checkOne(u, { dir: manifest.dir, root }, projectRoot, error, options);
       checked.set(key, probe);
     }
     const image = await probe;
@@ -91,7 +94,7 @@ export async function checkManifestFiles(manifest: Manifest, options: FileCheckO
 
 async function checkOne(
   u: FileUse,
-  dir: string,
+  { dir, root }: { dir: string; root: string },
   projectRoot: string,
   error: (code: string, message: string, hint?: string) => void,
   options: FileCheckOptions,
@@ -102,8 +105,8 @@ async function checkOne(
     return undefined;
   }
   const path = resolve(dir, shown);
-  if (outside(dir, path)) {
-    error('E_INPUT_OUTSIDE', `"${shown}" is outside the manifest's folder`, 'copy the file into the project; inputs must stay inside it');
+  if (outside(root, path)) {
+    error('E_INPUT_OUTSIDE', `"${shown}" is outside the project (${root})`, 'copy the file into the project; inputs must stay inside it');
     return undefined;
   }
   let real: string;

@@ -10,7 +10,9 @@ import {
   type Manifest,
   type StyleInfo,
 } from '@rd-assets/core';
+import { checkRemoteCacheConfig } from './remote-cache-config.js';
 import { checkManifestFiles, type FileCheckOptions } from './manifest-files.js';
+import { checkProjectPaths, findProjectRoot } from './project-paths.js';
 import { readManifestText } from './manifest-read.js';
 import { parsePalette } from './post/index.js';
 
@@ -24,6 +26,8 @@ export interface Project {
   cacheDir: string;
   /** Absolute path of `assets.lock`. */
   lockPath: string;
+  /** The enclosing repository's root, else the manifest's folder: nothing is written outside it. */
+  root: string;
   /** Warnings found while loading. */
   warnings: Diagnostic[];
 }
@@ -51,7 +55,12 @@ export async function validateManifest(options: ProjectOptions = {}): Promise<{ 
   // Files are checked in the same pass, for every entry that passed its own checks.
   const checked = result.manifest ?? result.partial;
   if (!checked) return { diagnostics: result.diagnostics };
-  const fileFindings = await checkManifestFiles(checked, options.fileChecks ?? (await defaultFileChecks()));
+  checkRemoteCacheConfig(checked.remote, options.env ?? process.env);
+  const root = await findProjectRoot(checked.dir);
+  const fileFindings = [
+    ...(await checkProjectPaths(checked, { root, cacheDir: resolveCacheDir(file, checked.cache, options) })),
+    ...(await checkManifestFiles(checked, { ...(options.fileChecks ?? (await defaultFileChecks())), root })),
+  ];
   const diagnostics = [...result.diagnostics, ...fileFindings].sort(
     (a, b) => a.location.line - b.location.line || a.location.col - b.location.col,
   );
@@ -69,6 +78,7 @@ export async function openProject(options: ProjectOptions = {}): Promise<Project
     outDir: isAbsolute(manifest.out) ? manifest.out : resolve(manifest.dir, manifest.out),
     cacheDir,
     lockPath: lockfilePathFor(manifest.file),
+    root: await findProjectRoot(manifest.dir),
     warnings: diagnostics.filter((d) => d.severity === 'warning'),
   };
 }

@@ -24,23 +24,33 @@ export class RemoteCacheConfigError extends RdError {
 }
 
 /**
+ * Check the remote cache settings as soon as a manifest is loaded, whether or not this command
+ * will reach the remote: a mistake found only on the day a build misses the local cache (or a
+ * token pasted into a committed URL) is found too late. Throws `RemoteCacheConfigError`.
+ */
+export function checkRemoteCacheConfig(decl: RemoteDecl | undefined, env: NodeJS.ProcessEnv): void {
+  remoteCacheConfig(decl, env);
+}
+
+/**
  * The remote cache to use, or undefined for none. `RD_ASSETS_REMOTE_URL` set to an empty string
  * turns off a remote cache the manifest configures (a job that must not touch it).
  */
 export function remoteCacheConfig(decl: RemoteDecl | undefined, env: NodeJS.ProcessEnv): RemoteCacheConfig | undefined {
   const url = env.RD_ASSETS_REMOTE_URL ?? decl?.url;
   if (!url) return undefined;
+  const from = env.RD_ASSETS_REMOTE_URL !== undefined ? 'RD_ASSETS_REMOTE_URL' : "the manifest's remote.url";
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    throw new RemoteCacheConfigError(`the remote cache URL is not a URL: "${redact(url)}"`, 'use e.g. https://vercel.com/api or http://cache.internal:3000');
+    throw new RemoteCacheConfigError(`the remote cache URL in ${from} is not a URL: "${redact(url)}"`, 'use e.g. https://vercel.com/api or http://cache.internal:3000');
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw new RemoteCacheConfigError(`the remote cache URL must be http or https, got ${parsed.protocol}`, 'use e.g. https://vercel.com/api or http://cache.internal:3000');
+    throw new RemoteCacheConfigError(`the remote cache URL in ${from} must be http or https, got ${parsed.protocol}`, 'use e.g. https://vercel.com/api or http://cache.internal:3000');
   }
   if (parsed.username || parsed.password) {
-    throw new RemoteCacheConfigError('the remote cache URL carries credentials', 'put the token in RD_ASSETS_REMOTE_TOKEN, not in the URL');
+    throw new RemoteCacheConfigError(`the remote cache URL in ${from} carries credentials`, 'remove them from the URL and put the token in the RD_ASSETS_REMOTE_TOKEN environment variable');
   }
   const config: RemoteCacheConfig = {
     url: parsed.href,

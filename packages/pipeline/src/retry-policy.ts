@@ -1,4 +1,4 @@
-import { MAX_RETRY_AFTER_MS } from '@rd-assets/core';
+import { MAX_RETRY_AFTER_MS, RdError } from '@rd-assets/core';
 import { RetryAfterTooLongError, type ProviderError } from './provider-errors.js';
 
 /**
@@ -13,6 +13,23 @@ export interface RetryPolicy {
 }
 
 export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 6, baseMs: 500, maxMs: 30_000 };
+
+/** The most attempts `RD_API_MAX_ATTEMPTS` may ask for: past it a failing service is just waited on. */
+export const MAX_ATTEMPTS_LIMIT = 20;
+
+/**
+ * `RD_API_MAX_ATTEMPTS`: how many times a retryable request is tried (1 turns retries off, for CI
+ * jobs that must fail fast and tests that must not wait on jittered back-offs).
+ */
+export function retryFromEnv(env: NodeJS.ProcessEnv): Partial<RetryPolicy> {
+  const raw = env.RD_API_MAX_ATTEMPTS;
+  if (raw === undefined || raw === '') return {};
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_ATTEMPTS_LIMIT) {
+    throw new RdError('E_RETRY_CONFIG', `RD_API_MAX_ATTEMPTS must be a whole number from 1 to ${MAX_ATTEMPTS_LIMIT}; got "${raw}"`, { hint: 'e.g. RD_API_MAX_ATTEMPTS=1 to turn retries off' });
+  }
+  return { maxAttempts: n };
+}
 
 export function backoffMs(attempt: number, policy: RetryPolicy, random: () => number): number {
   const cap = Math.min(policy.maxMs, policy.baseMs * 2 ** (attempt - 1));

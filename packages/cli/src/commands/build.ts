@@ -3,6 +3,8 @@ import { intOption, numberOption, parse } from '../args.js';
 import { buildSummary } from '../build-summary.js';
 import { planTable } from '../plan-table.js';
 import { ProgressView } from '../progress-view.js';
+import { stopOnSignals } from '../stop-signals.js';
+import { spendConfirmer } from '../spend-prompt.js';
 import { style, type Io } from '../terminal.js';
 
 export const help = `Usage: assets build [ids or globs...] [options]
@@ -17,6 +19,8 @@ Options:
       --max-credits <n>    spending cap for this build, in your account's unit
                            (USD for balance accounts, e.g. 2.50; credits for legacy ones)
       --force <id>         regenerate this asset even if cached: pays again (repeatable)
+  -y, --yes                build a plan costing more than \`confirm_above\` (default $5)
+                           without asking (needed without a terminal)
       --dry-run            show the plan and its cost; call nothing, write nothing
       --frozen             for CI: never call the API; exit 1 naming out-of-date assets
       --cache <dir>        cache folder (default: .rd-assets beside the manifest)
@@ -28,6 +32,9 @@ Options:
 Targets: asset ids or globs (\`items/*\`, \`slime-*\`); what they use is built too.
 Exit codes: 0 built, 1 an asset failed, was skipped or is out of date (--frozen),
 2 bad usage or manifest, 130 interrupted.
+Ctrl-C (or SIGTERM) stops: no new calls, and calls already sent are accepted and journaled
+(at most 10 s) so the next build collects them without paying again; a second Ctrl-C forces.
+Every charge is recorded in <cache>/ledger.jsonl; the summary and --json read it.
 Environment: RD_API_KEY, RD_API_URL, RD_API_VERSION, RD_ASSETS_CACHE, CI, NO_COLOR;
 the shared remote cache: RD_ASSETS_REMOTE_URL, RD_ASSETS_REMOTE_TOKEN, RD_ASSETS_REMOTE_TEAM,
 RD_ASSETS_REMOTE_READ_ONLY, RD_ASSETS_REMOTE_SIGNATURE_KEY (see the README).
@@ -47,6 +54,7 @@ export async function run(argv: string[], io: Io, defaults: Partial<BuildOptions
     json: { type: 'boolean' },
     all: { type: 'boolean' },
     report: { type: 'string' },
+    yes: { type: 'boolean', short: 'y' },
   });
   if (values.help) {
     io.stdout.write(defaults.dryRun ? (await import('./plan.js')).help : help);
@@ -68,13 +76,24 @@ export async function run(argv: string[], io: Io, defaults: Partial<BuildOptions
   if (concurrency !== undefined) options.concurrency = concurrency;
   const maxCredits = numberOption(command, 'max-credits', values['max-credits']);
   if (maxCredits !== undefined) options.maxCredits = maxCredits;
+  options.confirmSpend = spendConfirmer(io, { yes: values.yes === true, ...(maxCredits !== undefined ? { maxCredits } : {}) });
 
   const json = values.json === true;
   const view = json ? undefined : new ProgressView(io);
   if (view && !options.dryRun) options.onEvent = view.onEvent;
   let plan: import('@rd-assets/pipeline').Plan | undefined;
   if (options.dryRun) options.onEvent = (e) => (e.type === 'plan' ? (plan = e.plan) : undefined);
-  const result = await build(options);
+  const signals = options.dryRun ? undefined : stopOnSignals(io);
+  if (signals) {
+    options.stopSignal = signals.stop;
+    options.signal = signals.force;
+  }
+  let result: Awaited<ReturnType<typeof build>>;
+  try {
+    result = await build(options);
+  } finally {
+    signals?.dispose();
+  }
   view?.finish();
   if (values.report && !options.dryRun) {
     const path = await writePreviewReport(values.report, {

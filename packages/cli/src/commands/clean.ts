@@ -4,9 +4,10 @@ import type { Io } from '../terminal.js';
 
 export const help = `Usage: assets clean [options]
 
-Remove the output files rd-assets wrote (as assets.lock records them) and the index.
-Files changed by hand since are kept. The cache is kept: the next build restores everything
-without calling the API.
+Remove the files rd-assets wrote: the outputs assets.lock records, and the index and types
+module its last build recorded in the cache. Each is removed only if unchanged since; files
+changed by hand, or never recorded, are kept and listed. The cache is kept: the next build
+restores everything without calling the API.
 
 Options:
   -m, --manifest <file>    manifest (default: assets.yaml)
@@ -26,7 +27,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
   if (values.json) io.stdout.write(`${JSON.stringify(r)}\n`);
   else {
     io.stdout.write(`removed ${r.removed.length} files\n`);
-    for (const k of r.kept) io.stderr.write(`kept ${k}: changed since rd-assets wrote it\n`);
+    for (const k of r.kept) io.stderr.write(`kept ${k}: changed since rd-assets wrote it, or not recorded as written by it\n`);
   }
   return 0;
 }

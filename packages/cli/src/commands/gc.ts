@@ -4,7 +4,9 @@ import type { Io } from '../terminal.js';
 
 export const help = `Usage: assets gc [options]
 
-Remove cached objects and action records that assets.lock does not refer to.
+Remove cached objects and action records that no lock using the cache refers to. A cache
+shared by several projects (RD_ASSETS_CACHE) keeps what every project that built with it still
+needs; gc refuses (E_GC_LOCK_UNREADABLE) when one of their locks exists but cannot be read.
 
 Options:
   -m, --manifest <file>    manifest whose lock decides what is kept (default: assets.yaml)
@@ -12,7 +14,7 @@ Options:
       --json               print what was removed as JSON
   -h, --help               show this help
 
-Exit codes: 0 ok, 2 bad usage or manifest.
+Exit codes: 0 ok, 1 a registered lock cannot be read, 2 bad usage or manifest.
 `;
 
 export async function run(argv: string[], io: Io): Promise<number> {

@@ -1,5 +1,6 @@
-import { builtInCatalog, describeLimits, widestLimits, type StyleInfo } from '@rd-assets/core';
+import { builtInCatalog, describeLimits, didYouMean, widestLimits, type StyleInfo } from '@rd-assets/core';
 import { parse } from '../args.js';
+import { OfflineRefreshError, UnknownFamilyError } from '../styles-errors.js';
 import { style, type Io } from '../terminal.js';
 
 export const help = `Usage: assets styles [options]
@@ -12,7 +13,8 @@ Options:
                            advanced_animation, rd_tile, edit)
       --refresh            read the live catalog (GET /v1/styles/selector) into the cache
                            folder, where it overrides the built-in one
-      --offline            with --refresh: read it from the built-in emulator
+      --offline            refused with --refresh: the emulator's copy must not replace
+                           the project's catalog (nothing is written; exit 2)
   -m, --manifest <file>    manifest whose cache folder holds the refreshed catalog
       --json               print as JSON
   -h, --help               show this help
@@ -32,6 +34,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     return 0;
   }
   let styles: readonly StyleInfo[] = builtInCatalog.styles;
+  if (values.refresh && values.offline) throw new OfflineRefreshError();
   if (values.refresh) {
     const { refreshStyles } = await import('@rd-assets/pipeline');
     const refreshed = await refreshStyles({ cwd: io.cwd, env: io.env, offline: values.offline === true, ...(values.manifest ? { manifest: values.manifest } : {}) });
@@ -41,7 +44,12 @@ export async function run(argv: string[], io: Io): Promise<number> {
     const { openCatalog } = await import('@rd-assets/pipeline');
     styles = (await openCatalog({ cwd: io.cwd, env: io.env, ...(values.manifest ? { manifest: values.manifest } : {}) })).styles;
   }
-  if (values.family) styles = styles.filter((s) => s.family === values.family);
+  if (values.family) {
+    const family = values.family;
+    const known: string[] = [...new Set(styles.map((s) => s.family))];
+    if (!known.includes(family)) throw new UnknownFamilyError(family, known, didYouMean(family, known));
+    styles = styles.filter((s) => s.family === family);
+  }
   if (values.json) {
     io.stdout.write(`${JSON.stringify(styles, null, 2)}\n`);
     return 0;

@@ -7,7 +7,8 @@ import { UsageError } from '../usage-error.js';
 export const help = `Usage: assets validate [manifest] [options]
 
 Check a manifest without building: YAML syntax, the schema, every style's size and input rules,
-and the files it names. Reports every problem at once as file:line:col  CODE  message.
+the files it names, and the files it would write (inside the project, one owner per file, never
+the manifest or the lock). Reports every problem at once as file:line:col  CODE  message.
 Calls nothing and writes nothing.
 
 Options:

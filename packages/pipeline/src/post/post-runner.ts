@@ -1,4 +1,4 @@
-import { animationLayout, frameNames, MAX_POST_PIXELS, RdError, type AnimationLayout, type AtlasOptions, type PostStep, type StyleInfo } from '@rd-assets/core';
+import { animationLayout, atlasOutputs, extraImageName, frameNames, imageStem, MAX_POST_PIXELS, partsFolder, RdError, type AnimationLayout, type AtlasOptions, type PostStep, type StyleInfo } from '@rd-assets/core';
 import { probeImage } from '../image-probe.js';
 import { atlasJson, serializeAtlasJson } from './atlas-json.js';
 import { packAtlas } from './atlas-pack.js';
@@ -101,7 +101,7 @@ export async function runPost(input: PostInput): Promise<PostOutput> {
 
   const files: PostFile[] = [];
   for (const [i, unit] of units.entries()) {
-    const stem = units.length > 1 ? `${input.stem}-${i}` : input.stem;
+    const stem = imageStem(input.stem, i, units.length);
     files.push(...(await writeUnit({ unit, stem, steps: input.steps, layout })));
   }
   files.push(...extraFiles(input));
@@ -241,7 +241,7 @@ async function writeUnit(options: { unit: Unit; stem: string; steps: PostStep[];
         const tres = godotTileSet({ image: baseName(sheetFile), tileWidth: sliced.tileWidth, tileHeight: sliced.tileHeight, tiles: sliced.tiles });
         files.push({ path: `${stem}.tres`, role: 'godot', bytes: Buffer.from(tres) });
       }
-      if (tileset.tiles) for (const t of sliced.tiles) await png(`${stem}/${t.name}.png`, 'tile', t.image);
+      if (tileset.tiles) for (const t of sliced.tiles) await png(`${partsFolder(stem)}/${t.name}.png`, 'tile', t.image);
     }
     return files;
   }
@@ -272,7 +272,7 @@ async function writeUnit(options: { unit: Unit; stem: string; steps: PostStep[];
   } else {
     await gif('image');
   }
-  if (framesStep) for (const [i, f] of unit.frames.entries()) await png(`${stem}/${unit.names[i]}.png`, 'frame', f);
+  if (framesStep) for (const [i, f] of unit.frames.entries()) await png(`${partsFolder(stem)}/${unit.names[i]}.png`, 'frame', f);
   if (preview) {
     const formats = new Set(preview.formats);
     if (formats.has('gif') && !files.some((f) => f.path === `${stem}.gif`)) await gif('preview');
@@ -295,8 +295,7 @@ function extraFiles(input: PostInput): PostFile[] {
     for (const item of list) {
       const probe = probeImage(item.bytes.subarray(0, 64 * 1024));
       const ext = probe ? EXTENSION[probe.format] : 'bin';
-      const stem = list.length > 1 ? `${input.stem}-${item.index}` : input.stem;
-      files.push({ path: `${stem}.${role}.${ext}`, role, bytes: item.bytes });
+      files.push({ path: extraImageName(imageStem(input.stem, item.index, list.length), role, ext), role, bytes: item.bytes });
     }
   }
   return files;
@@ -354,12 +353,12 @@ export async function runAtlas(input: { stem: string; entries: Array<{ id: strin
     tags.push({ name: g.name, from: frames.length, to: frames.length + g.ids.length - 1 });
     for (const id of g.ids) frames.push({ ...byName.get(id)!, duration: durations.get(id)! } as (typeof frames)[number]);
   }
-  const image = `${baseName(input.stem)}.png`;
-  const json = atlasJson({ image, size: { w: packed.image.width, h: packed.image.height }, frames, tags });
+  const [jsonFile, imageFile] = atlasOutputs(input.stem).map((c) => c.path) as [string, string];
+  const json = atlasJson({ image: baseName(imageFile), size: { w: packed.image.width, h: packed.image.height }, frames, tags });
   return {
     files: [
-      { path: `${input.stem}.json`, role: 'atlas', bytes: Buffer.from(serializeAtlasJson(json)) },
-      { path: `${input.stem}.png`, role: 'atlas-image', bytes: await encodePng(packed.image) },
+      { path: jsonFile, role: 'atlas', bytes: Buffer.from(serializeAtlasJson(json)) },
+      { path: imageFile, role: 'atlas-image', bytes: await encodePng(packed.image) },
     ],
     meta: { width: packed.image.width, height: packed.image.height, frames: frames.length },
   };

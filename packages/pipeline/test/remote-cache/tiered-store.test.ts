@@ -218,9 +218,10 @@ describe('TieredStore when the server fails', () => {
     const hashes = await Promise.all([1, 2, 3, 4].map((i) => b.store.putObject(uniqueBytes(`down ${i}`))));
     await b.store.putAction(genRecord(hashes));
     expect(await b.store.getCompleteAction('gen', sha256Hex('x'))).toBeUndefined();
-    const t0 = Date.now();
+    // "At once" counted, not timed: once the server is known down, flush sends nothing more.
+    const requests = b.store.stats.requests;
     await b.store.flush();
-    expect(Date.now() - t0).toBeLessThan(2000);
+    expect(b.store.stats.requests).toBe(requests);
     expect(b.warnings).toHaveLength(1);
     expect(b.warnings[0]!.message).toMatch(/could not reach the remote cache at 127\.0\.0\.1:\d+ \(ECONNREFUSED\); using the local cache only/);
     for (const h of hashes) expect(await b.local.hasObject(h)).toBe(true);
@@ -232,17 +233,17 @@ describe('TieredStore when the server fails', () => {
     try {
       hung.pause();
       const reader = await machine({ on: hung, timeoutMs: 300 });
-      const t0 = Date.now();
+      // The timeout is paid once: after it, the store stops asking the hung server.
       expect(await reader.store.getCompleteAction('gen', sha256Hex('y'))).toBeUndefined();
+      const requests = reader.store.stats.requests;
       expect(await reader.store.getCompleteAction('gen', sha256Hex('z'))).toBeUndefined();
-      expect(Date.now() - t0).toBeLessThan(2000);
+      expect(reader.store.stats.requests).toBe(requests);
       expect(reader.warnings.map((w) => w.message)).toEqual([expect.stringContaining('did not answer within 0.3 s')]);
 
       const writer = await machine({ on: hung, timeoutMs: 60_000 });
       await writer.store.putObject(uniqueBytes('stuck upload'));
-      const t1 = Date.now();
+      // Returns at all (the upload never finishes): the bound is what ends it.
       await writer.store.flush({ timeoutMs: 300 });
-      expect(Date.now() - t1).toBeLessThan(2000);
       expect(writer.warnings.map((w) => w.code)).toEqual(['W_REMOTE_CACHE_UPLOAD_TIMEOUT']);
     } finally {
       await hung.close();

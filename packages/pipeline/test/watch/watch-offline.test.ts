@@ -19,14 +19,22 @@ describe('watch --offline', () => {
     dir = await mkdtemp(join(tmpdir(), 'rd-watch-offline-'));
     await writeFile(join(dir, 'assets.yaml'), manifest('a cat'));
     const done: Array<Extract<WatchEvent, { type: 'build-done' }>> = [];
-    session = await watch({ cwd: dir, offline: true, debounceMs: 50, env: {}, onEvent: (e) => void (e.type === 'build-done' && done.push(e)) });
+    // Wait for the second build by its event, not by polling against a deadline.
+    let secondBuild!: () => void;
+    const second = new Promise<void>((r) => (secondBuild = r));
+    const onEvent = (e: WatchEvent) => {
+      if (e.type !== 'build-done') return;
+      done.push(e);
+      if (done.length === 2) secondBuild();
+    };
+    session = await watch({ cwd: dir, offline: true, debounceMs: 50, env: {}, onEvent });
     await session.idle();
     await writeFile(join(dir, 'assets.yaml'), manifest('a dog'));
-    for (let i = 0; i < 100 && done.length < 2; i++) await new Promise((r) => setTimeout(r, 50));
+    await second;
     await session.idle();
     expect(done).toHaveLength(2);
-    const [first, second] = done.map((d) => d.result.remaining?.usd);
-    expect(first).toBeLessThan(1000);
-    expect(second).toBeLessThan(first!);
+    const [before, after] = done.map((d) => d.result.remaining?.usd);
+    expect(before).toBeLessThan(1000);
+    expect(after).toBeLessThan(before!);
   });
 });

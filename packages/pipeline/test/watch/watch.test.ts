@@ -24,7 +24,7 @@ function result(spentUsd = 0): BuildResult {
   return { assets: [], spent: spentUsd ? { usd: spentUsd } : {}, calls: spentUsd ? 1 : 0, counts, removed: [], lockChanged: false, warnings: [], failed: false, cancelled: false };
 }
 
-async function start(options: { spend?: number; buildMs?: number; maxCredits?: number } = {}) {
+async function start(options: { spend?: number; buildMs?: number; slowFrom?: number; maxCredits?: number } = {}) {
   const calls: BuildOptions[] = [];
   const events: WatchEvent[] = [];
   session = await watch({
@@ -35,7 +35,13 @@ async function start(options: { spend?: number; buildMs?: number; maxCredits?: n
     onEvent: (e) => events.push(e),
     build: async (o) => {
       calls.push(o);
-      if (options.buildMs) await new Promise((r) => setTimeout(r, options.buildMs));
+      // A build that takes `buildMs`, or until it is cancelled, as a real one does.
+      if (options.buildMs && calls.length >= (options.slowFrom ?? 1)) {
+        await new Promise<void>((r) => {
+          const t = setTimeout(r, options.buildMs);
+          o.signal?.addEventListener('abort', () => (clearTimeout(t), r()));
+        });
+      }
       return { ...result(options.spend), cancelled: o.signal?.aborted === true };
     },
   });
@@ -43,8 +49,17 @@ async function start(options: { spend?: number; buildMs?: number; maxCredits?: n
   return { calls, events };
 }
 
-/** Wait until the session has been quiet for a while (the watcher saw the edit and any build ran). */
-async function settle(s: WatchSession, ms = 400): Promise<void> {
+/**
+ * Wait until the watcher has reacted (`until` holds), then for the session to be idle. No
+ * deadline but the test's own: a loaded machine is slower, never wrong.
+ */
+async function settle(s: WatchSession, until: () => boolean): Promise<void> {
+  while (!until()) await new Promise((r) => setTimeout(r, 10));
+  await s.idle();
+}
+
+/** Give the watcher time to react to a change that must cause nothing (absence cannot flake). */
+async function quiet(s: WatchSession, ms = 400): Promise<void> {
   await new Promise((r) => setTimeout(r, ms));
   await s.idle();
 }
@@ -58,17 +73,17 @@ describe('watch(): rebuilds on changes to the manifest and the files it names', 
     expect(session!.files.map((f) => f.slice(dir.length + 1))).toEqual(['assets.yaml', 'pal.hex']);
 
     await writeFile(join(dir, 'assets.yaml'), manifest('a dog'));
-    await settle(session!);
+    await settle(session!, () => calls.length >= 2);
     expect(calls).toHaveLength(2);
 
     await writeFile(join(dir, 'pal.hex'), '000000\nff0000\n');
-    await settle(session!);
+    await settle(session!, () => calls.length >= 3);
     expect(calls).toHaveLength(3);
     const starts = events.filter((e) => e.type === 'build-start');
     expect(starts.map((e) => (e.type === 'build-start' ? e.changes : []))).toEqual([[], ['assets.yaml'], ['pal.hex']]);
 
     await writeFile(join(dir, 'notes.txt'), 'not named by the manifest');
-    await settle(session!);
+    await quiet(session!);
     expect(calls).toHaveLength(3);
   });
 
@@ -76,10 +91,10 @@ describe('watch(): rebuilds on changes to the manifest and the files it names', 
     await writeFile(join(dir, 'pal.hex'), '000000\nffffff\n');
     await writeFile(join(dir, 'assets.yaml'), manifest('a cat'));
     const { calls } = await start();
-    for (const prompt of ['a dog', 'a bird']) {
+    for (const [i, prompt] of ['a dog', 'a bird'].entries()) {
       await writeFile(join(dir, '.assets.yaml.swp'), manifest(prompt));
       await rename(join(dir, '.assets.yaml.swp'), join(dir, 'assets.yaml'));
-      await settle(session!);
+      await settle(session!, () => calls.length >= 2 + i);
     }
     expect(calls).toHaveLength(3);
   });
@@ -90,18 +105,18 @@ describe('watch(): rebuilds on changes to the manifest and the files it names', 
     await writeFile(join(dir, 'assets.yaml'), manifest('a cat'));
     const { calls } = await start();
     await writeFile(join(dir, 'assets.yaml'), manifest('a cat', '  b: { style: rd_fast__low_res, size: 16, prompt: b, input_image: ref.png, strength: 0.5 }\n'));
-    await settle(session!);
+    await settle(session!, () => calls.length >= 2);
     expect(calls).toHaveLength(2);
     expect(session!.files.some((f) => f.endsWith('ref.png'))).toBe(true);
     await writeFile(join(dir, 'ref.png'), 'y');
-    await settle(session!);
+    await settle(session!, () => calls.length >= 3);
     expect(calls).toHaveLength(3);
 
     await writeFile(join(dir, 'assets.yaml'), manifest('a cat'));
-    await settle(session!);
+    await settle(session!, () => calls.length >= 4);
     expect(calls).toHaveLength(4);
     await writeFile(join(dir, 'ref.png'), 'z');
-    await settle(session!);
+    await quiet(session!);
     expect(calls).toHaveLength(4);
   });
 
@@ -110,7 +125,7 @@ describe('watch(): rebuilds on changes to the manifest and the files it names', 
     await writeFile(join(dir, 'assets.yaml'), manifest('a cat'));
     const { calls, events } = await start();
     await writeFile(join(dir, 'assets.yaml'), 'version: 1\nassets:\n  a: { prompt: [unclosed\n');
-    await settle(session!);
+    await settle(session!, () => events.some((e) => e.type === 'invalid'));
     expect(calls).toHaveLength(1);
     const invalid = events.find((e) => e.type === 'invalid');
     expect(invalid?.type === 'invalid' && invalid.diagnostics[0]!.location.line).toBeGreaterThan(0);
@@ -118,7 +133,7 @@ describe('watch(): rebuilds on changes to the manifest and the files it names', 
     expect(session!.files.some((f) => f.endsWith('pal.hex'))).toBe(true);
 
     await writeFile(join(dir, 'assets.yaml'), manifest('a fixed cat'));
-    await settle(session!);
+    await settle(session!, () => calls.length >= 2);
     expect(calls).toHaveLength(2);
   });
 
@@ -126,9 +141,9 @@ describe('watch(): rebuilds on changes to the manifest and the files it names', 
     await writeFile(join(dir, 'pal.hex'), '000000\nffffff\n');
     await writeFile(join(dir, 'assets.yaml'), manifest('a cat'));
     const { calls, events } = await start({ spend: 0.4, maxCredits: 1 });
-    for (const prompt of ['b', 'c']) {
+    for (const [i, prompt] of ['b', 'c'].entries()) {
       await writeFile(join(dir, 'assets.yaml'), manifest(prompt));
-      await settle(session!);
+      await settle(session!, () => calls.length >= 2 + i);
     }
     expect(calls.map((c) => c.maxCredits?.toFixed(2))).toEqual(['1.00', '0.60', '0.20']);
     expect(session!.spent.usd).toBeCloseTo(1.2);
@@ -139,9 +154,9 @@ describe('watch(): rebuilds on changes to the manifest and the files it names', 
   it('close() cancels the build in flight through its signal and waits for it to finish', async () => {
     await writeFile(join(dir, 'pal.hex'), '000000\nffffff\n');
     await writeFile(join(dir, 'assets.yaml'), manifest('a cat'));
-    const { calls, events } = await start({ buildMs: 300 });
+    const { calls, events } = await start({ buildMs: 60_000, slowFrom: 2 }); // the rebuild is still running when closed, however slow the machine
     await writeFile(join(dir, 'assets.yaml'), manifest('a dog'));
-    await new Promise((r) => setTimeout(r, 250));
+    while (calls.length < 2) await new Promise((r) => setTimeout(r, 10));
     expect(calls).toHaveLength(2);
     await session!.close();
     expect(calls[1]!.signal?.aborted).toBe(true);

@@ -1,0 +1,53 @@
+import { createInterface } from 'node:readline';
+import { RdError } from '@rd-assets/core';
+import type { SpendRequest } from '@rd-assets/pipeline';
+import { formatCost } from './cost-format.js';
+import type { Io } from './terminal.js';
+
+/** A costly build with no terminal to ask and no --yes: exit 2, nothing spent. */
+export class ConfirmRequiredError extends RdError {
+  constructor(request: SpendRequest) {
+    super('E_CONFIRM_REQUIRED', `this build would cost about ${formatCost(request.estimate)} (${request.calls} calls), more than confirm_above ($${request.threshold}), and there is no terminal to ask; nothing was spent`, {
+      hint: `pass --yes, or cap it with --max-credits ${Math.ceil(request.usd * 100) / 100}, or raise \`confirm_above\` in assets.yaml`,
+    });
+  }
+}
+
+/** The person at the terminal answered no (or nothing). */
+export class SpendDeclinedError extends RdError {
+  constructor() {
+    super('E_SPEND_DECLINED', 'build not confirmed; nothing was spent', { hint: '`assets plan` shows what each asset would cost' });
+  }
+}
+
+/**
+ * How `assets build` confirms a costly plan. The CLI is the only place that reads the terminal:
+ * `--yes` or a `--max-credits` that covers the plan (or keeps spending under the threshold)
+ * confirms it; else a person at a terminal is asked (y/N); else the build stops with exit 2.
+ */
+export function spendConfirmer(io: Io, given: { yes: boolean; maxCredits?: number }): (request: SpendRequest) => Promise<void> {
+  return async (request) => {
+    if (given.yes) return;
+    if (given.maxCredits !== undefined && (given.maxCredits >= request.usd || given.maxCredits <= request.threshold)) return;
+    if (!(io.stdin?.isTTY && io.stderr.isTTY)) throw new ConfirmRequiredError(request);
+    const answer = await ask(io, `This build will cost about ${formatCost(request.estimate)} (${request.calls} calls), more than confirm_above ($${request.threshold}). Continue? [y/N] `);
+    if (!/^y(es)?$/i.test(answer.trim())) throw new SpendDeclinedError();
+  };
+}
+
+function ask(io: Io, question: string): Promise<string> {
+  return new Promise((resolve) => {
+    const rl = createInterface({ input: io.stdin!, output: io.stderr, terminal: false });
+    let answered = false;
+    rl.once('line', (line) => {
+      answered = true;
+      rl.close();
+      resolve(line);
+    });
+    // End of input (Ctrl-D) is a no.
+    rl.once('close', () => {
+      if (!answered) resolve('');
+    });
+    io.stderr.write(question);
+  });
+}

@@ -1,0 +1,89 @@
+import type { Diagnostic } from './errors.js';
+import type { AssetEntry, GroupDecl, Manifest } from './manifest-types.js';
+
+/**
+ * The smallest size an asset's main image can have, read from the manifest alone, or undefined
+ * when only the finished image can tell (trim, auto downscale, edit tools, an input file). Every
+ * style answers at least the requested size (sheets, tilesets and upscales are larger), so this
+ * is a lower bound: an atlas it does not fit in cannot fit the real image either.
+ */
+function declaredMinimumSize(asset: AssetEntry): { width: number; height: number } | undefined {
+  if (asset.source.kind !== 'generate') return undefined;
+  const { request } = asset.source;
+  const factor = request.upscale_output_factor ?? 1;
+  let width = request.width * factor;
+  let height = request.height * factor;
+  for (const step of asset.edit) {
+    if (step.kind === 'edit') continue;
+    if (step.kind === 'pixel_fixer' && step.width !== undefined && step.height !== undefined) {
+      [width, height] = [step.width, step.height];
+      continue;
+    }
+    return undefined;
+  }
+  for (const step of asset.post) {
+    switch (step.op) {
+      case 'palette':
+      case 'preview':
+        break;
+      case 'scale':
+        [width, height] = [width * step.factor, height * step.factor];
+        break;
+      case 'pad':
+        [width, height] = [width + 2 * step.pixels, height + 2 * step.pixels];
+        break;
+      default:
+        return undefined;
+    }
+  }
+  return { width, height };
+}
+
+/**
+ * Atlas groups that cannot fit, found from declared sizes before anything is paid for: a member
+ * larger than `max_size` (with extrusion), or members whose areas add up to more than one page.
+ * Packing itself (padding, shapes) can still fail later; that failure keeps every member's work.
+ */
+export function atlasFitFindings(manifest: Manifest): Diagnostic[] {
+  const findings: Diagnostic[] = [];
+  const byId = new Map(manifest.assets.map((a) => [a.id, a]));
+  for (const group of manifest.groups) findings.push(...groupFindings(group, byId));
+  return findings;
+}
+
+function groupFindings(group: GroupDecl, byId: Map<string, AssetEntry>): Diagnostic[] {
+  if (!group.atlas) return [];
+  const { maxSize, extrude } = group.atlas;
+  const hint = "raise the group's `atlas: { max_size }`, make the member smaller, or move it out of the group";
+  const findings: Diagnostic[] = [];
+  let area = 0;
+  let known = 0;
+  for (const id of group.assets) {
+    const asset = byId.get(id);
+    const size = asset && declaredMinimumSize(asset);
+    if (!asset || !size) continue;
+    known++;
+    const [w, h] = [size.width + 2 * extrude, size.height + 2 * extrude];
+    area += w * h;
+    if (w > maxSize || h > maxSize) {
+      findings.push({
+        severity: 'error',
+        code: 'E_ATLAS_TOO_SMALL',
+        message: `"${id}" is ${size.width}×${size.height}${extrude ? ` (${w}×${h} with extrusion)` : ''}, larger than the atlas max_size ${maxSize} of group "${group.name}"`,
+        hint,
+        location: asset.fieldLocations.size ?? asset.fieldLocations.width ?? asset.location,
+        assetId: id,
+      });
+    }
+  }
+  if (!findings.length && area > maxSize * maxSize) {
+    findings.push({
+      severity: 'error',
+      code: 'E_ATLAS_TOO_SMALL',
+      message: `the ${known} images of group "${group.name}" cover at least ${area} px², more than one ${maxSize}×${maxSize} atlas holds`,
+      hint,
+      location: group.location,
+    });
+  }
+  return findings;
+}

@@ -1,0 +1,126 @@
+import { realpath, stat } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { lockfilePathFor, type Diagnostic, type Manifest, type SourceLocation } from '@rd-assets/core';
+
+/**
+ * The project root: the enclosing repository (the nearest folder, from the manifest's up, that
+ * holds a `.git` folder or file: worktrees and submodules have a file), else the manifest's folder.
+ * Everything a build writes, and every input it reads, stays inside it.
+ */
+export async function findProjectRoot(manifestDir: string): Promise<string> {
+  for (let dir = manifestDir; ; dir = dirname(dir)) {
+    if (await stat(join(dir, '.git')).then(() => true, () => false)) return dir;
+    if (dirname(dir) === dir) return manifestDir;
+  }
+}
+
+/** Where a path really leads: the realpath of its nearest existing ancestor, plus the rest. */
+export async function realPathOf(path: string): Promise<string> {
+  const rest: string[] = [];
+  for (let p = path; ; p = dirname(p)) {
+    try {
+      return join(await realpath(p), ...rest.reverse());
+    } catch {
+      if (dirname(p) === p) return path;
+      rest.push(p.slice(dirname(p).length).replace(/^[\\/]+/, ''));
+    }
+  }
+}
+
+/**
+ * What stands where a build would write: the path itself being the wrong kind (a file where a
+ * folder goes, a folder where a file goes), or a file where one of its parent folders should be.
+ */
+async function obstacle(path: string, want: 'file' | 'folder'): Promise<{ path: string; is: string } | undefined> {
+  const own = await stat(path).catch(() => undefined);
+  if (own) {
+    if (want === 'folder') return own.isDirectory() ? undefined : { path, is: 'a file' };
+    return own.isFile() ? undefined : { path, is: own.isDirectory() ? 'a folder' : 'not a regular file' };
+  }
+  for (let p = dirname(path); ; p = dirname(p)) {
+    const st = await stat(p).catch(() => undefined);
+    if (st) return st.isDirectory() ? undefined : { path: p, is: 'a file' };
+    if (dirname(p) === p) return undefined;
+  }
+}
+
+export function isInside(root: string, path: string): boolean {
+  const rel = relative(root, path);
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
+}
+
+/**
+ * Containment of what a build writes: `out`, the index and the types module resolve (after
+ * symlinks) inside the project root; `out` is a folder; the cache is not inside `out` (deleting
+ * the build output, by hand or by a tool, would take the cache with it); neither the index nor the
+ * types module is, through a link, the manifest or the lock. Reads only file metadata.
+ */
+export async function checkProjectPaths(manifest: Manifest, options: { root: string; cacheDir: string }): Promise<Diagnostic[]> {
+  const diagnostics: Diagnostic[] = [];
+  const at = (key: 'out' | 'index' | 'types' | 'cache'): SourceLocation => manifest.keyLocations?.[key] ?? { file: manifest.file, line: 1, col: 1 };
+  const error = (code: string, message: string, hint: string, location: SourceLocation) => diagnostics.push({ severity: 'error', code, message, hint, location });
+  const root = await realPathOf(options.root);
+  const shownRoot = options.root;
+
+  const outDir = resolve(manifest.dir, manifest.out);
+  const realOut = await realPathOf(outDir);
+  const writes: Array<{ key: 'out' | 'index' | 'types'; what: string; path: string; real: string }> = [
+    { key: 'out', what: `out "${manifest.out}"`, path: outDir, real: realOut },
+    { key: 'index', what: `index "${manifest.index}"`, path: resolve(outDir, manifest.index), real: await realPathOf(resolve(outDir, manifest.index)) },
+  ];
+  if (manifest.types) {
+    const types = resolve(manifest.dir, manifest.types);
+    writes.push({ key: 'types', what: `types "${manifest.types}"`, path: types, real: await realPathOf(types) });
+  }
+  let outside = false;
+  for (const w of writes) {
+    if (isInside(root, w.real)) continue;
+    if (w.key === 'index' && outside) continue; // follows from `out`, already reported
+    outside = true;
+    const link = w.real !== w.path && isInside(root, w.path) ? ' (through a symbolic link)' : '';
+    error(
+      'E_PATH_OUTSIDE',
+      `${w.what} leads outside the project${link}: ${w.real}`,
+      `rd-assets writes only inside the project (${shownRoot}); use a path inside it`,
+      at(w.key === 'index' && !manifest.keyLocations?.index ? 'out' : w.key),
+    );
+  }
+  let outBlocked = false;
+  for (const w of writes) {
+    if (w.key === 'index' && outBlocked) continue; // follows from `out`, already reported
+    const inTheWay = await obstacle(w.path, w.key === 'out' ? 'folder' : 'file');
+    if (!inTheWay) continue;
+    const shown = relative(manifest.dir, inTheWay.path) || '.';
+    if (w.key === 'out') {
+      outBlocked = true;
+      error('E_OUT_NOT_FOLDER', `out "${manifest.out}" cannot be a folder: ${shown} is ${inTheWay.is}`, 'point `out:` at a folder (it is created when missing)', at('out'));
+    } else if (!outside) {
+      error('E_OUTPUT_BLOCKED', `${w.what} cannot be written: ${shown} is ${inTheWay.is}`, `name a file that is not there yet or is rd-assets' own, e.g. ${w.key === 'types' ? 'src/assets.ts' : 'assets.json'}`, at(w.key === 'index' && !manifest.keyLocations?.index ? 'out' : w.key));
+    }
+  }
+  const realCache = await realPathOf(options.cacheDir);
+  // `out: .` makes the manifest's folder the output folder: it is not a folder one wipes, and the
+  // default cache lives there; any other output folder is disposable and must not hold the cache.
+  const outIsProjectFolder = realOut === (await realPathOf(manifest.dir));
+  if (!outIsProjectFolder && isInside(realOut, realCache)) {
+    error(
+      'E_CACHE_INSIDE_OUT',
+      `the cache ${options.cacheDir} is inside the output folder ${outDir}`,
+      'keep the cache apart from the outputs: set `cache:`, --cache or RD_ASSETS_CACHE to a folder outside `out`',
+      at(manifest.keyLocations?.cache ? 'cache' : 'out'),
+    );
+  }
+  const protectedFiles: Array<[string, string, string]> = [
+    [manifest.file, 'E_OUTPUT_IS_MANIFEST', 'the manifest'],
+    [lockfilePathFor(manifest.file), 'E_OUTPUT_IS_LOCK', 'the lock'],
+  ];
+  for (const w of writes) {
+    if (w.key === 'out') continue;
+    for (const [file, code, what] of protectedFiles) {
+      // The same path written directly is reported by validation already; this catches links.
+      if (w.path.toLowerCase() === file.toLowerCase() || w.real.toLowerCase() !== (await realPathOf(file)).toLowerCase()) continue;
+      error(code, `${w.what} leads, through a symbolic link, to ${what} ${file}`, 'choose another file name', at(w.key));
+    }
+  }
+  return diagnostics;
+}

@@ -1,0 +1,38 @@
+import type { Cost, Manifest } from '@rd-assets/core';
+import type { BuildOptions, Plan } from './build-types.js';
+
+/** `confirm_above` when the manifest does not set it: builds that cost more ask first. */
+export const DEFAULT_CONFIRM_ABOVE_USD = 5;
+
+/** The published rate of legacy credits (pricing.ts prices one credit at $0.03). */
+const USD_PER_CREDIT = 0.03;
+
+/** What a build asks its caller to confirm before spending. */
+export interface SpendRequest {
+  /** The plan's estimate. */
+  estimate: Cost;
+  /** The estimate in USD, as compared with the threshold. */
+  usd: number;
+  /** `confirm_above` in force (USD). */
+  threshold: number;
+  calls: number;
+}
+
+/** The plan's price in USD: credits-only estimates are converted at the published rate. */
+function planUsd(estimate: Cost): number {
+  if (estimate.usd !== undefined) return estimate.usd;
+  return (estimate.credits ?? 0) * USD_PER_CREDIT;
+}
+
+/**
+ * What needs confirming before this plan is built, or undefined when nothing does: a plan that
+ * costs no more than `confirm_above`, an `--offline` build (the emulator is free), a dry run or a
+ * --frozen check (they spend nothing).
+ */
+export function spendToConfirm(plan: Plan, manifest: Manifest, options: BuildOptions): SpendRequest | undefined {
+  if (options.offline || options.dryRun || options.frozen) return undefined;
+  const threshold = manifest.confirmAbove ?? DEFAULT_CONFIRM_ABOVE_USD;
+  const usd = planUsd(plan.estimate);
+  if (usd <= threshold) return undefined;
+  return { estimate: plan.estimate, usd, threshold, calls: plan.calls };
+}

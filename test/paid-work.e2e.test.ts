@@ -1,0 +1,101 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startEmulator, type Emulator } from '@rd-assets/emulator';
+import { cliEnv, runCli } from './helpers/cli.js';
+import { TempProject } from './helpers/temp-project.js';
+import { generationCalls } from './helpers/emulator-log.js';
+
+const KEY = 'rdpk-e2e-paid-work';
+
+let emulator: Emulator;
+let project: TempProject | undefined;
+
+beforeAll(async () => {
+  emulator = await startEmulator({ keys: { [KEY]: { balanceUsd: 1000 } }, taskDurationMs: 0 });
+});
+afterAll(async () => {
+  await emulator.close();
+});
+afterEach(async () => {
+  emulator.setFaults(undefined);
+  await project?.cleanup();
+  project = undefined;
+});
+
+const env = () => cliEnv({ RD_API_URL: emulator.url, RD_API_KEY: KEY });
+const cli = (p: TempProject, ...args: string[]) => runCli(args, { cwd: p.dir, env: env() });
+
+function atlasManifest(atlas: string, members: string[]): string {
+  return [
+    'version: 1',
+    'defaults: { style: rd_fast__low_res, size: 16 }',
+    'types: src/assets.ts',
+    'assets:',
+    '  coin: { prompt: a gold coin }',
+    'groups:',
+    '  items:',
+    `    atlas: ${atlas}`,
+    '    assets:',
+    ...members.map((m) => `      ${m}`),
+  ].join('\n');
+}
+
+describe('paid work is never dropped', () => {
+  it('an atlas member larger than max_size is a manifest error naming it and both sizes, before any call', async () => {
+    project = await TempProject.create({ 'assets.yaml': atlasManifest('{ max_size: 16 }', ['gem: { prompt: a gem }', 'shield: { prompt: a shield, size: 32 }']) });
+    const mark = emulator.log.length;
+    const r = await cli(project, 'build');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/E_ATLAS_TOO_SMALL.*items\/shield.*32×32.*max_size 16/);
+    expect(generationCalls(emulator.log.slice(mark))).toBe(0);
+    const v = await cli(project, 'validate');
+    expect(v.code).toBe(2);
+    expect(v.stderr).toMatch(/assets\.yaml:\d+:\d+\s+E_ATLAS_TOO_SMALL/);
+  });
+
+  it('members whose declared sizes cannot share one atlas are refused before any call', async () => {
+    const members = ['a: { prompt: a gem, size: 32 }', 'b: { prompt: a ring, size: 32 }'];
+    project = await TempProject.create({ 'assets.yaml': atlasManifest('{ max_size: 32 }', members) });
+    const mark = emulator.log.length;
+    const r = await cli(project, 'build');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/E_ATLAS_TOO_SMALL.*2 images of group "items".*32×32/);
+    expect(generationCalls(emulator.log.slice(mark))).toBe(0);
+  });
+
+  it('an atlas that fails to pack late still leaves every paid asset locked, indexed and typed', async () => {
+    // Three 16 px images fit by area in 32×32 but not with 1 px padding: only packing finds it.
+    const members = ['a: { prompt: a gem }', 'b: { prompt: a ring }', 'c: { prompt: a key }'];
+    project = await TempProject.create({ 'assets.yaml': atlasManifest('{ max_size: 32, padding: 1 }', members) });
+    const r = await cli(project, 'build');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('E_ATLAS_TOO_SMALL');
+    const lock = JSON.parse(await project.text('assets.lock')) as { assets: Record<string, unknown> };
+    expect(Object.keys(lock.assets).sort()).toEqual(['coin', 'items/a', 'items/b', 'items/c']);
+    const index = JSON.parse(await project.text('out/assets.json')) as { assets: Record<string, unknown> };
+    expect(Object.keys(index.assets).sort()).toEqual(['coin', 'items/a', 'items/b', 'items/c']);
+    expect(await project.text('src/assets.ts')).toContain('"items/c"');
+
+    // Nothing is paid again: the next build only retries the atlas.
+    const mark = emulator.log.length;
+    const again = await cli(project, 'build');
+    expect(again.code).toBe(1);
+    expect(generationCalls(emulator.log.slice(mark))).toBe(0);
+  });
+
+  it('after clean, a build where one asset fails indexes only files that exist', async () => {
+    const manifest = ['version: 1', 'defaults: { style: rd_fast__low_res, size: 16 }', 'assets:', '  coin: { prompt: a gold coin }', '  gem: { prompt: a green gem }'].join('\n');
+    project = await TempProject.create({ 'assets.yaml': manifest });
+    expect((await cli(project, 'build')).code).toBe(0);
+    expect((await cli(project, 'clean')).code).toBe(0);
+    await project.edit('assets.yaml', (t) => t.replace('a green gem', 'a red gem'));
+    // Every new generation now answers with something that is not an image: gem fails, coin is restored.
+    emulator.setFaults({ rate: 1, kinds: ['not-image'], routes: /inferences/ });
+    const r = await cli(project, 'build');
+    expect(r.code).toBe(1);
+    expect(await project.exists('out/coin.png')).toBe(true);
+    expect(await project.exists('out/gem.png')).toBe(false);
+    const index = JSON.parse(await project.text('out/assets.json')) as { assets: Record<string, { files: string[] }> };
+    expect(Object.keys(index.assets)).toEqual(['coin']);
+    for (const entry of Object.values(index.assets)) for (const f of entry.files) expect(await project.exists(`out/${f}`), f).toBe(true);
+  });
+});
