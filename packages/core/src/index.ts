@@ -21,8 +21,7 @@ export { animationLayout, frameNames, DIRECTIONS } from './animation-layout.js';
 export type { AnimationLayout, AnimationTag, SheetCell } from './animation-layout.js';
 export { WANG_TILES, TILESET_COLUMNS, TILESET_ROWS } from './tileset-layout.js';
 export type { WangTile } from './tileset-layout.js';
-export { parseManifest, safeRelative, MAX_MATRIX_INSTANCES } from './manifest-loader.js';
-export { MAX_ID_LENGTH } from './name-rules.js';
+export { parseManifest, safeRelative } from './manifest-loader.js';
 export { assetOutputs, atlasOutputs, extraImageName, imageStem, partsFolder } from './output-names.js';
 export type { OutputClaim } from './output-names.js';
 export { didYouMean } from './did-you-mean.js';
@@ -52,6 +51,8 @@ export { assetRefs, assetDependencies } from './asset-refs.js';
 export { expectedImageSize, FIXED_FRAME_SIZE } from './output-size.js';
 export type { SizedRequest } from './output-size.js';
 export {
+  MAX_ID_LENGTH,
+  MAX_MATRIX_INSTANCES,
   MAX_INPUT_BYTES,
   MAX_INPUT_SIDE,
   MAX_OUTPUT_SIDE,

@@ -16,6 +16,12 @@ export const MAX_INPUT_SIDE = 4096;
 export const MAX_OUTPUT_SIDE = 4096;
 export const MAX_OUTPUT_PIXELS = 4096 * 4096;
 
+/** Longest asset id, group name or palette name (E_ID_TOO_LONG): file names stay well under the 255 bytes file systems allow. */
+export const MAX_ID_LENGTH = 100;
+
+/** Most assets one `each:` may make (E_MATRIX_TOO_LARGE): a typo in a matrix should not plan a million calls. */
+export const MAX_MATRIX_INSTANCES = 10_000;
+
 /** A manifest larger than this is refused before it is read (E_MANIFEST_TOO_LARGE). */
 export const MAX_MANIFEST_BYTES = 10 * 1024 * 1024;
 
