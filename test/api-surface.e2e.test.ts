@@ -85,10 +85,15 @@ describe('edit chains: each step is its own cached call', () => {
     try {
       const p = await project({ 'assets.yaml': chain('add cracks'), 'tile.png': await tile() });
       const env = cliEnv({ RD_API_URL: emulator.url, RD_API_KEY: 'rdpk-edit' });
-      const edits = (from: number) => emulator.log.slice(from).filter((e) => /^POST \/v1\/edit(\/tools\/[a-z_]+)?$/.test(e.route)).map((e) => e.route);
+      // Either API version: v2 runs edit tools as tasks (`…/tasks`).
+      const edits = (from: number) =>
+        emulator.log
+          .slice(from)
+          .filter((e) => /^POST \/v[12]\/edit(\/tools\/[a-z_]+(\/tasks)?)?$/.test(e.route))
+          .map((e) => e.route.replace(/\/v[12]\//, '/').replace(/\/tasks$/, ''));
       let mark = emulator.log.length;
       expect((await runCli(['build'], { cwd: p.dir, env })).code).toBe(0);
-      expect(edits(mark)).toEqual(['POST /v1/edit', 'POST /v1/edit/tools/color_reducer', 'POST /v1/edit', 'POST /v1/edit/tools/rotate']);
+      expect(edits(mark)).toEqual(['POST /edit', 'POST /edit/tools/color_reducer', 'POST /edit', 'POST /edit/tools/rotate']);
       mark = emulator.log.length;
       expect((await runCli(['build'], { cwd: p.dir, env })).code).toBe(0);
       expect(edits(mark)).toEqual([]);
@@ -96,7 +101,7 @@ describe('edit chains: each step is its own cached call', () => {
       mark = emulator.log.length;
       const r = await runCli(['build'], { cwd: p.dir, env });
       expect(r.code, r.stderr).toBe(0);
-      expect(edits(mark)).toEqual(['POST /v1/edit', 'POST /v1/edit/tools/rotate']);
+      expect(edits(mark)).toEqual(['POST /edit', 'POST /edit/tools/rotate']);
     } finally {
       await emulator.close();
     }
@@ -137,7 +142,7 @@ describe('Pixel Fixer: free, but 10 requests per window per token', () => {
       const env = cliEnv({ RD_API_URL: emulator.url, RD_API_KEY: 'rdpk-fix', RD_PIXEL_FIXER_WINDOW_MS: String(windowMs) });
       const r = await runCli(['build'], { cwd: p.dir, env });
       expect(r.code, r.stderr).toBe(0);
-      const fixes = emulator.log.filter((e) => e.route === 'POST /v1/pixel-fixer/standard');
+      const fixes = emulator.log.filter((e) => /^POST \/v[12]\/pixel-fixer\/standard$/.test(e.route));
       expect(fixes.filter((e) => e.status === 200)).toHaveLength(30);
       // 30 requests at 10 per window need at least two full windows between the first and the last.
       const times = fixes.filter((e) => e.status === 200).map((e) => e.time);

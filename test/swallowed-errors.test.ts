@@ -12,7 +12,7 @@ const DROPS_ERROR = /\.catch\(\(\)\s*=>/;
 
 // TEMPORARY, remove after the money slice of issue 14 is merged: these files are being edited
 // elsewhere; their ignored errors are to be handled or explained then.
-const PENDING = new Set(['packages/pipeline/src/build.ts', 'packages/emulator/src/task-board.ts']);
+const PENDING = new Set(['packages/pipeline/src/build.ts', 'packages/pipeline/src/ledger.ts', 'packages/emulator/src/task-board.ts']);
 
 async function sources(dir: string): Promise<string[]> {
   const files: string[] = [];

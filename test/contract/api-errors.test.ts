@@ -61,7 +61,7 @@ describe('invalid requests get the documented errors, and the client maps each',
       const r = await post('/v1/inferences', c.body(), c.key);
       expect(r.status, JSON.stringify(r.body)).toBe(c.status);
       expect(r.body.detail).toBeDefined();
-      const provider = new RetroDiffusionProvider({ apiKey: c.key ?? 'rdpk-errors', baseUrl: emulator.url, env: {}, retry: { maxAttempts: 1 } });
+      const provider = new RetroDiffusionProvider({ apiKey: c.key ?? 'rdpk-errors', baseUrl: emulator.url, env: {}, api: 'v1', retry: { maxAttempts: 1 } });
       const error = (await provider.call({ endpoint: 'inferences', body: c.body() }, { callKey: 'k' }).catch((e: unknown) => e)) as Error;
       expect(error).toBeInstanceOf(c.client);
       expect(error.message).toMatch(c.says);
@@ -126,7 +126,7 @@ describe('retries against injected faults', () => {
     const flaky = await startEmulator({ keys: { k: { balanceUsd: 50 } }, seed: 11, faults: { rate: 0.3, kinds: ['429', '500', '502', '503'], retryAfterSeconds: 0 } });
     try {
       const waits: number[] = [];
-      const provider = new RetroDiffusionProvider({ apiKey: 'k', baseUrl: flaky.url, env: {}, sleep: async (ms) => void waits.push(ms), retry: { maxAttempts: 8 } });
+      const provider = new RetroDiffusionProvider({ apiKey: 'k', baseUrl: flaky.url, env: {}, api: 'v1', sleep: async (ms) => void waits.push(ms), retry: { maxAttempts: 8 } });
       const calls = Array.from({ length: 20 }, (_, i) => provider.call({ endpoint: 'inferences', body: { ...base, seed: i } }, { callKey: `c${i}`, expectedImages: 1 }));
       const results = await Promise.all(calls);
       expect(results.every((r) => r.images.length === 1)).toBe(true);
@@ -145,7 +145,7 @@ describe('retries against injected faults', () => {
   it('a hanging server is cut by the timeout, and a generation that may have been charged is not re-sent', async () => {
     const hang = await startEmulator({ keys: { k: { balanceUsd: 50 } }, faults: { rate: 1, kinds: ['hang'] } });
     try {
-      const provider = new RetroDiffusionProvider({ apiKey: 'k', baseUrl: hang.url, env: {}, timeoutMs: 200, sleep: async () => {} });
+      const provider = new RetroDiffusionProvider({ apiKey: 'k', baseUrl: hang.url, env: {}, api: 'v1', timeoutMs: 200, sleep: async () => {} });
       const error = (await provider.call({ endpoint: 'inferences', body: base }, { callKey: 'h' }).catch((e: unknown) => e)) as Error;
       expect(error).toBeInstanceOf(Error);
       expect(error.message).toMatch(/may have been charged/);
@@ -170,7 +170,7 @@ describe('retries against injected faults', () => {
         hang.setFaults(undefined);
         return new AbortController().signal; // the retry's answer is not raced against a clock
       };
-      const provider = new RetroDiffusionProvider({ apiKey: 'k', baseUrl: hang.url, env: {}, timeoutMs: 200, sleep: async () => {}, random: () => 0.5, timeoutSignal });
+      const provider = new RetroDiffusionProvider({ apiKey: 'k', baseUrl: hang.url, env: {}, api: 'v1', timeoutMs: 200, sleep: async () => {}, random: () => 0.5, timeoutSignal });
       hang.setFaults({ rate: 1, kinds: ['hang'], routes: /credits/ });
       expect((await provider.balance()).usd).toBe(50);
       expect(attempts).toBe(2);

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const CLI = fileURLToPath(new URL('../../packages/cli/bin/assets.js', import.meta.url));
+export const CLI = fileURLToPath(new URL('../../packages/cli/bin/assets.js', import.meta.url));
 
 export interface CliResult {
   code: number | null;

@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ObjectStore } from '@rd-assets/core';
 import { startEmulator } from '@rd-assets/emulator';
-import { cliEnv, runCli, spawnCli } from '../helpers/cli.js';
+import { cliEnv, runCli, spawnCli, type CliResult } from '../helpers/cli.js';
 import { smallManifest } from '../helpers/manifests.js';
 import { LONG, seededRandom } from '../helpers/seeded-random.js';
+import { StandaloneEmulator } from '../helpers/standalone-emulator.js';
 import { TempProject } from '../helpers/temp-project.js';
 
 // Fast form: 4 kills. Long form (RD_LONG_TESTS=1): 30 kills with a wider spread of instants.
@@ -57,4 +58,80 @@ describe('crash safety: SIGKILL at random instants', () => {
       await emulator.close();
     }
   }, LONG ? 600_000 : 60_000);
+});
+
+/** Charges in `<cache>/ledger.jsonl`: one per task (a task's later lines complete its first). */
+async function ledgerCharges(p: TempProject): Promise<number> {
+  const text = await p.text('.rd-assets/ledger.jsonl').catch(() => '');
+  const lines = text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { taskId?: string; idempotencyKey?: string });
+  return new Set(lines.map((l, i) => l.taskId ?? l.idempotencyKey ?? `line ${i}`)).size;
+}
+
+describe('stopping a build never pays twice', () => {
+  const IMAGES = 6;
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGKILL'] as const) {
+    it(`${signal} while ${IMAGES} paid calls are in flight, then a rebuild: exactly ${IMAGES} charges`, async () => {
+      // Answers take seconds: when the signal comes, every POST has reached the server and none
+      // has been answered yet.
+      const emulator = await StandaloneEmulator.start(['--latency', '2000'], { RD_EMULATOR_TASK_MS: '200' });
+      try {
+        project = await TempProject.create({ 'assets.yaml': smallManifest(IMAGES, { concurrency: IMAGES }) });
+        const env = cliEnv({ RD_API_URL: emulator.url, RD_API_KEY: 'rdpk-stop' });
+        const child = spawnCli(['build'], { cwd: project.dir, env });
+        let stderr = '';
+        child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+        const closed = new Promise<Pick<CliResult, 'code' | 'signal'>>((r) => child.on('close', (code, sig) => r({ code, signal: sig })));
+        const generations = (phase: string) => emulator.requests.filter((r) => r.phase === phase && /^POST \/v[12]\/inferences$/.test(r.route));
+        await emulator.until(() => generations('received').length >= IMAGES);
+        expect(generations('answered')).toHaveLength(0);
+        child.kill(signal);
+        const stopped = await closed;
+        if (signal === 'SIGKILL') expect(stopped.signal).toBe('SIGKILL');
+        else {
+          expect(stopped.code, stderr).toBe(130);
+          // The interrupted run waited for its calls to be admitted, and says what they charged.
+          expect(emulator.charges()).toHaveLength(IMAGES);
+          expect(stderr).toMatch(new RegExp(`Interrupted: .*${IMAGES} calls`));
+          expect(stderr).not.toMatch(/spent \$0(?!\.)/);
+        }
+        const rebuilt = await runCli(['build'], { cwd: project.dir, env });
+        expect(rebuilt.code, rebuilt.stderr).toBe(0);
+        // The server finished every request it received, whoever was left to read the answer.
+        await emulator.until(() => generations('answered').length >= generations('received').length);
+        expect(emulator.charges()).toHaveLength(IMAGES);
+        expect(await ledgerCharges(project)).toBe(IMAGES);
+        const frozen = await runCli(['build', '--frozen'], { cwd: project.dir, env: cliEnv() });
+        expect(frozen.code, frozen.stderr).toBe(0);
+      } finally {
+        await emulator.close();
+      }
+    }, 60_000);
+  }
+});
+
+describe('idempotency keys and --force', () => {
+  it('a rebuild that lost its cache gets the same tasks back for free; --force pays for a new result', async () => {
+    const emulator = await startEmulator({ keys: { 'rdpk-force': { balanceUsd: 100 } }, taskDurationMs: 0 });
+    try {
+      project = await TempProject.create({ 'assets.yaml': smallManifest(2) });
+      const env = cliEnv({ RD_API_URL: emulator.url, RD_API_KEY: 'rdpk-force' });
+      expect((await runCli(['build'], { cwd: project.dir, env })).code).toBe(0);
+      expect(emulator.charges()).toHaveLength(2);
+      await project.remove('out');
+      await project.remove('.rd-assets/actions');
+      const lost = await runCli(['build'], { cwd: project.dir, env });
+      expect(lost.code, lost.stderr).toBe(0);
+      // Same call keys, same Idempotency-Keys: the API hands back the tasks already paid for.
+      expect(emulator.charges()).toHaveLength(2);
+      const forced = await runCli(['build', '--force', 'item-0'], { cwd: project.dir, env });
+      expect(forced.code, forced.stderr).toBe(0);
+      // The same Idempotency-Key would hand back the first task: the forced call sends another.
+      expect(emulator.charges()).toHaveLength(3);
+      const keys = emulator.log.filter((e) => e.route === 'POST /v2/inferences').map((e) => e.idempotencyKey);
+      expect(new Set(keys).size).toBe(3);
+      expect(await ledgerCharges(project)).toBe(3);
+    } finally {
+      await emulator.close();
+    }
+  }, 60_000);
 });

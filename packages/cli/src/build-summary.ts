@@ -14,9 +14,16 @@ export function buildSummary(result: BuildResult, s: Style): string {
   if (c.skipped) parts.push(s.yellow(`${c.skipped} skipped`));
   if (c.blocked) parts.push(s.yellow(`${c.blocked} blocked`));
   if (c.cancelled) parts.push(s.yellow(`${c.cancelled} cancelled`));
+  // From the ledger: every charge of this build, refused results included.
   const money = [`${result.calls} call${result.calls === 1 ? '' : 's'}`, `spent ${formatCost(result.spent, '$0')}`];
   if (result.remaining) money.push(`balance ${formatCost(result.remaining)}`);
+  if (result.collected) money.push(`${result.collected} result${result.collected === 1 ? '' : 's'} of an earlier build collected`);
   const lines = [`${result.cancelled ? 'Interrupted' : result.failed ? 'Build finished with problems' : 'Built'}: ${parts.join(', ') || 'nothing to do'} · ${money.join(' · ')}`];
+  if (result.pending) {
+    lines.push(
+      s.yellow(`${result.pending} paid task${result.pending === 1 ? '' : 's'} still running (cost estimated); the next \`assets build\` collects ${result.pending === 1 ? 'it' : 'them'} without paying again`),
+    );
+  }
   if (result.removed.length) lines.push(s.dim(`removed ${result.removed.length} file${result.removed.length === 1 ? '' : 's'} of deleted assets`));
   const bad = result.assets.filter((a) => a.error && a.status !== 'cancelled');
   for (const a of bad) {

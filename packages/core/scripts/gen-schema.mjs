@@ -221,7 +221,7 @@ const schema = {
       minimum: 0,
       description: 'Ask before a build whose plan costs more than this many USD (default 5; credit estimates count at $0.03 a credit). Without a terminal the build exits 2 unless --yes or a covering --max-credits is given; --offline never asks',
     },
-    api: { enum: ['v1', 'v2'], description: 'API version (default v1)' },
+    api: { enum: ['v1', 'v2'], description: 'API version (default v2; v1 remains for accounts that need it)' },
     types: { type: 'string', minLength: 1, description: 'Write a typed TypeScript module of asset names here' },
     index: { type: 'string', minLength: 1, description: 'Index JSON file name inside `out` (default assets.json)' },
     remote: {

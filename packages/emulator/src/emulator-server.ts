@@ -32,6 +32,12 @@ export interface EmulatorOptions {
   /** Pixel Fixer's per-token limit (default 10 per 60 s). */
   pixelFixerLimit?: { requests: number; windowMs: number };
   clock?: () => number;
+  /**
+   * Told when a request has fully arrived (before latency and work) and when it was answered:
+   * what `assets emulator --log` prints, so a test of a standalone emulator can wait for calls to
+   * be in flight or admitted instead of sleeping.
+   */
+  onRequest?: (phase: 'received' | 'answered', entry: LogEntry) => void;
 }
 
 export interface Emulator {
@@ -114,85 +120,107 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       entry.status = status;
       entry.time = clock();
       log.push(entry);
+      options.onRequest?.('answered', entry);
     };
-    res.on('close', () => finishLog(res.headersSent ? res.statusCode : 0));
-
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of req) {
-      size += (chunk as Buffer).length;
-      if (size > MAX_BODY) break;
-      chunks.push(chunk as Buffer);
-    }
-    const raw = Buffer.concat(chunks);
-    const wait = latency();
-    if (wait) await new Promise((r) => setTimeout(r, wait));
-    if (res.destroyed) return;
-
-    if (api === 'none') {
-      const file = method === 'GET' && path.startsWith('/files/') ? files.get(path.slice('/files/'.length)) : undefined;
-      if (file) {
-        res.writeHead(200, { 'content-type': 'image/png', 'content-length': file.length });
-        res.end(file);
-      } else {
-        res.writeHead(404, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ detail: 'Not Found' }));
+    // Logged once the response is closed and the work is done, whichever comes last: a request
+    // whose client went away is still charged, and its entry must say so.
+    let handled = false;
+    let closed = false;
+    const logWhenSettled = () => {
+      if (handled && closed) finishLog(res.writableFinished ? res.statusCode : 0);
+    };
+    res.on('close', () => {
+      closed = true;
+      logWhenSettled();
+    });
+    const work = async (): Promise<void> => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      for await (const chunk of req) {
+        size += (chunk as Buffer).length;
+        if (size > MAX_BODY) break;
+        chunks.push(chunk as Buffer);
       }
-      return;
-    }
-    const ctx: RequestContext = { api, requestId, key, entry, baseUrl: `http://${req.headers.host ?? '127.0.0.1'}` };
-    const fault = faults.pick(entry.route);
-    if (fault) entry.fault = fault;
-    const send = (reply: Reply) => {
-      let text = JSON.stringify(reply.body);
-      if (fault === 'lose-response') {
-        res.destroy();
+      const raw = Buffer.concat(chunks);
+      options.onRequest?.('received', entry);
+      const wait = latency();
+      if (wait) await new Promise((r) => setTimeout(r, wait));
+      // A request that fully arrived is carried out (and charged) even if its client has gone: the
+      // service cannot tell a killed client from a slow network, and neither may a test.
+
+      if (api === 'none') {
+        if (res.destroyed) return;
+        const file = method === 'GET' && path.startsWith('/files/') ? files.get(path.slice('/files/'.length)) : undefined;
+        if (file) {
+          res.writeHead(200, { 'content-type': 'image/png', 'content-length': file.length });
+          res.end(file);
+        } else {
+          res.writeHead(404, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ detail: 'Not Found' }));
+        }
         return;
       }
-      if (fault === 'truncate') text = text.slice(0, Math.max(1, Math.floor(text.length / 2)));
-      const headers: Record<string, string | number> = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), 'x-request-id': requestId, 'x-rd-request-id': requestId, ...reply.headers };
-      res.writeHead(reply.status, headers);
-      res.end(text);
-    };
-    const sendError = (e: ApiError) => {
-      const headers: Record<string, string> = {};
-      if (e.options.retryAfterSeconds !== undefined) headers['retry-after'] = String(e.options.retryAfterSeconds);
-      send({ status: e.statusFor(api), body: e.bodyFor(api, requestId), headers });
-    };
-    if (fault && EARLY_FAULTS.has(fault)) {
-      if (fault === 'hang') return; // never answers; the client's timeout must cut it
-      if (fault === 'huge-body') return streamHugeBody(res, faults.hugeBodyBytes, entry);
-      if (fault === 'redirect') {
-        // A 307 keeps the method and body: a client that follows it blindly re-sends its key too.
-        res.writeHead(307, { location: `${(faults.redirectTo ?? '').replace(/\/+$/, '')}${url.pathname}${url.search}`, 'content-length': 0 });
-        res.end();
-        return;
+      const ctx: RequestContext = { api, requestId, key, entry, baseUrl: `http://${req.headers.host ?? '127.0.0.1'}` };
+      const fault = faults.pick(entry.route);
+      if (fault) entry.fault = fault;
+      const send = (reply: Reply) => {
+        if (res.destroyed) return;
+        let text = JSON.stringify(reply.body);
+        if (fault === 'lose-response') {
+          res.destroy();
+          return;
+        }
+        if (fault === 'truncate') text = text.slice(0, Math.max(1, Math.floor(text.length / 2)));
+        const headers: Record<string, string | number> = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), 'x-request-id': requestId, 'x-rd-request-id': requestId, ...reply.headers };
+        res.writeHead(reply.status, headers);
+        res.end(text);
+      };
+      const sendError = (e: ApiError) => {
+        const headers: Record<string, string> = {};
+        if (e.options.retryAfterSeconds !== undefined) headers['retry-after'] = String(e.options.retryAfterSeconds);
+        send({ status: e.statusFor(api), body: e.bodyFor(api, requestId), headers });
+      };
+      if (fault && EARLY_FAULTS.has(fault)) {
+        if (fault === 'hang') return; // never answers; the client's timeout must cut it
+        if (fault === 'huge-body') return streamHugeBody(res, faults.hugeBodyBytes, entry);
+        if (fault === 'redirect') {
+          // A 307 keeps the method and body: a client that follows it blindly re-sends its key too.
+          res.writeHead(307, { location: `${(faults.redirectTo ?? '').replace(/\/+$/, '')}${url.pathname}${url.search}`, 'content-length': 0 });
+          res.end();
+          return;
+        }
+        if (fault === 'echo-key') {
+          // A careless server (or proxy) quoting the credential back in several spellings.
+          const k = key ?? '';
+          const echoed = `token ${k.slice(0, 12)}… not accepted (as received: ${encodeURIComponent(k)}; basic: ${Buffer.from(`user:${k}`).toString('base64')}; b64: ${Buffer.from(k).toString('base64')})`;
+          return sendError(new ApiError(400, 'invalid_request', echoed));
+        }
+        if (fault === '429') return sendError(new ApiError(429, 'rate_limited', 'Too many requests.', { retryAfterSeconds: faults.retryAfterSeconds }));
+        const status = Number(fault);
+        return sendError(
+          new ApiError(status, status === 503 ? 'service_unavailable' : status === 502 ? 'upstream_failure' : 'inference_failed', 'Unable to run inference.', {
+            ...(status === 503 ? { retryAfterSeconds: faults.retryAfterSeconds } : {}),
+          }),
+        );
       }
-      if (fault === 'echo-key') {
-        // A careless server (or proxy) quoting the credential back in several spellings.
-        const k = key ?? '';
-        const echoed = `token ${k.slice(0, 12)}… not accepted (as received: ${encodeURIComponent(k)}; basic: ${Buffer.from(`user:${k}`).toString('base64')}; b64: ${Buffer.from(k).toString('base64')})`;
-        return sendError(new ApiError(400, 'invalid_request', echoed));
+      try {
+        if (size > MAX_BODY) throw new ApiError(413, 'payload_too_large', 'The request or response payload is too large.');
+        const reply = await route(ctx, method, path, url.searchParams, raw, req.headers);
+        if (fault) await corruptImages(reply.body, fault);
+        send(reply);
+      } catch (e) {
+        if (e instanceof ApiError) sendError(e);
+        else {
+          console.error('[emulator] internal error:', e);
+          sendError(new ApiError(500, 'internal_error', 'An unexpected internal error occurred.'));
+        }
       }
-      if (fault === '429') return sendError(new ApiError(429, 'rate_limited', 'Too many requests.', { retryAfterSeconds: faults.retryAfterSeconds }));
-      const status = Number(fault);
-      return sendError(
-        new ApiError(status, status === 503 ? 'service_unavailable' : status === 502 ? 'upstream_failure' : 'inference_failed', 'Unable to run inference.', {
-          ...(status === 503 ? { retryAfterSeconds: faults.retryAfterSeconds } : {}),
-        }),
-      );
-    }
+    };
     try {
-      if (size > MAX_BODY) throw new ApiError(413, 'payload_too_large', 'The request or response payload is too large.');
-      const reply = await route(ctx, method, path, url.searchParams, raw, req.headers);
-      if (fault) corruptImages(reply.body, fault);
-      send(reply);
-    } catch (e) {
-      if (e instanceof ApiError) sendError(e);
-      else {
-        console.error('[emulator] internal error:', e);
-        sendError(new ApiError(500, 'internal_error', 'An unexpected internal error occurred.'));
-      }
+      await work();
+    } finally {
+      handled = true;
+      logWhenSettled();
     }
   };
 

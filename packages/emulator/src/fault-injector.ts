@@ -1,4 +1,6 @@
+import { Raster } from './art/raster.js';
 import { SeededRandom } from './art/seeded-random.js';
+import { encodePng } from './image-codec.js';
 
 export type FaultKind =
   | '429'
@@ -12,6 +14,7 @@ export type FaultKind =
   | 'wrong-count'
   | 'not-image'
   | 'gif-bomb'
+  | 'wrong-size'
   | 'huge-body'
   | 'redirect'
   | 'echo-key';
@@ -80,12 +83,15 @@ export function gifBomb(): Buffer {
   return Buffer.concat([header, screen, image]);
 }
 
+/** The side of the well-formed image a `wrong-size` fault answers instead of the one asked for. */
+export const WRONG_SIZE_SIDE = 24;
+
 /**
  * Apply a body fault to a reply that carries images (a generation, or a task that holds one):
- * bad base64, one image too many, bytes that are not an image, or a GIF bomb. Other replies are
- * left as they are.
+ * bad base64, one image too many, bytes that are not an image, a GIF bomb, or a valid PNG of a
+ * size nobody asked for. Other replies are left as they are.
  */
-export function corruptImages(body: unknown, kind: FaultKind): void {
+export async function corruptImages(body: unknown, kind: FaultKind): Promise<void> {
   const holder = (body as { result?: { base64_images?: string[] } } | null)?.result ?? (body as { base64_images?: string[] } | null);
   const images = holder?.base64_images;
   if (!Array.isArray(images) || images.length === 0) return;
@@ -93,4 +99,5 @@ export function corruptImages(body: unknown, kind: FaultKind): void {
   if (kind === 'wrong-count') images.push(images[0]!);
   if (kind === 'not-image') images[0] = Buffer.from('this is not an image, only some bytes').toString('base64');
   if (kind === 'gif-bomb') images[0] = gifBomb().toString('base64');
+  if (kind === 'wrong-size') images[0] = (await encodePng(new Raster(WRONG_SIZE_SIDE, WRONG_SIZE_SIDE).fill([200, 40, 40, 255]))).toString('base64');
 }

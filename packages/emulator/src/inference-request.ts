@@ -1,4 +1,4 @@
-import { builtInCatalog, estimateStyleCost, sourcesAccepting, widestLimits, describeLimits, type StyleInfo } from '@rd-assets/core';
+import { builtInCatalog, FIXED_FRAME_SIZE, estimateStyleCost, sourcesAccepting, widestLimits, describeLimits, type StyleInfo } from '@rd-assets/core';
 import { ApiError, invalid, unprocessable } from './api-error.js';
 import { decodeImage, type DecodedImage } from './image-codec.js';
 
@@ -34,7 +34,7 @@ export interface InferenceRequest {
 
 const FRAMES_DURATIONS = [4, 6, 8, 10, 12, 16];
 /** The seed document: these two ignore other sizes and draw 48×48. */
-const SIZE_IGNORED = new Set(['rd_animation__four_angle_walking', 'rd_animation__four_angle_walking_idle']);
+const SIZE_IGNORED = new Set(Object.keys(FIXED_FRAME_SIZE));
 
 type Body = Record<string, unknown>;
 

@@ -32,7 +32,11 @@ import type { FileHasher } from './file-hasher.js';
 import { probeImage } from './image-probe.js';
 import type { Project } from './project.js';
 import type { Provider, TaskJournal } from './provider.js';
-import { CancelledError } from './provider-errors.js';
+import { retireSubmission } from './task-journal.js';
+import { CancelledError, MalformedResponseError } from './provider-errors.js';
+import { checkImageSizes, ImageSizeError } from './image-size-check.js';
+import { ChargeRecorder } from './charge-recorder.js';
+import type { Ledger } from './ledger.js';
 import type { PostInput, PostOutput } from './post/index.js';
 
 export type { Rgb } from './post/rgba-image.js';
@@ -72,7 +76,12 @@ export interface SessionOptions {
   frozen: boolean;
   force: Set<string>;
   concurrency: number;
+  /** Force: abort everything, paid POSTs in flight included. */
   signal: AbortSignal;
+  /** Stop: start no new call; calls already sent are answered and journaled, then end. */
+  stop?: AbortSignal;
+  /** Every charge is recorded here as soon as it is known. */
+  ledger?: Ledger;
   onEvent: (e: BuildEvent) => void;
   budget: Budget;
   providerId: string;
@@ -101,9 +110,7 @@ export class BuildSession {
   private readonly inflightPosts = new SingleFlight<PostActionRecord>();
   private readonly callLimit: LimitFunction;
   private readonly postLimit: LimitFunction;
-  spent: Cost = {};
   remaining: Cost | undefined;
-  calls = 0;
 
   constructor(
     private readonly project: Project,
@@ -136,7 +143,7 @@ export class BuildSession {
   private failure(id: string, e: unknown): Outcome {
     const err = e instanceof RdError ? e : new RdError('E_INTERNAL', (e as Error)?.message ?? String(e));
     const status: AssetStatus =
-      e instanceof SkippedError ? 'skipped' : e instanceof BlockedError ? 'blocked' : e instanceof CancelledError || this.opts.signal.aborted ? 'cancelled' : 'failed';
+      e instanceof SkippedError ? 'skipped' : e instanceof BlockedError ? 'blocked' : e instanceof CancelledError || this.stopped() ? 'cancelled' : 'failed';
     const error: AssetResult['error'] = { code: err.code, message: err.message };
     if (err.hint) error.hint = err.hint;
     if (status === 'failed' && !(e instanceof RdError)) {
@@ -295,8 +302,12 @@ export class BuildSession {
     return outcome;
   }
 
+  private stopped(): boolean {
+    return this.opts.signal.aborted || this.opts.stop?.aborted === true;
+  }
+
   private async call(job: AssetJob, step: CallStep, index: number, key: string, input: { sha256: string; bytes?: Buffer } | undefined, deps: Map<string, Finished>): Promise<GenActionRecord> {
-    if (this.opts.signal.aborted) throw new CancelledError('E_CANCELLED', 'cancelled before the call started');
+    if (this.stopped()) throw new CancelledError('E_CANCELLED', 'cancelled before the call started');
     const estimate = this.estimateStep(job, step);
     if (!this.opts.budget.reserve(estimate)) {
       const b = this.opts.budget;
@@ -305,26 +316,39 @@ export class BuildSession {
       });
     }
     let actual: Cost | undefined;
+    const charge = new ChargeRecorder(this.opts.ledger, { asset: job.asset.id, endpoint: step.endpoint, callKey: key }, estimate);
     try {
       const provider = await this.opts.provider();
       const body = await this.wireBody(step, input, deps);
       const steps = job.steps.length;
       const result = await this.callLimit(async () => {
-        if (this.opts.signal.aborted) throw new CancelledError('E_CANCELLED', 'cancelled before the call started');
+        if (this.stopped()) throw new CancelledError('E_CANCELLED', 'cancelled before the call started');
         this.opts.onEvent({ type: 'call-start', id: job.asset.id, step: step.label, stepIndex: index, steps });
-        return provider.call(
-          { endpoint: step.endpoint, body },
-          {
-            callKey: key,
-            ...(this.opts.journal ? { journal: this.opts.journal } : {}),
-            expectedImages: step.roles.length,
-            signal: this.opts.signal,
-            onEvent: (e) => {
-              if (e.type === 'retry') this.opts.onEvent({ type: 'call-retry', id: job.asset.id, step: step.label, attempt: e.attempt, waitMs: e.waitMs, reason: e.reason });
+        try {
+          return await provider.call(
+            { endpoint: step.endpoint, body },
+            {
+              callKey: key,
+              ...(this.opts.journal ? { journal: this.opts.journal } : {}),
+              expectedImages: step.roles.length,
+              signal: this.opts.signal,
+              ...(this.opts.stop ? { stop: this.opts.stop } : {}),
+              fresh: this.opts.force.has(job.asset.id),
+              onEvent: (e) => {
+                if (e.type === 'retry') this.opts.onEvent({ type: 'call-retry', id: job.asset.id, step: step.label, attempt: e.attempt, waitMs: e.waitMs, reason: e.reason });
+                else charge.observe(e);
+              },
             },
-          },
-        );
+          );
+        } finally {
+          // Ends while its slot is still held: the status line never shows more calls than the limit.
+          this.opts.onEvent({ type: 'call-done', id: job.asset.id, step: step.label, cost: charge.cost() });
+        }
       });
+      if (index === 0 && step.endpoint === 'inferences' && job.asset.source.kind === 'generate') {
+        checkImageSizes(result.images, job.asset.source.style, body, this.opts.ledger?.path ?? 'the ledger');
+      }
+      await charge.settle('stored');
       // Raw results go into the store first: whatever happens next, this call is never paid twice.
       const outputs: StoredOutput[] = [];
       for (const [j, bytes] of result.images.entries()) {
@@ -343,15 +367,24 @@ export class BuildSession {
         ...(result.requestId ? { requestId: result.requestId } : {}),
       };
       await this.store.putAction(record);
+      // Only now that outputs and record are durable may the submission be forgotten.
+      await this.opts.journal?.delete(key);
       actual = result.cost;
-      this.spent = addCost(this.spent, result.cost);
       // Answers arrive out of order, and a balance only falls during a build: keep the lowest.
       if (result.remaining) this.remaining = this.remaining ? minCost(this.remaining, result.remaining) : result.remaining;
-      this.calls++;
-      this.opts.onEvent({ type: 'call-done', id: job.asset.id, step: step.label, cost: result.cost });
       return record;
+    } catch (e) {
+      if (charge.known()) {
+        // Paid for and not kept: the ledger says so. A refused result also ends its submission,
+        // so the next build asks for a new one (the same key would return this one again).
+        await charge.settle(`rejected: ${e instanceof RdError ? e.code : 'E_INTERNAL'}`);
+        if (e instanceof MalformedResponseError || e instanceof ImageSizeError) await retireSubmission(this.opts.journal, key);
+      }
+      throw e;
     } finally {
-      this.opts.budget.settle(estimate, actual);
+      await charge.flushed();
+      // A refused result, or a task left running when the build stopped, was paid for all the same.
+      this.opts.budget.settle(estimate, actual ?? charge.spent());
     }
   }
 

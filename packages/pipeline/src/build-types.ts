@@ -49,11 +49,19 @@ export interface AssetResult {
 
 export interface BuildResult {
   assets: AssetResult[];
-  /** Money spent by this build. */
+  /**
+   * Money spent by this build, from its lines in the ledger (`<cache>/ledger.jsonl`): every charge,
+   * results refused after payment included; the estimate for tasks whose result it did not read.
+   */
   spent: Cost;
   /** Balance after the build, when the provider reported it. */
   remaining?: Cost;
+  /** Charges this build made (from the ledger). */
   calls: number;
+  /** Of those, tasks whose results this build did not read (it was stopped): the next build collects them without paying again. */
+  pending?: number;
+  /** Results of an earlier, stopped build's charges that this build collected (not charged again). */
+  collected?: number;
   counts: Record<AssetStatus, number>;
   /** Files removed because their assets left the manifest. */
   removed: string[];
@@ -103,6 +111,12 @@ export interface BuildOptions {
   confirmSpend?: (request: SpendRequest) => Promise<void>;
   /** Called for progress. */
   onEvent?: (event: BuildEvent) => void;
+  /**
+   * Stop (a first Ctrl-C): start no new call, end every wait; calls already sent are answered and
+   * journaled, and the build returns `cancelled` with what they cost.
+   */
+  stopSignal?: AbortSignal;
+  /** Force (a second Ctrl-C): abort everything at once, paid requests in flight included. */
   signal?: AbortSignal;
   env?: NodeJS.ProcessEnv;
 }

@@ -31,6 +31,7 @@ import { parsePalette, POST_VERSION, runPost } from './post/index.js';
 import { checkRemoteCacheConfig } from './remote-cache-config.js';
 import { spendToConfirm } from './spend-confirmation.js';
 import { selectAssets } from './target-select.js';
+import { Ledger } from './ledger.js';
 import { checkForcedIds } from './unknown-asset.js';
 import { FileTaskJournal } from './task-journal.js';
 
@@ -119,6 +120,10 @@ async function prepare(options: BuildOptions): Promise<PreparedBuild> {
   // Every call in flight listens to it (its fetch, its poll waits): dozens of listeners are the
   // design, not a leak, so Node's warning at eleven would only alarm a script's user.
   setMaxListeners(0, signal);
+  // Stopping (first Ctrl-C) lets calls already sent finish being admitted; forcing implies it.
+  const stop = options.stopSignal ? AbortSignal.any([options.stopSignal, signal]) : signal;
+  setMaxListeners(0, stop);
+  const ledger = new Ledger(resolve(project.cacheDir, 'ledger.jsonl'));
 
   let handle: Promise<ProviderHandle> | undefined;
   const provider = (): Promise<Provider> => {
@@ -140,6 +145,8 @@ async function prepare(options: BuildOptions): Promise<PreparedBuild> {
       force: new Set(options.force ?? []),
       concurrency: options.concurrency ?? manifest.concurrency,
       signal,
+      stop,
+      ...(mode === 'build' ? { ledger } : {}),
       onEvent,
       budget,
       providerId: providerIdFor(options),
@@ -187,12 +194,9 @@ async function prepare(options: BuildOptions): Promise<PreparedBuild> {
       if (spend && options.confirmSpend) await options.confirmSpend(spend);
       const cacheLock = await acquireCacheLock(resolve(project.cacheDir, 'lock'), {
         command: 'assets build',
-        signal,
+        signal: stop,
         onWait: (owner) => onEvent({ type: 'waiting-for-lock', pid: owner.pid, command: owner.command }),
       });
-      const stop = () => controller.abort();
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
       try {
         const budget = await makeBudget(thePlan, options, provider, onEvent);
         const s = session('build', budget, planned);
@@ -206,10 +210,8 @@ async function prepare(options: BuildOptions): Promise<PreparedBuild> {
           writeOutputs: (files) => s.writeOutputs(files),
           removeFiles: (entries) => s.removeFiles(entries),
         };
-        return await finish(project, lock, lockText, thePlan, outcomes, s, hasher, signal.aborted, options.targets?.length ? false : true, atlas);
+        return await finish(project, lock, lockText, thePlan, outcomes, s, ledger, stop.aborted, options.targets?.length ? false : true, atlas);
       } finally {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
         await hasher.save().catch(() => {});
         await cacheLock.release();
       }
@@ -223,7 +225,7 @@ async function prepare(options: BuildOptions): Promise<PreparedBuild> {
     close: async () => {
       // Uploads to the remote cache finish (or are given up, bounded) before the build returns;
       // after Ctrl-C only briefly.
-      await cache.close(signal.aborted ? { timeoutMs: 2000 } : {});
+      await cache.close(stop.aborted ? { timeoutMs: 2000 } : {});
       if (handle) await (await handle).close();
     },
   };
@@ -263,7 +265,7 @@ async function finish(
   thePlan: Plan,
   outcomes: Map<string, Outcome>,
   session: BuildSession,
-  hasher: FileHasher,
+  ledger: Ledger,
   cancelled: boolean,
   full: boolean,
   atlas: AtlasContext,
@@ -303,10 +305,13 @@ async function finish(
     assets.push({ id: `${f.group} (atlas)`, status: 'failed', reason: 'atlas not packed', calls: 0, cost: {}, files: [], error: { code: f.error.code, message: f.error.message, ...(f.error.hint ? { hint: f.error.hint } : {}) } });
   }
   const counts = Object.fromEntries(STATUSES.map((s) => [s, assets.filter((a) => a.status === s).length])) as Record<AssetStatus, number>;
+  const money = ledger.spend();
   const result: BuildResult = {
     assets,
-    spent: session.spent,
-    calls: session.calls,
+    spent: money.spent,
+    calls: money.calls,
+    ...(money.pending ? { pending: money.pending } : {}),
+    ...(money.collected ? { collected: money.collected } : {}),
     counts,
     removed: removedFiles,
     lockChanged,

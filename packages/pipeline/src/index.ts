@@ -96,6 +96,9 @@ export type {
 export { RetroDiffusionProvider, DEFAULT_API_URL } from './retrodiffusion-provider.js';
 export type { RetroDiffusionProviderOptions } from './retrodiffusion-provider.js';
 export { FileTaskJournal } from './task-journal.js';
+export { Ledger, readLedger, ledgerCharges, runSpend } from './ledger.js';
+export type { LedgerLine, LedgerCharge, RunSpend } from './ledger.js';
+export { ImageSizeError } from './image-size-check.js';
 // Shared remote cache (Turborepo Remote Cache API): the store a build uses when `remote:` is set.
 export { TieredStore } from './tiered-store.js';
 export type { TieredStoreOptions, RemoteStoreStats, RemoteStoreWarning } from './tiered-store.js';

@@ -3,6 +3,8 @@ import { isAbsolute, relative, resolve, sep } from 'node:path';
 import {
   fileKind,
   getEditTool,
+  MAX_INPUT_BYTES,
+  MAX_INPUT_SIDE,
   PIXEL_FIXER,
   type AssetEntry,
   type Diagnostic,
@@ -12,10 +14,6 @@ import {
 } from '@rd-assets/core';
 import { probeImage, type ImageProbe } from './image-probe.js';
 
-/** Larger inputs are refused before anything reads them whole (the API caps requests far lower). */
-const MAX_INPUT_BYTES = 16 * 1024 * 1024;
-/** Larger images are refused before decoding: protects against decompression bombs. */
-const MAX_INPUT_SIDE = 4096;
 
 export interface FileUse {
   ref: FileRef;

@@ -30,8 +30,10 @@ export interface ProviderResult {
 }
 
 /**
- * Where accepted async/v2 tasks are recorded before polling starts, so a build killed while a
- * task runs resumes polling it on the next run instead of paying for a new one.
+ * Where submissions are recorded before their POST is sent, and their task once accepted, so a
+ * build stopped at any instant resumes the task (or repeats the same idempotent submission) on
+ * the next run instead of paying for a new one. The build removes an entry only once the result
+ * is stored.
  */
 export interface TaskJournal {
   get(callKey: string): Promise<JournalEntry | undefined>;
@@ -40,15 +42,24 @@ export interface TaskJournal {
 }
 
 export interface JournalEntry {
-  /** The accepted task to poll; absent once a task failed and the next attempt has not started. */
+  /** The accepted task to poll; absent while a submission is on its way, or after one failed. */
   taskId?: string;
   /** `v1` or `v2`: which task route to poll. */
   api: string;
+  /** When the task was accepted ('' until then). */
   acceptedAt: string;
+  /** When the submission was journaled, just before its POST was sent. */
+  submittedAt?: string;
   /**
-   * How many submissions of this call have failed on the server. A v2 Idempotency-Key names one
-   * submission; after a failed task the next attempt needs a new key, or it gets the failure back.
+   * Which submission of this call this is. It is part of the v2 Idempotency-Key (and the edit
+   * tools' `custom_id`): a repeat with the same attempt gets the original task back, never a new
+   * charge. It changes only when a task failed or its result was rejected, or the user forced a
+   * new result.
    */
+  attempt?: number;
+  /** The Idempotency-Key (or `custom_id`) sent with this attempt. */
+  idempotencyKey?: string;
+  /** Older journals counted failed submissions here; read as `attempt`. */
   failures?: number;
   /** The task route family: generations or edit-tool tasks. */
   kind?: 'inference' | 'edit-tool';
@@ -56,18 +67,28 @@ export interface JournalEntry {
 
 export type ProviderEvent =
   | { type: 'retry'; attempt: number; waitMs: number; reason: string }
-  | { type: 'accepted'; taskId: string }
-  | { type: 'resumed'; taskId: string }
+  | { type: 'accepted'; taskId: string; idempotencyKey?: string; attempt?: number }
+  | { type: 'resumed'; taskId: string; idempotencyKey?: string; attempt?: number }
+  /** The response stating what the call cost has been read (before its images are checked). */
+  | { type: 'charged'; cost: Cost; taskId?: string; requestId?: string }
   | { type: 'waiting'; waitMs: number; reason: string };
 
 export interface CallOptions {
+  /** Force: aborts everything, a paid POST in flight included (a second Ctrl-C). */
   signal?: AbortSignal;
+  /**
+   * Stop: submit nothing new and wait on no back-off or poll, but let a POST already sent be
+   * answered and journaled (first Ctrl-C). Accepted tasks stay journaled for the next build.
+   */
+  stop?: AbortSignal;
   /**
    * A stable id of this logical call (derived from its genKey): the v2 `Idempotency-Key` and the
    * journal key, so a retry, a crash or a second machine never turns into a second charge.
    */
   callKey: string;
   journal?: TaskJournal;
+  /** The user asked for a new result (`--force`): a new attempt, not the task of an earlier one. */
+  fresh?: boolean;
   /** How many images a correct response has (a different count is a malformed response). */
   expectedImages?: number;
   onEvent?: (event: ProviderEvent) => void;

@@ -1,10 +1,7 @@
-import type { Cost } from '@rd-assets/core';
+import { MAX_OUTPUT_PIXELS, MAX_OUTPUT_SIDE, type Cost } from '@rd-assets/core';
 import { probeImage } from './image-probe.js';
 import { MalformedResponseError } from './provider-errors.js';
 
-/** Larger decoded images are refused before anyone decodes them (a "GIF bomb" guard). */
-const MAX_OUTPUT_SIDE = 4096;
-const MAX_OUTPUT_PIXELS = 4096 * 4096;
 
 export function parseJson(text: string, what: string): Record<string, unknown> {
   try {

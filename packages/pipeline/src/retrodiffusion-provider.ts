@@ -1,6 +1,6 @@
 import { MAX_REDIRECTS, MAX_RESPONSE_BYTES, PIXEL_FIXER, secretRedactor, type Cost, type StyleInfo } from '@rd-assets/core';
 import { errorForResponse } from './api-error-mapping.js';
-import type { CallOptions, Provider, ProviderEvent, ProviderRequest, ProviderResult, RequestOptions } from './provider.js';
+import type { CallOptions, JournalEntry, Provider, ProviderEvent, ProviderRequest, ProviderResult, RequestOptions } from './provider.js';
 import { readBodyWithin } from './bounded-body.js';
 import {
   CancelledError,
@@ -16,6 +16,7 @@ import { checkImageBytes, decodeResponseImage, parseJson, readCost } from './res
 import { backoffMs, DEFAULT_RETRY, retryAfterTooLong, retryFromEnv, type RetryPolicy } from './retry-policy.js';
 import { fetchSameOrigin, type RedirectRefusal } from './same-origin-redirects.js';
 import { selectorToStyles } from './style-selector.js';
+import { attemptOf, retireSubmission } from './task-journal.js';
 import { TaskTiming } from './task-timing.js';
 
 export const DEFAULT_API_URL = 'https://api.retrodiffusion.ai';
@@ -24,7 +25,7 @@ export interface RetroDiffusionProviderOptions {
   apiKey: string;
   /** Default: `RD_API_URL`, else https://api.retrodiffusion.ai. */
   baseUrl?: string;
-  /** Default: `RD_API_VERSION`, else v1. */
+  /** Default: `RD_API_VERSION`, else v2 (the API's guide: new integrations use v2). */
   api?: 'v1' | 'v2';
   /** Part of every genKey (default `retrodiffusion`; `--offline` uses `emulator`). */
   id?: string;
@@ -54,11 +55,12 @@ class NotSentError extends NetworkError {}
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'EADDRNOTAVAIL']);
 
 /**
- * The RetroDiffusion API over HTTP (Node's own fetch), v1 or v2. Retries only what cannot charge
- * twice: 429 and 5xx (refunded by the service), failures before a request was sent, reads, and —
- * on v2 — anything, because the Idempotency-Key makes a repeat return the original task. A v1
- * request that may have been charged is never blindly re-sent; async tasks are journaled before
- * polling so a killed build resumes them.
+ * The RetroDiffusion API over HTTP (Node's own fetch), v2 by default or v1. Retries only what
+ * cannot charge twice: 429 and 5xx (refunded by the service), failures before a request was sent,
+ * reads, and — on v2 — anything, because the Idempotency-Key makes a repeat return the original
+ * task. Every paid submission is journaled before its POST (with the attempt its key names) and
+ * again once accepted, so a build stopped at any instant resumes it instead of paying again. A v1
+ * request that may have been charged is never blindly re-sent.
  */
 export class RetroDiffusionProvider implements Provider {
   readonly id: string;
@@ -80,7 +82,7 @@ export class RetroDiffusionProvider implements Provider {
     this.key = options.apiKey;
     this.redact = secretRedactor([this.key]);
     this.id = options.id ?? 'retrodiffusion';
-    this.api = options.api ?? (env.RD_API_VERSION === 'v2' ? 'v2' : 'v1');
+    this.api = options.api ?? (env.RD_API_VERSION === 'v1' ? 'v1' : 'v2');
     this.baseUrl = (options.baseUrl ?? env.RD_API_URL ?? DEFAULT_API_URL).replace(/\/+$/, '').replace(/\/v[12]$/, '');
     const envTimeout = Number(env.RD_API_TIMEOUT_MS);
     this.timeoutMs = options.timeoutMs ?? (Number.isFinite(envTimeout) && envTimeout > 0 ? envTimeout : undefined);
@@ -149,19 +151,24 @@ export class RetroDiffusionProvider implements Provider {
     const what = 'generate';
     if (!options.journal) {
       // Sync: a 429/5xx is retried (refunded); a request that may have been charged is not.
-      const res = await this.withRetries(what, false, options.signal, options.onEvent, () => this.post('/v1/inferences', request.body, options.signal, true));
+      this.checkNotStopped(options, what);
+      const res = await this.withRetries(what, false, this.waitSignal(options), options.onEvent, () => this.post('/v1/inferences', request.body, options.signal, true));
       return this.result(parseJson(res.text, what), options, what, res.headers);
     }
     const journaled = await options.journal.get(options.callKey);
     let taskId = journaled?.api === 'v1' ? journaled.taskId : undefined;
     if (taskId) options.onEvent?.({ type: 'resumed', taskId });
     else {
-      const res = await this.withRetries(what, false, options.signal, options.onEvent, () =>
+      // v1 has no idempotency: a submission journaled without a task (a build killed while its
+      // POST was on the way) is sent again, and may be paid twice. That window is v1's alone.
+      const attempt = this.nextAttempt(journaled?.api === 'v1' ? journaled : undefined, options);
+      await this.journalSubmission(options, { api: 'v1', acceptedAt: '', attempt, kind: 'inference' }, what);
+      const res = await this.withRetries(what, false, this.waitSignal(options), options.onEvent, () =>
         this.post('/v1/inferences', { ...request.body, async: true }, options.signal, true),
       );
       taskId = this.acceptedTaskId(parseJson(res.text, what), what);
-      await options.journal.put(options.callKey, { taskId, api: 'v1', acceptedAt: new Date(this.clock()).toISOString(), kind: 'inference' });
-      options.onEvent?.({ type: 'accepted', taskId });
+      await options.journal.put(options.callKey, { taskId, api: 'v1', acceptedAt: new Date(this.clock()).toISOString(), attempt, kind: 'inference' });
+      options.onEvent?.({ type: 'accepted', taskId, attempt });
     }
     return this.finishTask(`/v1/inferences/tasks/${taskId}`, taskId, request, options);
   }
@@ -169,22 +176,51 @@ export class RetroDiffusionProvider implements Provider {
   private async inferV2(request: ProviderRequest, options: CallOptions): Promise<ProviderResult> {
     const what = 'generate';
     const journaled = await options.journal?.get(options.callKey);
-    let taskId = journaled?.api === 'v2' ? journaled.taskId : undefined;
-    const failures = journaled?.failures ?? 0;
-    if (taskId) options.onEvent?.({ type: 'resumed', taskId });
+    const mine = journaled?.api === 'v2' && journaled.kind !== 'edit-tool' ? journaled : undefined;
+    let taskId = mine?.taskId;
+    if (taskId) options.onEvent?.({ type: 'resumed', taskId, ...(mine?.idempotencyKey ? { idempotencyKey: mine.idempotencyKey } : {}), attempt: attemptOf(mine) });
     else {
+      const attempt = this.nextAttempt(mine, options);
+      const idempotencyKey = submissionKey(options.callKey, attempt);
+      await this.journalSubmission(options, { api: 'v2', acceptedAt: '', attempt, idempotencyKey, kind: 'inference' }, what);
       // Retrying with the same key is safe: the API returns the original task, never a new charge.
-      const idempotencyKey = `rd-assets-${options.callKey.slice(0, 64)}${failures ? `-retry${failures}` : ''}`;
-      const res = await this.withRetries(what, true, options.signal, options.onEvent, () =>
-        this.post('/v2/inferences', request.body, options.signal, true, { 'Idempotency-Key': idempotencyKey }),
-      );
-      const body = parseJson(res.text, what);
+      // A broken answer is retried too: the task it names was paid for, and the repeat names it again.
+      const { res, body } = await this.withRetries(what, true, this.waitSignal(options), options.onEvent, async () => {
+        const r = await this.post('/v2/inferences', request.body, options.signal, true, { 'Idempotency-Key': idempotencyKey });
+        return { res: r, body: parseJson(r.text, what) };
+      });
       if (Array.isArray(body.base64_images)) return this.result(body, options, what, res.headers);
       taskId = this.acceptedTaskId(body, what);
-      await options.journal?.put(options.callKey, { taskId, api: 'v2', acceptedAt: new Date(this.clock()).toISOString(), failures, kind: 'inference' });
-      options.onEvent?.({ type: 'accepted', taskId });
+      await options.journal?.put(options.callKey, { taskId, api: 'v2', acceptedAt: new Date(this.clock()).toISOString(), attempt, idempotencyKey, kind: 'inference' });
+      options.onEvent?.({ type: 'accepted', taskId, idempotencyKey, attempt });
     }
     return this.finishTask(`/v2/inferences/tasks/${taskId}`, taskId, request, options);
+  }
+
+  /**
+   * The attempt of a new submission: the journaled one when a submission is on its way (its fate
+   * is unknown, and resending its key is free), else 0 — or, when the user forces a new result,
+   * a number no earlier attempt used (the time), so the API does not hand back the old task.
+   */
+  private nextAttempt(entry: JournalEntry | undefined, options: CallOptions): number {
+    if (entry) return attemptOf(entry);
+    return options.fresh ? this.clock() : 0;
+  }
+
+  /** Journal a submission before its POST; nothing new is sent once the build is stopping. */
+  private async journalSubmission(options: CallOptions, entry: JournalEntry, what: string): Promise<void> {
+    this.checkNotStopped(options, what);
+    await options.journal?.put(options.callKey, { ...entry, submittedAt: new Date(this.clock()).toISOString() });
+  }
+
+  private checkNotStopped(options: CallOptions, what: string): void {
+    if (options.stop?.aborted || options.signal?.aborted) throw new CancelledError('E_CANCELLED', `${what}: stopped before it was sent`);
+  }
+
+  /** What waits (back-offs, polls, free reads) listen to: stopping ends them, as does forcing. */
+  private waitSignal(options: CallOptions): AbortSignal | undefined {
+    if (options.stop && options.signal) return AbortSignal.any([options.stop, options.signal]);
+    return options.stop ?? options.signal;
   }
 
   private acceptedTaskId(body: Record<string, unknown>, what: string): string {
@@ -194,21 +230,27 @@ export class RetroDiffusionProvider implements Provider {
     return body.task_id;
   }
 
-  /** Poll a task until it ends; remove it from the journal once its outcome is known. */
+  /**
+   * Poll a task until it ends. The build removes the journal entry once the result is stored; a
+   * failed task ends its submission (the next build sends a new attempt). Stopping ends the wait:
+   * the task stays journaled and the next build collects it without paying again.
+   */
   private async finishTask(path: string, taskId: string, request: ProviderRequest, options: CallOptions): Promise<ProviderResult> {
     const what = 'generate';
     const started = this.clock();
     const kind = `${path.split('/')[1]}:${String(request.body.prompt_style ?? '')}`;
+    const waitSignal = this.waitSignal(options);
     let wait = this.timing.firstWait(kind);
     for (let poll = 1; ; poll++) {
-      if (wait) await this.sleep(wait, options.signal);
+      this.checkStillWaiting(options, what, taskId);
+      if (wait) await this.sleep(wait, waitSignal);
       wait = this.timing.nextWait(kind, this.clock() - started);
       let res: HttpResponse;
       try {
-        res = await this.withRetries('poll the task', true, options.signal, options.onEvent, () => this.get(path, options.signal));
+        res = await this.withRetries('poll the task', true, waitSignal, options.onEvent, () => this.get(path, waitSignal));
       } catch (e) {
         if (e instanceof ProviderError && e.status === 404) {
-          await options.journal?.delete(options.callKey);
+          await retireSubmission(options.journal, options.callKey);
           throw new ProviderError('E_TASK_LOST', `${what}: task ${taskId} is unknown to the API`, { status: 404, hint: 'rebuild to submit it again' });
         }
         throw e;
@@ -216,17 +258,15 @@ export class RetroDiffusionProvider implements Provider {
       const task = parseJson(res.text, 'task');
       const status = task.status;
       if (status === 'succeeded') {
-        const result = this.result((task.result ?? {}) as Record<string, unknown>, options, what, res.headers);
-        result.taskId = taskId;
         this.timing.finished(kind, this.clock() - started, poll === 1);
-        await options.journal?.delete(options.callKey);
+        const result = this.result((task.result ?? {}) as Record<string, unknown>, options, what, res.headers, taskId);
+        result.taskId = taskId;
         return result;
       }
       if (status === 'failed') {
         const err = (task.error ?? {}) as { status_code?: number; detail?: unknown; code?: string; message?: string };
-        const journaled = await options.journal?.get(options.callKey);
         // The failure is final for this submission (refunded by the service); the next build submits anew.
-        await options.journal?.put(options.callKey, { api: this.api, acceptedAt: journaled?.acceptedAt ?? '', failures: (journaled?.failures ?? 0) + 1, kind: 'inference' });
+        await retireSubmission(options.journal, options.callKey);
         const text = JSON.stringify(err.code || err.message ? { error: { code: err.code, message: err.message } } : { detail: err.detail ?? 'the task failed' });
         const failure = errorForResponse({ status: err.status_code ?? 500, text, retryAfter: null, what: `${what} (task ${taskId}, refunded)`, now: this.clock(), redact: this.redact });
         throw failure;
@@ -239,55 +279,71 @@ export class RetroDiffusionProvider implements Provider {
     }
   }
 
+  /** Stopping ends a task's wait; the journal keeps it for the next build. */
+  private checkStillWaiting(options: CallOptions, what: string, taskId: string): void {
+    if (options.stop?.aborted || options.signal?.aborted) {
+      throw new CancelledError('E_CANCELLED', `${what}: stopped while task ${taskId} runs; it stays journaled and the next build collects it without paying again`);
+    }
+  }
+
   // --- edits ---------------------------------------------------------------------------------
 
   private async progressiveEdit(request: ProviderRequest, options: CallOptions): Promise<ProviderResult> {
     const what = 'edit';
-    const res = await this.withRetries(what, false, options.signal, options.onEvent, () => this.post(`/${this.api}/edit`, request.body, options.signal, true));
+    this.checkNotStopped(options, what);
+    const res = await this.withRetries(what, false, this.waitSignal(options), options.onEvent, () => this.post(`/${this.api}/edit`, request.body, options.signal, true));
     const body = parseJson(res.text, what);
     const image = body.outputImageBase64 ?? (Array.isArray(body.base64_images) ? body.base64_images[0] : undefined);
-    const images = [decodeResponseImage(image, what, 0)];
     const { cost, remaining } = readCost(body);
     // The seed documents /v1/edit at 5 credits and its response carries no cost.
     if (cost.usd === undefined && cost.credits === undefined) cost.credits = 5;
+    options.onEvent?.({ type: 'charged', cost, ...requestIdOf(res.headers) });
+    const images = [decodeResponseImage(image, what, 0)];
     return { images, cost, ...(remaining ? { remaining } : {}), ...requestIdOf(res.headers) };
   }
 
   private async editTool(request: ProviderRequest, options: CallOptions): Promise<ProviderResult> {
     const what = `edit tool ${request.endpoint.slice('edit/tools/'.length)}`;
-    const res = await this.withRetries(what, false, options.signal, options.onEvent, () => this.post(`/v1/${request.endpoint}`, request.body, options.signal, true));
+    this.checkNotStopped(options, what);
+    const res = await this.withRetries(what, false, this.waitSignal(options), options.onEvent, () => this.post(`/v1/${request.endpoint}`, request.body, options.signal, true));
     return this.toolResult(parseJson(res.text, what), options, what, res.headers);
   }
 
-  /** v2 edit tools run as tasks; `custom_id` is their idempotency key. */
+  /** v2 edit tools run as tasks; `custom_id` is their idempotency key, journaled like a generation's. */
   private async editToolV2(request: ProviderRequest, options: CallOptions): Promise<ProviderResult> {
     const what = `edit tool ${request.endpoint.slice('edit/tools/'.length)}`;
     const journaled = await options.journal?.get(options.callKey);
-    let taskId = journaled?.api === 'v2' && journaled.kind === 'edit-tool' ? journaled.taskId : undefined;
+    const mine = journaled?.api === 'v2' && journaled.kind === 'edit-tool' ? journaled : undefined;
+    let taskId = mine?.taskId;
     if (!taskId) {
-      const customId = `rd-assets-${options.callKey.slice(0, 64)}${journaled?.failures ? `-retry${journaled.failures}` : ''}`;
-      const res = await this.withRetries(what, true, options.signal, options.onEvent, () =>
-        this.post(`/v2/${request.endpoint}/tasks`, { ...request.body, custom_id: customId }, options.signal, true),
+      const attempt = this.nextAttempt(mine, options);
+      const customId = submissionKey(options.callKey, attempt);
+      await this.journalSubmission(options, { api: 'v2', acceptedAt: '', attempt, idempotencyKey: customId, kind: 'edit-tool' }, what);
+      const body = await this.withRetries(what, true, this.waitSignal(options), options.onEvent, async () =>
+        parseJson((await this.post(`/v2/${request.endpoint}/tasks`, { ...request.body, custom_id: customId }, options.signal, true)).text, what),
       );
-      taskId = this.acceptedTaskId(parseJson(res.text, what), what);
-      await options.journal?.put(options.callKey, { taskId, api: 'v2', acceptedAt: new Date(this.clock()).toISOString(), kind: 'edit-tool' });
-    } else options.onEvent?.({ type: 'resumed', taskId });
+      taskId = this.acceptedTaskId(body, what);
+      await options.journal?.put(options.callKey, { taskId, api: 'v2', acceptedAt: new Date(this.clock()).toISOString(), attempt, idempotencyKey: customId, kind: 'edit-tool' });
+      options.onEvent?.({ type: 'accepted', taskId, idempotencyKey: customId, attempt });
+    } else options.onEvent?.({ type: 'resumed', taskId, ...(mine?.idempotencyKey ? { idempotencyKey: mine.idempotencyKey } : {}), attempt: attemptOf(mine) });
     const started = this.clock();
     const kind = `edit:${request.endpoint}`;
+    const waitSignal = this.waitSignal(options);
     let wait = this.timing.firstWait(kind);
     for (let poll = 1; ; poll++) {
-      if (wait) await this.sleep(wait, options.signal);
+      this.checkStillWaiting(options, what, taskId);
+      if (wait) await this.sleep(wait, waitSignal);
       wait = this.timing.nextWait(kind, this.clock() - started);
-      const res = await this.withRetries('poll the edit task', true, options.signal, options.onEvent, () => this.get(`/v2/edit/tasks/${taskId}`, options.signal));
+      const res = await this.withRetries('poll the edit task', true, waitSignal, options.onEvent, () => this.get(`/v2/edit/tasks/${taskId}`, waitSignal));
       const task = parseJson(res.text, 'edit task');
       if (task.status === 'succeeded') {
         this.timing.finished(kind, this.clock() - started, poll === 1);
-        const result = await this.toolResult((task.result ?? task) as Record<string, unknown>, options, what, res.headers);
-        await options.journal?.delete(options.callKey);
+        const result = await this.toolResult((task.result ?? task) as Record<string, unknown>, options, what, res.headers, taskId);
+        result.taskId = taskId;
         return result;
       }
       if (task.status === 'failed') {
-        await options.journal?.put(options.callKey, { api: 'v2', acceptedAt: '', failures: (journaled?.failures ?? 0) + 1, kind: 'edit-tool' });
+        await retireSubmission(options.journal, options.callKey);
         const err = (task.error ?? {}) as { status_code?: number; code?: string; message?: string };
         throw errorForResponse({ status: err.status_code ?? 500, text: JSON.stringify({ error: err }), retryAfter: null, what: `${what} (task ${taskId}, refunded)`, now: this.clock(), redact: this.redact });
       }
@@ -296,7 +352,9 @@ export class RetroDiffusionProvider implements Provider {
   }
 
   /** Results may arrive inline or only as hosted URLs: download those, never lose a paid result. */
-  private async toolResult(body: Record<string, unknown>, options: CallOptions, what: string, headers: Headers): Promise<ProviderResult> {
+  private async toolResult(body: Record<string, unknown>, options: CallOptions, what: string, headers: Headers, taskId?: string): Promise<ProviderResult> {
+    const { cost, remaining } = readCost(body);
+    options.onEvent?.({ type: 'charged', cost, ...(taskId ? { taskId } : {}), ...requestIdOf(headers) });
     const inline = Array.isArray(body.base64_images) ? body.base64_images.filter((x) => typeof x === 'string' && x) : [];
     const legacyInline = typeof body.outputImageBase64 === 'string' && body.outputImageBase64 ? [body.outputImageBase64] : [];
     let images: Buffer[];
@@ -311,7 +369,6 @@ export class RetroDiffusionProvider implements Provider {
     if (options.expectedImages !== undefined && images.length !== options.expectedImages) {
       throw new MalformedResponseError('E_MALFORMED', `${what}: expected ${options.expectedImages} image(s), got ${images.length}`, { hint: 'rebuild to try again' });
     }
-    const { cost, remaining } = readCost(body);
     return { images, cost, ...(remaining ? { remaining } : {}), ...requestIdOf(headers) };
   }
 
@@ -329,7 +386,8 @@ export class RetroDiffusionProvider implements Provider {
   private async fixPixels(request: ProviderRequest, options: CallOptions): Promise<ProviderResult> {
     const what = request.endpoint.replace('/', ' ');
     for (let attempt = 1; ; attempt++) {
-      await this.pixelFixer.acquire(options.signal);
+      this.checkNotStopped(options, what);
+      await this.pixelFixer.acquire(this.waitSignal(options));
       const res = await this.send(() => this.post(`/${this.api}/${request.endpoint}`, request.body, options.signal, true), what).catch((e: unknown) => e as Error);
       if (res instanceof ProviderError && res.status === 429 && attempt < this.retry.maxAttempts) {
         const tooLong = retryAfterTooLong(res, what);
@@ -348,14 +406,16 @@ export class RetroDiffusionProvider implements Provider {
     }
   }
 
-  private result(body: Record<string, unknown>, options: CallOptions, what: string, headers: Headers): ProviderResult {
+  private result(body: Record<string, unknown>, options: CallOptions, what: string, headers: Headers, taskId?: string): ProviderResult {
+    // The charge is known before the images are checked: a refused answer was still paid for.
+    const { cost, remaining } = readCost(body);
+    options.onEvent?.({ type: 'charged', cost, ...(taskId ? { taskId } : {}), ...requestIdOf(headers) });
     const raw = Array.isArray(body.base64_images) ? body.base64_images : undefined;
     if (!raw) throw new MalformedResponseError('E_MALFORMED', `${what}: the response has no base64_images`, { hint: 'rebuild to try again' });
     if (options.expectedImages !== undefined && raw.length !== options.expectedImages) {
       throw new MalformedResponseError('E_MALFORMED', `${what}: expected ${options.expectedImages} image(s), got ${raw.length}`, { hint: 'rebuild to try again' });
     }
     const images = raw.map((x, i) => decodeResponseImage(x, what, i));
-    const { cost, remaining } = readCost(body);
     const result: ProviderResult = { images, cost, ...(remaining ? { remaining } : {}), ...requestIdOf(headers) };
     if (typeof body.model === 'string') result.model = body.model;
     return result;
@@ -415,13 +475,13 @@ export class RetroDiffusionProvider implements Provider {
     return new NetworkError('E_NETWORK', `${what}: the connection to ${this.origin()} failed (${code ?? this.redact(err.message)})`, { hint: 'check your connection; rebuild to try again' });
   }
 
-  private redirectRefused(r: RedirectRefusal): RedirectRefusedError {
+  private redirectRefused(r: RedirectRefusal, what: string): RedirectRefusedError {
     if (r.reason === 'cross-origin') {
-      return new RedirectRefusedError('E_REDIRECT', `${r.from.host} redirected a request carrying the API key to another origin (${r.to!.origin}); it was not followed, so the key was not sent there`, {
+      return new RedirectRefusedError('E_REDIRECT', `${what}: ${r.from.host} redirected a request carrying the API key to another origin (${r.to!.origin}); it was not followed, so the key was not sent there`, {
         hint: `if the API really moved, set RD_API_URL=${r.to!.origin}`,
       });
     }
-    return new RedirectRefusedError('E_REDIRECT', r.reason === 'too-many' ? `${r.from.host} redirected more than ${MAX_REDIRECTS} times` : `${r.from.host} sent a redirect without a usable Location`, {
+    return new RedirectRefusedError('E_REDIRECT', `${what}: ${r.reason === 'too-many' ? `${r.from.host} redirected more than ${MAX_REDIRECTS} times` : `${r.from.host} sent a redirect without a usable Location`}`, {
       hint: 'check RD_API_URL',
     });
   }
@@ -466,7 +526,7 @@ export class RetroDiffusionProvider implements Provider {
     const combined = signal ? AbortSignal.any([signal, timer]) : timer;
     try {
       const request = { ...init, signal: combined };
-      const res = credential ? await fetchSameOrigin(url, request, (r) => this.redirectRefused(r)) : await fetch(url, request);
+      const res = credential ? await fetchSameOrigin(url, request, (r) => this.redirectRefused(r, describe(init.method ?? 'GET', new URL(url).pathname))) : await fetch(url, request);
       const bytes = await readBodyWithin(res, MAX_RESPONSE_BYTES);
       if (!bytes) {
         throw new ResponseTooLargeError('E_RESPONSE_TOO_LARGE', `${describe(init.method ?? 'GET', new URL(url).pathname)}: the answer from ${new URL(url).host} passed ${MAX_RESPONSE_BYTES / 1024 / 1024} MB and was cut off`, {
@@ -482,6 +542,14 @@ export class RetroDiffusionProvider implements Provider {
       throw e;
     }
   }
+}
+
+/**
+ * The v2 Idempotency-Key (or edit-task `custom_id`) of one submission: the call key, so two
+ * machines or shards building the same asset share one task, plus the attempt once it changed.
+ */
+function submissionKey(callKey: string, attempt: number): string {
+  return `rd-assets-${callKey.slice(0, 64)}${attempt ? `-retry${attempt}` : ''}`;
 }
 
 function describe(method: string, path: string): string {

@@ -4,8 +4,9 @@ import { writeFileAtomic } from '@rd-assets/core';
 import type { JournalEntry, TaskJournal } from './provider.js';
 
 /**
- * Accepted tasks on disk (`<cache>/journal/<callKey>.json`), written atomically before polling
- * starts: a build killed while a task runs finds it here and polls it instead of paying again.
+ * Submissions on disk (`<cache>/journal/<callKey>.json`), written atomically before each POST and
+ * again once its task is accepted: a build stopped at any instant finds here the task to poll, or
+ * the idempotency key to send again, instead of paying for a second result.
  */
 export class FileTaskJournal implements TaskJournal {
   constructor(private readonly dir: string) {}
@@ -29,4 +30,19 @@ export class FileTaskJournal implements TaskJournal {
   async delete(callKey: string): Promise<void> {
     await rm(this.path(callKey), { force: true });
   }
+}
+
+/** The attempt an entry names (older journals counted failed submissions instead). */
+export function attemptOf(entry: JournalEntry | undefined): number {
+  return entry?.attempt ?? entry?.failures ?? 0;
+}
+
+/**
+ * End a submission whose task failed or whose result was refused: the next build sends the next
+ * attempt, with a new idempotency key (the old one would only return the same failure).
+ */
+export async function retireSubmission(journal: TaskJournal | undefined, callKey: string): Promise<void> {
+  const entry = await journal?.get(callKey);
+  if (!journal || !entry) return;
+  await journal.put(callKey, { api: entry.api, acceptedAt: '', attempt: attemptOf(entry) + 1, ...(entry.kind ? { kind: entry.kind } : {}) });
 }

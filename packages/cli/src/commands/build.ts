@@ -3,6 +3,7 @@ import { intOption, numberOption, parse } from '../args.js';
 import { buildSummary } from '../build-summary.js';
 import { planTable } from '../plan-table.js';
 import { ProgressView } from '../progress-view.js';
+import { stopOnSignals } from '../stop-signals.js';
 import { spendConfirmer } from '../spend-prompt.js';
 import { style, type Io } from '../terminal.js';
 
@@ -31,6 +32,9 @@ Options:
 Targets: asset ids or globs (\`items/*\`, \`slime-*\`); what they use is built too.
 Exit codes: 0 built, 1 an asset failed, was skipped or is out of date (--frozen),
 2 bad usage or manifest, 130 interrupted.
+Ctrl-C (or SIGTERM) stops: no new calls, and calls already sent are accepted and journaled
+(at most 10 s) so the next build collects them without paying again; a second Ctrl-C forces.
+Every charge is recorded in <cache>/ledger.jsonl; the summary and --json read it.
 Environment: RD_API_KEY, RD_API_URL, RD_API_VERSION, RD_ASSETS_CACHE, CI, NO_COLOR;
 the shared remote cache: RD_ASSETS_REMOTE_URL, RD_ASSETS_REMOTE_TOKEN, RD_ASSETS_REMOTE_TEAM,
 RD_ASSETS_REMOTE_READ_ONLY, RD_ASSETS_REMOTE_SIGNATURE_KEY (see the README).
@@ -79,7 +83,17 @@ export async function run(argv: string[], io: Io, defaults: Partial<BuildOptions
   if (view && !options.dryRun) options.onEvent = view.onEvent;
   let plan: import('@rd-assets/pipeline').Plan | undefined;
   if (options.dryRun) options.onEvent = (e) => (e.type === 'plan' ? (plan = e.plan) : undefined);
-  const result = await build(options);
+  const signals = options.dryRun ? undefined : stopOnSignals(io);
+  if (signals) {
+    options.stopSignal = signals.stop;
+    options.signal = signals.force;
+  }
+  let result: Awaited<ReturnType<typeof build>>;
+  try {
+    result = await build(options);
+  } finally {
+    signals?.dispose();
+  }
   view?.finish();
   if (values.report && !options.dryRun) {
     const path = await writePreviewReport(values.report, {

@@ -14,6 +14,9 @@ Options:
       --balance <usd>      starting balance of every key (default: 100)
       --billing <unit>     usd (current accounts) or credits (seed-era accounts)
       --latency <ms>       added to every response
+      --log                print every request as a JSON line on stdout: once when it has
+                           arrived ({"phase":"received",…}) and once when it was answered,
+                           with what it charged ({"phase":"answered","chargedUsd":…})
   -h, --help               show this help
 
 Faults for reliability testing come from RD_EMULATOR_* variables (see the README).
@@ -24,7 +27,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
   const { values } = parse(
     'emulator',
     argv,
-    { port: { type: 'string', short: 'p' }, balance: { type: 'string' }, billing: { type: 'string' }, latency: { type: 'string' } },
+    { port: { type: 'string', short: 'p' }, balance: { type: 'string' }, billing: { type: 'string' }, latency: { type: 'string' }, log: { type: 'boolean' } },
     false,
   );
   if (values.help) {
@@ -40,6 +43,11 @@ export async function run(argv: string[], io: Io): Promise<number> {
   if (values.billing !== undefined) options.billing = billingOption(values.billing);
   const latency = intOption('emulator', 'latency', values.latency, 0);
   if (latency !== undefined) options.latencyMs = latency;
+  if (values.log) {
+    options.onRequest = (phase, entry) => {
+      io.stdout.write(`${JSON.stringify({ phase, ...entry })}\n`);
+    };
+  }
   const emulator = await startEmulator(options);
   io.stdout.write(`RetroDiffusion emulator listening on ${emulator.url}\n  export RD_API_URL=${emulator.url} RD_API_KEY=rdpk-anything\n`);
   await new Promise<void>((done) => {

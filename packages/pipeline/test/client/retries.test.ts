@@ -60,6 +60,7 @@ describe('retries', () => {
     close = server.close;
     const provider = new RetroDiffusionProvider({
       apiKey: 'rdpk-x',
+      api: 'v1',
       baseUrl: server.url,
       env: {},
       timeoutMs: 150,
