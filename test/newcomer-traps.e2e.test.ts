@@ -51,6 +51,13 @@ describe('the traps a newcomer falls into end in a coded error that says what to
     expect(await project.exists('assets.lock')).toBe(false);
   });
 
+  it('a mistyped target names the asset it most likely meant', async () => {
+    project = await TempProject.create({ 'assets.yaml': MANIFEST });
+    const r = await cli(project, ['build', 'gme']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/E_NO_MATCH.*"gme".*did you mean "gem"/);
+  });
+
   it('styles --family with an unknown family is exit 2 with a did-you-mean', async () => {
     project = await TempProject.create({ 'assets.yaml': MANIFEST });
     const typo = await cli(project, ['styles', '--family', 'rd_fsat']);
