@@ -23,5 +23,6 @@ export function planTable(plan: Plan, s: Style, showUpToDate: boolean): string {
   if (count('blocked')) parts.push(`${count('blocked')} blocked`);
   if (!showUpToDate && count('up-to-date')) out.push(s.dim(`(${count('up-to-date')} up-to-date assets not shown; --all shows them)`));
   out.push(parts.join(', '));
+  if (plan.confirm) out.push(s.yellow(`more than confirm_above ($${plan.confirm.threshold}): \`assets build\` asks before spending (--yes, or a --max-credits that covers it, skips the question)`));
   return out.join('\n') + '\n';
 }

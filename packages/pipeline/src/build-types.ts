@@ -34,6 +34,8 @@ export interface Plan {
   /** Lock entries of assets no longer in the manifest (their files would be removed). */
   removed: string[];
   warnings: Diagnostic[];
+  /** Set when the plan costs more than `confirm_above`: `assets build` asks before spending. */
+  confirm?: SpendRequest;
 }
 
 export interface AssetResult {

@@ -29,7 +29,7 @@ import { createProvider, providerIdFor, type ProviderHandle } from './provider-f
 import type { Provider } from './provider.js';
 import { parsePalette, POST_VERSION, runPost } from './post/index.js';
 import { checkRemoteCacheConfig } from './remote-cache-config.js';
-import { spendToConfirm } from './spend-confirmation.js';
+import { overThreshold, spendToConfirm } from './spend-confirmation.js';
 import { selectAssets } from './target-select.js';
 import { Ledger } from './ledger.js';
 import { checkForcedIds } from './unknown-asset.js';
@@ -172,6 +172,8 @@ async function prepare(options: BuildOptions): Promise<PreparedBuild> {
       removed,
       warnings: project.warnings,
     };
+    const confirm = options.offline ? undefined : overThreshold(result, manifest);
+    if (confirm) result.confirm = confirm;
     return { plan: result, outcomes };
   };
 

@@ -18,6 +18,11 @@ function planUsd(estimate: Cost): number {
  */
 export function spendToConfirm(plan: Plan, manifest: Manifest, options: BuildOptions): SpendRequest | undefined {
   if (options.offline || options.dryRun || options.frozen) return undefined;
+  return overThreshold(plan, manifest);
+}
+
+/** The plan's price against `confirm_above`, whatever the build's flags: what `assets plan` reports. */
+export function overThreshold(plan: Plan, manifest: Manifest): SpendRequest | undefined {
   const threshold = manifest.confirmAbove ?? DEFAULT_CONFIRM_ABOVE_USD;
   const usd = planUsd(plan.estimate);
   if (usd <= threshold) return undefined;

@@ -15,5 +15,8 @@ Options:
       --json               print the plan as JSON
   -h, --help               show this help
 
+A plan costing more than the manifest's \`confirm_above\` (default $5) says so: \`assets build\`
+will ask before spending it.
+
 Exit codes: 0 planned, 2 bad usage or manifest.
 `;
