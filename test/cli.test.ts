@@ -40,6 +40,18 @@ describe('the assets command', () => {
     expect(number.code).toBe(2);
   });
 
+  it('`assets emulator` refuses a --billing or --balance it cannot use with E_USAGE, instead of starting', async () => {
+    // Before, any string was handed to the emulator, which then served forever: the kill is only
+    // what a regression looks like, not a time budget.
+    for (const args of [['--billing', 'euros'], ['--balance', 'lots']]) {
+      const r = await runCli(['emulator', '--port', '0', ...args], { cwd: REPO, env: cliEnv(), timeoutMs: 15_000 });
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toContain('E_USAGE');
+      expect(r.stderr).toContain(`--${args[0]!.slice(2)}`);
+      expect(r.stdout).not.toContain('listening');
+    }
+  });
+
   it('`assets validate assets.yaml.example` exits 0', async () => {
     const r = await run(['validate', 'assets.yaml.example']);
     expect(r.code, r.stderr).toBe(0);

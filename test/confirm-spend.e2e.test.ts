@@ -40,6 +40,17 @@ describe('a costly plan is confirmed before anything is spent', () => {
     expect(await project.exists('assets.lock')).toBe(false);
   });
 
+  it('assets plan says when a build would ask, and --json carries the threshold', async () => {
+    project = await TempProject.create({ 'assets.yaml': COSTLY });
+    const r = await cli(project, 'plan');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/more than confirm_above \(\$5\): `assets build` asks before spending/);
+    const json = JSON.parse((await cli(project, 'plan', '--json')).stdout) as { plan: { confirm?: { threshold: number; usd: number } } };
+    expect(json.plan.confirm).toMatchObject({ threshold: 5, usd: 5.76 });
+    const offline = await cli(project, 'plan', '--offline');
+    expect(offline.stdout).not.toContain('confirm_above');
+  });
+
   it('confirm_above from the manifest: only --yes or a covering --max-credits builds it', async () => {
     project = await TempProject.create({ 'assets.yaml': SMALL });
     let mark = emulator.log.length;

@@ -51,6 +51,22 @@ describe('the traps a newcomer falls into end in a coded error that says what to
     expect(await project.exists('assets.lock')).toBe(false);
   });
 
+  it('a bad RD_API_MAX_ATTEMPTS is a usage error (exit 2) before any call', async () => {
+    project = await TempProject.create({ 'assets.yaml': MANIFEST });
+    const mark = emulator.log.length;
+    const r = await cli(project, ['build'], { RD_API_MAX_ATTEMPTS: 'lots' });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/E_RETRY_CONFIG.*RD_API_MAX_ATTEMPTS must be a whole number from 1 to 20; got "lots"/);
+    expect(generationCalls(emulator.log.slice(mark))).toBe(0);
+  });
+
+  it('a mistyped target names the asset it most likely meant', async () => {
+    project = await TempProject.create({ 'assets.yaml': MANIFEST });
+    const r = await cli(project, ['build', 'gme']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/E_NO_MATCH.*"gme".*did you mean "gem"/);
+  });
+
   it('styles --family with an unknown family is exit 2 with a did-you-mean', async () => {
     project = await TempProject.create({ 'assets.yaml': MANIFEST });
     const typo = await cli(project, ['styles', '--family', 'rd_fsat']);

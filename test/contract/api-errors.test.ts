@@ -62,7 +62,7 @@ describe('invalid requests get the documented errors, and the client maps each',
       expect(r.status, JSON.stringify(r.body)).toBe(c.status);
       expect(r.body.detail).toBeDefined();
       const provider = new RetroDiffusionProvider({ apiKey: c.key ?? 'rdpk-errors', baseUrl: emulator.url, api: 'v1', retry: { maxAttempts: 1 } });
-      const error = await provider.call({ endpoint: 'inferences', body: c.body() }, { callKey: 'k' }).catch((e: unknown) => e as Error);
+      const error = (await provider.call({ endpoint: 'inferences', body: c.body() }, { callKey: 'k' }).catch((e: unknown) => e)) as Error;
       expect(error).toBeInstanceOf(c.client);
       expect(error.message).toMatch(c.says);
       expect(error.message).not.toContain('rdpk-');
@@ -146,7 +146,7 @@ describe('retries against injected faults', () => {
     const hang = await startEmulator({ keys: { k: { balanceUsd: 50 } }, faults: { rate: 1, kinds: ['hang'] } });
     try {
       const provider = new RetroDiffusionProvider({ apiKey: 'k', baseUrl: hang.url, api: 'v1', timeoutMs: 200, sleep: async () => {} });
-      const error = await provider.call({ endpoint: 'inferences', body: base }, { callKey: 'h' }).catch((e: unknown) => e as Error);
+      const error = (await provider.call({ endpoint: 'inferences', body: base }, { callKey: 'h' }).catch((e: unknown) => e)) as Error;
       expect(error).toBeInstanceOf(Error);
       expect(error.message).toMatch(/may have been charged/);
       expect((error as { cause?: unknown }).cause).toBeInstanceOf(TimeoutError);

@@ -8,7 +8,7 @@ const require = createRequire(import.meta.url);
 const SERVER_CLI = join(dirname(require.resolve('turborepo-remote-cache/package.json')), 'dist/cli.js');
 
 /** A request the server logged. */
-export interface ServerRequest {
+interface ServerRequest {
   method: string;
   url: string;
   status?: number;

@@ -2,7 +2,7 @@ import {
   AuthError,
   BalanceError,
   IdempotencyConflictError,
-  ProviderError,
+  type ProviderError,
   RateLimitError,
   RequestRejectedError,
   ServerError,
@@ -11,7 +11,7 @@ import { retryAfterMs } from './retry-policy.js';
 import { RETRYABLE_V2_CODES } from './v2-error-codes.js';
 
 /** What the server said, from any of the documented error shapes. */
-export interface ServerMessage {
+interface ServerMessage {
   code?: string;
   message: string;
 }
@@ -20,7 +20,7 @@ export interface ServerMessage {
  * Read an error body in every documented shape: v1 `{"detail":{code,message}}`,
  * `{"detail":[{"msg"}]}`, `{"detail":"..."}`, and v2 `{"error":{code,message,request_id}}`.
  */
-export function readServerMessage(text: string): ServerMessage | undefined {
+function readServerMessage(text: string): ServerMessage | undefined {
   let body: unknown;
   try {
     body = JSON.parse(text);

@@ -6,6 +6,8 @@
 export async function readBodyWithin(res: Response, limit: number): Promise<Buffer | undefined> {
   const declared = Number(res.headers.get('content-length'));
   if (Number.isFinite(declared) && declared > limit) {
+    // The body is refused unread; cancelling only frees the socket, and fails only on a stream
+    // already closed or errored, which is freed anyway.
     await res.body?.cancel().catch(() => {});
     return undefined;
   }
@@ -18,6 +20,7 @@ export async function readBodyWithin(res: Response, limit: number): Promise<Buff
     if (done) break;
     size += value.byteLength;
     if (size > limit) {
+      // As above: the answer is already "too large"; a failed cancel changes nothing.
       await reader.cancel().catch(() => {});
       return undefined;
     }

@@ -31,6 +31,8 @@ export class RateLimiter {
         await this.sleep(this.starts[0]! + this.windowMs - now + 1, signal);
       }
     });
+    // The queue only orders turns: a turn's failure reaches its own caller through `turn`, and
+    // must not fail every turn queued after it.
     this.queue = turn.catch(() => {});
     return turn;
   }

@@ -1,9 +1,6 @@
-import { probeImage, type Cost } from '@rd-assets/core';
+import { MAX_OUTPUT_PIXELS, MAX_OUTPUT_SIDE, probeImage, type Cost } from '@rd-assets/core';
 import { MalformedResponseError } from './provider-errors.js';
 
-/** Larger decoded images are refused before anyone decodes them (a "GIF bomb" guard). */
-export const MAX_OUTPUT_SIDE = 4096;
-export const MAX_OUTPUT_PIXELS = 4096 * 4096;
 
 export function parseJson(text: string, what: string): Record<string, unknown> {
   try {

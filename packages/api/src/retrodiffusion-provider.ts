@@ -468,13 +468,13 @@ export class RetroDiffusionProvider implements Provider {
     return new NetworkError('E_NETWORK', `${what}: the connection to ${this.origin()} failed (${code ?? this.redact(err.message)})`, { hint: 'check your connection; rebuild to try again' });
   }
 
-  private redirectRefused(r: RedirectRefusal): RedirectRefusedError {
+  private redirectRefused(r: RedirectRefusal, what: string): RedirectRefusedError {
     if (r.reason === 'cross-origin') {
-      return new RedirectRefusedError('E_REDIRECT', `${r.from.host} redirected a request carrying the API key to another origin (${r.to!.origin}); it was not followed, so the key was not sent there`, {
+      return new RedirectRefusedError('E_REDIRECT', `${what}: ${r.from.host} redirected a request carrying the API key to another origin (${r.to!.origin}); it was not followed, so the key was not sent there`, {
         hint: `if the API really moved, set RD_API_URL=${r.to!.origin}`,
       });
     }
-    return new RedirectRefusedError('E_REDIRECT', r.reason === 'too-many' ? `${r.from.host} redirected more than ${MAX_REDIRECTS} times` : `${r.from.host} sent a redirect without a usable Location`, {
+    return new RedirectRefusedError('E_REDIRECT', `${what}: ${r.reason === 'too-many' ? `${r.from.host} redirected more than ${MAX_REDIRECTS} times` : `${r.from.host} sent a redirect without a usable Location`}`, {
       hint: 'check RD_API_URL',
     });
   }
@@ -519,7 +519,7 @@ export class RetroDiffusionProvider implements Provider {
     const combined = signal ? AbortSignal.any([signal, timer]) : timer;
     try {
       const request = { ...init, signal: combined };
-      const res = credential ? await fetchSameOrigin(url, request, (r) => this.redirectRefused(r)) : await fetch(url, request);
+      const res = credential ? await fetchSameOrigin(url, request, (r) => this.redirectRefused(r, describe(init.method ?? 'GET', new URL(url).pathname))) : await fetch(url, request);
       const bytes = await readBodyWithin(res, MAX_RESPONSE_BYTES);
       if (!bytes) {
         throw new ResponseTooLargeError('E_RESPONSE_TOO_LARGE', `${describe(init.method ?? 'GET', new URL(url).pathname)}: the answer from ${new URL(url).host} passed ${MAX_RESPONSE_BYTES / 1024 / 1024} MB and was cut off`, {

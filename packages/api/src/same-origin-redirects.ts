@@ -25,6 +25,7 @@ export async function fetchSameOrigin(
   for (let hop = 0; ; hop++) {
     const res = await fetchImpl(current, request);
     if (!REDIRECTS.has(res.status)) return res;
+    // A redirect's body is never read; a failed cancel is a stream already closed.
     await res.body?.cancel().catch(() => {});
     const location = res.headers.get('location');
     const next = location ? safeUrl(location, current) : undefined;

@@ -1,4 +1,4 @@
-import { builtInCatalog, type StyleFamily, type StyleInfo } from '@rd-assets/core';
+import { builtInCatalog, PRICES, type StyleFamily, type StyleInfo } from '@rd-assets/core';
 
 interface SelectorItem {
   prompt_style?: string;
@@ -60,7 +60,7 @@ export function selectorToStyles(body: Record<string, unknown>): StyleInfo[] {
       requiresExtraPrompt: known?.requiresExtraPrompt ?? false,
       maxReferenceImages: item.supports_reference_images ? Math.max(known?.maxReferenceImages ?? 0, 9) : 0,
       supportsFramesDuration: known?.supportsFramesDuration ?? false,
-      price: known?.price ?? { kind: 'area', minimum: 0.015, offset: 100000, divisor: 6000000 },
+      price: known?.price ?? PRICES.fastArea,
     });
   }
   return out;

@@ -10,7 +10,7 @@ interface CommandModule {
 /** Commands load lazily: `assets --help` must not pay for sharp, ajv or the pipeline. */
 const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
   build: { summary: 'generate what changed, restore the rest, write outputs and assets.lock', load: () => import('./commands/build.js') },
-  plan: { summary: 'show what a build would do and cost (same as build --dry-run)', load: () => import('./commands/plan.js') },
+  plan: { summary: 'show what a build would do and cost (same as build --dry-run)', load: loadPlan },
   validate: { summary: 'check a manifest: every problem at once, nothing called or written', load: () => import('./commands/validate.js') },
   watch: { summary: 'rebuild on every change to the manifest and its inputs', load: () => import('./commands/watch.js') },
   preview: { summary: 'serve a live gallery of the built assets on 127.0.0.1', load: () => import('./commands/preview.js') },
@@ -21,6 +21,12 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
   gc: { summary: 'remove cache entries assets.lock no longer refers to', load: () => import('./commands/gc.js') },
   emulator: { summary: 'run the local RetroDiffusion API emulator', load: () => import('./commands/emulator.js') },
 };
+
+/** `plan` is build's dry run with its own help. */
+async function loadPlan(): Promise<CommandModule> {
+  const [{ help }, build] = await Promise.all([import('./commands/plan.js'), import('./commands/build.js')]);
+  return { help, run: (argv, io) => build.run(argv, io, { dryRun: true }) };
+}
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };

@@ -1,5 +1,5 @@
+import { formatCost } from '@rd-assets/core';
 import type { Plan } from '@rd-assets/pipeline';
-import { formatCost } from './cost-format.js';
 import type { Style } from './terminal.js';
 
 /** The table `assets plan` prints: what happens to each asset, why, and what it costs. */
@@ -23,5 +23,6 @@ export function planTable(plan: Plan, s: Style, showUpToDate: boolean): string {
   if (count('blocked')) parts.push(`${count('blocked')} blocked`);
   if (!showUpToDate && count('up-to-date')) out.push(s.dim(`(${count('up-to-date')} up-to-date assets not shown; --all shows them)`));
   out.push(parts.join(', '));
+  if (plan.confirm) out.push(s.yellow(`more than confirm_above ($${plan.confirm.threshold}): \`assets build\` asks before spending (--yes, or a --max-credits that covers it, skips the question)`));
   return out.join('\n') + '\n';
 }

@@ -1,11 +1,10 @@
 import { createInterface } from 'node:readline';
-import { RdError } from '@rd-assets/core';
+import { RdError, formatCost } from '@rd-assets/core';
 import type { SpendRequest } from '@rd-assets/pipeline';
-import { formatCost } from './cost-format.js';
 import type { Io } from './terminal.js';
 
 /** A costly build with no terminal to ask and no --yes: exit 2, nothing spent. */
-export class ConfirmRequiredError extends RdError {
+class ConfirmRequiredError extends RdError {
   constructor(request: SpendRequest) {
     super('E_CONFIRM_REQUIRED', `this build would cost about ${formatCost(request.estimate)} (${request.calls} calls), more than confirm_above ($${request.threshold}), and there is no terminal to ask; nothing was spent`, {
       hint: `pass --yes, or cap it with --max-credits ${Math.ceil(request.usd * 100) / 100}, or raise \`confirm_above\` in assets.yaml`,
@@ -14,7 +13,7 @@ export class ConfirmRequiredError extends RdError {
 }
 
 /** The person at the terminal answered no (or nothing). */
-export class SpendDeclinedError extends RdError {
+class SpendDeclinedError extends RdError {
   constructor() {
     super('E_SPEND_DECLINED', 'build not confirmed; nothing was spent', { hint: '`assets plan` shows what each asset would cost' });
   }

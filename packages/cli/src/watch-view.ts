@@ -1,7 +1,6 @@
-import { addCost, formatDiagnostic, type Cost } from '@rd-assets/core';
+import { addCost, formatAmount, formatCost, formatDiagnostic, type Cost } from '@rd-assets/core';
 import type { WatchEvent } from '@rd-assets/pipeline';
 import { buildSummary } from './build-summary.js';
-import { formatCost } from './cost-format.js';
 import { ProgressView } from './progress-view.js';
 import { isInteractive, style, type Io, type Style } from './terminal.js';
 
@@ -59,8 +58,8 @@ export class WatchView {
         const cap = this.options.maxCredits;
         if (cap !== undefined) {
           const left = e.remaining ?? 0;
-          const credits = e.spent.credits !== undefined && e.spent.usd === undefined;
-          const amount = (n: number) => (credits ? `${n} credit${n === 1 ? '' : 's'}` : `$${n.toFixed(n !== 0 && n < 1 ? 3 : 2)}`);
+          const unit = e.spent.credits !== undefined && e.spent.usd === undefined ? 'credits' : 'usd';
+          const amount = (n: number) => formatAmount(n, unit);
           const text = `session: spent ${formatCost(e.spent, '$0')} of the ${amount(cap)} cap (${amount(left)} left)`;
           const skipped = e.result.assets.some((a) => a.error?.code === 'E_BUDGET');
           this.line(skipped ? this.s.yellow(`${text}; paid calls past it are skipped: restart with a higher --max-credits to build them`) : this.s.dim(text));

@@ -27,7 +27,7 @@ async function buildAtTerminal(dir: string, answer: string): Promise<{ code: num
   let asked = 0;
   stderr.on('data', (d: Buffer) => {
     text += d.toString();
-    if (/Continue\? \[y\/N\] $/.test(text) && asked === 0) {
+    if (text.endsWith('Continue? [y/N] ') && asked === 0) {
       asked++;
       stdin.end(answer);
     }

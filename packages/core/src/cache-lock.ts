@@ -62,6 +62,8 @@ export async function acquireCacheLock(
         await rename(path, aside);
         const moved = await readOwner(aside);
         const same = (a: LockOwner | string, b: LockOwner | string) => a === b || (typeof a === 'object' && typeof b === 'object' && a.pid === b.pid && a.startedAt === b.startedAt && a.token === b.token);
+        // Putting a live lock back fails only when a third process already made a new one there;
+        // that lock is as good as the one moved, so there is nothing to undo.
         if (typeof moved === 'object' && !same(moved, owner) && isAlive(moved.pid)) await link(aside, path).catch(() => {});
         await rm(aside, { force: true });
       } catch {

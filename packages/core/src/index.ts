@@ -15,14 +15,15 @@ export {
 export type { StyleInfo, StyleFamily, StyleSource, StyleLimits, SizeLimits, PriceRule, OutputKind } from './style-catalog.js';
 export { EDIT_TOOLS, getEditTool, PIXEL_FIXER, DITHER_MODES } from './edit-tool-catalog.js';
 export type { EditToolInfo } from './edit-tool-catalog.js';
-export { priceUsd, priceCredits, estimateStyleCost, addCost, minCost, formatCost, roundUsd } from './pricing.js';
+export { priceUsd, priceCredits, estimateStyleCost, addCost, minCost, roundUsd } from './pricing.js';
+export { PRICES, USD_PER_CREDIT } from './price-table.js';
+export { formatCost, formatAmount } from './cost-format.js';
 export type { Cost } from './pricing.js';
 export { animationLayout, frameNames, DIRECTIONS } from './animation-layout.js';
 export type { AnimationLayout, AnimationTag, SheetCell } from './animation-layout.js';
 export { WANG_TILES, TILESET_COLUMNS, TILESET_ROWS } from './tileset-layout.js';
 export type { WangTile } from './tileset-layout.js';
-export { parseManifest, safeRelative, MAX_MATRIX_INSTANCES } from './manifest-loader.js';
-export { MAX_ID_LENGTH } from './name-rules.js';
+export { parseManifest, safeRelative } from './manifest-loader.js';
 export { assetOutputs, atlasOutputs, extraImageName, imageStem, partsFolder } from './output-names.js';
 export type { OutputClaim } from './output-names.js';
 export { didYouMean } from './did-you-mean.js';
@@ -45,13 +46,19 @@ export {
   lockfilePathFor,
   LOCKFILE_VERSION,
 } from './lockfile.js';
-export type { Lockfile, LockEntry, LockStep, LockAtlas } from './lockfile.js';
+export type { Lockfile, LockEntry, LockMeta, LockStep, LockAtlas } from './lockfile.js';
 export { acquireCacheLock } from './cache-lock.js';
 export type { CacheLock, LockOwner } from './cache-lock.js';
 export { assetRefs, assetDependencies } from './asset-refs.js';
 export { expectedImageSize, FIXED_FRAME_SIZE } from './output-size.js';
 export type { SizedRequest } from './output-size.js';
 export {
+  MAX_ID_LENGTH,
+  MAX_MATRIX_INSTANCES,
+  MAX_INPUT_BYTES,
+  MAX_INPUT_SIDE,
+  MAX_OUTPUT_SIDE,
+  MAX_OUTPUT_PIXELS,
   MAX_MANIFEST_BYTES,
   MAX_YAML_ALIAS_COUNT,
   MAX_YAML_ALIAS_NODES,

@@ -6,20 +6,38 @@ import { RdError } from './errors.js';
  * or broken input costs milliseconds and names what to change.
  */
 
+/** An input file (image, palette, prompts) larger than this is refused before it is read (E_INPUT_TOO_LARGE). */
+export const MAX_INPUT_BYTES = 16 * 1024 * 1024;
+
+/** An input image wider or taller than this is refused before decoding (E_INPUT_DIMENSIONS). */
+export const MAX_INPUT_SIDE = 4096;
+
+/** A result image claiming more than this per side or in all is refused before decoding (E_MALFORMED): a decompression-bomb guard. */
+export const MAX_OUTPUT_SIDE = 4096;
+export const MAX_OUTPUT_PIXELS = 4096 * 4096;
+
+/** Longest asset id, group name or palette name (E_ID_TOO_LONG): file names stay well under the 255 bytes file systems allow. */
+export const MAX_ID_LENGTH = 100;
+
+/** Most assets one `each:` may make (E_MATRIX_TOO_LARGE): a typo in a matrix should not plan a million calls. */
+export const MAX_MATRIX_INSTANCES = 10_000;
+
 /** A manifest larger than this is refused before it is read (E_MANIFEST_TOO_LARGE). */
 export const MAX_MANIFEST_BYTES = 10 * 1024 * 1024;
 
 /**
- * Aliases one YAML document may expand (the `yaml` library's `maxAliasCount`, E_YAML_ALIAS_LIMIT).
- * Real manifests use a handful (`<<: *defaults`); a "billion laughs" document needs thousands.
+ * Alias references one YAML document may hold (the `yaml` library's `maxAliasCount`,
+ * E_YAML_ALIAS_LIMIT). Generous: a manifest may use `<<: *defaults` in each of 10,000 entries;
+ * what the references expand to is bounded by MAX_YAML_ALIAS_NODES.
  */
-export const MAX_YAML_ALIAS_COUNT = 1000;
+export const MAX_YAML_ALIAS_COUNT = 100_000;
 
 /**
- * Nodes any walk of the YAML may visit through aliases (E_YAML_ALIAS_LIMIT): our own position
- * walk follows aliases too, and must not be the place where an alias bomb explodes.
+ * Nodes aliases may add to a YAML document, nested aliases counted (E_YAML_ALIAS_LIMIT). Counted
+ * on the document as written, before any walk expands it: a "billion laughs" document is refused
+ * in milliseconds.
  */
-export const MAX_YAML_ALIAS_NODES = 1_000_000;
+export const MAX_YAML_ALIAS_NODES = 500_000;
 
 /**
  * Pixels one post step may produce per frame (E_PIXEL_BUDGET): checked at validation from the

@@ -27,6 +27,19 @@ export interface LockEntry {
   files: Record<string, string>;
   /** What generating it cost. */
   cost: Cost;
+  /** What post-processing measured of the outputs (for the index, the types module and the gallery). */
+  meta?: LockMeta;
+}
+
+/** Sizes post-processing recorded in the lock: only these keys are kept (build-session.ts). */
+export interface LockMeta {
+  /** The main image, in pixels. */
+  width?: number;
+  height?: number;
+  /** Frames of an animation or sheet. */
+  frames?: number;
+  /** A tileset: tile size in pixels, its grid, and each tile's name. */
+  tiles?: { width: number; height: number; columns: number; rows: number; names: string[] };
 }
 
 /** A group's packed atlas: made locally from its members' images, so it is keyed like a post step. */

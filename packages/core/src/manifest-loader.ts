@@ -32,7 +32,7 @@ import {
   type StyleInfo,
 } from './style-catalog.js';
 import { escapePointer, locate, parseYamlWithPositions, type NodePosition } from './yaml-positions.js';
-import { MAX_POST_PIXELS } from './limits.js';
+import { MAX_MATRIX_INSTANCES, MAX_POST_PIXELS } from './limits.js';
 import { postPixelOverrun } from './post-pixel-budget.js';
 
 export interface ParseOptions {
@@ -55,8 +55,6 @@ type Raw = Record<string, unknown>;
 
 /** An id segment: what a file name inside `out` may be. */
 const ID_SEGMENT = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
-/** Most assets one `each:` may make: a typo in a matrix should not plan a million calls. */
-export const MAX_MATRIX_INSTANCES = 10_000;
 const GENERATION_FIELDS = [
   'prompt', 'style', 'prompt_style', 'size', 'width', 'height', 'count', 'num_images', 'seed', 'input_image',
   'strength', 'input_palette', 'return_pre_palette', 'remove_bg', 'return_non_bg_removed', 'tile_x', 'tile_y',

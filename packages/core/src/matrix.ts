@@ -24,7 +24,7 @@ export function matrixSize(spec: MatrixSpec): number {
 const PLACEHOLDER = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
 /** Names used as `${name}` in a string. */
-export function placeholders(text: string): string[] {
+function placeholders(text: string): string[] {
   return [...text.matchAll(PLACEHOLDER)].map((m) => m[1]!);
 }
 
@@ -33,7 +33,7 @@ export function substitute<T>(value: T, vars: Record<string, string>): T {
   if (typeof value === 'string') {
     return value.replace(PLACEHOLDER, (whole, name: string) => (Object.hasOwn(vars, name) ? vars[name]! : whole)) as T;
   }
-  if (Array.isArray(value)) return value.map((v) => substitute(v, vars)) as T;
+  if (Array.isArray(value)) return (value as unknown[]).map((v) => substitute(v, vars)) as T;
   if (value && typeof value === 'object') {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v, vars)])) as T;
   }

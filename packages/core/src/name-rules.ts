@@ -1,5 +1,4 @@
-/** Longest asset id, group name or palette name: file names stay well under the 255 bytes file systems allow. */
-export const MAX_ID_LENGTH = 100;
+import { MAX_ID_LENGTH } from './limits.js';
 
 /**
  * Names that are properties of every JavaScript object: as ids they would read or replace

@@ -1,4 +1,5 @@
-import type { PriceRule, StyleInfo } from './style-catalog.js';
+import { USD_PER_CREDIT, type PriceRule } from './price-table.js';
+import type { StyleInfo } from './style-catalog.js';
 
 /** Money spent or estimated. Current accounts are billed in USD, legacy ones in credits. */
 export interface Cost {
@@ -29,11 +30,12 @@ export function roundUsd(usd: number): number {
 
 /**
  * Credits for legacy accounts. The seed document prices only `/v1/edit` (5 credits); for the rest
- * we use one credit per $0.03, which gives the seed's example (a 256×256 rd_fast image, 1 credit).
+ * we use the published rate (USD_PER_CREDIT), which gives the seed's example (a 256×256 rd_fast
+ * image, 1 credit).
  */
 export function priceCredits(rule: PriceRule, usd: number): number {
   if (rule.kind === 'per-request' && rule.credits !== undefined) return rule.credits;
-  return Math.max(1, Math.round(usd / 0.03));
+  return Math.max(1, Math.round(usd / USD_PER_CREDIT));
 }
 
 export function estimateStyleCost(style: StyleInfo, width: number, height: number, count: number): Cost {
@@ -57,11 +59,4 @@ export function minCost(a: Cost, b: Cost): Cost {
   if (usd !== undefined) out.usd = usd;
   if (credits !== undefined) out.credits = credits;
   return out;
-}
-
-export function formatCost(cost: Cost): string {
-  const parts: string[] = [];
-  if (cost.usd !== undefined) parts.push(`$${cost.usd.toFixed(cost.usd < 1 ? 3 : 2)}`);
-  if (cost.credits !== undefined) parts.push(`${cost.credits} credit${cost.credits === 1 ? '' : 's'}`);
-  return parts.length ? parts.join(' / ') : 'free';
 }

@@ -33,17 +33,21 @@ export function secretRedactor(secrets: ReadonlyArray<string | undefined>): (tex
     }
   }
   if (!grams.size && !short.length) return (text) => text;
+  const gramHashes = new Set([...grams.keys()].map((g) => rollingHash(g, 0)));
   return (text: string): string => {
     let out = text;
     // A secret shorter than a run is hidden only where it appears whole.
     for (const s of short) out = out.split(s).join(MASK);
     if (!grams.size || out.length < REDACT_MIN_RUN) return out;
     let result = '';
-    let i = 0;
     let kept = 0;
-    while (i + REDACT_MIN_RUN <= out.length) {
-      const hits = grams.get(out.slice(i, i + REDACT_MIN_RUN));
+    // A rolling hash over every window of REDACT_MIN_RUN characters: printed output can be
+    // megabytes (`plan --json`), and slicing each window would cost far more than the check.
+    let h = rollingHash(out, 0);
+    for (let i = 0; i + REDACT_MIN_RUN <= out.length; ) {
+      const hits = gramHashes.has(h) ? grams.get(out.slice(i, i + REDACT_MIN_RUN)) : undefined;
       if (!hits) {
+        h = roll(h, out.charCodeAt(i), out.charCodeAt(i + REDACT_MIN_RUN));
         i++;
         continue;
       }
@@ -56,9 +60,29 @@ export function secretRedactor(secrets: ReadonlyArray<string | undefined>): (tex
       result += out.slice(kept, i) + MASK;
       i += longest;
       kept = i;
+      h = rollingHash(out, i);
     }
     return result + out.slice(kept);
   };
+}
+
+const BASE = 31;
+const TOP = (() => {
+  let p = 1;
+  for (let k = 1; k < REDACT_MIN_RUN; k++) p = Math.imul(p, BASE);
+  return p;
+})();
+
+/** Hash of the REDACT_MIN_RUN characters at `from` (fewer at the end of the text). */
+function rollingHash(text: string, from: number): number {
+  let h = 0;
+  for (let k = 0; k < REDACT_MIN_RUN && from + k < text.length; k++) h = (Math.imul(h, BASE) + text.charCodeAt(from + k)) | 0;
+  return h;
+}
+
+/** The hash of the next window: drop `out`, add `next` (NaN past the end is harmless: the loop stops). */
+function roll(h: number, out: number, next: number): number {
+  return (Math.imul(h - Math.imul(out, TOP), BASE) + (next | 0)) | 0;
 }
 
 /**

@@ -11,6 +11,7 @@
  * Where sources disagree every documented limit is kept; a request is valid when at least one
  * source accepts it, and validation warns when another source would not.
  */
+import { PRICES, type PriceRule } from './price-table.js';
 
 export type StyleSource = 'seed' | 'current' | 'v2' | 'live';
 
@@ -43,10 +44,7 @@ export interface StyleLimits extends SizeLimits {
 }
 
 /** Published USD pricing (README "Pricing"); `check_cost` stays authoritative. */
-export type PriceRule =
-  | { kind: 'area'; minimum: number; offset: number; divisor: number }
-  | { kind: 'per-image'; usd: number }
-  | { kind: 'per-request'; usd: number; credits?: number };
+export type { PriceRule } from './price-table.js';
 
 export type OutputKind = 'image' | 'animation' | 'tileset' | 'edit';
 
@@ -69,9 +67,9 @@ export interface StyleInfo {
   price: PriceRule;
 }
 
-const FAST_AREA: PriceRule = { kind: 'area', minimum: 0.015, offset: 100000, divisor: 6000000 };
-const PLUS_AREA: PriceRule = { kind: 'area', minimum: 0.025, offset: 50000, divisor: 2000000 };
-const LOW_RES_AREA: PriceRule = { kind: 'area', minimum: 0.02, offset: 13700, divisor: 600000 };
+const FAST_AREA: PriceRule = PRICES.fastArea;
+const PLUS_AREA: PriceRule = PRICES.plusArea;
+const LOW_RES_AREA: PriceRule = PRICES.lowResArea;
 
 interface Def {
   description: string;
@@ -195,7 +193,7 @@ const rdPlus = family('rd_plus', 'rd_plus__', { limits: DEFAULT_RANGE, price: PL
 const PRO_WIDE: Def['limits'] = [['current', 64, 256, 4], ['v2', 12, 256, 16]];
 const PRO_STD: Def['limits'] = [['current', 64, 256, 4], ['v2', 64, 256, 4]];
 const PRO_256: Def['limits'] = [['current', 256, 256, 4], ['v2', 256, 256, 4]];
-const rdPro = family('rd_pro', 'rd_pro__', { limits: PRO_STD, refs: 9, price: { kind: 'per-image', usd: 0.18 } }, {
+const rdPro = family('rd_pro', 'rd_pro__', { limits: PRO_STD, refs: 9, price: PRICES.proImage }, {
   default: { description: 'Highest quality general pixel art', sources: C, limits: PRO_WIDE },
   painterly: { description: 'Painterly pixel art', sources: C, limits: PRO_WIDE },
   fantasy: { description: 'Fantasy illustration pixel art', sources: C, limits: PRO_WIDE },
@@ -239,7 +237,7 @@ const rdMini = family('rd_mini', 'rd_mini__', { limits: MINI_LOW, price: LOW_RES
   },
 }, 'image');
 
-const ANIM_PRICE: PriceRule = { kind: 'per-image', usd: 0.07 };
+const ANIM_PRICE: PriceRule = PRICES.animation;
 const fixed = (n: number, sources: StyleSource[], maxImages = 1): Def['limits'] =>
   sources.map((s) => [s, n, n, maxImages] as [StyleSource, number, number, number]);
 const animations = family('animation', 'rd_animation__', { limits: fixed(64, C), price: ANIM_PRICE, model: 'rd_animation' }, {
@@ -344,7 +342,7 @@ const edit: StyleInfo = {
   id: 'edit',
   family: 'edit',
   model: 'edit',
-  description: 'Progressive editing of an image with a prompt (POST /v1/edit), 5 credits per edit',
+  description: `Progressive editing of an image with a prompt (POST /v1/edit), ${PRICES.edit.credits} credits per edit`,
   sources: S,
   aliases: [],
   limits: S.map((source) => ({ source, minWidth: 16, maxWidth: 256, minHeight: 16, maxHeight: 256, maxImages: 1 })),
@@ -353,8 +351,7 @@ const edit: StyleInfo = {
   requiresExtraPrompt: false,
   maxReferenceImages: 0,
   supportsFramesDuration: false,
-  // The seed prices an edit at 5 credits; the current service bills its successor, image_edit, $0.18.
-  price: { kind: 'per-request', usd: 0.18, credits: 5 },
+  price: PRICES.edit,
 };
 
 const BUILT_IN: StyleInfo[] = [...rdFast, ...rdPlus, ...rdPro, ...rdMini, ...animations, ...advanced, ...tiles, edit];
@@ -379,7 +376,7 @@ function userStyle(id: string): StyleInfo {
     requiresExtraPrompt: false,
     maxReferenceImages: 9,
     supportsFramesDuration: false,
-    price: { kind: 'per-image', usd: 0.18 },
+    price: PRICES.proImage,
   };
 }
 

@@ -1,4 +1,4 @@
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node, type Document, type YAMLError } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Alias, type Node, type Document, type YAMLError } from 'yaml';
 import type { SourceLocation } from './errors.js';
 import { MAX_YAML_ALIAS_COUNT, MAX_YAML_ALIAS_NODES } from './limits.js';
 
@@ -39,16 +39,16 @@ export function parseYamlWithPositions(text: string, file: string): ParsedYaml {
   const positions = new Map<string, NodePosition>();
   let value: unknown = null;
   if (errors.length === 0) {
-    // The library's walk first: its `maxAliasCount` refuses a bomb before ours could expand it.
-    try {
-      value = doc.toJS({ maxAliasCount: MAX_YAML_ALIAS_COUNT });
-    } catch (e) {
-      const alias = /alias/i.test((e as Error).message);
+    // What the aliases expand to is counted first, in one pass over the document as written:
+    // the library's `maxAliasCount` counts aliases, not their size (a thousand references to one
+    // wide anchor pass it), and both walks below would otherwise expand a bomb before refusing it.
+    const bomb = aliasExpansionOver(doc, MAX_YAML_ALIAS_NODES);
+    if (bomb) {
       errors.push({
-        code: alias ? 'E_YAML_ALIAS_LIMIT' : 'E_YAML_SYNTAX',
-        message: alias ? `the document expands more than ${MAX_YAML_ALIAS_COUNT} aliases (an "alias bomb"); refused` : (e as Error).message,
-        location: { file, line: 1, col: 1 },
-        hint: alias ? 'use anchors and aliases sparingly (e.g. one `<<: *defaults` per entry), or write the values out' : 'check the YAML syntax',
+        code: 'E_YAML_ALIAS_LIMIT',
+        message: `aliases expand to more than ${MAX_YAML_ALIAS_NODES} nodes (an "alias bomb"); refused`,
+        location: bomb.range ? at(bomb.range[0]) : { file, line: 1, col: 1 },
+        hint: 'use anchors and aliases sparingly (e.g. one `<<: *defaults` per entry), or write the values out',
       });
     }
   }
@@ -60,9 +60,22 @@ export function parseYamlWithPositions(text: string, file: string): ParsedYaml {
     } else if (found?.kind === 'aliases') {
       errors.push({
         code: 'E_YAML_ALIAS_LIMIT',
-        message: `aliases expand to more than ${MAX_YAML_ALIAS_NODES} nodes; refused`,
+        message: `aliases expand to more than ${MAX_YAML_ALIAS_NODES} nodes (an "alias bomb"); refused`,
         location: found.location,
-        hint: 'use anchors and aliases sparingly, or write the values out',
+        hint: 'use anchors and aliases sparingly (e.g. one `<<: *defaults` per entry), or write the values out',
+      });
+    }
+  }
+  if (errors.length === 0) {
+    try {
+      value = doc.toJS({ maxAliasCount: MAX_YAML_ALIAS_COUNT });
+    } catch (e) {
+      const alias = /alias/i.test((e as Error).message);
+      errors.push({
+        code: alias ? 'E_YAML_ALIAS_LIMIT' : 'E_YAML_SYNTAX',
+        message: alias ? `the document uses aliases more than ${MAX_YAML_ALIAS_COUNT} times over (an "alias bomb"); refused` : (e as Error).message,
+        location: { file, line: 1, col: 1 },
+        hint: alias ? 'use anchors and aliases sparingly (e.g. one `<<: *defaults` per entry), or write the values out' : 'check the YAML syntax',
       });
     }
   }
@@ -94,9 +107,23 @@ function syntaxError(text: string, e: YAMLError, at: (offset: number) => SourceL
       hint = `close it with ${bracket} before the next entry`;
     }
   }
+  // Indentation errors are reported at the start of the line; the caret belongs under the entry.
+  while (text[offset] === ' ') offset++;
+  hint ??= SYNTAX_HINTS[e.code] ?? 'check the YAML on this line (`assets validate` shows every problem)';
   const location = at(offset);
-  return { code: 'E_YAML_SYNTAX', message, location, frame: codeFrame(text, location), ...(hint ? { hint } : {}) };
+  return { code: 'E_YAML_SYNTAX', message, location, frame: codeFrame(text, location), hint };
 }
+
+/** What to do about the parser's most common complaints, by its error code. */
+const SYNTAX_HINTS: Partial<Record<YAMLError['code'], string>> = {
+  TAB_AS_INDENT: 'indent with spaces: YAML does not allow tabs',
+  BAD_INDENT: 'line this entry up with the ones above it (spaces only)',
+  BLOCK_AS_IMPLICIT_KEY: 'a list item (`- x`) belongs under a key, indented deeper than it',
+  MULTILINE_IMPLICIT_KEY: 'write a key and its value on one line, `key: value`, or quote the value',
+  MISSING_CHAR: 'add the missing character shown in the message',
+  DUPLICATE_KEY: 'remove or rename one of the two keys',
+  UNEXPECTED_TOKEN: 'remove the stray character, or quote the value',
+};
 
 /** The opening quote that runs to `end`: the last one whose string is not closed before it. */
 function unclosedQuote(text: string, quote: string, end: number): number | undefined {
@@ -131,7 +158,7 @@ function unclosedBracket(text: string, open: string, close: string, end: number)
 }
 
 /** The offending line with a caret under the column, as editors and compilers show it. */
-export function codeFrame(text: string, location: SourceLocation): string {
+function codeFrame(text: string, location: SourceLocation): string {
   const lines = text.split(/\r?\n/);
   const line = lines[location.line - 1] ?? '';
   const gutter = String(location.line).length;
@@ -156,7 +183,7 @@ function walk(
   viaAlias: boolean,
 ): WalkStop | undefined {
   if (!node) return undefined;
-  const target = isAlias(node) ? (node.resolve(doc) ?? node) : node;
+  const target = isAlias(node) ? (resolveAlias(doc, node) ?? node) : node;
   const range = node.range ?? target.range;
   const position: NodePosition = { value: at(range ? range[0] : 0) };
   const aliased = viaAlias || isAlias(node);
@@ -180,7 +207,7 @@ function walk(
       if (!isPair(pair) || !isScalar(pair.key) || pair.key.value !== '<<') continue;
       const sources = isSeq(pair.value) ? pair.value.items : [pair.value];
       for (const src of sources) {
-        const resolved = isAlias(src) ? src.resolve(doc) : (src as Node | null);
+        const resolved = isAlias(src) ? resolveAlias(doc, src) : (src as Node | null);
         if (!isMap(resolved)) continue;
         for (const inner of resolved.items) {
           const name = isScalar(inner.key) ? String(inner.key.value) : '';
@@ -200,6 +227,73 @@ function walk(
     }
   }
   return undefined;
+}
+
+/**
+ * The first alias (in document order) at which the nodes added by aliases pass `limit`, counting
+ * an alias as the size of what it names (nested aliases included). Sizes are memoized per node,
+ * so this is linear in the document as written, however large its expansion.
+ */
+function aliasExpansionOver(doc: Document, limit: number): Alias | undefined {
+  const sizes = new Map<Node, number>();
+  const size = (node: Node | null | undefined): number => {
+    if (!node) return 0;
+    const known = sizes.get(node);
+    if (known !== undefined) return known;
+    sizes.set(node, 1); // a cycle (an alias inside its own anchor) counts once
+    let n = 1;
+    if (isAlias(node)) n = size(resolveAlias(doc, node));
+    else if (isMap(node)) for (const pair of node.items) n += size(pair.key as Node | null) + size(pair.value as Node | null);
+    else if (isSeq(node)) for (const item of node.items) n += size(item as Node | null);
+    const capped = Math.min(n, Number.MAX_SAFE_INTEGER);
+    sizes.set(node, capped);
+    return capped;
+  };
+  let added = 0;
+  const visit = (node: Node | null | undefined): Alias | undefined => {
+    if (!node) return undefined;
+    if (isAlias(node)) {
+      added += size(node);
+      return added > limit ? node : undefined;
+    }
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        const hit = visit(pair.key as Node | null) ?? visit(pair.value as Node | null);
+        if (hit) return hit;
+      }
+    } else if (isSeq(node)) {
+      for (const item of node.items) {
+        const hit = visit(item as Node | null);
+        if (hit) return hit;
+      }
+    }
+    return undefined;
+  };
+  return visit(doc.contents as Node | null);
+}
+
+const resolvedAliases = new WeakMap<Document, Map<Alias, Node | undefined>>();
+
+/**
+ * What an alias names: the nearest anchor of that name before it. `Alias.resolve` searches the
+ * whole document on every call (quadratic over a manifest with an alias per entry), so every
+ * alias is resolved in one pass, in document order, the first time one is asked for.
+ */
+function resolveAlias(doc: Document, alias: Alias): Node | undefined {
+  let table = resolvedAliases.get(doc);
+  if (!table) {
+    const t = new Map<Alias, Node | undefined>();
+    const anchors = new Map<string, Node>();
+    visit(doc, {
+      Node(_, node) {
+        if (isAlias(node)) t.set(node, anchors.get(node.source));
+        else if (node.anchor) anchors.set(node.anchor, node);
+      },
+    });
+    resolvedAliases.set(doc, t);
+    table = t;
+  }
+  return table.get(alias);
 }
 
 /** The nearest recorded position at or above a JSON pointer. */

@@ -48,3 +48,17 @@ describe('YAML syntax errors a newcomer can act on', () => {
     expect(printed[2]).toBe(`    ${' '.repeat(2)}| ${' '.repeat(12)}^`);
   });
 });
+
+describe('alias bombs are refused before any walk expands them', () => {
+  it('a thousand references to one wide anchor (which the yaml library\'s alias count lets through) are E_YAML_ALIAS_LIMIT', () => {
+    const text = ['version: 1', `wide: &w [${Array(2000).fill('x').join(', ')}]`, 'assets:', ...Array.from({ length: 999 }, (_, i) => `  a${i}: { prompt: x, style: rd_fast__default, size: 64, negative: *w }`), ''].join('\n');
+    const result = parseManifest(text, '/project/assets.yaml');
+    expect(result.diagnostics.map((d) => d.code)).toEqual(['E_YAML_ALIAS_LIMIT']);
+    expect(result.diagnostics[0]!.location.line).toBeGreaterThan(3);
+  });
+
+  it('`<<: *defaults` in each of 2,000 entries is not a bomb', () => {
+    const text = ['version: 1', 'x-common: &c { style: rd_fast__default, size: 64 }', 'assets:', ...Array.from({ length: 2000 }, (_, i) => `  a${i}: { <<: *c, prompt: x }`), ''].join('\n');
+    expect(parseManifest(text, '/project/assets.yaml').diagnostics.map((d) => d.code)).not.toContain('E_YAML_ALIAS_LIMIT');
+  });
+});

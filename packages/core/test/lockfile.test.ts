@@ -53,3 +53,23 @@ describe('assets.lock', () => {
     expect(lockfilePathFor('/game/assets.yaml.example')).toBe('/game/assets.yaml.example.lock');
   });
 });
+
+describe('lock meta', () => {
+  it('the sizes post-processing measured are typed in the lock and survive a write and a read', async () => {
+    const lock: Lockfile = emptyLockfile();
+    lock.assets.ground = {
+      provider: 'emulator',
+      request: {},
+      steps: [],
+      postKey: 'p',
+      files: { 'ground.png': 'a' },
+      cost: {},
+      meta: { width: 64, height: 32, tiles: { width: 16, height: 16, columns: 4, rows: 2, names: ['t0'] } },
+    };
+    const path = join(dir, 'assets.lock');
+    await writeLockfile(path, lock);
+    const meta = (await readLockfile(path)).assets.ground?.meta;
+    expect(meta?.tiles?.columns).toBe(4);
+    expect(meta?.width).toBe(64);
+  });
+});

@@ -34,7 +34,8 @@ export type { PreviewServer, PreviewServerOptions } from './preview-server.js';
 export { writePreviewReport } from './preview-report.js';
 export type { PreviewReportOptions } from './preview-report.js';
 export { loadPreview } from './preview-model.js';
-export type { PreviewModel, PreviewAsset, PreviewImage, PreviewPalette, PreviewStatus, PreviewTileset, PreviewLoadOptions, LoadedPreview } from './preview-model.js';
+export type { PreviewImage } from './preview-image.js';
+export type { PreviewModel, PreviewAsset, PreviewPalette, PreviewStatus, PreviewTileset, PreviewLoadOptions, LoadedPreview } from './preview-model.js';
 export type { PreviewAnimation } from './preview-animation.js';
 export { previewPage } from './preview-page.js';
 export type { BuildOptions, BuildResult, BuildEvent, Plan, PlanItem, PlanAction, AssetResult, AssetStatus } from './engine/build-types.js';
@@ -112,6 +113,6 @@ export type { RemoteCacheClientOptions, RemoteArtifact, RemoteCacheFailure } fro
 export { remoteCacheConfig, RemoteCacheConfigError } from './store/remote-cache-config.js';
 export { UnknownAssetError } from './engine/unknown-asset.js';
 export { DEFAULT_CONFIRM_ABOVE_USD } from './engine/spend-confirmation.js';
-export type { SpendRequest } from './engine/spend-confirmation.js';
+export type { SpendRequest } from './engine/build-types.js';
 export type { RemoteCacheConfig } from './store/remote-cache-config.js';
 export { artifactTag, verifyArtifactTag } from './store/artifact-signature.js';

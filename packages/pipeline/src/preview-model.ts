@@ -17,23 +17,11 @@ import type { IndexEntry } from './outputs/index-writer.js';
 import { probeImage } from '@rd-assets/core';
 import { parsePalette } from './post/index.js';
 import { animationFromAtlas, animationFromImage, type PreviewAnimation } from './preview-animation.js';
+import type { PreviewImage } from './preview-image.js';
 import { manifestPath, openCatalog, type ProjectOptions } from './project/project.js';
 
 /** What the gallery says about an asset. */
 export type PreviewStatus = 'fresh' | 'cached' | 'failed' | 'skipped' | 'building' | 'not-built';
-
-export interface PreviewImage {
-  /** Where the gallery finds the bytes: `out/<path>` (an output file) or `strip/<id>` (frames made for the page). */
-  ref: string;
-  /** Changes whenever the bytes do (their sha256): a page reloads only images that changed. */
-  version: string;
-  width: number;
-  height: number;
-  /** What it is: image, sheet, tileset, pre-palette, non-bg-removed … */
-  label: string;
-  /** Set in a static report: the bytes as a data URI. */
-  src?: string;
-}
 
 export interface PreviewTileset {
   tileWidth: number;
@@ -159,7 +147,7 @@ async function previewAsset(input: {
   const stem = asset.output;
   const units = [stem, ...Array.from({ length: entry.files.length }, (_, i) => `${stem}-${i}`)];
   const images: PreviewImage[] = [];
-  const meta = (lock as (LockEntry & { meta?: { frames?: number; tiles?: PreviewTileset & { width: number; height: number } } }) | undefined)?.meta;
+  const meta = lock?.meta;
   const atlas = files.has(`${stem}.json`) ? `${stem}.json` : undefined;
   for (const unit of units) {
     const main = ['png', 'gif', 'webp', 'jpg'].map((ext) => `${unit}.${ext}`).find((f) => files.has(f));

@@ -2,7 +2,8 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { writeFileAtomic } from '@rd-assets/core';
 import type { AssetResult } from './engine/build-types.js';
-import { loadPreview, type PreviewImage, type PreviewModel } from './preview-model.js';
+import type { PreviewImage } from './preview-image.js';
+import { loadPreview, type PreviewModel } from './preview-model.js';
 import { previewPage } from './preview-page.js';
 import type { ProjectOptions } from './project/project.js';
 
@@ -21,6 +22,7 @@ export async function writePreviewReport(file: string, options: PreviewReportOpt
   const inline = async (image: PreviewImage): Promise<void> => {
     const blob = blobs.get(image.ref);
     if (!blob) return;
+    // An image removed since the model was read stays a link; the report still shows the rest.
     const bytes = blob.bytes ?? (await readFile(blob.path!).catch(() => undefined));
     if (bytes) image.src = `data:${blob.type};base64,${bytes.toString('base64')}`;
   };

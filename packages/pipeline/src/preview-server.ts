@@ -90,6 +90,7 @@ export async function startPreviewServer(options: PreviewServerOptions = {}): Pr
   };
 
   const server = createServer((req, res) => {
+    // A request that fails after the checks is a bug or a closed socket: answer 500, keep serving.
     handle(req, res).catch(() => {
       if (!res.headersSent) res.writeHead(500).end('internal error');
       else res.end();
@@ -237,6 +238,8 @@ async function follow(options: ProjectOptions, gallery: () => LoadedPreview, rel
         watcher.unwatch(watched.filter((p) => !next.includes(p)));
         watcher.add(next.filter((p) => !watched.includes(p)));
         watched = next;
+        // loadPreview() turns a broken manifest or missing files into the model's problems; what
+        // is left (a file vanishing mid-read) keeps the last gallery, and the next change reloads.
       }).catch(() => {});
     }, 150);
   };

@@ -12,7 +12,7 @@ export interface Seen {
  * A scripted HTTP server on 127.0.0.1 for client edge cases the emulator has no reason to
  * produce: each request is answered by the next handler in the script (the last one repeats).
  */
-export async function scriptedServer(script: Array<(req: Seen, res: ServerResponse) => void>): Promise<{ url: string; seen: Seen[]; close(): Promise<void> }> {
+export async function scriptedServer(script: Array<(req: Seen, res: ServerResponse) => void>): Promise<{ url: string; seen: Seen[]; close: () => Promise<void> }> {
   const seen: Seen[] = [];
   const server: Server = createServer((req, res) => {
     let body = '';

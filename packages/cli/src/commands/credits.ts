@@ -1,6 +1,6 @@
+import { formatCost } from '@rd-assets/core';
 import { balance } from '@rd-assets/pipeline';
 import { parse } from '../args.js';
-import { formatCost } from '../cost-format.js';
 import type { Io } from '../terminal.js';
 import { providerFromEnv } from '../provider-from-env.js';
 

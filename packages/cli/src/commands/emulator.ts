@@ -1,6 +1,7 @@
-import { intOption, parse } from '../args.js';
+import type { Billing, EmulatorOptions } from '@rd-assets/emulator';
+import { intOption, numberOption, parse } from '../args.js';
+import { UsageError } from '../usage-error.js';
 import type { Io } from '../terminal.js';
-import type { EmulatorOptions } from '@rd-assets/emulator';
 
 export const help = `Usage: assets emulator [options]
 
@@ -33,16 +34,19 @@ export async function run(argv: string[], io: Io): Promise<number> {
     io.stdout.write(help);
     return 0;
   }
-  // Loaded on demand: only this command and --offline builds need the emulator.
-  const { startEmulator, emulatorOptionsFromEnv } = await import('@rd-assets/emulator');
+  // Loaded here, not at the top: `assets emulator --help` does not pay for sharp.
+  const { emulatorOptionsFromEnv, startEmulator } = await import('@rd-assets/emulator');
   const options: EmulatorOptions = { ...emulatorOptionsFromEnv(io.env), acceptAnyKey: true };
   options.port = intOption('emulator', 'port', values.port ?? '8787', 0);
-  if (values.balance) options.defaultBalanceUsd = Number(values.balance);
-  if (values.billing) options.billing = values.billing as EmulatorOptions['billing'];
+  const balance = numberOption('emulator', 'balance', values.balance);
+  if (balance !== undefined) options.defaultBalanceUsd = balance;
+  if (values.billing !== undefined) options.billing = billingOption(values.billing);
   const latency = intOption('emulator', 'latency', values.latency, 0);
   if (latency !== undefined) options.latencyMs = latency;
   if (values.log) {
-    options.onRequest = (phase, entry) => io.stdout.write(`${JSON.stringify({ phase, ...entry })}\n`);
+    options.onRequest = (phase, entry) => {
+      io.stdout.write(`${JSON.stringify({ phase, ...entry })}\n`);
+    };
   }
   const emulator = await startEmulator(options);
   io.stdout.write(`RetroDiffusion emulator listening on ${emulator.url}\n  export RD_API_URL=${emulator.url} RD_API_KEY=rdpk-anything\n`);
@@ -52,4 +56,9 @@ export async function run(argv: string[], io: Io): Promise<number> {
   });
   await emulator.close();
   return 0;
+}
+
+function billingOption(value: string): Billing {
+  if (value === 'usd' || value === 'credits') return value;
+  throw new UsageError(`--billing is usd or credits; got "${value}"`, 'emulator');
 }

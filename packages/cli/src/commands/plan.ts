@@ -1,5 +1,7 @@
-import type { Io } from '../terminal.js';
-
+/**
+ * `assets plan` is `assets build --dry-run`: main.ts runs it through build.ts, so this module holds
+ * only its help (which build.ts shows for `plan --help`) and the two never import each other.
+ */
 export const help = `Usage: assets plan [ids or globs...] [options]
 
 Show what \`assets build\` would do to each asset and what it would cost, without calling the
@@ -13,10 +15,8 @@ Options:
       --json               print the plan as JSON
   -h, --help               show this help
 
+A plan costing more than the manifest's \`confirm_above\` (default $5) says so: \`assets build\`
+will ask before spending it.
+
 Exit codes: 0 planned, 2 bad usage or manifest.
 `;
-
-export async function run(argv: string[], io: Io): Promise<number> {
-  const { run: runBuild } = await import('./build.js');
-  return runBuild(argv, io, { dryRun: true });
-}

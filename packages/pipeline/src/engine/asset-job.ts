@@ -31,7 +31,7 @@ export interface AssetJob {
 }
 
 /** The response order the API documents: n images, then n pre-palette, then n non-bg-removed. */
-export function generationRoles(n: number, prePalette: boolean, nonBgRemoved: boolean): CallStep['roles'] {
+function generationRoles(n: number, prePalette: boolean, nonBgRemoved: boolean): CallStep['roles'] {
   const roles: CallStep['roles'] = [];
   for (let i = 0; i < n; i++) roles.push({ role: 'image', index: i });
   if (prePalette) for (let i = 0; i < n; i++) roles.push({ role: 'pre-palette', index: i });
@@ -48,7 +48,7 @@ export async function assetJob(manifest: Manifest, asset: AssetEntry): Promise<A
     const { params, ...fields } = request;
     steps.push({
       endpoint: 'inferences',
-      fields: { ...fields, ...(params ?? {}) },
+      fields: { ...fields, ...params },
       // Advanced animations keep the start frame's transparency; every other image is sent RGB.
       encoding: style.family === 'advanced_animation' ? 'png' : 'rgb-png',
       roles: generationRoles(request.num_images, request.return_pre_palette === true, request.return_non_bg_removed === true),

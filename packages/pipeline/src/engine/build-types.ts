@@ -1,6 +1,5 @@
 import type { Cost, Diagnostic } from '@rd-assets/core';
 import type { Provider, ProviderConnector } from '@rd-assets/api';
-import type { SpendRequest } from './spend-confirmation.js';
 
 /** What the plan says an asset needs. */
 export type PlanAction = 'up-to-date' | 'restore' | 'post-only' | 'generate' | 'blocked';
@@ -35,6 +34,8 @@ export interface Plan {
   /** Lock entries of assets no longer in the manifest (their files would be removed). */
   removed: string[];
   warnings: Diagnostic[];
+  /** Set when the plan costs more than `confirm_above`: `assets build` asks before spending. */
+  confirm?: SpendRequest;
 }
 
 export interface AssetResult {
@@ -125,4 +126,15 @@ export interface BuildOptions {
    * the caller passes them (the CLI passes its environment); the pipeline never reads `process.env`.
    */
   env?: NodeJS.ProcessEnv;
+}
+
+/** What a build asks its caller to confirm before spending. */
+export interface SpendRequest {
+  /** The plan's estimate. */
+  estimate: Cost;
+  /** The estimate in USD, as compared with the threshold. */
+  usd: number;
+  /** `confirm_above` in force (USD). */
+  threshold: number;
+  calls: number;
 }

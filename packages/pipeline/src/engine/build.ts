@@ -29,7 +29,7 @@ import { providerConnector, providerIdFor } from './provider-choice.js';
 import type { Provider, ProviderConnection } from '@rd-assets/api';
 import { parsePalette, POST_VERSION, runPost } from '../post/index.js';
 import { checkRemoteCacheConfig } from '../store/remote-cache-config.js';
-import { spendToConfirm } from './spend-confirmation.js';
+import { onFreeProvider, overThreshold, spendToConfirm } from './spend-confirmation.js';
 import { selectAssets } from './target-select.js';
 import { Ledger } from '../store/ledger.js';
 import { checkForcedIds } from './unknown-asset.js';
@@ -170,6 +170,8 @@ async function prepare(options: BuildOptions): Promise<PreparedBuild> {
       removed,
       warnings: project.warnings,
     };
+    const confirm = onFreeProvider(options) ? undefined : overThreshold(result, manifest);
+    if (confirm) result.confirm = confirm;
     return { plan: result, outcomes };
   };
 

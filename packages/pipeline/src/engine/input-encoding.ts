@@ -14,7 +14,7 @@ export type ImageEncoding = 'rgb-png' | 'png';
 export const ENCODING_VERSION = 1;
 
 /** An input image sharp cannot read: damaged inside, though its header and ending look right. */
-export class InputImageError extends RdError {
+class InputImageError extends RdError {
   constructor(source: string, cause: unknown) {
     super('E_INPUT_CORRUPT', `${source} cannot be decoded (${(cause as Error).message ?? 'unknown error'})`, {
       hint: 'export the image again; a damaged file cannot be sent',

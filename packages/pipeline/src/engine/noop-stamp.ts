@@ -47,6 +47,8 @@ async function locate(options: BuildOptions): Promise<Located | undefined> {
   // A manifest that names its own cache folder is resolved only by parsing it: full path.
   if (!options.cacheDir && !env.RD_ASSETS_CACHE && /^cache\s*:/m.test(text)) return undefined;
   const cacheDir = resolveCacheDir(manifest, undefined, options);
+  // The stamp only decides whether to skip a build: a file it cannot read hashes as empty, the
+  // stamp then differs, and the full build that follows reports any real problem.
   const lock = await readFile(lockfilePathFor(manifest), 'utf8').catch(() => '');
   const styles = await readFile(stylesOverridePath(cacheDir), 'utf8').catch(() => '');
   const key = hashCanonical({

@@ -1,4 +1,4 @@
-import { assetDependencies, RdError, type AssetEntry } from '@rd-assets/core';
+import { assetDependencies, didYouMean, RdError, type AssetEntry } from '@rd-assets/core';
 
 /**
  * The assets a build touches: every asset, or those matching the given ids or globs (`*` within a
@@ -12,7 +12,8 @@ export function selectAssets(assets: AssetEntry[], targets: string[] | undefined
     const re = globToRegExp(t);
     const hits = assets.filter((a) => re.test(a.id));
     if (!hits.length) {
-      throw new RdError('E_NO_MATCH', `no asset matches "${t}"`, { hint: 'ids are as in assets.yaml; group members are group/name; `assets plan` lists them' });
+      const guess = t.includes('*') || t.includes('?') ? undefined : didYouMean(t, byId.keys());
+      throw new RdError('E_NO_MATCH', `no asset matches "${t}"`, { hint: guess ? `did you mean "${guess}"?` : 'ids are as in assets.yaml; group members are group/name; `assets plan` lists them' });
     }
     hits.forEach((a) => chosen.add(a.id));
   }

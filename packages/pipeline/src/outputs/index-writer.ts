@@ -18,7 +18,7 @@ export function indexJson(manifest: Manifest, lock: Lockfile): string {
   for (const a of manifest.assets) {
     const e = lock.assets[a.id];
     if (!e) continue;
-    const meta = (e as { meta?: { width?: number; height?: number; frames?: number } }).meta ?? {};
+    const meta = e.meta ?? {};
     const entry: IndexEntry = { files: Object.keys(e.files).sort(), sha256: e.files };
     if (meta.width !== undefined) entry.width = meta.width;
     if (meta.height !== undefined) entry.height = meta.height;
@@ -43,7 +43,7 @@ export function typesModule(manifest: Manifest, lock: Lockfile, relativeOut: str
   for (const a of manifest.assets) {
     const e = lock.assets[a.id];
     if (!e) continue;
-    const meta = (e as { meta?: { width?: number; height?: number; frames?: number } }).meta ?? {};
+    const meta = e.meta ?? {};
     const files = Object.keys(e.files).sort();
     const main = files.find((f) => f === `${a.output}.png`) ?? files.find((f) => f === `${a.output}.gif`) ?? files[0];
     const fields = [`file: ${JSON.stringify(main)}`, `files: ${JSON.stringify(files)}`];

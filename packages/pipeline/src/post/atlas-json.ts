@@ -9,7 +9,7 @@ import type { SheetTag } from './spritesheet.js';
  * PixiJS's `Spritesheet` looks for them. Phaser, PixiJS, Aseprite importers, LibGDX/Godot
  * plugins and most engines' TexturePacker readers load this.
  */
-export interface AtlasFrame extends Rect {
+interface AtlasFrame extends Rect {
   name: string;
   /** Milliseconds (animations only). */
   duration?: number;
@@ -27,7 +27,7 @@ export interface AtlasJsonInput {
   scale?: number;
 }
 
-export interface AtlasJsonFrame {
+interface AtlasJsonFrame {
   frame: { x: number; y: number; w: number; h: number };
   rotated: false;
   trimmed: boolean;

@@ -1,5 +1,8 @@
 import type { AtlasOptions } from '@rd-assets/core';
-import { MaxRectsPacker } from 'maxrects-packer/dist/maxrects-packer.mjs';
+// maxrects-packer declares "type": "module" but its `main` is a UMD bundle, which Node loads as an
+// ES module with no exports. package.json "imports" maps #maxrects-packer to its real ES build,
+// typed by the package's own declarations: no deep path here, no shim.
+import { MaxRectsPacker } from '#maxrects-packer';
 import { AtlasTooSmallError, PostStepError } from './post-errors.js';
 import { createImage, type RgbaImage } from './rgba-image.js';
 import { pasteExtruded, type PlacedFrame } from './spritesheet.js';

@@ -15,7 +15,7 @@ export interface GodotFramesInput {
 }
 
 /** Godot's float text: `10.0`, `8.33333`. */
-export function godotFloat(n: number): string {
+function godotFloat(n: number): string {
   if (Number.isInteger(n)) return `${n}.0`;
   return String(Number(n.toPrecision(6)));
 }

@@ -15,11 +15,11 @@ export interface DecodedImage {
 }
 
 /** Largest side accepted; far above any pixel-art asset, far below a decompression bomb. */
-export const MAX_IMAGE_SIDE = 8192;
+const MAX_IMAGE_SIDE = 8192;
 /** Pixels of one frame. */
-export const MAX_IMAGE_PIXELS = 4096 * 4096;
+const MAX_IMAGE_PIXELS = 4096 * 4096;
 /** Pixels of all frames together (an animation of many large frames is as dangerous as one huge one). */
-export const MAX_TOTAL_PIXELS = 64 * 1024 * 1024;
+const MAX_TOTAL_PIXELS = 64 * 1024 * 1024;
 
 type SharpFactory = (input?: Buffer | Uint8Array, options?: SharpOptions) => Sharp;
 let sharpModule: Promise<SharpFactory> | undefined;

@@ -8,7 +8,7 @@
  */
 
 /** sRGB byte → linear light, precomputed (the sRGB transfer function has a pow()). */
-export const SRGB_TO_LINEAR: Float64Array = (() => {
+const SRGB_TO_LINEAR: Float64Array = (() => {
   const t = new Float64Array(256);
   for (let i = 0; i < 256; i++) {
     const c = i / 255;

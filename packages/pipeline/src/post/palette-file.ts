@@ -11,7 +11,7 @@ export interface Palette {
 }
 
 /** More colours than this is not a palette (a PNG "strip" that is really a picture). */
-export const MAX_PALETTE_COLORS = 256;
+const MAX_PALETTE_COLORS = 256;
 
 /**
  * Parses a palette file. The format is detected from the content (a `.txt` may be Paint.NET or

@@ -13,7 +13,7 @@ import { buildApiSheet, buildSpritesheet, sliceApiSheet, type SheetTag } from '.
 import { tiledTsx } from './tiled-tsx.js';
 import { sliceTileset } from './tileset-slice.js';
 
-export interface PostRequestInfo {
+interface PostRequestInfo {
   prompt_style: string;
   width: number;
   height: number;

@@ -2,7 +2,7 @@ import type { AnimationLayout } from '@rd-assets/core';
 import { PostStepError } from './post-errors.js';
 import { createImage, cropImage, pasteImage, type Rect, type RgbaImage } from './rgba-image.js';
 
-export type SheetLayout = 'rows' | 'grid' | 'strip';
+type SheetLayout = 'rows' | 'grid' | 'strip';
 
 /** A named run of frames (indices into the frame list, inclusive), e.g. `walk_down` = 0..3. */
 export interface SheetTag {

@@ -18,11 +18,11 @@ export interface TiledTilesetInput {
   tiles: Array<WangTile & { id: number }>;
 }
 
-export function xmlEscape(s: string): string {
+function xmlEscape(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-export function wangId(corners: WangTile['corners']): string {
+function wangId(corners: WangTile['corners']): string {
   const c = (inside: boolean): number => (inside ? 1 : 2);
   return [0, c(corners.ne), 0, c(corners.se), 0, c(corners.sw), 0, c(corners.nw)].join(',');
 }

@@ -2,7 +2,7 @@ import { TILESET_COLUMNS, TILESET_ROWS, WANG_TILES, type WangTile } from '@rd-as
 import { PostStepError } from './post-errors.js';
 import { cropImage, type Rect, type RgbaImage } from './rgba-image.js';
 
-export interface SlicedTile extends WangTile {
+interface SlicedTile extends WangTile {
   /** Local tile id as Tiled and Godot count it: row × columns + col. */
   id: number;
   rect: Rect;

@@ -3,6 +3,8 @@ import { isAbsolute, relative, resolve, sep } from 'node:path';
 import {
   fileKind,
   getEditTool,
+  MAX_INPUT_BYTES,
+  MAX_INPUT_SIDE,
   PIXEL_FIXER,
   type AssetEntry,
   type Diagnostic,
@@ -12,10 +14,6 @@ import {
 } from '@rd-assets/core';
 import { probeImage, type ImageProbe } from '@rd-assets/core';
 
-/** Larger inputs are refused before anything reads them whole (the API caps requests far lower). */
-export const MAX_INPUT_BYTES = 16 * 1024 * 1024;
-/** Larger images are refused before decoding: protects against decompression bombs. */
-export const MAX_INPUT_SIDE = 4096;
 
 export interface FileUse {
   ref: FileRef;
@@ -71,6 +69,7 @@ export interface FileCheckOptions {
 export async function checkManifestFiles(manifest: Manifest, options: FileCheckOptions = {}): Promise<Diagnostic[]> {
   const diagnostics: Diagnostic[] = [];
   const root = options.root ?? manifest.dir;
+  // A root that cannot be resolved is compared as written; every input path is checked on its own.
   const projectRoot = await realpath(root).catch(() => root);
   const checked = new Map<string, Promise<ImageProbe | undefined>>();
   for (const u of fileUses(manifest)) {

@@ -15,7 +15,7 @@ export async function findProjectRoot(manifestDir: string): Promise<string> {
 }
 
 /** Where a path really leads: the realpath of its nearest existing ancestor, plus the rest. */
-export async function realPathOf(path: string): Promise<string> {
+async function realPathOf(path: string): Promise<string> {
   const rest: string[] = [];
   for (let p = path; ; p = dirname(p)) {
     try {
@@ -32,19 +32,21 @@ export async function realPathOf(path: string): Promise<string> {
  * folder goes, a folder where a file goes), or a file where one of its parent folders should be.
  */
 async function obstacle(path: string, want: 'file' | 'folder'): Promise<{ path: string; is: string } | undefined> {
+  // Nothing there (or nothing we may look at) is no obstacle we can name; writing it will say more.
   const own = await stat(path).catch(() => undefined);
   if (own) {
     if (want === 'folder') return own.isDirectory() ? undefined : { path, is: 'a file' };
     return own.isFile() ? undefined : { path, is: own.isDirectory() ? 'a folder' : 'not a regular file' };
   }
   for (let p = dirname(path); ; p = dirname(p)) {
+    // As above, for each parent folder.
     const st = await stat(p).catch(() => undefined);
     if (st) return st.isDirectory() ? undefined : { path: p, is: 'a file' };
     if (dirname(p) === p) return undefined;
   }
 }
 
-export function isInside(root: string, path: string): boolean {
+function isInside(root: string, path: string): boolean {
   const rel = relative(root, path);
   return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
 }

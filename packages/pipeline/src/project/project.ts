@@ -5,7 +5,7 @@ import {
   lockfilePathFor,
   ManifestError,
   parseManifest,
-  StyleCatalog,
+  type StyleCatalog,
   type Diagnostic,
   type Manifest,
   type StyleInfo,

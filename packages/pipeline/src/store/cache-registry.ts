@@ -33,17 +33,20 @@ export async function registerBuild(options: { cacheDir: string; lockPath: strin
       if (before[path] !== undefined) written[path] = before[path];
       continue;
     }
+    // An output that cannot be read now (removed since the build) is simply not recorded.
     const bytes = await readFile(path).catch(() => undefined);
     if (bytes) written[path] = sha256Hex(bytes);
   }
   const record: ProjectRecord = { lock: options.lockPath, written };
   const file = recordPath(options.cacheDir, options.lockPath);
   const text = `${JSON.stringify(record, null, 2)}\n`;
+  // Unreadable or missing: rewritten, which is the repair.
   if ((await readFile(file, 'utf8').catch(() => undefined)) !== text) await writeFileAtomic(file, text);
 }
 
 /** What this project's last build recorded as written (empty when it never built with this cache). */
 export async function recordedWrites(cacheDir: string, lockPath: string): Promise<Record<string, string>> {
+  // No record (never built with this cache) and an unreadable one both mean: nothing recorded.
   const text = await readFile(recordPath(cacheDir, lockPath), 'utf8').catch(() => undefined);
   if (text === undefined) return {};
   try {
@@ -56,6 +59,7 @@ export async function recordedWrites(cacheDir: string, lockPath: string): Promis
 /** Every project registered in a cache, with the file that registers it. */
 export async function registeredProjects(cacheDir: string): Promise<Array<{ record: ProjectRecord; file: string }>> {
   const dir = join(cacheDir, 'projects');
+  // No projects folder: no project registered yet.
   const names = await readdir(dir).catch(() => [] as string[]);
   const projects: Array<{ record: ProjectRecord; file: string }> = [];
   for (const name of names.filter((n) => n.endsWith('.json')).sort()) {

@@ -101,6 +101,7 @@ export async function clean(options: ProjectOptions = {}): Promise<{ removed: st
   const generated: Array<[string, string]> = [[resolve(project.outDir, manifest.index), manifest.index]];
   if (manifest.types) generated.push([resolve(manifest.dir, manifest.types), manifest.types]);
   for (const [abs, shown] of generated) {
+    // Missing (never written, or removed by hand): nothing of ours to remove.
     const bytes = await readFile(abs).catch(() => undefined);
     if (!bytes) continue;
     if (written[abs] !== undefined && written[abs] === sha256Hex(bytes)) {

@@ -61,7 +61,7 @@ export class RemoteCacheClient {
     const params = new URLSearchParams();
     if (options.teamId) params.set('teamId', options.teamId);
     if (options.slug) params.set('slug', options.slug);
-    this.query = params.size ? `?${params}` : '';
+    this.query = params.size ? `?${params.toString()}` : '';
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.maxBytes = options.maxBytes ?? MAX_ARTIFACT_BYTES;
     this.fetch = options.fetch ?? globalThis.fetch;
@@ -118,7 +118,9 @@ export class RemoteCacheClient {
     const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
     let res: Response;
     try {
-      const init: RequestInit = { method, headers, signal, ...(options.body ? { body: options.body } : {}) };
+      // Our bodies are never on a SharedArrayBuffer; the DOM's BodyInit (loaded beside Node's types in
+      // the tests) wants that said.
+      const init: RequestInit = { method, headers, signal, ...(options.body ? { body: options.body as Uint8Array<ArrayBuffer> } : {}) };
       // With a token on it, a redirect is followed only within the server's origin.
       res = this.token ? await fetchSameOrigin(url, init, (r) => this.redirectRefused(r), this.fetch) : await this.fetch(url, init);
     } catch (e) {
@@ -126,6 +128,8 @@ export class RemoteCacheClient {
       throw this.transportError(e);
     }
     if (res.ok || ((method === 'GET' || method === 'HEAD') && res.status === 404)) return res;
+    // The status says what went wrong; the body is never read, and a failed cancel is a stream
+    // already closed.
     await res.body?.cancel().catch(() => {});
     throw this.statusError(method, res.status);
   }

@@ -156,7 +156,7 @@ export class TieredStore implements CacheStore {
       const left = deadline - Date.now();
       let timer: NodeJS.Timeout | undefined;
       const timedOut = await Promise.race([
-        Promise.allSettled([...this.pending]).then(() => false),
+        Promise.allSettled(this.pending).then(() => false),
         new Promise<boolean>((r) => (timer = setTimeout(() => r(true), Math.max(0, left)))),
       ]);
       clearTimeout(timer);
@@ -164,7 +164,7 @@ export class TieredStore implements CacheStore {
         const n = this.pending.size;
         this.down = true;
         this.abort.abort();
-        await Promise.allSettled([...this.pending]);
+        await Promise.allSettled(this.pending);
         this.onWarning({
           code: 'W_REMOTE_CACHE_UPLOAD_TIMEOUT',
           message: `${n} upload${n === 1 ? '' : 's'} to the remote cache at ${this.remote.host} did not finish in ${Math.round((options.timeoutMs ?? 30_000) / 1000)} s and ${n === 1 ? 'was' : 'were'} stopped; the results stay in the local cache`,
@@ -197,7 +197,8 @@ export class TieredStore implements CacheStore {
   /** Publish a record only after every object it names is on the remote: a reader never finds it incomplete. */
   private uploadAction(record: ActionRecord): void {
     const objects = hashesOf(record).map((h) => this.uploadObject(h));
-    this.track(
+    // Nobody waits on a record's upload but flush(), which waits on every tracked one.
+    void this.track(
       (async () => {
         if (!(await Promise.all(objects)).every(Boolean)) return false;
         const id = TieredStore.actionId(record.kind, record.key);
@@ -304,6 +305,8 @@ export class TieredStore implements CacheStore {
   }
 
   private track<T>(p: Promise<T>): Promise<T> {
+    // Uploads are best effort: remoteCall() warns once about a remote failure, an object gone
+    // from the local cache has nothing to upload, and what did not reach the remote stays local.
     const settled = p.catch(() => undefined as T);
     this.pending.add(settled);
     void settled.finally(() => this.pending.delete(settled));

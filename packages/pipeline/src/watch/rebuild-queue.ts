@@ -68,6 +68,8 @@ export class RebuildQueue {
     this.requested = false;
     this.running = this.options
       .run(changes)
+      // run() reports its own failures (the watch session prints them as events); a rejection
+      // here must not stop the queue from running the next change.
       .catch(() => {})
       .finally(() => {
         this.running = undefined;

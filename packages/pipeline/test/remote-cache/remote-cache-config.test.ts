@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseManifest } from '@rd-assets/core';
-import { remoteCacheConfig, RemoteCacheConfigError } from '../../src/index.js';
+import { remoteCacheConfig, type RemoteCacheConfigError } from '../../src/index.js';
 
 const manifest = (remote: string) =>
   parseManifest(['version: 1', remote, 'assets:', '  a: { prompt: a, style: rd_fast__default, size: 64 }'].join('\n'), '/p/assets.yaml');
