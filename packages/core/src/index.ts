@@ -45,7 +45,7 @@ export {
   lockfilePathFor,
   LOCKFILE_VERSION,
 } from './lockfile.js';
-export type { Lockfile, LockEntry, LockStep, LockAtlas } from './lockfile.js';
+export type { Lockfile, LockEntry, LockMeta, LockStep, LockAtlas } from './lockfile.js';
 export { acquireCacheLock } from './cache-lock.js';
 export type { CacheLock, LockOwner } from './cache-lock.js';
 export { assetRefs, assetDependencies } from './asset-refs.js';

@@ -27,6 +27,18 @@ export interface LockEntry {
   files: Record<string, string>;
   /** What generating it cost. */
   cost: Cost;
+  /** What post-processing learned of the outputs, for readers that do not open the images. */
+  meta?: LockMeta;
+}
+
+/** Facts of an asset's outputs that the index, the types module and the gallery show. */
+export interface LockMeta {
+  width?: number;
+  height?: number;
+  /** Animations: the number of frames. */
+  frames?: number;
+  /** Tilesets: the tile grid and the tiles' names. */
+  tiles?: { width: number; height: number; columns: number; rows: number; names: string[] };
 }
 
 /** A group's packed atlas: made locally from its members' images, so it is keyed like a post step. */

@@ -17,6 +17,7 @@ import {
   type GenActionRecord,
   type ImageRef,
   type LockEntry,
+  type LockMeta,
   type Lockfile,
   type CacheStore,
   type PostActionRecord,
@@ -530,9 +531,10 @@ export class BuildSession {
       entry.seed = r.seed;
     }
     if (job.source) entry.request = { source: job.source.kind === 'file' ? { file: job.source.path } : { asset: job.source.asset }, ...entry.request };
-    const m: Record<string, unknown> = {};
-    for (const k of ['width', 'height', 'frames', 'tiles']) if (meta[k] !== undefined) m[k] = meta[k];
-    if (Object.keys(m).length) (entry as LockEntry & { meta?: unknown }).meta = m;
+    // Post steps report these facts of their outputs; the lock keeps them typed.
+    const m: LockMeta = {};
+    for (const k of ['width', 'height', 'frames', 'tiles'] as const) if (meta[k] !== undefined) (m as Record<string, unknown>)[k] = meta[k];
+    if (Object.keys(m).length) entry.meta = m;
     return entry;
   }
 
