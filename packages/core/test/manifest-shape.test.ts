@@ -57,8 +57,8 @@ describe('the manifest shape has one source: the schema', () => {
     const { manifest, diagnostics } = parseManifest(text, '/project/assets.yaml');
     expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     const source = manifest!.assets[0]!.source;
-    expect(source.kind).toBe('generate');
-    const request = (source as { request: Record<string, unknown> }).request;
+    if (source.kind !== 'generate') throw new Error(`hero should generate, not start from ${source.kind}`);
+    const request: Record<string, unknown> = { ...source.request };
     const given = { remove_bg: true, return_non_bg_removed: true, tile_x: true, tile_y: false, bypass_prompt_expansion: true, upscale_output_factor: null, include_downloadable_data: true, negative: 'blurry' };
     for (const [k, v] of Object.entries(given)) {
       expect(PASS_THROUGH_FIELDS as readonly string[], k).toContain(k);
