@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ObjectStore } from '@rd-assets/core';
 import { startEmulator } from '@rd-assets/emulator';
 import { cliEnv, runCli, spawnCli, type CliResult } from '../helpers/cli.js';
+import { ledgerCharges } from '../helpers/ledger-charges.js';
 import { smallManifest } from '../helpers/manifests.js';
 import { LONG, seededRandom } from '../helpers/seeded-random.js';
 import { StandaloneEmulator } from '../helpers/standalone-emulator.js';
@@ -50,13 +51,6 @@ describe('crash safety: SIGKILL at random instants', () => {
     }
   }, LONG ? 600_000 : 60_000);
 });
-
-/** Charges in `<cache>/ledger.jsonl`: one per task (a task's later lines complete its first). */
-async function ledgerCharges(p: TempProject): Promise<number> {
-  const text = await p.text('.rd-assets/ledger.jsonl').catch(() => '');
-  const lines = text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { taskId?: string; idempotencyKey?: string });
-  return new Set(lines.map((l, i) => l.taskId ?? l.idempotencyKey ?? `line ${i}`)).size;
-}
 
 describe('stopping a build never pays twice', () => {
   const IMAGES = 6;

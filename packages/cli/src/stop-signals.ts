@@ -11,13 +11,20 @@ export interface StopSignals {
   dispose(): void;
 }
 
+export interface StopOptions {
+  graceMs?: number;
+  /** Whether nothing is being built (a watch session between builds): then stopping waits for nothing. */
+  idle?: () => boolean;
+}
+
 /**
- * SIGINT/SIGTERM for one build. The first stops scheduling and lets requests already sent be
- * answered and journaled (a paid POST cut mid-flight may be charged without the build knowing),
- * for at most STOP_GRACE_MS; the second forces. Only the CLI listens to signals: the pipeline is
- * a library and takes these as AbortSignals.
+ * SIGINT/SIGTERM for a build (or a watch session's builds). The first stops scheduling and lets
+ * requests already sent be answered and journaled (a paid POST cut mid-flight may be charged
+ * without the build knowing), for at most STOP_GRACE_MS; the second forces. Only the CLI listens
+ * to signals: the pipeline is a library and takes these as AbortSignals.
  */
-export function stopOnSignals(io: Io, graceMs = STOP_GRACE_MS): StopSignals {
+export function stopOnSignals(io: Io, options: StopOptions = {}): StopSignals {
+  const { graceMs = STOP_GRACE_MS, idle = () => false } = options;
   const stop = new AbortController();
   const force = new AbortController();
   const s = style(io);
@@ -25,6 +32,10 @@ export function stopOnSignals(io: Io, graceMs = STOP_GRACE_MS): StopSignals {
   let exit: NodeJS.Timeout | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
     if (!stop.signal.aborted) {
+      if (idle()) {
+        stop.abort();
+        return;
+      }
       io.stderr.write(
         `\n${s.yellow(`${signal}: stopping — no new calls; waiting up to ${graceMs / 1000} s for calls already sent to be accepted and journaled (the next build collects them without paying again). Press Ctrl-C again to force.`)}\n`,
       );

@@ -1,5 +1,8 @@
-// Writes assets.schema.json. Kept as a script so the schema's repeated parts are written once.
-import { writeFileSync } from 'node:fs';
+// Writes assets.schema.json, and from the same objects the TypeScript shape of a manifest as
+// written (src/manifest-shape.generated.ts: its types and the loader's field lists), so the
+// manifest's shape is defined once, here. Kept as a script so repeated parts are written once.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { manifestShapeModule } from './manifest-shape.mjs';
 
 const bool = (description) => ({ type: 'boolean', description });
 const imageRef = {
@@ -129,34 +132,44 @@ const editStep = {
   },
 };
 
+/**
+ * How the loader makes the generation request from an asset's fields, said where each field is
+ * defined: `sent` to the API as written, or `read` into the request (aliases, sizes, images,
+ * palettes, params). Untagged fields say where an asset starts, its edits, post steps and output.
+ */
+const sentAsWritten = new WeakSet();
+const readIntoRequest = new WeakSet();
+const sent = (schema) => (sentAsWritten.add(schema), schema);
+const read = (schema) => (readIntoRequest.add(schema), schema);
+
 const entryProps = {
-  prompt: { type: 'string', description: 'What to draw: describe the subject, the style does the pixel-art look' },
-  style: { type: 'string', description: 'Style id (prompt_style), see `assets styles`' },
-  prompt_style: { type: 'string', description: 'Same as style (the API\'s name)' },
-  size,
-  width: { type: 'integer', minimum: 1 },
-  height: { type: 'integer', minimum: 1 },
-  seed: { type: 'integer', minimum: 0, maximum: 4294967295, description: 'Default: derived from the asset id' },
-  count: { type: 'integer', minimum: 1, maximum: 16, description: 'num_images' },
-  num_images: { type: 'integer', minimum: 1, maximum: 16 },
-  input_image: imageRef,
-  strength: { type: 'number', minimum: 0, maximum: 1 },
-  input_palette: { type: 'string', minLength: 1, description: 'Palette sent to the API: a palette name or an image path' },
-  return_pre_palette: bool('Also return the image before the server palette was applied'),
-  remove_bg: bool('Transparent background'),
-  return_non_bg_removed: bool('Also return the image before background removal'),
-  tile_x: bool('Seamless horizontally'),
-  tile_y: bool('Seamless vertically'),
-  bypass_prompt_expansion: bool('Skip the automatic prompt enrichment'),
-  upscale_output_factor: { type: ['integer', 'null'], minimum: 1, maximum: 16 },
-  return_spritesheet: bool('Animations: a PNG spritesheet instead of a GIF'),
-  frames_duration: { enum: [4, 6, 8, 10, 12, 16] },
-  reference_images: { type: 'array', items: imageRef, maxItems: 9 },
-  extra_prompt: { type: 'string', description: 'Advanced tilesets: the outside texture' },
-  extra_input_image: imageRef,
-  include_downloadable_data: bool('Structured extras such as an item atlas'),
-  negative: { type: 'string', description: 'Accepted by the API, used by no current model' },
-  params: { type: 'object', description: 'API fields the catalog does not know yet; sent and hashed as given' },
+  prompt: read({ type: 'string', description: 'What to draw: describe the subject, the style does the pixel-art look' }),
+  style: read({ type: 'string', description: 'Style id (prompt_style), see `assets styles`' }),
+  prompt_style: read({ type: 'string', description: 'Same as style (the API\'s name)' }),
+  size: read(size),
+  width: read({ type: 'integer', minimum: 1 }),
+  height: read({ type: 'integer', minimum: 1 }),
+  seed: read({ type: 'integer', minimum: 0, maximum: 4294967295, description: 'Default: derived from the asset id' }),
+  count: read({ type: 'integer', minimum: 1, maximum: 16, description: 'num_images' }),
+  num_images: read({ type: 'integer', minimum: 1, maximum: 16 }),
+  input_image: read(imageRef),
+  strength: sent({ type: 'number', minimum: 0, maximum: 1 }),
+  input_palette: read({ type: 'string', minLength: 1, description: 'Palette sent to the API: a palette name or an image path' }),
+  return_pre_palette: sent(bool('Also return the image before the server palette was applied')),
+  remove_bg: sent(bool('Transparent background')),
+  return_non_bg_removed: sent(bool('Also return the image before background removal')),
+  tile_x: sent(bool('Seamless horizontally')),
+  tile_y: sent(bool('Seamless vertically')),
+  bypass_prompt_expansion: sent(bool('Skip the automatic prompt enrichment')),
+  upscale_output_factor: sent({ type: ['integer', 'null'], minimum: 1, maximum: 16 }),
+  return_spritesheet: sent(bool('Animations: a PNG spritesheet instead of a GIF')),
+  frames_duration: sent({ enum: [4, 6, 8, 10, 12, 16] }),
+  reference_images: read({ type: 'array', items: imageRef, maxItems: 9 }),
+  extra_prompt: sent({ type: 'string', description: 'Advanced tilesets: the outside texture' }),
+  extra_input_image: read(imageRef),
+  include_downloadable_data: sent(bool('Structured extras such as an item atlas')),
+  negative: sent({ type: 'string', description: 'Accepted by the API, used by no current model' }),
+  params: read({ type: 'object', description: 'API fields the catalog does not know yet; sent and hashed as given' }),
   from: { type: 'string', minLength: 1, description: 'Edit chains: start from another asset\'s output' },
   image: { type: 'string', minLength: 1, description: 'Edit chains: start from an image file' },
   edit: {
@@ -292,6 +305,19 @@ schema.definitions = Object.fromEntries(Object.entries(definitions).map(([n, d])
 schema.properties = refify(schema.properties, '');
 
 writeFileSync(new URL('../schema/assets.schema.json', import.meta.url), JSON.stringify(schema, null, 2) + '\n');
+
+// The loader's field lists come from the tags above, in the schema's order.
+const generationFields = Object.keys(entryProps).filter((k) => sentAsWritten.has(entryProps[k]) || readIntoRequest.has(entryProps[k]));
+const passThroughFields = Object.keys(entryProps).filter((k) => sentAsWritten.has(entryProps[k]));
+const shape = manifestShapeModule({
+  names: { RawManifest: schema, RawEntry: entry, RawDefaults: defaults, RawAssets: assets, RawEditStep: editStep, RawPostStep: postStep, RawImageRef: imageRef, RawSize: size, Dither: dither },
+  definitions,
+  exported: ['RawManifest', 'RawEntry', 'RawEditStep', 'Dither'],
+  lists: { GENERATION_FIELDS: generationFields, PASS_THROUGH_FIELDS: passThroughFields },
+});
+const shapeFile = new URL('../src/manifest-shape.generated.ts', import.meta.url);
+// Written only when it changes: an unchanged file keeps tsc's incremental build up to date.
+if (readFileSync(shapeFile, { encoding: 'utf8', flag: 'a+' }) !== shape) writeFileSync(shapeFile, shape);
 
 // The validator, compiled here once (ajv's standalone code) instead of on every run: compiling
 // the schema took a fifth of a second of each `assets build` and `assets validate`.

@@ -4,6 +4,7 @@ import { deriveSeed } from './asset-seed.js';
 import { getEditTool, EDIT_TOOLS, PIXEL_FIXER } from './edit-tool-catalog.js';
 import type { Diagnostic, SourceLocation } from './errors.js';
 import { checkSchema, similar } from './manifest-schema.js';
+import { GENERATION_FIELDS, PASS_THROUGH_FIELDS } from './manifest-shape.generated.js';
 import type {
   AssetEntry,
   Dither,
@@ -55,17 +56,6 @@ type Raw = Record<string, unknown>;
 
 /** An id segment: what a file name inside `out` may be. */
 const ID_SEGMENT = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
-const GENERATION_FIELDS = [
-  'prompt', 'style', 'prompt_style', 'size', 'width', 'height', 'count', 'num_images', 'seed', 'input_image',
-  'strength', 'input_palette', 'return_pre_palette', 'remove_bg', 'return_non_bg_removed', 'tile_x', 'tile_y',
-  'bypass_prompt_expansion', 'upscale_output_factor', 'return_spritesheet', 'frames_duration', 'reference_images',
-  'extra_prompt', 'extra_input_image', 'include_downloadable_data', 'negative', 'params',
-] as const;
-const PASS_THROUGH = [
-  'strength', 'return_pre_palette', 'remove_bg', 'return_non_bg_removed', 'tile_x', 'tile_y', 'bypass_prompt_expansion',
-  'upscale_output_factor', 'return_spritesheet', 'frames_duration', 'extra_prompt', 'include_downloadable_data', 'negative',
-] as const;
-
 /**
  * Parse and check a manifest: YAML syntax, the JSON Schema, then the style catalog's rules and the
  * cross-asset rules. Pure: reads no files (file checks come later, in the pipeline) and returns
@@ -434,7 +424,7 @@ class Context {
       num_images: count,
       seed: typeof v.seed === 'number' ? v.seed : deriveSeed(id),
     };
-    for (const k of PASS_THROUGH) if (k in v) (request as unknown as Raw)[k] = v[k];
+    for (const k of PASS_THROUGH_FIELDS) if (k in v) (request as unknown as Raw)[k] = v[k];
     if (v.input_image !== undefined) request.input_image = imageRef(v.input_image);
     if (v.extra_input_image !== undefined) request.extra_input_image = imageRef(v.extra_input_image);
     if (Array.isArray(v.reference_images)) request.reference_images = v.reference_images.map(imageRef);

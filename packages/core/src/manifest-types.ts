@@ -1,4 +1,5 @@
 import type { SourceLocation } from './errors.js';
+import type { Dither, PASS_THROUGH_FIELDS, RawEditStep, RawEntry } from './manifest-shape.generated.js';
 import type { StyleInfo } from './style-catalog.js';
 
 /** A file named in the manifest; `path` is as written, relative to the manifest's folder. */
@@ -25,7 +26,9 @@ export interface PaletteDecl {
   location: SourceLocation;
 }
 
-export type Dither = 'none' | 'bayer2' | 'bayer4' | 'bayer8' | 'floyd-steinberg';
+// The manifest as written is typed from its JSON Schema (scripts/gen-schema.mjs); the types
+// below are what the loader makes of it, and take the schema's types where a value passes through.
+export type { Dither, RawManifest } from './manifest-shape.generated.js';
 
 export type PostStep =
   | { op: 'palette'; palette: string; dither: Dither; alphaThreshold: number }
@@ -46,13 +49,16 @@ export type EditStep =
   /** `POST /v1/edit/tools/{tool}`; image fields hold ImageRef / PaletteInput. */
   | { kind: 'tool'; tool: string; fields: Record<string, unknown>; location: SourceLocation }
   /** `POST /v1/pixel-fixer/{engine}`. */
-  | { kind: 'pixel_fixer'; engine: 'standard' | 'neural'; width?: number; height?: number; location: SourceLocation };
+  | { kind: 'pixel_fixer'; engine: NonNullable<RawEditStep['pixel_fixer']>; width?: number; height?: number; location: SourceLocation };
+
+/** Request fields the manifest sends as written (strength, remove_bg, tile_x …), typed as the schema types them. */
+export type PassThroughFields = Pick<RawEntry, (typeof PASS_THROUGH_FIELDS)[number]>;
 
 /**
  * The `/v1/inferences` request of an asset, in the API's own field names, with images still as
  * references (hashed for keys, encoded as base64 RGB PNG only when sent).
  */
-export interface GenerateRequest {
+export interface GenerateRequest extends PassThroughFields {
   prompt: string;
   prompt_style: string;
   width: number;
@@ -60,22 +66,9 @@ export interface GenerateRequest {
   num_images: number;
   seed: number;
   input_image?: ImageRef;
-  strength?: number;
   input_palette?: PaletteInput;
-  return_pre_palette?: boolean;
-  remove_bg?: boolean;
-  return_non_bg_removed?: boolean;
-  tile_x?: boolean;
-  tile_y?: boolean;
-  bypass_prompt_expansion?: boolean;
-  upscale_output_factor?: number | null;
-  return_spritesheet?: boolean;
-  frames_duration?: number;
   reference_images?: ImageRef[];
-  extra_prompt?: string;
   extra_input_image?: ImageRef;
-  include_downloadable_data?: boolean;
-  negative?: string;
   /** The `params` escape hatch: sent and hashed as given. */
   params?: Record<string, unknown>;
 }

@@ -1,5 +1,6 @@
 import { DEFAULT_DEBOUNCE_MS, DEFAULT_PREVIEW_PORT, startPreviewServer, watch, type PreviewServer, type WatchEvent, type WatchOptions } from '@rd-assets/pipeline';
 import { intOption, numberOption, parse } from '../args.js';
+import { stopOnSignals } from '../stop-signals.js';
 import { style, type Io } from '../terminal.js';
 import { WatchView } from '../watch-view.js';
 import { providerFromEnv } from '../provider-from-env.js';
@@ -8,7 +9,7 @@ export const help = `Usage: assets watch [options]
 
 Build, then rebuild whenever the manifest or a file it names (input images, palettes, prompts
 files) changes. Only what changed is generated again; paid calls are printed with their cost as
-they happen. A broken manifest is reported and watching goes on. Ctrl-C stops cleanly.
+they happen. A broken manifest is reported and watching goes on.
 
 Options:
   -m, --manifest <file>    manifest to watch (default: assets.yaml)
@@ -24,6 +25,8 @@ Options:
 
 Exit codes: 0 stopped while idle, 2 bad usage, 130 stopped during a build (the cache stays
 consistent; the next build pays only for calls that had not finished).
+Ctrl-C (or SIGTERM) during a build stops it as \`assets build\` does: no new calls, and calls
+already sent are accepted and journaled (at most 10 s); a second Ctrl-C forces.
 Environment: RD_API_KEY, RD_API_URL, RD_API_VERSION, RD_ASSETS_CACHE, CI, NO_COLOR.
 `;
 
@@ -69,9 +72,22 @@ export async function run(argv: string[], io: Io): Promise<number> {
     if (server) toGallery(server, e).catch((error: Error) => view.line(style(io).yellow(`warning: the gallery could not be updated (${error.message})`)));
   };
 
-  const session = await watch(options);
-  const interrupted = await untilStopped(() => view.building);
-  await session.close();
+  // Ctrl-C as in `assets build`: the build under way starts no new call and lets the calls
+  // already sent be admitted and journaled (at most STOP_GRACE_MS); a second Ctrl-C forces.
+  const signals = stopOnSignals(io, { idle: () => !view.building });
+  options.stopSignal = signals.stop;
+  options.signal = signals.force;
+  let interrupted: boolean;
+  try {
+    const session = await watch(options);
+    await new Promise<void>((resolve) => (signals.stop.aborted ? resolve() : signals.stop.addEventListener('abort', () => resolve(), { once: true })));
+    interrupted = view.building;
+    // Closing aborts the session's signal, which would cut the calls in flight: let the stopped build end first.
+    await session.idle();
+    await session.close();
+  } finally {
+    signals.dispose();
+  }
   await server?.close();
   io.stderr.write(style(io).dim(interrupted ? 'stopped during a build; the cache is consistent\n' : 'stopped\n'));
   return interrupted ? 130 : 0;
@@ -109,21 +125,4 @@ async function toGallery(server: PreviewServer, e: WatchEvent): Promise<void> {
     default:
       break;
   }
-}
-
-/**
- * Resolves at Ctrl-C (or SIGTERM) with whether a build was running then. A second Ctrl-C exits at
- * once: every cache write is atomic, so even that leaves a consistent cache.
- */
-function untilStopped(building: () => boolean): Promise<boolean> {
-  return new Promise((resolve) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      process.once('SIGINT', () => process.exit(130));
-      resolve(building());
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
 }

@@ -17,17 +17,16 @@ import {
   type GenActionRecord,
   type ImageRef,
   type LockEntry,
+  type LockMeta,
   type Lockfile,
   type CacheStore,
-  type PaletteInput,
   type PostActionRecord,
   type StoredOutput,
 } from '@rd-assets/core';
-import { isRef, type AssetJob, type CallStep } from './asset-job.js';
+import type { AssetJob, CallStep } from './asset-job.js';
 import type { Budget } from './budget.js';
 import type { AssetResult, AssetStatus, BuildEvent, PlanAction, PlanItem } from './build-types.js';
-import { encodeImage, ENCODING_VERSION } from './input-encoding.js';
-import { paletteStrip } from '../post/index.js';
+import { keyPayload, lockRequest, walkRequest, wireBody, type RequestField, type RequestWalkSources } from './request-walk.js';
 import type { FileHasher } from '../store/file-hasher.js';
 import { probeImage } from '@rd-assets/core';
 import type { Project } from '../project/project.js';
@@ -177,12 +176,12 @@ export class BuildSession {
     // record); the store is asked only for steps the lock does not know, and below, once an asset
     // turns out not to be up to date.
     for (const [i, step] of job.steps.entries()) {
-      const { keyPayload, lockRequest } = await this.describe(step, input?.sha256, deps);
-      const key = genKey({ provider: this.opts.providerId, endpoint: step.endpoint, payload: keyPayload });
+      const fields = await walkRequest(step, input, this.walkSources(deps));
+      const key = genKey({ provider: this.opts.providerId, endpoint: step.endpoint, payload: keyPayload(fields) });
       const lockStep = !forced && lockEntry?.steps[i]?.genKey === key ? lockEntry.steps[i] : undefined;
       const record = forced || lockStep ? undefined : await this.store.getCompleteAction('gen', key);
       const outputs = record?.outputs ?? (lockStep ? lockStep.outputs.map((sha256, j) => ({ sha256, ...step.roles[j]!, format: '' })) : undefined);
-      const state: StepState = { key, lockRequest, complete: !!record, cost: record?.cost ?? lockStep?.cost ?? {} };
+      const state: StepState = { key, lockRequest: lockRequest(fields), complete: !!record, cost: record?.cost ?? lockStep?.cost ?? {} };
       if (outputs) state.outputs = outputs;
       states.push(state);
       if (!outputs) break;
@@ -274,12 +273,12 @@ export class BuildSession {
     let calls = 0;
     for (let i = start; i < job.steps.length; i++) {
       const step = job.steps[i]!;
-      const { keyPayload, lockRequest } = await this.describe(step, input?.sha256, deps);
-      const key = genKey({ provider: this.opts.providerId, endpoint: step.endpoint, payload: keyPayload });
+      const fields = await walkRequest(step, input, this.walkSources(deps));
+      const key = genKey({ provider: this.opts.providerId, endpoint: step.endpoint, payload: keyPayload(fields) });
       // A later step may already be cached (an earlier step changed back): reuse it.
       let record = this.opts.force.has(job.asset.id) ? undefined : await this.store.getCompleteAction('gen', key);
       if (!record) {
-        const made = await this.inflightCalls.run(key, () => this.call(job, step, i, key, input, deps));
+        const made = await this.inflightCalls.run(key, () => this.call(job, step, i, key, fields));
         record = made.value;
         // A joined call was paid for by the asset that started it.
         if (!made.joined) {
@@ -287,7 +286,7 @@ export class BuildSession {
           calls++;
         }
       }
-      states[i] = { key, lockRequest, outputs: record.outputs, complete: true, cost: record.cost };
+      states[i] = { key, lockRequest: lockRequest(fields), outputs: record.outputs, complete: true, cost: record.cost };
       input = { sha256: mainOutput(record.outputs).sha256 };
     }
     states.length = job.steps.length;
@@ -304,7 +303,7 @@ export class BuildSession {
     return this.opts.signal.aborted || this.opts.stop?.aborted === true;
   }
 
-  private async call(job: AssetJob, step: CallStep, index: number, key: string, input: { sha256: string; bytes?: Buffer } | undefined, deps: Map<string, Finished>): Promise<GenActionRecord> {
+  private async call(job: AssetJob, step: CallStep, index: number, key: string, fields: RequestField[]): Promise<GenActionRecord> {
     if (this.stopped()) throw new CancelledError('E_CANCELLED', 'cancelled before the call started');
     const estimate = this.estimateStep(job, step);
     if (!this.opts.budget.reserve(estimate)) {
@@ -317,7 +316,8 @@ export class BuildSession {
     const charge = new ChargeRecorder(this.opts.ledger, { asset: job.asset.id, endpoint: step.endpoint, callKey: key }, estimate);
     try {
       const provider = await this.opts.provider();
-      const body = await this.wireBody(step, input, deps);
+      // Sent from the same walk that made `key`: what is paid for is what is hashed.
+      const body = await wireBody(fields);
       const steps = job.steps.length;
       const result = await this.callLimit(async () => {
         if (this.stopped()) throw new CancelledError('E_CANCELLED', 'cancelled before the call started');
@@ -386,59 +386,14 @@ export class BuildSession {
     }
   }
 
-  /** The key payload (images as hashes) and the lock's readable form (with file names). */
-  private async describe(step: CallStep, inputSha: string | undefined, deps: Map<string, Finished>): Promise<{ keyPayload: Record<string, unknown>; lockRequest: Record<string, unknown> }> {
-    const keyPayload: Record<string, unknown> = {};
-    const lockRequest: Record<string, unknown> = {};
-    const encoding = `${step.encoding}/${ENCODING_VERSION}`;
-    const one = async (v: ImageRef | PaletteInput): Promise<[unknown, unknown]> => {
-      if (v.kind === 'palette') {
-        const colors = (await this.opts.palettes())[v.name] ?? [];
-        const hex = colors.map(([r, g, b]) => ((r << 16) | (g << 8) | b).toString(16).padStart(6, '0'));
-        return [{ colors: hex, encoding: `strip/${ENCODING_VERSION}` }, { palette: v.name, colors: hex.length }];
-      }
-      const sha256 = await this.refHash(v, deps);
-      return [{ sha256, encoding }, v.kind === 'file' ? { file: v.path, sha256 } : { asset: v.asset, index: v.index, sha256 }];
+  /** Where a request's images and palettes are read from, for this asset's dependencies. */
+  private walkSources(deps: Map<string, Finished>): RequestWalkSources {
+    return {
+      palettes: () => this.opts.palettes(),
+      refHash: (ref) => this.refHash(ref, deps),
+      fileBytes: (path) => this.readInput(path),
+      objectBytes: (sha256) => this.objectBytes(sha256),
     };
-    for (const [k, v] of Object.entries(step.fields)) {
-      if (v === undefined) continue;
-      if (isRef(v)) {
-        [keyPayload[k], lockRequest[k]] = await one(v);
-      } else if (Array.isArray(v) && v.some(isRef)) {
-        const pairs = await Promise.all(v.map((x) => one(x as ImageRef)));
-        keyPayload[k] = pairs.map((p) => p[0]);
-        lockRequest[k] = pairs.map((p) => p[1]);
-      } else {
-        keyPayload[k] = v;
-        lockRequest[k] = v;
-      }
-    }
-    if (step.inputField && inputSha) {
-      keyPayload[step.inputField] = { sha256: inputSha };
-      lockRequest[step.inputField] = { sha256: inputSha };
-    }
-    return { keyPayload, lockRequest };
-  }
-
-  /** The JSON body as sent: images encoded and base64'd. */
-  private async wireBody(step: CallStep, input: { sha256: string; bytes?: Buffer } | undefined, deps: Map<string, Finished>): Promise<Record<string, unknown>> {
-    const body: Record<string, unknown> = {};
-    const one = async (v: ImageRef | PaletteInput): Promise<string> => {
-      if (v.kind === 'palette') return paletteStrip((await this.opts.palettes())[v.name] ?? []).toString('base64');
-      const bytes = v.kind === 'file' ? await this.readInput(v.path) : await this.objectBytes(await this.refHash(v, deps));
-      return (await encodeImage(bytes, step.encoding, v.kind === 'file' ? `"${v.path}"` : undefined)).toString('base64');
-    };
-    for (const [k, v] of Object.entries(step.fields)) {
-      if (v === undefined) continue;
-      if (isRef(v)) body[k] = await one(v);
-      else if (Array.isArray(v) && v.some(isRef)) body[k] = await Promise.all(v.map((x) => one(x as ImageRef)));
-      else body[k] = v;
-    }
-    if (step.inputField && input) {
-      const bytes = input.bytes ?? (await this.objectBytes(input.sha256));
-      body[step.inputField] = (await encodeImage(bytes, 'png')).toString('base64');
-    }
-    return body;
   }
 
   private async sourceInput(ref: ImageRef, deps: Map<string, Finished>): Promise<{ sha256: string; bytes?: Buffer }> {
@@ -574,9 +529,10 @@ export class BuildSession {
       entry.seed = r.seed;
     }
     if (job.source) entry.request = { source: job.source.kind === 'file' ? { file: job.source.path } : { asset: job.source.asset }, ...entry.request };
-    const m: Record<string, unknown> = {};
-    for (const k of ['width', 'height', 'frames', 'tiles']) if (meta[k] !== undefined) m[k] = meta[k];
-    if (Object.keys(m).length) (entry as LockEntry & { meta?: unknown }).meta = m;
+    // Post steps report these facts of their outputs; the lock keeps them typed.
+    const m: LockMeta = {};
+    for (const k of ['width', 'height', 'frames', 'tiles'] as const) if (meta[k] !== undefined) (m as Record<string, unknown>)[k] = meta[k];
+    if (Object.keys(m).length) entry.meta = m;
     return entry;
   }
 
@@ -662,7 +618,7 @@ export class BuildSession {
       if (this.opts.priceEditTools && paidTool && input && (input.bytes || (await this.store.hasObject(input.sha256)))) {
         try {
           const provider = await this.opts.provider();
-          cost = await provider.checkCost({ endpoint: step.endpoint, body: await this.wireBody(step, input, deps) }, { signal: this.opts.signal });
+          cost = await provider.checkCost({ endpoint: step.endpoint, body: await wireBody(await walkRequest(step, input, this.walkSources(deps))) }, { signal: this.opts.signal });
         } catch {
           // No key, or the API could not say: the catalog price stands.
         }
