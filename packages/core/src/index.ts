@@ -69,5 +69,6 @@ export {
   NotRegularFileError,
   fileKind,
 } from './limits.js';
+export { readRegularFile } from './regular-file.js';
 export { postPixelOverrun } from './post-pixel-budget.js';
 export { secretRedactor, REDACT_MIN_RUN } from './secret-redaction.js';
