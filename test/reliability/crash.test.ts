@@ -123,6 +123,8 @@ describe('idempotency keys and --force', () => {
       expect(lost.code, lost.stderr).toBe(0);
       // Same call keys, same Idempotency-Keys: the API hands back the tasks already paid for.
       expect(emulator.charges()).toHaveLength(2);
+      // ...and the summary says so: the ledger knew those tasks were an earlier build's charges.
+      expect(lost.stderr).toMatch(/· 0 calls · spent \$0 · .*2 results of an earlier build collected/);
       const forced = await runCli(['build', '--force', 'item-0'], { cwd: project.dir, env });
       expect(forced.code, forced.stderr).toBe(0);
       // The same Idempotency-Key would hand back the first task: the forced call sends another.
