@@ -1,6 +1,7 @@
 import { realpath, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { lockfilePathFor, type Diagnostic, type Manifest, type SourceLocation } from '@rd-assets/core';
+import { isRdAssetsFile } from './generated-file.js';
 
 /**
  * The project root: the enclosing repository (the nearest folder, from the manifest's up, that
@@ -89,7 +90,13 @@ export async function checkProjectPaths(manifest: Manifest, options: { root: str
   for (const w of writes) {
     if (w.key === 'index' && outBlocked) continue; // follows from `out`, already reported
     const inTheWay = await obstacle(w.path, w.key === 'out' ? 'folder' : 'file');
-    if (!inTheWay) continue;
+    if (!inTheWay) {
+      if (w.key !== 'out' && !outside && !(await isRdAssetsFile(w.path, w.key))) {
+        const shown = relative(manifest.dir, w.path);
+        error('E_OUTPUT_NOT_OURS', `${w.what} would overwrite ${shown}, a file rd-assets did not write`, `name another file for \`${w.key}:\` (e.g. ${w.key === 'types' ? 'src/assets.ts' : 'assets.json'}), or move ${shown} away if it is no longer needed`, at(w.key === 'index' && !manifest.keyLocations?.index ? 'out' : w.key));
+      }
+      continue;
+    }
     const shown = relative(manifest.dir, inTheWay.path) || '.';
     if (w.key === 'out') {
       outBlocked = true;
