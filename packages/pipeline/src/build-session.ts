@@ -32,7 +32,7 @@ import type { FileHasher } from './file-hasher.js';
 import { probeImage } from './image-probe.js';
 import type { Project } from './project.js';
 import type { Provider, TaskJournal } from './provider.js';
-import { retireSubmission } from './task-journal.js';
+import { paidByStoppedBuild, retireSubmission } from './task-journal.js';
 import { CancelledError, MalformedResponseError } from './provider-errors.js';
 import { checkImageSizes, ImageSizeError } from './image-size-check.js';
 import { ChargeRecorder } from './charge-recorder.js';
@@ -243,6 +243,9 @@ export class BuildSession {
       );
     }
     if (plan) {
+      if (await paidByStoppedBuild(this.opts.journal, states[start]?.key, this.opts.force.has(job.asset.id))) {
+        return this.planned(job, 'generate', `${reason}; paid by a stopped build, collected free`, job.steps.length - start, await this.priceChain(job, start + 1, undefined, deps));
+      }
       const input = start === 0 ? (job.source ? await this.sourceInput(job.source, deps) : undefined) : { sha256: mainOutput(states[start - 1]!.outputs!).sha256 };
       return this.planned(job, 'generate', reason, job.steps.length - start, await this.priceChain(job, start, input, deps));
     }

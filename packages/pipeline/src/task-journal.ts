@@ -38,6 +38,15 @@ export function attemptOf(entry: JournalEntry | undefined): number {
 }
 
 /**
+ * Whether a stopped build left this call's task accepted (paid) in the journal: the next build
+ * polls it for free, so a plan prices that call at nothing. A forced call sends a new attempt.
+ */
+export async function paidByStoppedBuild(journal: TaskJournal | undefined, callKey: string | undefined, forced: boolean): Promise<boolean> {
+  if (!journal || !callKey || forced) return false;
+  return Boolean((await journal.get(callKey))?.taskId);
+}
+
+/**
  * End a submission whose task failed or whose result was refused: the next build sends the next
  * attempt, with a new idempotency key (the old one would only return the same failure).
  */
