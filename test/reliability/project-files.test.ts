@@ -26,7 +26,7 @@ async function project(): Promise<TempProject> {
   return p;
 }
 
-const run = (p: TempProject, args: string[]) => runCli(args, { cwd: p.dir, env: cliEnv(), timeoutMs: HANG });
+const run = (p: TempProject, args: string[], env: Record<string, string> = {}) => runCli(args, { cwd: p.dir, env: cliEnv(env), timeoutMs: HANG });
 
 function refusedWith(r: CliResult, code: string, shown: string): void {
   expect(r.signal, 'the command must not hang').toBeNull();
@@ -58,6 +58,19 @@ describe('files rd-assets reads of its own: a pipe or a folder is a coded error,
       await mkdir(p.path('.rd-assets'));
       mkfifo(p.path('.rd-assets/styles.json'));
       refusedWith(await run(p, command), 'E_NOT_REGULAR_FILE', 'styles.json');
+    });
+  }
+
+  for (const where of ['cache: in the manifest', 'RD_ASSETS_CACHE']) {
+    it(`a file where the cache folder should be (${where}) is E_CACHE_NOT_FOLDER, not an internal error`, async () => {
+      const p = await project();
+      await p.write('cache-file', 'not a folder\n');
+      if (where === 'RD_ASSETS_CACHE') refusedWith(await run(p, ['build', '--offline'], { RD_ASSETS_CACHE: p.path('cache-file') }), 'E_CACHE_NOT_FOLDER', 'cache-file');
+      else {
+        await p.edit('assets.yaml', (t) => t.replace('version: 1', 'version: 1\ncache: cache-file'));
+        refusedWith(await run(p, ['build', '--offline']), 'assets.yaml:2:8  E_CACHE_NOT_FOLDER', 'cache-file');
+      }
+      expect(await p.text('cache-file')).toBe('not a folder\n');
     });
   }
 });

@@ -15,7 +15,9 @@ export async function readRegularFile(path: string, what: string): Promise<strin
     handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return undefined;
+    // ENOTDIR: a file where a folder on the path should be; none here, and what makes that
+    // folder reports it.
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
     throw new RdError('E_FILE_UNREADABLE', `cannot read ${what} ${path} (${code ?? (e as Error).message})`, { hint: 'check its permissions' });
   }
   try {

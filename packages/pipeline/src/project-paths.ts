@@ -105,6 +105,11 @@ export async function checkProjectPaths(manifest: Manifest, options: { root: str
       error('E_OUTPUT_BLOCKED', `${w.what} cannot be written: ${shown} is ${inTheWay.is}`, `name a file that is not there yet or is rd-assets' own, e.g. ${w.key === 'types' ? 'src/assets.ts' : 'assets.json'}`, at(w.key === 'index' && !manifest.keyLocations?.index ? 'out' : w.key));
     }
   }
+  // A file where the cache folder (or one above it) should be: every command would fail on it.
+  const cacheInTheWay = await obstacle(options.cacheDir, 'folder');
+  if (cacheInTheWay) {
+    error('E_CACHE_NOT_FOLDER', `the cache ${options.cacheDir} cannot be a folder: ${cacheInTheWay.path} is ${cacheInTheWay.is}`, 'point `cache:`, --cache or RD_ASSETS_CACHE at a folder (it is created when missing)', at(manifest.keyLocations?.cache ? 'cache' : 'out'));
+  }
   const realCache = await realPathOf(options.cacheDir);
   // `out: .` makes the manifest's folder the output folder: it is not a folder one wipes, and the
   // default cache lives there; any other output folder is disposable and must not hold the cache.
