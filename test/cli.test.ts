@@ -23,6 +23,13 @@ describe('the assets command', () => {
     }
   });
 
+  it('`assets gc --help` says it never trims the ledger or the journal of paid tasks', async () => {
+    const r = await run(['gc', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/ledger \(ledger\.jsonl, append-only/);
+    expect(r.stdout).toMatch(/journal \(journal\/, paid tasks a stopped build left/);
+  });
+
   it('--version prints the version', async () => {
     const r = await run(['--version']);
     expect(r.code).toBe(0);

@@ -61,6 +61,11 @@ describe('limits and odd names: a coded error before any call, never an internal
     expect(stderr).toContain('use `size:`');
   });
 
+  it('params: cannot turn a paid generation into a price check (check_cost): E_PARAMS_OVERRIDE pointing at `assets plan`', async () => {
+    const stderr = await refused(manifest('assets:', '  hero:', '    prompt: a hero', '    params: { check_cost: true }'), 'E_PARAMS_OVERRIDE', '5:15');
+    expect(stderr).toContain('`assets plan`');
+  });
+
   it('params: may still add fields the manifest does not know', async () => {
     const p = await TempProject.create({ 'assets.yaml': manifest('assets:', '  hero: { prompt: a hero, params: { some_new_field: 1 } }') });
     try {

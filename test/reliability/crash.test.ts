@@ -94,6 +94,36 @@ describe('stopping a build never pays twice', () => {
   }
 });
 
+describe('after a stop, the plan knows what is already paid', () => {
+  it('`assets plan` prices the tasks a stopped build paid for at $0, and the next build asks nothing', async () => {
+    const IMAGES = 3;
+    const emulator = await StandaloneEmulator.start(['--latency', '2000'], { RD_EMULATOR_TASK_MS: '200' });
+    try {
+      // confirm_above 0: any plan that would spend asks, so exit 2 without a terminal.
+      project = await TempProject.create({ 'assets.yaml': smallManifest(IMAGES, { concurrency: IMAGES }).replace(/^version: 1$/m, 'version: 1\nconfirm_above: 0') });
+      const env = cliEnv({ RD_API_URL: emulator.url, RD_API_KEY: 'rdpk-plan-after-stop' });
+      const child = spawnCli(['build', '--yes'], { cwd: project.dir, env });
+      const closed = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+      await emulator.until(() => emulator.requests.filter((r) => r.phase === 'received' && /^POST \/v[12]\/inferences$/.test(r.route)).length >= IMAGES);
+      child.kill('SIGINT');
+      expect(await closed).toBe(130);
+      expect(emulator.charges()).toHaveLength(IMAGES);
+
+      const plan = await runCli(['plan', '--json'], { cwd: project.dir, env });
+      expect(plan.code, plan.stderr).toBe(0);
+      const items = (JSON.parse(plan.stdout) as { plan: { items: Array<{ estimate: { usd?: number } }> } }).plan.items;
+      expect(items).toHaveLength(IMAGES);
+      expect(items.map((i) => i.estimate.usd ?? 0)).toEqual(Array(IMAGES).fill(0));
+
+      const rebuilt = await runCli(['build'], { cwd: project.dir, env });
+      expect(rebuilt.code, rebuilt.stderr).toBe(0);
+      expect(emulator.charges()).toHaveLength(IMAGES);
+    } finally {
+      await emulator.close();
+    }
+  }, 60_000);
+});
+
 describe('idempotency keys and --force', () => {
   it('a rebuild that lost its cache gets the same tasks back for free; --force pays for a new result', async () => {
     const emulator = await startEmulator({ keys: { 'rdpk-force': { balanceUsd: 100 } }, taskDurationMs: 0 });
@@ -108,6 +138,8 @@ describe('idempotency keys and --force', () => {
       expect(lost.code, lost.stderr).toBe(0);
       // Same call keys, same Idempotency-Keys: the API hands back the tasks already paid for.
       expect(emulator.charges()).toHaveLength(2);
+      // ...and the summary says so: the ledger knew those tasks were an earlier build's charges.
+      expect(lost.stderr).toMatch(/· 0 calls · spent \$0 · .*2 results of an earlier build collected/);
       const forced = await runCli(['build', '--force', 'item-0'], { cwd: project.dir, env });
       expect(forced.code, forced.stderr).toBe(0);
       // The same Idempotency-Key would hand back the first task: the forced call sends another.

@@ -71,6 +71,7 @@ export {
   NotRegularFileError,
   fileKind,
 } from './limits.js';
+export { readRegularFile } from './regular-file.js';
 export { postPixelOverrun } from './post-pixel-budget.js';
 export { secretRedactor, REDACT_MIN_RUN } from './secret-redaction.js';
 export { probeImage } from './image-probe.js';

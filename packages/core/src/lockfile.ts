@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { writeFileAtomic } from './atomic-file.js';
 import { RdError } from './errors.js';
+import { readRegularFile } from './regular-file.js';
 import type { Cost } from './pricing.js';
 
 export const LOCKFILE_VERSION = 1;
@@ -66,14 +67,8 @@ export function emptyLockfile(): Lockfile {
 
 /** Read `assets.lock`; a missing file is an empty lock, a broken one an error saying how to fix it. */
 export async function readLockfile(path: string): Promise<Lockfile> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return emptyLockfile();
-    throw e;
-  }
-  return parseLockfile(text, path);
+  const text = await readRegularFile(path, 'the lock');
+  return text === undefined ? emptyLockfile() : parseLockfile(text, path);
 }
 
 export function parseLockfile(text: string, path: string): Lockfile {

@@ -433,8 +433,8 @@ class Context {
       if (pal) request.input_palette = pal;
     }
     if (v.params && typeof v.params === 'object') {
-      for (const [field, key] of paramsOverride(v.params as Raw)) {
-        this.error('E_PARAMS_OVERRIDE', `\`params\` cannot set \`${field}\`: the manifest checks and prices it`, `${p('params')}/${escapePointer(field)}`, `use \`${key}:\` on the asset instead`, id, true);
+      for (const { field, why, hint } of paramsOverride(v.params as Raw)) {
+        this.error('E_PARAMS_OVERRIDE', `\`params\` cannot set \`${field}\`: ${why}`, `${p('params')}/${escapePointer(field)}`, hint, id, true);
       }
       request.params = v.params as Raw;
     }

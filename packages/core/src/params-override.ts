@@ -29,9 +29,22 @@ const MANIFEST_KEY_OF: ReadonlyMap<string, string> = new Map([
   ['negative', 'negative'],
 ]);
 
-/** The fields of `params` that the manifest owns, each with the key to use instead. */
-export function paramsOverride(params: Record<string, unknown>): Array<[field: string, manifestKey: string]> {
-  return Object.keys(params)
-    .filter((k) => MANIFEST_KEY_OF.has(k))
-    .map((k) => [k, MANIFEST_KEY_OF.get(k)!]);
+/**
+ * Fields that change what a request is rather than what it makes. `check_cost: true` turns a paid
+ * generation into a free price check: no image comes back (a failure a rebuild repeats forever),
+ * the ledger would count a charge the service never made, and on v2 the request would carry an
+ * `Idempotency-Key`, which the API guide forbids on price checks.
+ */
+const REQUEST_MODE: ReadonlyMap<string, { why: string; hint: string }> = new Map([
+  ['check_cost', { why: 'it would turn the generation into a price check that returns no image', hint: 'run `assets plan` to see what a build costs' }],
+]);
+
+/** The fields of `params` that the manifest owns or that change what the request is: why, and what to do instead. */
+export function paramsOverride(params: Record<string, unknown>): Array<{ field: string; why: string; hint: string }> {
+  return Object.keys(params).flatMap((field) => {
+    const key = MANIFEST_KEY_OF.get(field);
+    if (key) return [{ field, why: 'the manifest checks and prices it', hint: `use \`${key}:\` on the asset instead` }];
+    const mode = REQUEST_MODE.get(field);
+    return mode ? [{ field, ...mode }] : [];
+  });
 }

@@ -5,6 +5,7 @@ import {
   lockfilePathFor,
   parseLockfile,
   parseManifest,
+  readRegularFile,
   type AssetEntry,
   type Cost,
   type Diagnostic,
@@ -286,8 +287,11 @@ async function readJson<T>(path: string): Promise<T | undefined> {
 
 async function readLock(path: string): Promise<Lockfile> {
   try {
-    return parseLockfile(await readFile(path, 'utf8'), path);
+    // Never blocks on a pipe: the gallery shows what it can and the build reports the lock.
+    const text = await readRegularFile(path, 'the lock');
+    if (text !== undefined) return parseLockfile(text, path);
   } catch {
-    return { lockfileVersion: 1, assets: {} };
+    // shown as not built yet
   }
+  return { lockfileVersion: 1, assets: {} };
 }

@@ -7,6 +7,9 @@ export const help = `Usage: assets gc [options]
 Remove cached objects and action records that no lock using the cache refers to. A cache
 shared by several projects (RD_ASSETS_CACHE) keeps what every project that built with it still
 needs; gc refuses (E_GC_LOCK_UNREADABLE) when one of their locks exists but cannot be read.
+Two files are never trimmed: the ledger (ledger.jsonl, append-only by design: the record of
+every charge) and the journal (journal/, paid tasks a stopped build left: the next build of
+that asset collects them without paying again).
 
 Options:
   -m, --manifest <file>    manifest whose lock decides what is kept (default: assets.yaml)

@@ -31,6 +31,7 @@ import type { FileHasher } from '../store/file-hasher.js';
 import { probeImage } from '@rd-assets/core';
 import type { Project } from '../project/project.js';
 import { type Provider, type TaskJournal, retireSubmission, CancelledError, MalformedResponseError } from '@rd-assets/api';
+import { paidByStoppedBuild } from '../store/task-journal.js';
 import { checkImageSizes, ImageSizeError } from './image-size-check.js';
 import { ChargeRecorder } from './charge-recorder.js';
 import type { Ledger } from '../store/ledger.js';
@@ -240,6 +241,9 @@ export class BuildSession {
       );
     }
     if (plan) {
+      if (await paidByStoppedBuild(this.opts.journal, states[start]?.key, this.opts.force.has(job.asset.id))) {
+        return this.planned(job, 'generate', `${reason}; paid by a stopped build, collected free`, job.steps.length - start, await this.priceChain(job, start + 1, undefined, deps));
+      }
       const input = start === 0 ? (job.source ? await this.sourceInput(job.source, deps) : undefined) : { sha256: mainOutput(states[start - 1]!.outputs!).sha256 };
       return this.planned(job, 'generate', reason, job.steps.length - start, await this.priceChain(job, start, input, deps));
     }

@@ -7,6 +7,7 @@ import {
   emptyLockfile,
   parseLockfile,
   RdError,
+  readRegularFile,
   writeLockfile,
   type Cost,
   type Diagnostic,
@@ -100,7 +101,7 @@ async function prepare(options: BuildOptions): Promise<PreparedBuild> {
     env,
   });
   const { manifest } = project;
-  const lockText = await readFile(project.lockPath, 'utf8').catch(() => undefined);
+  const lockText = await readRegularFile(project.lockPath, 'the lock');
   const lock = lockText === undefined ? emptyLockfile() : parseLockfile(lockText, project.lockPath);
   checkForcedIds(options.force, manifest.assets);
   const selected = selectAssets(manifest.assets, options.targets);

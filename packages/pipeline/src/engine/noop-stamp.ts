@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { GEN_KEY_VERSION, hashCanonical, lockfilePathFor, sha256Hex, writeFileAtomic, type Diagnostic } from '@rd-assets/core';
+import { GEN_KEY_VERSION, hashCanonical, lockfilePathFor, readRegularFile, sha256Hex, writeFileAtomic, type Diagnostic } from '@rd-assets/core';
 import type { AssetResult, BuildOptions } from './build-types.js';
 import { stampOf } from '../store/file-hasher.js';
 import { POST_VERSION } from '../post/index.js';
@@ -47,10 +47,16 @@ async function locate(options: BuildOptions): Promise<Located | undefined> {
   // A manifest that names its own cache folder is resolved only by parsing it: full path.
   if (!options.cacheDir && !env.RD_ASSETS_CACHE && /^cache\s*:/m.test(text)) return undefined;
   const cacheDir = resolveCacheDir(manifest, undefined, options);
-  // The stamp only decides whether to skip a build: a file it cannot read hashes as empty, the
-  // stamp then differs, and the full build that follows reports any real problem.
-  const lock = await readFile(lockfilePathFor(manifest), 'utf8').catch(() => '');
-  const styles = await readFile(stylesOverridePath(cacheDir), 'utf8').catch(() => '');
+  // A pipe or a folder in either place takes the full path, which reports it.
+  let lock: string;
+  let styles: string;
+  try {
+    lock = (await readRegularFile(lockfilePathFor(manifest), 'the lock')) ?? '';
+    styles = (await readRegularFile(stylesOverridePath(cacheDir), 'the cached style catalog')) ?? '';
+  } catch {
+    // Not a regular file: no stamp applies, and the full build that follows reports the problem.
+    return undefined;
+  }
   const key = hashCanonical({
     tool: [GEN_KEY_VERSION, POST_VERSION, 1],
     manifest,

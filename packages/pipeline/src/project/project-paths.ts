@@ -1,6 +1,7 @@
 import { realpath, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { lockfilePathFor, type Diagnostic, type Manifest, type SourceLocation } from '@rd-assets/core';
+import { isRdAssetsFile } from '../outputs/generated-file.js';
 
 /**
  * The project root: the enclosing repository (the nearest folder, from the manifest's up, that
@@ -91,7 +92,13 @@ export async function checkProjectPaths(manifest: Manifest, options: { root: str
   for (const w of writes) {
     if (w.key === 'index' && outBlocked) continue; // follows from `out`, already reported
     const inTheWay = await obstacle(w.path, w.key === 'out' ? 'folder' : 'file');
-    if (!inTheWay) continue;
+    if (!inTheWay) {
+      if (w.key !== 'out' && !outside && !(await isRdAssetsFile(w.path, w.key))) {
+        const shown = relative(manifest.dir, w.path);
+        error('E_OUTPUT_NOT_OURS', `${w.what} would overwrite ${shown}, a file rd-assets did not write`, `name another file for \`${w.key}:\` (e.g. ${w.key === 'types' ? 'src/assets.ts' : 'assets.json'}), or move ${shown} away if it is no longer needed`, at(w.key === 'index' && !manifest.keyLocations?.index ? 'out' : w.key));
+      }
+      continue;
+    }
     const shown = relative(manifest.dir, inTheWay.path) || '.';
     if (w.key === 'out') {
       outBlocked = true;
@@ -99,6 +106,11 @@ export async function checkProjectPaths(manifest: Manifest, options: { root: str
     } else if (!outside) {
       error('E_OUTPUT_BLOCKED', `${w.what} cannot be written: ${shown} is ${inTheWay.is}`, `name a file that is not there yet or is rd-assets' own, e.g. ${w.key === 'types' ? 'src/assets.ts' : 'assets.json'}`, at(w.key === 'index' && !manifest.keyLocations?.index ? 'out' : w.key));
     }
+  }
+  // A file where the cache folder (or one above it) should be: every command would fail on it.
+  const cacheInTheWay = await obstacle(options.cacheDir, 'folder');
+  if (cacheInTheWay) {
+    error('E_CACHE_NOT_FOLDER', `the cache ${options.cacheDir} cannot be a folder: ${cacheInTheWay.path} is ${cacheInTheWay.is}`, 'point `cache:`, --cache or RD_ASSETS_CACHE at a folder (it is created when missing)', at(manifest.keyLocations?.cache ? 'cache' : 'out'));
   }
   const realCache = await realPathOf(options.cacheDir);
   // `out: .` makes the manifest's folder the output folder: it is not a folder one wipes, and the

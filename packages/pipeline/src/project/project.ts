@@ -1,10 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import {
   builtInCatalog,
   lockfilePathFor,
   ManifestError,
   parseManifest,
+  readRegularFile,
   type StyleCatalog,
   type Diagnostic,
   type Manifest,
@@ -102,8 +102,11 @@ export async function openCatalog(options: ProjectOptions = {}): Promise<StyleCa
 }
 
 async function loadCatalog(cacheDir: string): Promise<StyleCatalog> {
+  // A pipe or folder there is refused (it would hang or hide the catalog); a broken file is ignored.
+  const text = await readRegularFile(stylesOverridePath(cacheDir), 'the cached style catalog');
+  if (text === undefined) return builtInCatalog;
   try {
-    const styles = JSON.parse(await readFile(stylesOverridePath(cacheDir), 'utf8')) as { styles: StyleInfo[] };
+    const styles = JSON.parse(text) as { styles: StyleInfo[] };
     return builtInCatalog.with(styles.styles);
   } catch {
     return builtInCatalog;

@@ -97,25 +97,33 @@ export class Ledger {
     const full: LedgerLine = { time: new Date(this.clock()).toISOString(), run: this.run, charge: line.charge ?? line.taskId ?? line.requestId ?? randomUUID(), ...line };
     this.lines.push(full);
     this.opened ??= this.open();
-    await this.opened;
+    const earlier = await this.opened;
+    // A v2 Idempotency-Key hands back the task an earlier build was charged for (its records were
+    // lost, or it was stopped): the service charged nothing now, so this build collected it.
+    if (!full.resumed && earlier.has(full.charge)) full.resumed = true;
     await appendFile(this.path, `${JSON.stringify(full)}\n`);
   }
 
-  private opened: Promise<void> | undefined;
+  private opened: Promise<ReadonlySet<string>> | undefined;
 
-  /** A build killed mid-write left a torn line: end it, so this build's first line stands alone. */
-  private async open(): Promise<void> {
+  /**
+   * The charges earlier builds recorded. A build killed mid-write left a torn line: end it, so
+   * this build's first line stands alone.
+   */
+  private async open(): Promise<ReadonlySet<string>> {
     await mkdir(dirname(this.path), { recursive: true });
+    const earlier = new Set((await readLedger(this.path)).map((l) => l.charge));
     const file = await open(this.path, 'a+');
     try {
       const { size } = await file.stat();
-      if (!size) return;
+      if (!size) return earlier;
       const last = Buffer.alloc(1);
       await file.read(last, 0, 1, size - 1);
       if (last[0] !== 0x0a) await file.write('\n');
     } finally {
       await file.close();
     }
+    return earlier;
   }
 
   spend(): RunSpend {

@@ -1,6 +1,6 @@
 import { readFile, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { acquireCacheLock, lockOutputs, ObjectStore, parseLockfile, readLockfile, RdError, safeRelative, sha256Hex, type Lockfile } from '@rd-assets/core';
+import { acquireCacheLock, lockOutputs, ObjectStore, parseLockfile, readLockfile, readRegularFile, RdError, safeRelative, sha256Hex, type Lockfile } from '@rd-assets/core';
 import { recordedWrites, registeredProjects, unregister } from './cache-registry.js';
 import { FileHasher } from './file-hasher.js';
 import { openProject, type ProjectOptions } from '../project/project.js';
@@ -27,15 +27,15 @@ export async function gc(options: ProjectOptions = {}): Promise<{ objects: numbe
     let projects = 1;
     for (const { record, file } of await registeredProjects(project.cacheDir)) {
       if (record.lock === project.lockPath) continue;
-      let text: string;
+      let text: string | undefined;
       try {
-        text = await readFile(record.lock, 'utf8');
+        text = await readRegularFile(record.lock, 'the lock');
       } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
-          await unregister(file);
-          continue;
-        }
-        throw unreadable(record.lock, (e as NodeJS.ErrnoException).code ?? (e as Error).message);
+        throw unreadable(record.lock, (e as Error).message);
+      }
+      if (text === undefined) {
+        await unregister(file);
+        continue;
       }
       let lock: Lockfile;
       try {

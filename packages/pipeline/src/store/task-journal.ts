@@ -31,3 +31,12 @@ export class FileTaskJournal implements TaskJournal {
     await rm(this.path(callKey), { force: true });
   }
 }
+
+/**
+ * Whether a stopped build left this call's task accepted (paid) in the journal: the next build
+ * polls it for free, so a plan prices that call at nothing. A forced call sends a new attempt.
+ */
+export async function paidByStoppedBuild(journal: TaskJournal | undefined, callKey: string | undefined, forced: boolean): Promise<boolean> {
+  if (!journal || !callKey || forced) return false;
+  return Boolean((await journal.get(callKey))?.taskId);
+}

@@ -29,6 +29,25 @@ describe('the ledger', () => {
     expect(runSpend(lines, 'r1')).toEqual({ calls: 2, spent: { usd: 0.046 }, pending: 0, collected: 0 });
   });
 
+  it('a task an earlier build was charged for, handed back again (an idempotent replay), is collected, not spent again', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'rd-ledger-'));
+    try {
+      const first = new Ledger(join(dir, 'ledger.jsonl'));
+      await first.append({ asset: 'a', endpoint: 'inferences', callKey: 'k', taskId: 't1', cost: { usd: 0.02 }, estimated: true, outcome: 'accepted' });
+      await first.append({ asset: 'a', endpoint: 'inferences', callKey: 'k', taskId: 't1', cost: { usd: 0.02 }, outcome: 'stored' });
+      expect(first.spend()).toEqual({ calls: 1, spent: { usd: 0.02 }, pending: 0, collected: 0 });
+      // The cache lost its records: the same Idempotency-Key brings back task t1, free.
+      const again = new Ledger(first.path);
+      await again.append({ asset: 'a', endpoint: 'inferences', callKey: 'k', taskId: 't1', cost: { usd: 0.02 }, estimated: true, outcome: 'accepted' });
+      await again.append({ asset: 'a', endpoint: 'inferences', callKey: 'k', taskId: 't1', cost: { usd: 0.02 }, outcome: 'stored' });
+      await again.append({ asset: 'b', endpoint: 'inferences', callKey: 'k2', taskId: 't2', cost: { usd: 0.02 }, outcome: 'stored' });
+      expect(again.spend()).toEqual({ calls: 1, spent: { usd: 0.02 }, pending: 0, collected: 1 });
+      expect(ledgerCharges(await readLedger(first.path)).map((c) => c.charge)).toEqual(['t1', 't2']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('appends one line per write; a torn line (a build killed mid-write) is skipped and does not swallow the next', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'rd-ledger-'));
     try {
