@@ -22,6 +22,8 @@ await mkdir(tmp, { recursive: true });
 const files = (await readdir(join(here, 'suites'))).filter((f) => f.endsWith('.mjs')).sort();
 const rows = [];
 const started = Date.now();
+// Other work on the machine slows every row: the header says how busy it was when the run began.
+const [loadAtStart] = (await import('node:os')).loadavg();
 for (const file of files) {
   if (only && !file.includes(only)) continue;
   const suite = await import(join(here, 'suites', file));
@@ -39,7 +41,7 @@ const table = [
   '| --- | --- | --- | --- | --- |',
   ...rows.map((r) => `| ${cell(r.name)} | ${cell(r.value)}${r.unit ? ` ${r.unit}` : ''} | ${cell(r.goal)} | ${verdict(r)} | ${cell(r.note)} |`),
 ].join('\n');
-const header = `Measured ${new Date().toISOString().slice(0, 10)} on ${(await import('node:os')).cpus().length} cores, Node ${process.version}${quick ? ' (--quick)' : ''}; ${((Date.now() - started) / 1000).toFixed(0)} s in all.`;
+const header = `Measured ${new Date().toISOString().slice(0, 10)} on ${(await import('node:os')).cpus().length} cores, Node ${process.version}${quick ? ' (--quick)' : ''}, load average ${loadAtStart.toFixed(1)} at the start; ${((Date.now() - started) / 1000).toFixed(0)} s in all.`;
 process.stdout.write(`${header}\n\n${table}\n`);
 await writeFile(join(tmp, 'last-results.md'), `${header}\n\n${table}\n`);
 const failed = rows.filter((r) => r.value === 'error');
