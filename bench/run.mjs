@@ -4,7 +4,9 @@
 //   npm run bench -- --quick          smaller sizes, fewer repetitions (a smoke run)
 //   npm run bench -- --only noop      only suites whose name contains "noop"
 // A full run writes the table into README.md between <!-- bench:start --> and <!-- bench:end -->
-// (a --quick or --only run prints it and leaves the README alone).
+// (a --quick or --only run, or one where a suite failed, prints it and leaves the README alone).
+// Suites build with --yes: their plans cost more than confirm_above at list prices, and the
+// emulator they run against charges nothing real.
 import { readdir, mkdir, writeFile } from 'node:fs/promises';
 import { verdict, writeReadmeTable } from './lib/readme-table.mjs';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +22,8 @@ await mkdir(tmp, { recursive: true });
 const files = (await readdir(join(here, 'suites'))).filter((f) => f.endsWith('.mjs')).sort();
 const rows = [];
 const started = Date.now();
+// Other work on the machine slows every row: the header says how busy it was when the run began.
+const [loadAtStart] = (await import('node:os')).loadavg();
 for (const file of files) {
   if (only && !file.includes(only)) continue;
   const suite = await import(join(here, 'suites', file));
@@ -37,11 +41,14 @@ const table = [
   '| --- | --- | --- | --- | --- |',
   ...rows.map((r) => `| ${cell(r.name)} | ${cell(r.value)}${r.unit ? ` ${r.unit}` : ''} | ${cell(r.goal)} | ${verdict(r)} | ${cell(r.note)} |`),
 ].join('\n');
-const header = `Measured ${new Date().toISOString().slice(0, 10)} on ${(await import('node:os')).cpus().length} cores, Node ${process.version}${quick ? ' (--quick)' : ''}; ${((Date.now() - started) / 1000).toFixed(0)} s in all.`;
+const header = `Measured ${new Date().toISOString().slice(0, 10)} on ${(await import('node:os')).cpus().length} cores, Node ${process.version}${quick ? ' (--quick)' : ''}, load average ${loadAtStart.toFixed(1)} at the start; ${((Date.now() - started) / 1000).toFixed(0)} s in all.`;
 process.stdout.write(`${header}\n\n${table}\n`);
 await writeFile(join(tmp, 'last-results.md'), `${header}\n\n${table}\n`);
-if (quick || only) {
-  process.stderr.write('bench: README.md not updated (a --quick or --only run is not the table of record)\n');
+const failed = rows.filter((r) => r.value === 'error');
+if (quick || only || failed.length) {
+  const why = failed.length ? `${failed.length} suite${failed.length === 1 ? '' : 's'} failed` : 'a --quick or --only run is not the table of record';
+  process.stderr.write(`bench: README.md not updated (${why})\n`);
+  if (failed.length) process.exitCode = 1;
 } else {
   const readme = join(here, '..', 'README.md');
   const changed = await writeReadmeTable(readme, `${header}\n\n${table}`);

@@ -22,12 +22,12 @@ export async function run({ quick, tmp }) {
   // The API runs in this process, as a real build's API runs elsewhere: RSS is the CLI's own.
   const emulator = await startEmulator({ keys: { 'rdpk-bench': { balanceUsd: 1e6 } }, taskDurationMs: 0 });
   const env = { RD_API_URL: emulator.url, RD_API_KEY: 'rdpk-bench' };
-  const fresh = await runMeasured(['build'], { cwd: dir, env });
+  const fresh = await runMeasured(['build', '--yes'], { cwd: dir, env });
   if (fresh.code !== 0) throw new Error(`fresh build failed: ${fresh.stderr.slice(-500)}`);
   const runs = [];
   let rss = 0;
   for (let i = 0; i < (quick ? 3 : 5); i++) {
-    const r = await runMeasured(['build'], { cwd: dir, env });
+    const r = await runMeasured(['build', '--yes'], { cwd: dir, env });
     if (r.code !== 0) throw new Error(`no-op build failed: ${r.stderr.slice(-500)}`);
     runs.push(r.ms);
     rss = Math.max(rss, r.maxRssMb);

@@ -18,17 +18,17 @@ export async function run({ quick, tmp }) {
   const emulator = await startEmulator({ keys: { 'rdpk-bench': { balanceUsd: 1e6 } }, taskDurationMs: 0 });
   const env = { RD_API_URL: emulator.url, RD_API_KEY: 'rdpk-bench' };
   try {
-    const fresh = await runMeasured(['build'], { cwd: dir, env });
+    const fresh = await runMeasured(['build', '--yes'], { cwd: dir, env });
     if (fresh.code !== 0) throw new Error(fresh.stderr.slice(-400));
     const noops = [];
     const edits = [];
     const calls = [];
     for (let i = 0; i < (quick ? 3 : 5); i++) {
-      noops.push((await runMeasured(['build'], { cwd: dir, env })).ms);
+      noops.push((await runMeasured(['build', '--yes'], { cwd: dir, env })).ms);
       const text = await readFile(manifest, 'utf8');
       await writeFile(manifest, text.replace(`"item number 500"`, `"item number 500 v${i}"`).replace(/"item number 500 v\d+"/, `"item number 500 v${i}"`));
       const mark = emulator.log.length;
-      const r = await runMeasured(['build'], { cwd: dir, env });
+      const r = await runMeasured(['build', '--yes'], { cwd: dir, env });
       if (r.code !== 0) throw new Error(r.stderr.slice(-400));
       edits.push(r.ms);
       calls.push(emulator.log.slice(mark).filter((e) => GENERATING.test(e.route)).length);

@@ -18,7 +18,7 @@ async function measure(tmp, n, latency, concurrency) {
   await generatedProject(dir, n, { concurrency });
   const emulator = await startEmulator({ keys: { 'rdpk-bench': { balanceUsd: 1e6 } }, latencyMs: 1, taskDurationMs: latency });
   try {
-    const r = await runMeasured(['build'], { cwd: dir, env: { RD_API_URL: emulator.url, RD_API_KEY: 'rdpk-bench' } });
+    const r = await runMeasured(['build', '--yes'], { cwd: dir, env: { RD_API_URL: emulator.url, RD_API_KEY: 'rdpk-bench' } });
     if (r.code !== 0) throw new Error(r.stderr.slice(-400));
     const limit = (n * latency) / concurrency;
     const polls = emulator.log.filter((e) => e.route.includes('/tasks/')).length;
