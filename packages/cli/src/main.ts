@@ -18,7 +18,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
   credits: { summary: "show the account's balance", load: () => import('./commands/credits.js') },
   init: { summary: 'write a starter assets.yaml', load: () => import('./commands/init.js') },
   clean: { summary: 'remove the output files rd-assets wrote', load: () => import('./commands/clean.js') },
-  gc: { summary: 'remove cache entries assets.lock no longer refers to', load: () => import('./commands/gc.js') },
+  gc: { summary: 'remove cache entries that no lock using this cache refers to', load: () => import('./commands/gc.js') },
   emulator: { summary: 'run the local RetroDiffusion API emulator', load: () => import('./commands/emulator.js') },
 };
 
