@@ -231,7 +231,8 @@ export class RetroDiffusionProvider implements Provider {
   private async finishTask(path: string, taskId: string, request: ProviderRequest, options: CallOptions): Promise<ProviderResult> {
     const what = 'generate';
     const started = this.clock();
-    const kind = `${path.split('/')[1]}:${String(request.body.prompt_style ?? '')}`;
+    const style = request.body.prompt_style;
+    const kind = `${path.split('/')[1]}:${typeof style === 'string' ? style : ''}`;
     const waitSignal = this.waitSignal(options);
     let wait = this.timing.firstWait(kind);
     for (let poll = 1; ; poll++) {

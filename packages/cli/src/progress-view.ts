@@ -45,14 +45,14 @@ export class ProgressView {
         this.line(this.s.yellow(`retry ${e.id}: ${e.reason}; waiting ${(e.waitMs / 1000).toFixed(1)}s (attempt ${e.attempt})`));
         break;
       case 'call-done':
-        for (const k of [...this.inFlight.keys()]) if (k.startsWith(`${e.id}#`)) this.inFlight.delete(k);
+        for (const k of this.inFlight.keys()) if (k.startsWith(`${e.id}#`)) this.inFlight.delete(k);
         this.spentUsd += e.cost.usd ?? 0;
         this.spentCredits += e.cost.credits ?? 0;
         break;
       case 'asset-done': {
         const r = e.result;
         this.done++;
-        for (const k of [...this.inFlight.keys()]) if (k.startsWith(`${r.id}#`)) this.inFlight.delete(k);
+        for (const k of this.inFlight.keys()) if (k.startsWith(`${r.id}#`)) this.inFlight.delete(k);
         if (r.status === 'up-to-date') break;
         const cost = r.calls ? `  ${formatCost(r.cost, 'free')}` : '';
         const text =
