@@ -2,8 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { ApiError } from './api-error.js';
 import type { Charge } from './accounts.js';
 
-export type TaskStatus = 'pending' | 'running' | 'succeeded' | 'failed';
-
 interface Task {
   id: string;
   key: string;
