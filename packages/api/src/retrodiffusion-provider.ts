@@ -1,4 +1,4 @@
-import { MAX_REDIRECTS, MAX_RESPONSE_BYTES, PIXEL_FIXER, secretRedactor, type Cost, type StyleInfo } from '@rd-assets/core';
+import { MAX_REDIRECTS, MAX_RESPONSE_BYTES, PIXEL_FIXER, PRICES, secretRedactor, type Cost, type StyleInfo } from '@rd-assets/core';
 import { errorForResponse } from './api-error-mapping.js';
 import type { CallOptions, JournalEntry, Provider, ProviderEvent, ProviderRequest, ProviderResult, RequestOptions } from './provider.js';
 import { readBodyWithin } from './bounded-body.js';
@@ -114,7 +114,7 @@ export class RetroDiffusionProvider implements Provider {
       const res = await this.withRetries('estimate the edit', true, options.signal, undefined, () => this.post(`/${this.api}/${endpoint}/estimate`, request.body, options.signal));
       return readCost(parseJson(res.text, 'estimate')).cost;
     }
-    if (endpoint === 'edit') return { usd: 0.18, credits: 5 };
+    if (endpoint === 'edit') return { usd: PRICES.edit.usd, credits: PRICES.edit.credits };
     return { usd: 0, credits: 0 };
   }
 

@@ -10,6 +10,7 @@ import {
   genKey,
   getEditTool,
   postKey,
+  PRICES,
   RdError,
   safeRelative,
   writeFileAtomic,
@@ -601,7 +602,7 @@ export class BuildSession {
       }
       return estimateStyleCost(style, request.width, request.height, request.num_images);
     }
-    if (step.endpoint === 'edit') return { usd: 0.18, credits: 5 };
+    if (step.endpoint === 'edit') return { usd: PRICES.edit.usd, credits: PRICES.edit.credits };
     if (step.endpoint.startsWith('edit/tools/')) {
       const tool = getEditTool(step.endpoint.slice('edit/tools/'.length));
       return tool ? { usd: tool.usd, credits: tool.credits } : {};
