@@ -1,5 +1,5 @@
 import type { BuildEvent, Plan } from '@rd-assets/pipeline';
-import { formatCost } from './cost-format.js';
+import { formatAmount, formatCost } from '@rd-assets/core';
 import { isInteractive, style, type Io } from './terminal.js';
 
 /**
@@ -99,7 +99,7 @@ export class ProgressView {
     const now = Date.now();
     if (!force && now - this.lastDraw < 80) return;
     this.lastDraw = now;
-    const spent = this.spentUsd ? ` · spent $${this.spentUsd.toFixed(3)}` : this.spentCredits ? ` · spent ${this.spentCredits} credits` : '';
+    const spent = this.spentUsd ? ` · spent ${formatAmount(this.spentUsd, 'usd')}` : this.spentCredits ? ` · spent ${formatAmount(this.spentCredits, 'credits')}` : '';
     const flying = [...this.inFlight.values()];
     const names = flying.slice(0, 3).join(', ') + (flying.length > 3 ? ` +${flying.length - 3}` : '');
     let status = `[${this.done}/${this.total}]${spent}${flying.length ? ` · calling ${names}` : ''}`;

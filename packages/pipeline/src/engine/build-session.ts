@@ -7,6 +7,7 @@ import {
   minCost,
   canonicalJson,
   estimateStyleCost,
+  formatAmount,
   genKey,
   getEditTool,
   postKey,
@@ -313,7 +314,7 @@ export class BuildSession {
     const estimate = this.estimateStep(job, step);
     if (!this.opts.budget.reserve(estimate)) {
       const b = this.opts.budget;
-      throw new SkippedError('E_BUDGET', `skipped: ${step.label} would pass the spending cap (${fmt(b.spent, b.unit)} spent of ${fmt(b.limit ?? 0, b.unit)})`, {
+      throw new SkippedError('E_BUDGET', `skipped: ${step.label} would pass the spending cap (${formatAmount(b.spent, b.unit)} spent of ${formatAmount(b.limit ?? 0, b.unit)})`, {
         hint: 'raise --max-credits to build it',
       });
     }
@@ -640,8 +641,4 @@ function mainOutput(outputs: StoredOutput[]): StoredOutput {
 
 function sameGenKeys(entry: LockEntry, states: StepState[]): boolean {
   return entry.steps.length === states.length && entry.steps.every((s, i) => s.genKey === states[i]?.key);
-}
-
-function fmt(amount: number, unit: 'usd' | 'credits'): string {
-  return unit === 'usd' ? `$${amount.toFixed(3)}` : `${amount} credits`;
 }
