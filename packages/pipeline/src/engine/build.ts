@@ -5,6 +5,7 @@ import {
   acquireCacheLock,
   addCost,
   emptyLockfile,
+  formatAmount,
   parseLockfile,
   RdError,
   readRegularFile,
@@ -255,7 +256,7 @@ async function makeBudget(thePlan: Plan, options: BuildOptions, provider: () => 
           onEvent({
             type: 'warning',
             code: 'W_LOW_BALANCE',
-            message: `the balance (${unit === 'usd' ? `$${have.toFixed(2)}` : `${have} credits`}) may not cover this build (about ${unit === 'usd' ? `$${need.toFixed(2)}` : `${need} credits`}); assets past it will be skipped`,
+            message: `the balance (${formatAmount(have, unit)}) may not cover this build (about ${formatAmount(need, unit)}); assets past it will be skipped`,
           });
         }
         limit = limit === undefined ? have : Math.min(limit, have);
