@@ -81,7 +81,9 @@ describe('limits: hostile or broken input ends in a coded error, never a hang or
     refusedBeforeAnyCall({ 'assets.yaml': `${manifest(['  a: { prompt: x }'])}# ${'x'.repeat(10 * 1024 * 1024)}\n` }, 'E_MANIFEST_TOO_LARGE'));
 
   it('a named pipe as the manifest is refused, not opened', () =>
-    refusedBeforeAnyCall({}, 'E_NOT_REGULAR_FILE', async (p) => mkfifo(p.path('assets.yaml'))));
+    refusedBeforeAnyCall({}, 'E_NOT_REGULAR_FILE', async (p) => {
+      mkfifo(p.path('assets.yaml'));
+    }));
 
   it('a named pipe as input_image is refused, not opened', () =>
     refusedBeforeAnyCall({ 'assets.yaml': manifest(['  a: { prompt: x, input_image: refs/pipe.png, strength: 0.5 }']) }, 'E_NOT_REGULAR_FILE', async (p) => {
@@ -93,7 +95,9 @@ describe('limits: hostile or broken input ends in a coded error, never a hang or
     refusedBeforeAnyCall(
       { 'assets.yaml': ['version: 1', 'palettes: { pico: pico.hex }', 'defaults: { style: rd_fast__default, size: 64 }', 'assets:', '  a: { prompt: x, post: [palette: pico] }', ''].join('\n') },
       'E_NOT_REGULAR_FILE',
-      async (p) => mkfifo(p.path('pico.hex')),
+      async (p) => {
+        mkfifo(p.path('pico.hex'));
+      },
     ));
 
   it('a folder as input_image is refused with E_NOT_REGULAR_FILE', () =>

@@ -1,4 +1,4 @@
-import { MAX_REDIRECTS, MAX_RESPONSE_BYTES, PIXEL_FIXER, secretRedactor, type Cost, type StyleInfo } from '@rd-assets/core';
+import { MAX_REDIRECTS, MAX_RESPONSE_BYTES, PIXEL_FIXER, PRICES, secretRedactor, type Cost, type StyleInfo } from '@rd-assets/core';
 import { errorForResponse } from './api-error-mapping.js';
 import type { CallOptions, JournalEntry, Provider, ProviderEvent, ProviderRequest, ProviderResult, RequestOptions } from './provider.js';
 import { readBodyWithin } from './bounded-body.js';
@@ -114,7 +114,7 @@ export class RetroDiffusionProvider implements Provider {
       const res = await this.withRetries('estimate the edit', true, options.signal, undefined, () => this.post(`/${this.api}/${endpoint}/estimate`, request.body, options.signal));
       return readCost(parseJson(res.text, 'estimate')).cost;
     }
-    if (endpoint === 'edit') return { usd: 0.18, credits: 5 };
+    if (endpoint === 'edit') return { usd: PRICES.edit.usd, credits: PRICES.edit.credits };
     return { usd: 0, credits: 0 };
   }
 
@@ -231,7 +231,8 @@ export class RetroDiffusionProvider implements Provider {
   private async finishTask(path: string, taskId: string, request: ProviderRequest, options: CallOptions): Promise<ProviderResult> {
     const what = 'generate';
     const started = this.clock();
-    const kind = `${path.split('/')[1]}:${String(request.body.prompt_style ?? '')}`;
+    const style = request.body.prompt_style;
+    const kind = `${path.split('/')[1]}:${typeof style === 'string' ? style : ''}`;
     const waitSignal = this.waitSignal(options);
     let wait = this.timing.firstWait(kind);
     for (let poll = 1; ; poll++) {

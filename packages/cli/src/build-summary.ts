@@ -1,5 +1,5 @@
 import type { BuildResult } from '@rd-assets/pipeline';
-import { formatCost } from './cost-format.js';
+import { formatCost } from '@rd-assets/core';
 import type { Style } from './terminal.js';
 
 /** The last lines of a build: what happened, what it cost, what failed and what to do. */

@@ -1,5 +1,5 @@
 import type { BuildEvent, Plan } from '@rd-assets/pipeline';
-import { formatCost } from './cost-format.js';
+import { formatAmount, formatCost } from '@rd-assets/core';
 import { isInteractive, style, type Io } from './terminal.js';
 
 /**
@@ -45,14 +45,14 @@ export class ProgressView {
         this.line(this.s.yellow(`retry ${e.id}: ${e.reason}; waiting ${(e.waitMs / 1000).toFixed(1)}s (attempt ${e.attempt})`));
         break;
       case 'call-done':
-        for (const k of [...this.inFlight.keys()]) if (k.startsWith(`${e.id}#`)) this.inFlight.delete(k);
+        for (const k of this.inFlight.keys()) if (k.startsWith(`${e.id}#`)) this.inFlight.delete(k);
         this.spentUsd += e.cost.usd ?? 0;
         this.spentCredits += e.cost.credits ?? 0;
         break;
       case 'asset-done': {
         const r = e.result;
         this.done++;
-        for (const k of [...this.inFlight.keys()]) if (k.startsWith(`${r.id}#`)) this.inFlight.delete(k);
+        for (const k of this.inFlight.keys()) if (k.startsWith(`${r.id}#`)) this.inFlight.delete(k);
         if (r.status === 'up-to-date') break;
         const cost = r.calls ? `  ${formatCost(r.cost, 'free')}` : '';
         const text =
@@ -99,7 +99,7 @@ export class ProgressView {
     const now = Date.now();
     if (!force && now - this.lastDraw < 80) return;
     this.lastDraw = now;
-    const spent = this.spentUsd ? ` · spent $${this.spentUsd.toFixed(3)}` : this.spentCredits ? ` · spent ${this.spentCredits} credits` : '';
+    const spent = this.spentUsd ? ` · spent ${formatAmount(this.spentUsd, 'usd')}` : this.spentCredits ? ` · spent ${formatAmount(this.spentCredits, 'credits')}` : '';
     const flying = [...this.inFlight.values()];
     const names = flying.slice(0, 3).join(', ') + (flying.length > 3 ? ` +${flying.length - 3}` : '');
     let status = `[${this.done}/${this.total}]${spent}${flying.length ? ` · calling ${names}` : ''}`;

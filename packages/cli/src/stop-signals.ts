@@ -1,7 +1,7 @@
 import { style, type Io } from './terminal.js';
 
 /** How long a stopping build waits for calls already sent to be admitted and journaled. */
-export const STOP_GRACE_MS = 10_000;
+const STOP_GRACE_MS = 10_000;
 
 export interface StopSignals {
   /** Aborted by the first Ctrl-C or SIGTERM: start no new call, end every wait. */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { roundUsd, type Cost } from '@rd-assets/core';
+import { roundUsd, USD_PER_CREDIT, type Cost } from '@rd-assets/core';
 import { ApiError } from './api-error.js';
 
 /** How an account is billed: prepaid USD (current) or legacy credits (the seed document). */
@@ -39,7 +39,7 @@ export class Accounts {
 
   add(key: string, balance: { usd?: number; credits?: number }): void {
     const usd = balance.usd ?? this.defaultBalanceUsd;
-    this.accounts.set(key, { usd, credits: balance.credits ?? Math.floor(usd / 0.03) });
+    this.accounts.set(key, { usd, credits: balance.credits ?? Math.floor(usd / USD_PER_CREDIT) });
   }
 
   /** The account of a token, or a 401 (403 on the credits route, as documented). */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { builtInCatalog } from '@rd-assets/core';
+import { builtInCatalog, PRICES } from '@rd-assets/core';
 import { fingerprint, type Accounts, type Charge } from './accounts.js';
 import { ApiError } from './api-error.js';
 import { checkToolRequest, editToolOrThrow, progressiveEdit, runEditTool, toolDefinitions } from './edit-tools.js';
@@ -226,7 +226,7 @@ export function apiRoutes(deps: RouteDeps): Route {
       accounts.authenticate(ctx.key);
       const body = json();
       const output = await progressiveEdit(body);
-      const cost = { usd: 0.18, credits: 5 };
+      const cost = { usd: PRICES.edit.usd, credits: PRICES.edit.credits };
       charge(ctx, cost);
       const encoded = (await encodePng(output)).toString('base64');
       return { status: 200, body: { outputImageBase64: encoded, ...accounts.costFields(ctx.key!, cost) } };

@@ -34,12 +34,18 @@ export function toolDefinitions(): unknown[] {
   });
 }
 
+/** The edit's random stream is keyed by the seed as sent; no seed is seed 0. */
+function seedKey(seed: unknown): string {
+  if (seed === undefined || seed === null) return '0';
+  return typeof seed === 'string' || typeof seed === 'number' || typeof seed === 'boolean' ? String(seed) : JSON.stringify(seed);
+}
+
 /** A paint-over that depends on the prompt: a small shaded sprite in the upper middle. */
 function paintPrompt(image: Raster, prompt: string, seed: unknown, mask?: Raster): Raster {
   const out = image.clone();
   const reading = readPrompt(prompt);
   const w = Math.max(8, Math.round(image.width * 0.45)), h = Math.max(8, Math.round(image.height * 0.4));
-  const sprite = drawSprite(w, h, { reading: { ...reading, subject: reading.subject === 'thing' ? 'round-item' : reading.subject }, random: new SeededRandom('edit', prompt, String(seed ?? 0)), cell: 1 });
+  const sprite = drawSprite(w, h, { reading: { ...reading, subject: reading.subject === 'thing' ? 'round-item' : reading.subject }, random: new SeededRandom('edit', prompt, seedKey(seed)), cell: 1 });
   const x0 = Math.round((image.width - w) / 2), y0 = Math.round(image.height * 0.05);
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {

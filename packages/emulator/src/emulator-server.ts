@@ -198,9 +198,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         if (fault === '429') return sendError(new ApiError(429, 'rate_limited', 'Too many requests.', { retryAfterSeconds: faults.retryAfterSeconds }));
         const status = Number(fault);
         return sendError(
-          new ApiError(status, status === 503 ? 'service_unavailable' : status === 502 ? 'upstream_failure' : 'inference_failed', 'Unable to run inference.', {
-            ...(status === 503 ? { retryAfterSeconds: faults.retryAfterSeconds } : {}),
-          }),
+          new ApiError(status, status === 503 ? 'service_unavailable' : status === 502 ? 'upstream_failure' : 'inference_failed', 'Unable to run inference.',
+            status === 503 ? { retryAfterSeconds: faults.retryAfterSeconds } : {},
+          ),
         );
       }
       try {

@@ -76,7 +76,7 @@ export class FaultInjector {
 }
 
 /** A GIF header that claims 65535×65535 pixels: a decompression bomb a client must refuse. */
-export function gifBomb(): Buffer {
+function gifBomb(): Buffer {
   const header = Buffer.from('GIF89a', 'ascii');
   const screen = Buffer.from([0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00]);
   const image = Buffer.from([0x2c, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0x00, 0x02, 0x02, 0x44, 0x01, 0x00, 0x3b]);
@@ -84,7 +84,7 @@ export function gifBomb(): Buffer {
 }
 
 /** The side of the well-formed image a `wrong-size` fault answers instead of the one asked for. */
-export const WRONG_SIZE_SIDE = 24;
+const WRONG_SIZE_SIDE = 24;
 
 /**
  * Apply a body fault to a reply that carries images (a generation, or a task that holds one):

@@ -2,7 +2,7 @@ import { animationSheet, drawAnimation } from './art/animation.js';
 import { mix } from './art/color.js';
 import { applyPalette, blendWithInput, drawPanel, drawSheet, oneBit, reduceColors, removeBackground } from './art/composition.js';
 import { readPrompt, type PromptReading, type Subject } from './art/prompt-reading.js';
-import { Raster } from './art/raster.js';
+import type { Raster } from './art/raster.js';
 import { SeededRandom } from './art/seeded-random.js';
 import { drawBackground, drawGroundShadow, drawSprite } from './art/sprite.js';
 import { drawScene, drawTexture } from './art/texture.js';
@@ -97,7 +97,7 @@ async function stills(request: InferenceRequest): Promise<RenderedInference> {
   const beforeBgRemoval: Raster[] = [];
   const palette = request.inputPalette?.raster.colors(256) ?? [];
   // mc_item and tile/scene objects come out transparent by themselves.
-  const autoTransparent = /mc_item$/.test(request.style.id) || kindOf(request) === 'tile-object';
+  const autoTransparent = request.style.id.endsWith('mc_item') || kindOf(request) === 'tile-object';
   for (let i = 0; i < request.numImages; i++) {
     const { withBackground, subject } = drawStill(request, i);
     let picture = withBackground;

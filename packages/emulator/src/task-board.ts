@@ -2,8 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { ApiError } from './api-error.js';
 import type { Charge } from './accounts.js';
 
-export type TaskStatus = 'pending' | 'running' | 'succeeded' | 'failed';
-
 interface Task {
   id: string;
   key: string;
@@ -57,6 +55,7 @@ export class TaskBoard {
     const base = { task_id: id, created_at: new Date(task.createdAt).toISOString(), updated_at: new Date(this.clock()).toISOString() };
     if (age < this.durationMs / 2) return { ...base, status: 'pending', result: null };
     if (age < this.durationMs) return { ...base, status: 'running', result: null };
+    // Only the end is awaited here: add() already recorded the failure on the task (and refunded it).
     await task.work.catch(() => undefined);
     if (!this.delivered.has(id)) {
       this.delivered.add(id);

@@ -71,7 +71,10 @@ describe('the emulator draws what the request asks for', () => {
     const [red] = await generate({ prompt: 'a red apple', prompt_style: 'rd_fast__default', width: 64, height: 64, seed: 1, remove_bg: true });
     const mean = (img: { data: Buffer }, channel: number) => {
       let sum = 0, n = 0;
-      for (let i = 0; i < img.data.length; i += 4) if (img.data[i + 3]) (sum += img.data[i + channel]!), n++;
+      for (let i = 0; i < img.data.length; i += 4) if (img.data[i + 3]) {
+        sum += img.data[i + channel]!;
+        n++;
+      }
       return sum / n;
     };
     expect(mean(blue!, 2)).toBeGreaterThan(mean(blue!, 0));

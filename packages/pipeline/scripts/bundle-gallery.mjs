@@ -1,5 +1,5 @@
 // Build step of the gallery's browser script: type-check it against the DOM (its own tsconfig),
-// then bundle it, with the core code it imports, into one file preview-page.ts inlines in the page.
+// then bundle it, with the core code it imports, into one file preview/page.ts inlines in the page.
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';

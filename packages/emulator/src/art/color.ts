@@ -1,6 +1,6 @@
 import type { Rgba } from './raster.js';
 
-export function clamp255(v: number): number {
+function clamp255(v: number): number {
   return Math.max(0, Math.min(255, Math.round(v)));
 }
 
@@ -30,7 +30,7 @@ export function ramp(base: Rgba): { highlight: Rgba; light: Rgba; base: Rgba; sh
   };
 }
 
-export function distance2(a: Rgba, b: Rgba): number {
+function distance2(a: Rgba, b: Rgba): number {
   const dr = a[0] - b[0], dg = a[1] - b[1], db = a[2] - b[2];
   return 2 * dr * dr + 4 * dg * dg + 3 * db * db;
 }

@@ -93,7 +93,7 @@ export interface Pose {
   scale: number;
 }
 
-export const STILL: Pose = { bob: 0, step: 0, view: 'front', scale: 1 };
+const STILL: Pose = { bob: 0, step: 0, view: 'front', scale: 1 };
 
 export interface SpriteOptions {
   reading: PromptReading;

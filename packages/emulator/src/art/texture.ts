@@ -33,7 +33,7 @@ export class WrappingNoise {
  * Cobblestones: a jittered grid of points on a torus; each pixel belongs to its nearest point, and
  * pixels nearly as close to a second point are the mortar. Wraps like `WrappingNoise`.
  */
-export class WrappingCells {
+class WrappingCells {
   private readonly points: Array<{ x: number; y: number; shade: number }> = [];
 
   constructor(private readonly width: number, private readonly height: number, private readonly nx: number, private readonly ny: number, random: SeededRandom) {

@@ -7,9 +7,11 @@ import {
   minCost,
   canonicalJson,
   estimateStyleCost,
+  formatAmount,
   genKey,
   getEditTool,
   postKey,
+  PRICES,
   RdError,
   safeRelative,
   writeFileAtomic,
@@ -312,7 +314,7 @@ export class BuildSession {
     const estimate = this.estimateStep(job, step);
     if (!this.opts.budget.reserve(estimate)) {
       const b = this.opts.budget;
-      throw new SkippedError('E_BUDGET', `skipped: ${step.label} would pass the spending cap (${fmt(b.spent, b.unit)} spent of ${fmt(b.limit ?? 0, b.unit)})`, {
+      throw new SkippedError('E_BUDGET', `skipped: ${step.label} would pass the spending cap (${formatAmount(b.spent, b.unit)} spent of ${formatAmount(b.limit ?? 0, b.unit)})`, {
         hint: 'raise --max-credits to build it',
       });
     }
@@ -601,7 +603,7 @@ export class BuildSession {
       }
       return estimateStyleCost(style, request.width, request.height, request.num_images);
     }
-    if (step.endpoint === 'edit') return { usd: 0.18, credits: 5 };
+    if (step.endpoint === 'edit') return { usd: PRICES.edit.usd, credits: PRICES.edit.credits };
     if (step.endpoint.startsWith('edit/tools/')) {
       const tool = getEditTool(step.endpoint.slice('edit/tools/'.length));
       return tool ? { usd: tool.usd, credits: tool.credits } : {};
@@ -639,8 +641,4 @@ function mainOutput(outputs: StoredOutput[]): StoredOutput {
 
 function sameGenKeys(entry: LockEntry, states: StepState[]): boolean {
   return entry.steps.length === states.length && entry.steps.every((s, i) => s.genKey === states[i]?.key);
-}
-
-function fmt(amount: number, unit: 'usd' | 'credits'): string {
-  return unit === 'usd' ? `$${amount.toFixed(3)}` : `${amount} credits`;
 }

@@ -5,6 +5,7 @@ import {
   acquireCacheLock,
   addCost,
   emptyLockfile,
+  formatAmount,
   parseLockfile,
   RdError,
   readRegularFile,
@@ -213,6 +214,8 @@ async function prepare(options: BuildOptions): Promise<PreparedBuild> {
         };
         return await finish(project, lock, lockText, thePlan, outcomes, s, ledger, stop.aborted, options.targets?.length ? false : true, atlas);
       } finally {
+        // The hash cache only saves rehashing next time; a build that could not write it still
+        // built, and the next one hashes the inputs again.
         await hasher.save().catch(() => {});
         await cacheLock.release();
       }
@@ -221,6 +224,8 @@ async function prepare(options: BuildOptions): Promise<PreparedBuild> {
       if (!stampable) return;
       const index = resolve(project.outDir, manifest.index);
       const extra = [index, ...(manifest.types ? [resolve(manifest.dir, manifest.types)] : [])];
+      // The stamp only lets the next no-op build skip its checks; without it that build checks
+      // everything, so a failed write must not fail a build that succeeded.
       await writeNoopStamp(options, new Map([...seen, ...stamps, ...hasher.touched]), extra, result.assets, result.warnings).catch(() => {});
     },
     close: async () => {
@@ -237,7 +242,9 @@ async function makeBudget(thePlan: Plan, options: BuildOptions, provider: () => 
   let unit: 'usd' | 'credits' = 'usd';
   const paid = thePlan.items.some((i) => i.action === 'generate' && ((i.estimate.usd ?? 0) > 0 || (i.estimate.credits ?? 0) > 0));
   if (paid && !options.frozen) {
-    // A credits check before a paid build: the balance caps what is scheduled.
+    // A credits check before a paid build: the balance caps what is scheduled. A balance the
+    // service cannot give now (network, key) does not stop the build: its calls report such
+    // errors with their own codes, and --max-credits still caps the spend.
     const balance = await (await provider()).balance({ signal: options.signal ?? new AbortController().signal }).catch(() => undefined);
     if (balance) {
       onEvent({ type: 'balance', balance, estimate: thePlan.estimate });
@@ -249,7 +256,7 @@ async function makeBudget(thePlan: Plan, options: BuildOptions, provider: () => 
           onEvent({
             type: 'warning',
             code: 'W_LOW_BALANCE',
-            message: `the balance (${unit === 'usd' ? `$${have.toFixed(2)}` : `${have} credits`}) may not cover this build (about ${unit === 'usd' ? `$${need.toFixed(2)}` : `${need} credits`}); assets past it will be skipped`,
+            message: `the balance (${formatAmount(have, unit)}) may not cover this build (about ${formatAmount(need, unit)}); assets past it will be skipped`,
           });
         }
         limit = limit === undefined ? have : Math.min(limit, have);

@@ -133,7 +133,11 @@ export class Ledger {
 
 /** Every line of a ledger file; a torn last line (a build killed mid-write) is skipped. */
 export async function readLedger(path: string): Promise<LedgerLine[]> {
-  const text = await readFile(path, 'utf8').catch(() => '');
+  const text = await readFile(path, 'utf8').catch((e: unknown) => {
+    // No ledger yet is an empty one; any other read error is real.
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return '';
+    throw e;
+  });
   const lines: LedgerLine[] = [];
   for (const raw of text.split('\n')) {
     if (!raw) continue;

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { previewPage } from '../../src/preview-page.js';
+import { previewPage } from '../../src/preview/page.js';
 import type { PreviewModel } from '../../src/index.js';
 
 const model: PreviewModel = { title: 'assets.yaml', assets: [], palettes: [], problems: [], building: false, updatedAt: '2026-01-01T00:00:00.000Z' };

@@ -1,9 +1,9 @@
 // The gallery page's script (bundled at build into dist/preview/gallery.js, inlined by
-// preview-page.ts): draws the model, plays animations, follows a live session's updates.
+// preview/page.ts): draws the model, plays animations, follows a live session's updates.
 import { formatCost } from '@rd-assets/core/cost-format';
 import type { Cost } from '@rd-assets/core';
-import type { PreviewImage } from '../../preview-image.js';
-import type { PreviewAsset, PreviewModel } from '../../preview-model.js';
+import type { PreviewImage } from '../image.js';
+import type { PreviewAsset, PreviewModel } from '../model.js';
 
 declare global {
   interface Window {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadPreview, type AssetResult } from '../../src/index.js';
-import { writeBuiltProject } from './preview-fixture.js';
+import { writeBuiltProject } from './fixture.js';
 
 let dir: string;
 beforeEach(async () => {

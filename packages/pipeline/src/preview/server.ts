@@ -4,10 +4,10 @@ import type { AddressInfo } from 'node:net';
 import { dirname, resolve, isAbsolute } from 'node:path';
 import { FSWatcher } from 'chokidar';
 import { lockfilePathFor, RdError, type Cost, type Diagnostic } from '@rd-assets/core';
-import type { AssetResult } from './engine/build-types.js';
-import { loadPreview, problemLines, type LoadedPreview, type PreviewBlob, type PreviewModel, type PreviewStatus } from './preview-model.js';
-import { previewPage } from './preview-page.js';
-import { manifestPath, type ProjectOptions } from './project/project.js';
+import type { AssetResult } from '../engine/build-types.js';
+import { loadPreview, problemLines, type LoadedPreview, type PreviewBlob, type PreviewModel, type PreviewStatus } from './model.js';
+import { previewPage } from './page.js';
+import { manifestPath, type ProjectOptions } from '../project/project.js';
 
 /** The port `assets preview` tries first; a busy one falls back to any free port. */
 export const DEFAULT_PREVIEW_PORT = 4300;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startPreviewServer, writePreviewReport, type PreviewModel, type PreviewServer } from '../../src/index.js';
-import { MANIFEST, writeBuiltProject } from './preview-fixture.js';
+import { MANIFEST, writeBuiltProject } from './fixture.js';
 
 let dir: string;
 let server: PreviewServer | undefined;

@@ -1,11 +1,11 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { writeFileAtomic } from '@rd-assets/core';
-import type { AssetResult } from './engine/build-types.js';
-import type { PreviewImage } from './preview-image.js';
-import { loadPreview, type PreviewModel } from './preview-model.js';
-import { previewPage } from './preview-page.js';
-import type { ProjectOptions } from './project/project.js';
+import type { AssetResult } from '../engine/build-types.js';
+import type { PreviewImage } from './image.js';
+import { loadPreview, type PreviewModel } from './model.js';
+import { previewPage } from './page.js';
+import type { ProjectOptions } from '../project/project.js';
 
 export interface PreviewReportOptions extends ProjectOptions {
   /** The build's results: statuses, costs and errors of this run. */

@@ -1,6 +1,6 @@
 import { animationLayout, frameNames, type GenerateRequest } from '@rd-assets/core';
-import { buildSpritesheet, decodeImage, encodePng, sliceApiSheet, type RgbaImage } from './post/index.js';
-import type { PreviewImage } from './preview-image.js';
+import { buildSpritesheet, decodeImage, encodePng, sliceApiSheet, type RgbaImage } from '../post/index.js';
+import type { PreviewImage } from './image.js';
 
 /**
  * How the gallery plays an animation: one image holding every frame, where each frame sits in it,

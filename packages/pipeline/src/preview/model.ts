@@ -13,13 +13,13 @@ import {
   type Lockfile,
   type Manifest,
 } from '@rd-assets/core';
-import type { AssetResult } from './engine/build-types.js';
-import type { IndexEntry } from './outputs/index-writer.js';
+import type { AssetResult } from '../engine/build-types.js';
+import type { IndexEntry } from '../outputs/index-writer.js';
 import { probeImage } from '@rd-assets/core';
-import { parsePalette } from './post/index.js';
-import { animationFromAtlas, animationFromImage, type PreviewAnimation } from './preview-animation.js';
-import type { PreviewImage } from './preview-image.js';
-import { manifestPath, openCatalog, type ProjectOptions } from './project/project.js';
+import { parsePalette } from '../post/index.js';
+import { animationFromAtlas, animationFromImage, type PreviewAnimation } from './animation.js';
+import type { PreviewImage } from './image.js';
+import { manifestPath, openCatalog, type ProjectOptions } from '../project/project.js';
 
 /** What the gallery says about an asset. */
 export type PreviewStatus = 'fresh' | 'cached' | 'failed' | 'skipped' | 'building' | 'not-built';

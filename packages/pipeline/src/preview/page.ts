@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { PreviewModel } from './preview-model.js';
+import type { PreviewModel } from './model.js';
 
 /**
  * The gallery page: one self-contained HTML document (no framework, no external files). The
@@ -81,10 +81,10 @@ dt { color: var(--dim); } dd { margin: 0; overflow-wrap: anywhere; }
 
 /**
  * The page's script: src/preview/client/gallery.ts, type-checked and bundled at build into
- * dist/preview/gallery.js. The path goes through `../dist/` so it resolves the same from
- * dist/preview-page.js (the package) and from src/preview-page.ts (unit tests run on sources).
+ * dist/preview/gallery.js. The path goes through `../../dist/` so it resolves the same from
+ * dist/preview/page.js (the package) and from src/preview/page.ts (unit tests run on sources).
  */
-const GALLERY_SCRIPT = new URL('../dist/preview/gallery.js', import.meta.url);
+const GALLERY_SCRIPT = new URL('../../dist/preview/gallery.js', import.meta.url);
 let gallery: string | undefined;
 
 function galleryScript(): string {
