@@ -161,3 +161,36 @@ describe('the project root is the enclosing repository', () => {
       expect(r.stderr).toContain('E_INPUT_OUTSIDE');
     }));
 });
+
+describe('containment: a committed link inside `out` does not lead writes or deletes outside', () => {
+  const GROUP = ['out: sprites', 'groups:', '  items:', '    assets:', '      sword: { prompt: a sword }'];
+
+  it('a group folder that is a link to a folder outside the project: build refuses with E_PATH_OUTSIDE and writes nothing there', () =>
+    withProject({ 'assets.yaml': manifest(...GROUP) }, async (p) => {
+      const target = await mkdtemp(join(outside, 'group-'));
+      await mkdir(p.path('sprites'));
+      await symlink(target, p.path('sprites/items'));
+      const r = await runCli(['build'], { cwd: p.dir, env: env() });
+      expect(r.code, r.stderr).not.toBe(0);
+      expect(r.stderr).toContain('E_PATH_OUTSIDE');
+      expect(r.stderr).not.toContain('E_INTERNAL');
+      expect(await readdir(target)).toEqual([]);
+    }));
+
+  it('clean removes nothing through a link to a folder outside the project', () =>
+    withProject({ 'assets.yaml': manifest(...GROUP) }, async (p) => {
+      const built = await runCli(['build'], { cwd: p.dir, env: env() });
+      expect(built.code, built.stderr).toBe(0);
+      const files = await readdir(p.path('sprites/items'));
+      expect(files.length).toBeGreaterThan(0);
+      // The same files, now outside the project, reached through a link where the folder was.
+      const target = await mkdtemp(join(outside, 'clean-'));
+      for (const f of files) await writeFile(join(target, f), await readFile(p.path(`sprites/items/${f}`)));
+      await rm(p.path('sprites/items'), { recursive: true });
+      await symlink(target, p.path('sprites/items'));
+      const r = await runCli(['clean'], { cwd: p.dir, env: env() });
+      expect(r.stderr).not.toContain('E_INTERNAL');
+      expect(r.stdout + r.stderr).toContain('E_PATH_OUTSIDE');
+      expect((await readdir(target)).sort()).toEqual([...files].sort());
+    }));
+});

@@ -32,6 +32,7 @@ import { keyPayload, lockRequest, walkRequest, wireBody, type RequestField, type
 import type { FileHasher } from '../store/file-hasher.js';
 import { probeImage } from '@rd-assets/core';
 import type { Project } from '../project/project.js';
+import { assertInsideRoot } from '../project/project-paths.js';
 import { type Provider, type TaskJournal, retireSubmission, CancelledError, MalformedResponseError } from '@rd-assets/api';
 import { paidByStoppedBuild } from '../store/task-journal.js';
 import { checkImageSizes, ImageSizeError } from './image-size-check.js';
@@ -433,6 +434,7 @@ export class BuildSession {
     for (const f of records) {
       files[f.path] = f.sha256;
       const abs = resolve(this.project.outDir, f.path);
+      await assertInsideRoot(this.project, abs);
       if (await this.hasher.matches(abs, f.sha256)) continue;
       await writeFileAtomic(abs, await this.objectBytes(f.sha256));
       await this.hasher.remember(abs, f.sha256);
@@ -549,6 +551,7 @@ export class BuildSession {
       if (!safeRelative(path)) continue;
       const abs = resolve(this.project.outDir, path);
       if (await this.hasher.matches(abs, sha256)) {
+        await assertInsideRoot(this.project, abs);
         await rm(abs, { force: true });
         this.hasher.forget(abs);
         removed.push(path);

@@ -1,6 +1,6 @@
 import { realpath, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { lockfilePathFor, type Diagnostic, type Manifest, type SourceLocation } from '@rd-assets/core';
+import { lockfilePathFor, RdError, type Diagnostic, type Manifest, type SourceLocation } from '@rd-assets/core';
 import { isRdAssetsFile } from '../outputs/generated-file.js';
 
 /**
@@ -50,6 +50,24 @@ async function obstacle(path: string, want: 'file' | 'folder'): Promise<{ path: 
 function isInside(root: string, path: string): boolean {
   const rel = relative(root, path);
   return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
+}
+
+/** A write or delete of an output that would land outside the project, through a link inside it. */
+class PathOutsideError extends RdError {
+  constructor(path: string, real: string, root: string) {
+    super('E_PATH_OUTSIDE', `${path} leads outside the project (through a symbolic link): ${real}`, {
+      hint: `rd-assets writes and removes files only inside the project (${root}); replace the link with a folder inside it`,
+    });
+  }
+}
+
+/**
+ * Checked before each write and each removal of an output: `out` itself is checked at validation,
+ * but a link committed below it (a group, frame or tile folder) could still lead elsewhere.
+ */
+export async function assertInsideRoot(project: { root: string }, abs: string): Promise<void> {
+  const real = await realPathOf(abs);
+  if (!isInside(await realPathOf(project.root), real)) throw new PathOutsideError(abs, real, project.root);
 }
 
 /**

@@ -4,6 +4,7 @@ import { acquireCacheLock, lockOutputs, ObjectStore, parseLockfile, readLockfile
 import { recordedWrites, registeredProjects, unregister } from './cache-registry.js';
 import { FileHasher } from './file-hasher.js';
 import { openProject, type ProjectOptions } from '../project/project.js';
+import { assertInsideRoot } from '../project/project-paths.js';
 
 interface Keep {
   gen: Set<string>;
@@ -90,6 +91,7 @@ export async function clean(options: ProjectOptions = {}): Promise<{ removed: st
       if (!safeRelative(path)) continue;
       const abs = resolve(project.outDir, path);
       if (await hasher.matches(abs, sha256)) {
+        await assertInsideRoot(project, abs);
         await rm(abs, { force: true });
         hasher.forget(abs);
         removed.push(path);
@@ -105,6 +107,7 @@ export async function clean(options: ProjectOptions = {}): Promise<{ removed: st
     const bytes = await readFile(abs).catch(() => undefined);
     if (!bytes) continue;
     if (written[abs] !== undefined && written[abs] === sha256Hex(bytes)) {
+      await assertInsideRoot(project, abs);
       await rm(abs, { force: true });
       removed.push(shown);
     } else kept.push(shown);
