@@ -48,3 +48,17 @@ describe('the no-op fast path never hides a change', () => {
     expect(await project.exists('out/assets.json')).toBe(true);
   });
 });
+
+describe('the no-op fast path keeps the project in the cache registry', () => {
+  it('a no-op build registers a project whose record is missing (built by a version before the registry)', async () => {
+    project = await TempProject.fromExample();
+    await build(project);
+    expect(await project.exists('.rd-assets/noop-stamp.json')).toBe(true);
+    // As a project last built before the registry existed: a stamp, no record.
+    await project.remove('.rd-assets/projects');
+    const noop = await build(project);
+    expect(noop.calls).toBe(0);
+    expect(noop.assets.every((a) => a.status === 'up-to-date')).toBe(true);
+    expect(await project.exists('.rd-assets/projects')).toBe(true);
+  });
+});

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { GEN_KEY_VERSION, hashCanonical, lockfilePathFor, readRegularFile, sha256Hex, writeFileAtomic, type Diagnostic } from '@rd-assets/core';
 import type { AssetResult, BuildOptions } from './build-types.js';
 import { stampOf } from '../store/file-hasher.js';
+import { isRegistered } from '../store/cache-registry.js';
 import { POST_VERSION } from '../post/index.js';
 import { readManifestText } from '../project/manifest-read.js';
 import { manifestPath, resolveCacheDir, stylesOverridePath } from '../project/project.js';
@@ -81,6 +82,9 @@ export async function readNoopStamp(options: BuildOptions): Promise<{ assets: As
   }
   if (stamp.key !== at.key) return undefined;
   for (const [path, s] of Object.entries(stamp.files)) if (stampOf(path) !== s) return undefined;
+  // Not registered (last built by a version before the registry, or the record was lost): the full
+  // path registers it, so gc from another project sharing this cache keeps what its lock needs.
+  if (!(await isRegistered(at.cacheDir, lockfilePathFor(at.manifest)))) return undefined;
   return {
     assets: stamp.assets.map((a) => ({ id: a.id, status: 'up-to-date', reason: 'unchanged', calls: 0, cost: {}, files: a.files })),
     warnings: stamp.warnings,

@@ -1,4 +1,4 @@
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RdError, sha256Hex, writeFileAtomic } from '@rd-assets/core';
 
@@ -42,6 +42,11 @@ export async function registerBuild(options: { cacheDir: string; lockPath: strin
   const text = `${JSON.stringify(record, null, 2)}\n`;
   // Unreadable or missing: rewritten, which is the repair.
   if ((await readFile(file, 'utf8').catch(() => undefined)) !== text) await writeFileAtomic(file, text);
+}
+
+/** Whether a project is registered in a cache: one stat, for the no-op path. */
+export async function isRegistered(cacheDir: string, lockPath: string): Promise<boolean> {
+  return stat(recordPath(cacheDir, lockPath)).then(() => true, () => false);
 }
 
 /** What this project's last build recorded as written (empty when it never built with this cache). */
