@@ -31,6 +31,7 @@ export type { ApiSettings, ProviderConnection, ProviderConnector } from './provi
 export { MAX_ATTEMPTS_LIMIT } from './retry-policy.js';
 export type { RetryPolicy } from './retry-policy.js';
 export { retireSubmission } from './submission-attempts.js';
+export { journalEntryResumedBy } from './journal-resume.js';
 // HTTP guards the remote cache client shares with this one.
 export { readBodyWithin } from './bounded-body.js';
 export { fetchSameOrigin } from './same-origin-redirects.js';

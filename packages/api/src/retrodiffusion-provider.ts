@@ -17,6 +17,7 @@ import { backoffMs, DEFAULT_RETRY, retryAfterTooLong, type RetryPolicy } from '.
 import { fetchSameOrigin, type RedirectRefusal } from './same-origin-redirects.js';
 import { selectorToStyles } from './style-selector.js';
 import { attemptOf, retireSubmission } from './submission-attempts.js';
+import { journalEntryResumedBy } from './journal-resume.js';
 import { TaskTiming } from './task-timing.js';
 
 export const DEFAULT_API_URL = 'https://api.retrodiffusion.ai';
@@ -148,13 +149,13 @@ export class RetroDiffusionProvider implements Provider {
       const res = await this.withRetries(what, false, this.waitSignal(options), options.onEvent, () => this.post('/v1/inferences', request.body, options.signal, true));
       return this.result(parseJson(res.text, what), options, what, res.headers);
     }
-    const journaled = await options.journal.get(options.callKey);
-    let taskId = journaled?.api === 'v1' ? journaled.taskId : undefined;
+    const journaled = journalEntryResumedBy(await options.journal.get(options.callKey), { api: 'v1', endpoint: 'inferences' });
+    let taskId = journaled?.taskId;
     if (taskId) options.onEvent?.({ type: 'resumed', taskId });
     else {
       // v1 has no idempotency: a submission journaled without a task (a build killed while its
       // POST was on the way) is sent again, and may be paid twice. That window is v1's alone.
-      const attempt = this.nextAttempt(journaled?.api === 'v1' ? journaled : undefined, options);
+      const attempt = this.nextAttempt(journaled, options);
       await this.journalSubmission(options, { api: 'v1', acceptedAt: '', attempt, kind: 'inference' }, what);
       const res = await this.withRetries(what, false, this.waitSignal(options), options.onEvent, () =>
         this.post('/v1/inferences', { ...request.body, async: true }, options.signal, true),
@@ -168,8 +169,7 @@ export class RetroDiffusionProvider implements Provider {
 
   private async inferV2(request: ProviderRequest, options: CallOptions): Promise<ProviderResult> {
     const what = 'generate';
-    const journaled = await options.journal?.get(options.callKey);
-    const mine = journaled?.api === 'v2' && journaled.kind !== 'edit-tool' ? journaled : undefined;
+    const mine = journalEntryResumedBy(await options.journal?.get(options.callKey), { api: 'v2', endpoint: 'inferences' });
     let taskId = mine?.taskId;
     if (taskId) options.onEvent?.({ type: 'resumed', taskId, ...(mine?.idempotencyKey ? { idempotencyKey: mine.idempotencyKey } : {}), attempt: attemptOf(mine) });
     else {
@@ -306,8 +306,7 @@ export class RetroDiffusionProvider implements Provider {
   /** v2 edit tools run as tasks; `custom_id` is their idempotency key, journaled like a generation's. */
   private async editToolV2(request: ProviderRequest, options: CallOptions): Promise<ProviderResult> {
     const what = `edit tool ${request.endpoint.slice('edit/tools/'.length)}`;
-    const journaled = await options.journal?.get(options.callKey);
-    const mine = journaled?.api === 'v2' && journaled.kind === 'edit-tool' ? journaled : undefined;
+    const mine = journalEntryResumedBy(await options.journal?.get(options.callKey), { api: 'v2', endpoint: request.endpoint });
     let taskId = mine?.taskId;
     if (!taskId) {
       const attempt = this.nextAttempt(mine, options);

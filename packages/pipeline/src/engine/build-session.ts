@@ -244,7 +244,8 @@ export class BuildSession {
       );
     }
     if (plan) {
-      if (await paidByStoppedBuild(this.opts.journal, states[start]?.key, this.opts.force.has(job.asset.id))) {
+      const api = () => this.opts.provider().then((p) => p.api, () => undefined);
+      if (await paidByStoppedBuild(this.opts.journal, states[start]?.key, this.opts.force.has(job.asset.id), { endpoint: job.steps[start]!.endpoint, api })) {
         return this.planned(job, 'generate', `${reason}; paid by a stopped build, collected free`, job.steps.length - start, await this.priceChain(job, start + 1, undefined, deps));
       }
       const input = start === 0 ? (job.source ? await this.sourceInput(job.source, deps) : undefined) : { sha256: mainOutput(states[start - 1]!.outputs!).sha256 };

@@ -1,7 +1,7 @@
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '@rd-assets/core';
-import type { JournalEntry, TaskJournal } from '@rd-assets/api';
+import { journalEntryResumedBy, type JournalEntry, type TaskJournal } from '@rd-assets/api';
 
 /**
  * Submissions on disk (`<cache>/journal/<callKey>.json`), written atomically before each POST and
@@ -33,10 +33,20 @@ export class FileTaskJournal implements TaskJournal {
 }
 
 /**
- * Whether a stopped build left this call's task accepted (paid) in the journal: the next build
- * polls it for free, so a plan prices that call at nothing. A forced call sends a new attempt.
+ * Whether a stopped build left this call's task accepted (paid) in the journal, in an entry the
+ * build will resume (the client's own rule): the next build polls it for free, so a plan prices
+ * that call at nothing. A forced call sends a new attempt. `api` is asked only when a task is
+ * journaled (it may connect); unknown, the call is priced in full.
  */
-export async function paidByStoppedBuild(journal: TaskJournal | undefined, callKey: string | undefined, forced: boolean): Promise<boolean> {
+export async function paidByStoppedBuild(
+  journal: TaskJournal | undefined,
+  callKey: string | undefined,
+  forced: boolean,
+  call: { endpoint: string; api: () => Promise<string | undefined> },
+): Promise<boolean> {
   if (!journal || !callKey || forced) return false;
-  return Boolean((await journal.get(callKey))?.taskId);
+  const entry = await journal.get(callKey);
+  if (!entry?.taskId) return false;
+  const api = await call.api();
+  return api !== undefined && Boolean(journalEntryResumedBy(entry, { api, endpoint: call.endpoint })?.taskId);
 }
