@@ -124,6 +124,39 @@ describe('after a stop, the plan knows what is already paid', () => {
   }, 60_000);
 });
 
+describe('after a stop, the spending cap counts only new spending', () => {
+  it('a rebuild with --max-credits just below the full price still collects every task a stopped build paid for', async () => {
+    const IMAGES = 3;
+    const emulator = await StandaloneEmulator.start(['--latency', '2000'], { RD_EMULATOR_TASK_MS: '200' });
+    try {
+      project = await TempProject.create({ 'assets.yaml': smallManifest(IMAGES, { concurrency: IMAGES }) });
+      const env = cliEnv({ RD_API_URL: emulator.url, RD_API_KEY: 'rdpk-cap-after-stop' });
+      const before = await runCli(['plan', '--json'], { cwd: project.dir, env });
+      expect(before.code, before.stderr).toBe(0);
+      const full = (JSON.parse(before.stdout) as { plan: { estimate: { usd?: number } } }).plan.estimate.usd ?? 0;
+      expect(full).toBeGreaterThan(0);
+
+      const child = spawnCli(['build', '--yes'], { cwd: project.dir, env });
+      const closed = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+      await emulator.until(() => emulator.requests.filter((r) => r.phase === 'received' && /^POST \/v[12]\/inferences$/.test(r.route)).length >= IMAGES);
+      child.kill('SIGINT');
+      expect(await closed).toBe(130);
+      expect(emulator.charges()).toHaveLength(IMAGES);
+
+      // Every task is paid already: a cap below their price must not skip any of them.
+      const cap = (Math.floor(full * 1e4) / 1e4 - 0.0001).toFixed(4);
+      const rebuilt = await runCli(['build', '--json', '--max-credits', cap], { cwd: project.dir, env });
+      expect(rebuilt.code, rebuilt.stderr).toBe(0);
+      expect(rebuilt.stdout).not.toContain('E_BUDGET');
+      const assets = (JSON.parse(rebuilt.stdout) as { assets: Array<{ status: string }> }).assets;
+      expect(assets.map((a) => a.status)).toEqual(Array(IMAGES).fill('generated'));
+      expect(emulator.charges()).toHaveLength(IMAGES);
+    } finally {
+      await emulator.close();
+    }
+  }, 60_000);
+});
+
 describe('idempotency keys and --force', () => {
   it('a rebuild that lost its cache gets the same tasks back for free; --force pays for a new result', async () => {
     const emulator = await startEmulator({ keys: { 'rdpk-force': { balanceUsd: 100 } }, taskDurationMs: 0 });

@@ -244,8 +244,7 @@ export class BuildSession {
       );
     }
     if (plan) {
-      const api = () => this.opts.provider().then((p) => p.api, () => undefined);
-      if (await paidByStoppedBuild(this.opts.journal, states[start]?.key, this.opts.force.has(job.asset.id), { endpoint: job.steps[start]!.endpoint, api })) {
+      if (await this.paidEarlier(job, job.steps[start]!, states[start]?.key)) {
         return this.planned(job, 'generate', `${reason}; paid by a stopped build, collected free`, job.steps.length - start, await this.priceChain(job, start + 1, undefined, deps));
       }
       const input = start === 0 ? (job.source ? await this.sourceInput(job.source, deps) : undefined) : { sha256: mainOutput(states[start - 1]!.outputs!).sha256 };
@@ -311,10 +310,19 @@ export class BuildSession {
     return this.opts.signal.aborted || this.opts.stop?.aborted === true;
   }
 
+  /** Whether a stopped build left this call's task paid in the journal, for this build to collect. */
+  private paidEarlier(job: AssetJob, step: CallStep, key: string | undefined): Promise<boolean> {
+    const api = () => this.opts.provider().then((p) => p.api, () => undefined);
+    return paidByStoppedBuild(this.opts.journal, key, this.opts.force.has(job.asset.id), { endpoint: step.endpoint, api });
+  }
+
   private async call(job: AssetJob, step: CallStep, index: number, key: string, fields: RequestField[]): Promise<GenActionRecord> {
     if (this.stopped()) throw new CancelledError('E_CANCELLED', 'cancelled before the call started');
     const estimate = this.estimateStep(job, step);
-    if (!this.opts.budget.reserve(estimate)) {
+    // A task a stopped build paid for is collected, not paid again (the plan priced it at nothing):
+    // the spending cap counts only new spending.
+    const reservation = (await this.paidEarlier(job, step, key)) ? {} : estimate;
+    if (!this.opts.budget.reserve(reservation)) {
       const b = this.opts.budget;
       throw new SkippedError('E_BUDGET', `skipped: ${step.label} would pass the spending cap (${formatAmount(b.spent, b.unit)} spent of ${formatAmount(b.limit ?? 0, b.unit)})`, {
         hint: 'raise --max-credits to build it',
@@ -390,7 +398,7 @@ export class BuildSession {
     } finally {
       await charge.flushed();
       // A refused result, or a task left running when the build stopped, was paid for all the same.
-      this.opts.budget.settle(estimate, actual ?? charge.spent());
+      this.opts.budget.settle(reservation, charge.resumed() ? undefined : (actual ?? charge.spent()));
     }
   }
 

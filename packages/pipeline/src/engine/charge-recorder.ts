@@ -30,6 +30,11 @@ export class ChargeRecorder {
     if (e.type === 'charged') this.charged = { cost: e.cost, ...(e.taskId ? { taskId: e.taskId } : {}), ...(e.requestId ? { requestId: e.requestId } : {}) };
   }
 
+  /** Whether the call collected a task a stopped build had paid for (no new charge). */
+  resumed(): boolean {
+    return this.task?.resumed === true;
+  }
+
   /** Whether a response stating the charge was read. */
   known(): boolean {
     return this.charged !== undefined;
