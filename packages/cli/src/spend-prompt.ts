@@ -24,19 +24,24 @@ class SpendDeclinedError extends RdError {
  * `--yes` or a `--max-credits` that covers the plan (or keeps spending under the threshold)
  * confirms it; else a person at a terminal is asked (y/N); else the build stops with exit 2.
  */
-export function spendConfirmer(io: Io, given: { yes: boolean; maxCredits?: number }): (request: SpendRequest) => Promise<void> {
+export function spendConfirmer(io: Io, given: { yes: boolean; maxCredits?: number; stop?: AbortSignal }): (request: SpendRequest) => Promise<void> {
   return async (request) => {
     if (given.yes) return;
     if (given.maxCredits !== undefined && (given.maxCredits >= request.usd || given.maxCredits <= request.threshold)) return;
     if (!(io.stdin?.isTTY && io.stderr.isTTY)) throw new ConfirmRequiredError(request);
-    const answer = await ask(io, `This build will cost about ${formatCost(request.estimate)} (${request.calls} calls), more than confirm_above ($${request.threshold}). Continue? [y/N] `);
+    // Ctrl-C while (or before) asking is a no: the prompt ends instead of waiting for a line.
+    if (given.stop?.aborted) throw new SpendDeclinedError();
+    const answer = await ask(io, given.stop, `This build will cost about ${formatCost(request.estimate)} (${request.calls} calls), more than confirm_above ($${request.threshold}). Continue? [y/N] `);
     if (!/^y(es)?$/i.test(answer.trim())) throw new SpendDeclinedError();
   };
 }
 
-function ask(io: Io, question: string): Promise<string> {
+function ask(io: Io, stop: AbortSignal | undefined, question: string): Promise<string> {
   return new Promise((resolve) => {
     const rl = createInterface({ input: io.stdin!, output: io.stderr, terminal: false });
+    const onStop = () => rl.close();
+    stop?.addEventListener('abort', onStop, { once: true });
+    rl.once('close', () => stop?.removeEventListener('abort', onStop));
     let answered = false;
     rl.once('line', (line) => {
       answered = true;

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '@rd-assets/emulator';
 import { main } from '../src/main.js';
 import type { Io } from '../src/terminal.js';
+import { spendConfirmer } from '../src/spend-prompt.js';
 
 const KEY = 'rdpk-confirm-tty';
 const MANIFEST = ['version: 1', 'confirm_above: 0.02', 'defaults: { style: rd_fast__low_res, size: 16 }', 'assets:', '  coin: { prompt: a gold coin }', '  gem: { prompt: a green gem }'].join('\n');
@@ -59,5 +60,36 @@ describe('confirming a costly build at a terminal', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('Ctrl-C at the y/N prompt', () => {
+  const request = { estimate: { usd: 0.5 }, usd: 0.5, calls: 2, threshold: 0.02 };
+  const terminal = () => {
+    const stdin = Object.assign(new PassThrough(), { isTTY: true });
+    const stderr = Object.assign(new PassThrough(), { isTTY: true });
+    const io: Io = { stdin, stderr, stdout: new PassThrough(), cwd: tmpdir(), env: {} };
+    return { io, stdin, stderr };
+  };
+
+  it('ends the prompt: the build is not confirmed (E_SPEND_DECLINED) and the prompt stops reading', async () => {
+    const { io, stdin, stderr } = terminal();
+    const stop = new AbortController();
+    stderr.on('data', (d: Buffer) => {
+      if (d.toString().endsWith('Continue? [y/N] ')) stop.abort();
+    });
+    const confirm = spendConfirmer(io, { yes: false, stop: stop.signal });
+    await expect(confirm(request)).rejects.toMatchObject({ code: 'E_SPEND_DECLINED' });
+    // The readline let go of stdin: nothing is left listening for an answer.
+    expect(stdin.listenerCount('data')).toBe(0);
+  });
+
+  it('a stop before the prompt declines without asking', async () => {
+    const { io, stderr } = terminal();
+    let asked = '';
+    stderr.on('data', (d: Buffer) => (asked += d.toString()));
+    const confirm = spendConfirmer(io, { yes: false, stop: AbortSignal.abort() });
+    await expect(confirm(request)).rejects.toMatchObject({ code: 'E_SPEND_DECLINED' });
+    expect(asked).toBe('');
   });
 });

@@ -77,7 +77,6 @@ export async function run(argv: string[], io: Io, defaults: Partial<BuildOptions
   if (concurrency !== undefined) options.concurrency = concurrency;
   const maxCredits = numberOption(command, 'max-credits', values['max-credits']);
   if (maxCredits !== undefined) options.maxCredits = maxCredits;
-  options.confirmSpend = spendConfirmer(io, { yes: values.yes === true, ...(maxCredits !== undefined ? { maxCredits } : {}) });
 
   const json = values.json === true;
   const view = json ? undefined : new ProgressView(io);
@@ -89,6 +88,8 @@ export async function run(argv: string[], io: Io, defaults: Partial<BuildOptions
     options.stopSignal = signals.stop;
     options.signal = signals.force;
   }
+  // Ctrl-C at the y/N prompt ends it (a no), as it stops a build.
+  options.confirmSpend = spendConfirmer(io, { yes: values.yes === true, ...(maxCredits !== undefined ? { maxCredits } : {}), ...(signals ? { stop: signals.stop } : {}) });
   let result: Awaited<ReturnType<typeof build>>;
   try {
     result = await build(options);
