@@ -61,6 +61,8 @@ export function stopOnSignals(io: Io, options: StopOptions = {}): StopSignals {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
       if (grace) clearTimeout(grace);
+      // The build has ended: its summary and report are written, not cut by a forced exit.
+      if (exit) clearTimeout(exit);
     },
   };
 }
