@@ -46,6 +46,23 @@ describe('files rd-assets reads of its own: a pipe or a folder is a coded error,
     });
   }
 
+  for (const [key, file] of [['index', 'out/assets.json'], ['types', 'src/assets.ts']] as const) {
+    it(`a named pipe where the ${key} was written: \`assets clean\` ends in a coded error, never a hang`, async () => {
+      const p = await project();
+      await p.edit('assets.yaml', (t) => t.replace('version: 1', 'version: 1\ntypes: src/assets.ts'));
+      const built = await run(p, ['build', '--offline']);
+      expect(built.code, built.stderr).toBe(0);
+      await p.remove(file);
+      mkfifo(p.path(file));
+      const r = await run(p, ['clean']);
+      expect(r.signal, 'the command must not hang').toBeNull();
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain(file.split('/')[1]);
+      expect(r.stderr).toContain('hint:');
+      expect(r.stderr).not.toMatch(/E_INTERNAL|internal error|\n\s+at /);
+    });
+  }
+
   it('a folder as assets.lock is E_NOT_REGULAR_FILE, not an internal error', async () => {
     const p = await project();
     await mkdir(p.path('assets.lock'));

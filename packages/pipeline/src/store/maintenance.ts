@@ -1,8 +1,9 @@
-import { readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { acquireCacheLock, lockOutputs, ObjectStore, parseLockfile, readLockfile, readRegularFile, RdError, safeRelative, sha256Hex, type Lockfile } from '@rd-assets/core';
+import { acquireCacheLock, lockOutputs, ObjectStore, parseLockfile, readLockfile, readRegularFile, RdError, safeRelative, type Lockfile } from '@rd-assets/core';
 import { recordedWrites, registeredProjects, unregister } from './cache-registry.js';
 import { FileHasher } from './file-hasher.js';
+import { generatedToRemove } from './generated-files.js';
 import { openProject, type ProjectOptions } from '../project/project.js';
 import { assertInsideRoot } from '../project/project-paths.js';
 
@@ -84,6 +85,11 @@ export async function clean(options: ProjectOptions = {}): Promise<{ removed: st
   const project = await openProject(options);
   const lock = await readLockfile(project.lockPath);
   const hasher = await FileHasher.open(resolve(project.cacheDir, 'stat-cache.json'));
+  const { manifest } = project;
+  const generated: Array<[string, string]> = [[resolve(project.outDir, manifest.index), manifest.index]];
+  if (manifest.types) generated.push([resolve(manifest.dir, manifest.types), manifest.types]);
+  // Read first: a file there that cannot be read ends clean before it removes anything.
+  const ours = await generatedToRemove(generated, await recordedWrites(project.cacheDir, project.lockPath));
   const removed: string[] = [];
   const kept: string[] = [];
   for (const entry of lockOutputs(lock)) {
@@ -98,20 +104,12 @@ export async function clean(options: ProjectOptions = {}): Promise<{ removed: st
       } else if (await hasher.hash(abs)) kept.push(path);
     }
   }
-  const written = await recordedWrites(project.cacheDir, project.lockPath);
-  const { manifest } = project;
-  const generated: Array<[string, string]> = [[resolve(project.outDir, manifest.index), manifest.index]];
-  if (manifest.types) generated.push([resolve(manifest.dir, manifest.types), manifest.types]);
-  for (const [abs, shown] of generated) {
-    // Missing (never written, or removed by hand): nothing of ours to remove.
-    const bytes = await readFile(abs).catch(() => undefined);
-    if (!bytes) continue;
-    if (written[abs] !== undefined && written[abs] === sha256Hex(bytes)) {
-      await assertInsideRoot(project, abs);
-      await rm(abs, { force: true });
-      removed.push(shown);
-    } else kept.push(shown);
+  for (const [abs, shown] of ours.remove) {
+    await assertInsideRoot(project, abs);
+    await rm(abs, { force: true });
+    removed.push(shown);
   }
+  kept.push(...ours.kept);
   await hasher.save();
   return { removed, kept };
 }
