@@ -20,7 +20,7 @@ import {
 } from '@rd-assets/core';
 import type { AssetJob, CallStep } from './asset-job.js';
 import type { Budget } from './budget.js';
-import type { AssetResult, AssetStatus, BuildEvent, PlanAction, PlanItem } from './build-types.js';
+import type { AssetResult, AssetStatus, BuildEvent } from './build-types.js';
 import { keyPayload, lockRequest, walkRequest, wireBody, type RequestField } from './request-walk.js';
 import type { FileHasher } from '../store/file-hasher.js';
 import { probeImage } from '@rd-assets/core';
@@ -37,19 +37,12 @@ import { lockEntryFor, sameGenKeys } from './lock-entry.js';
 import { outOfDateReason } from './out-of-date-reason.js';
 import { estimateStepCost, priceChain } from './step-pricing.js';
 import { RequestInputs } from './request-inputs.js';
+import { failedOutcome, plannedOutcome, upToDateOutcome, type Outcome } from './asset-outcome.js';
 
 export type { PostProcessor } from './post-run.js';
+export type { Outcome } from './asset-outcome.js';
 export type { Rgb } from '../post/rgba-image.js';
 import type { Rgb } from '../post/rgba-image.js';
-
-export interface Outcome {
-  result: AssetResult;
-  plan: PlanItem;
-  lockEntry?: LockEntry;
-  /** Final raw outputs (after the last call), for assets that use this one's output. */
-  finished?: Finished;
-  meta?: Record<string, unknown>;
-}
 
 export interface SessionOptions {
   mode: 'plan' | 'build';
@@ -120,19 +113,9 @@ export class BuildSession {
   }
 
   private failure(id: string, e: unknown): Outcome {
-    const err = e instanceof RdError ? e : new RdError('E_INTERNAL', (e as Error)?.message ?? String(e));
-    const status: AssetStatus =
-      e instanceof SkippedError ? 'skipped' : e instanceof BlockedError ? 'blocked' : e instanceof CancelledError || this.stopped() ? 'cancelled' : 'failed';
-    const error: AssetResult['error'] = { code: err.code, message: err.message };
-    if (err.hint) error.hint = err.hint;
-    if (status === 'failed' && !(e instanceof RdError)) {
-      // Not a user error: keep the stack so the report can say it is a bug.
-      error.message = `${err.message}\n${(e as Error)?.stack ?? ''}`;
-    }
-    const result: AssetResult = { id, status, reason: err.message, calls: 0, cost: {}, files: [], error };
-    const plan: PlanItem = { id, action: 'blocked', reason: err.message, calls: 0, estimate: {} };
-    this.opts.onEvent({ type: 'asset-done', result });
-    return { result, plan };
+    const o = failedOutcome(id, e, this.stopped());
+    this.opts.onEvent({ type: 'asset-done', result: o.result });
+    return o;
   }
 
   private async run(job: AssetJob): Promise<Outcome> {
@@ -143,7 +126,7 @@ export class BuildSession {
     for (const dep of job.deps) {
       const o = await this.outcome(dep);
       if (!o.finished) {
-        if (plan && o.plan.action === 'generate') return this.planned(job, 'generate', `after "${dep}" is generated`, job.steps.length, await this.priceChain(job, 0, undefined, deps));
+        if (plan && o.plan.action === 'generate') return plannedOutcome(job, 'generate', `after "${dep}" is generated`, job.steps.length, await this.priceChain(job, 0, undefined, deps));
         throw new BlockedError('E_DEPENDENCY', `needs the output of "${dep}", which is ${o.result.status}`);
       }
       deps.set(dep, o.finished);
@@ -202,11 +185,11 @@ export class BuildSession {
       raw = rawForPost(job, states);
       const postRecord = await this.store.getCompleteAction('post', pk);
       if (postRecord) {
-        if (plan) return this.planned(job, 'restore', lockEntry ? 'outputs missing or modified' : reasonVsLock, 0, {}, states);
+        if (plan) return plannedOutcome(job, 'restore', lockEntry ? 'outputs missing or modified' : reasonVsLock, 0, {}, states);
         return this.emit(job, states, pk, postRecord, 'restored', lockEntry ? 'outputs restored from the cache' : reasonVsLock);
       }
       if (allComplete) {
-        if (plan) return this.planned(job, 'post-only', sameKeys ? 'outputs missing' : reasonVsLock, 0, {}, states);
+        if (plan) return plannedOutcome(job, 'post-only', sameKeys ? 'outputs missing' : reasonVsLock, 0, {}, states);
         const record = await this.runPost(job, raw, pk);
         return this.emit(job, states, pk, record, 'post-only', sameKeys ? 'outputs rebuilt from cached results' : reasonVsLock);
       }
@@ -223,31 +206,18 @@ export class BuildSession {
     }
     if (plan) {
       if (await paidByStoppedBuild(this.opts.journal, states[start]?.key, this.opts.force.has(job.asset.id))) {
-        return this.planned(job, 'generate', `${reason}; paid by a stopped build, collected free`, job.steps.length - start, await this.priceChain(job, start + 1, undefined, deps));
+        return plannedOutcome(job, 'generate', `${reason}; paid by a stopped build, collected free`, job.steps.length - start, await this.priceChain(job, start + 1, undefined, deps));
       }
       const input = start === 0 ? (job.source ? await this.inputs.sourceInput(job.source, deps) : undefined) : { sha256: mainOutput(states[start - 1]!.outputs!).sha256 };
-      return this.planned(job, 'generate', reason, job.steps.length - start, await this.priceChain(job, start, input, deps));
+      return plannedOutcome(job, 'generate', reason, job.steps.length - start, await this.priceChain(job, start, input, deps));
     }
     return this.generate(job, states, start, deps, reason);
   }
 
-  /** `states` is given when the raw results are already stored: dependents can plan on them. */
-  private planned(job: AssetJob, action: PlanAction, reason: string, calls: number, estimate: Cost, states?: StepState[]): Outcome {
-    const plan: PlanItem = { id: job.asset.id, action, reason, calls, estimate };
-    const status: AssetStatus = action === 'up-to-date' ? 'up-to-date' : action === 'blocked' ? 'blocked' : 'skipped';
-    const outputs = states?.[states.length - 1]?.outputs;
-    return { plan, result: { id: job.asset.id, status, reason, calls: 0, cost: {}, files: [] }, ...(outputs ? { finished: { outputs } } : {}) };
-  }
-
   private upToDate(job: AssetJob, lockEntry: LockEntry, states: StepState[]): Outcome {
-    const result: AssetResult = { id: job.asset.id, status: 'up-to-date', reason: 'unchanged', calls: 0, cost: {}, files: Object.keys(lockEntry.files) };
-    if (this.opts.mode === 'build') this.opts.onEvent({ type: 'asset-done', result });
-    return {
-      result,
-      plan: { id: job.asset.id, action: 'up-to-date', reason: 'unchanged', calls: 0, estimate: {} },
-      lockEntry,
-      finished: { outputs: states[states.length - 1]!.outputs! },
-    };
+    const o = upToDateOutcome(job, lockEntry, states);
+    if (this.opts.mode === 'build') this.opts.onEvent({ type: 'asset-done', result: o.result });
+    return o;
   }
 
   /** Make the calls from `start` on, storing each raw result before anything else. */
