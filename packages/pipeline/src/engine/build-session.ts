@@ -5,21 +5,14 @@ import pLimit, { type LimitFunction } from 'p-limit';
 import {
   addCost,
   minCost,
-  canonicalJson,
-  estimateStyleCost,
   formatAmount,
   genKey,
-  getEditTool,
-  postKey,
-  PRICES,
   RdError,
   safeRelative,
   writeFileAtomic,
   type Cost,
   type GenActionRecord,
-  type ImageRef,
   type LockEntry,
-  type LockMeta,
   type Lockfile,
   type CacheStore,
   type PostActionRecord,
@@ -27,8 +20,8 @@ import {
 } from '@rd-assets/core';
 import type { AssetJob, CallStep } from './asset-job.js';
 import type { Budget } from './budget.js';
-import type { AssetResult, AssetStatus, BuildEvent, PlanAction, PlanItem } from './build-types.js';
-import { keyPayload, lockRequest, walkRequest, wireBody, type RequestField, type RequestWalkSources } from './request-walk.js';
+import type { AssetResult, AssetStatus, BuildEvent } from './build-types.js';
+import { keyPayload, lockRequest, walkRequest, wireBody, type RequestField } from './request-walk.js';
 import type { FileHasher } from '../store/file-hasher.js';
 import { probeImage } from '@rd-assets/core';
 import type { Project } from '../project/project.js';
@@ -38,39 +31,19 @@ import { paidByStoppedBuild } from '../store/task-journal.js';
 import { checkImageSizes, ImageSizeError } from './image-size-check.js';
 import { ChargeRecorder } from './charge-recorder.js';
 import type { Ledger } from '../store/ledger.js';
-import type { PostInput, PostOutput } from '../post/index.js';
+import { mainOutput, type Finished, type StepState } from './step-state.js';
+import { BlockedError, SkippedError } from './asset-outcome-errors.js';
+import { postKeyFor, rawForPost, runPostSteps, type PostProcessor } from './post-run.js';
+import { lockEntryFor, sameGenKeys } from './lock-entry.js';
+import { outOfDateReason } from './out-of-date-reason.js';
+import { estimateStepCost, priceChain } from './step-pricing.js';
+import { RequestInputs } from './request-inputs.js';
+import { failedOutcome, plannedOutcome, upToDateOutcome, type Outcome } from './asset-outcome.js';
 
+export type { PostProcessor } from './post-run.js';
+export type { Outcome } from './asset-outcome.js';
 export type { Rgb } from '../post/rgba-image.js';
 import type { Rgb } from '../post/rgba-image.js';
-
-/** Local post-processing, as the build engine uses it (implemented in ./post). */
-export interface PostProcessor {
-  version: number;
-  run(input: PostInput): Promise<PostOutput>;
-}
-
-/** An asset's raw outputs as dependents see them. */
-interface Finished {
-  outputs: StoredOutput[];
-}
-
-export interface Outcome {
-  result: AssetResult;
-  plan: PlanItem;
-  lockEntry?: LockEntry;
-  /** Final raw outputs (after the last call), for assets that use this one's output. */
-  finished?: Finished;
-  meta?: Record<string, unknown>;
-}
-
-interface StepState {
-  key: string;
-  lockRequest: Record<string, unknown>;
-  outputs?: StoredOutput[];
-  /** The store holds the action and every object (bytes available). */
-  complete: boolean;
-  cost: Cost;
-}
 
 export interface SessionOptions {
   mode: 'plan' | 'build';
@@ -96,9 +69,6 @@ export interface SessionOptions {
   planned?: Map<string, Outcome>;
 }
 
-class SkippedError extends RdError {}
-class BlockedError extends RdError {}
-
 /**
  * Plans and builds assets. One walk serves both: in `plan` mode it stops where a call would be
  * needed and says why and at what cost; in `build` mode it makes that call and goes on. Planning
@@ -111,6 +81,7 @@ export class BuildSession {
   private readonly inflightPosts = new SingleFlight<PostActionRecord>();
   private readonly callLimit: LimitFunction;
   private readonly postLimit: LimitFunction;
+  private readonly inputs: RequestInputs;
   remaining: Cost | undefined;
 
   constructor(
@@ -123,6 +94,7 @@ export class BuildSession {
   ) {
     this.callLimit = pLimit(opts.concurrency);
     this.postLimit = pLimit(4);
+    this.inputs = new RequestInputs(project, hasher, opts.palettes, (sha256) => this.objectBytes(sha256));
   }
 
   outcome(id: string): Promise<Outcome> {
@@ -142,19 +114,9 @@ export class BuildSession {
   }
 
   private failure(id: string, e: unknown): Outcome {
-    const err = e instanceof RdError ? e : new RdError('E_INTERNAL', (e as Error)?.message ?? String(e));
-    const status: AssetStatus =
-      e instanceof SkippedError ? 'skipped' : e instanceof BlockedError ? 'blocked' : e instanceof CancelledError || this.stopped() ? 'cancelled' : 'failed';
-    const error: AssetResult['error'] = { code: err.code, message: err.message };
-    if (err.hint) error.hint = err.hint;
-    if (status === 'failed' && !(e instanceof RdError)) {
-      // Not a user error: keep the stack so the report can say it is a bug.
-      error.message = `${err.message}\n${(e as Error)?.stack ?? ''}`;
-    }
-    const result: AssetResult = { id, status, reason: err.message, calls: 0, cost: {}, files: [], error };
-    const plan: PlanItem = { id, action: 'blocked', reason: err.message, calls: 0, estimate: {} };
-    this.opts.onEvent({ type: 'asset-done', result });
-    return { result, plan };
+    const o = failedOutcome(id, e, this.stopped());
+    this.opts.onEvent({ type: 'asset-done', result: o.result });
+    return o;
   }
 
   private async run(job: AssetJob): Promise<Outcome> {
@@ -165,7 +127,7 @@ export class BuildSession {
     for (const dep of job.deps) {
       const o = await this.outcome(dep);
       if (!o.finished) {
-        if (plan && o.plan.action === 'generate') return this.planned(job, 'generate', `after "${dep}" is generated`, job.steps.length, await this.priceChain(job, 0, undefined, deps));
+        if (plan && o.plan.action === 'generate') return plannedOutcome(job, 'generate', `after "${dep}" is generated`, job.steps.length, await this.priceChain(job, 0, undefined, deps));
         throw new BlockedError('E_DEPENDENCY', `needs the output of "${dep}", which is ${o.result.status}`);
       }
       deps.set(dep, o.finished);
@@ -175,12 +137,12 @@ export class BuildSession {
 
     // Walk the chain: keys, and outputs known from the store (bytes) or the lock (hashes only).
     const states: StepState[] = [];
-    let input = job.source ? await this.sourceInput(job.source, deps) : undefined;
+    let input = job.source ? await this.inputs.sourceInput(job.source, deps) : undefined;
     // The lock settles most steps without opening the store (a no-op build reads no cache
     // record); the store is asked only for steps the lock does not know, and below, once an asset
     // turns out not to be up to date.
     for (const [i, step] of job.steps.entries()) {
-      const fields = await walkRequest(step, input, this.walkSources(deps));
+      const fields = await walkRequest(step, input, this.inputs.walkSources(deps));
       const key = genKey({ provider: this.opts.providerId, endpoint: step.endpoint, payload: keyPayload(fields) });
       const lockStep = !forced && lockEntry?.steps[i]?.genKey === key ? lockEntry.steps[i] : undefined;
       const record = forced || lockStep ? undefined : await this.store.getCompleteAction('gen', key);
@@ -192,13 +154,13 @@ export class BuildSession {
       input = { sha256: mainOutput(outputs).sha256 };
     }
     const chainKnown = states.length === job.steps.length && states.every((s) => s.outputs);
-    const reasonVsLock = this.diffReason(job, states, lockEntry, forced);
+    const reasonVsLock = outOfDateReason(job, states, lockEntry, forced, this.opts.providerId);
     let raw: StoredOutput[] | undefined;
     let pk: string | undefined;
     let sameKeys = false;
     if (chainKnown) {
-      raw = this.rawForPost(job, states);
-      pk = await this.postKeyFor(job, raw);
+      raw = rawForPost(job, states);
+      pk = postKeyFor(job, raw, await this.opts.post(), await this.opts.palettes());
       sameKeys = !!lockEntry && lockEntry.postKey === pk && sameGenKeys(lockEntry, states);
       if (sameKeys && (await this.filesMatch(lockEntry!.files))) {
         return this.upToDate(job, lockEntry!, states);
@@ -221,14 +183,14 @@ export class BuildSession {
       if (this.opts.frozen && !sameKeys) {
         throw new BlockedError('E_FROZEN_OUT_OF_DATE', `out of date: ${reasonVsLock}`);
       }
-      raw = this.rawForPost(job, states);
+      raw = rawForPost(job, states);
       const postRecord = await this.store.getCompleteAction('post', pk);
       if (postRecord) {
-        if (plan) return this.planned(job, 'restore', lockEntry ? 'outputs missing or modified' : reasonVsLock, 0, {}, states);
+        if (plan) return plannedOutcome(job, 'restore', lockEntry ? 'outputs missing or modified' : reasonVsLock, 0, {}, states);
         return this.emit(job, states, pk, postRecord, 'restored', lockEntry ? 'outputs restored from the cache' : reasonVsLock);
       }
       if (allComplete) {
-        if (plan) return this.planned(job, 'post-only', sameKeys ? 'outputs missing' : reasonVsLock, 0, {}, states);
+        if (plan) return plannedOutcome(job, 'post-only', sameKeys ? 'outputs missing' : reasonVsLock, 0, {}, states);
         const record = await this.runPost(job, raw, pk);
         return this.emit(job, states, pk, record, 'post-only', sameKeys ? 'outputs rebuilt from cached results' : reasonVsLock);
       }
@@ -245,42 +207,29 @@ export class BuildSession {
     }
     if (plan) {
       if (await this.paidEarlier(job, job.steps[start]!, states[start]?.key)) {
-        return this.planned(job, 'generate', `${reason}; paid by a stopped build, collected free`, job.steps.length - start, await this.priceChain(job, start + 1, undefined, deps));
+        return plannedOutcome(job, 'generate', `${reason}; paid by a stopped build, collected free`, job.steps.length - start, await this.priceChain(job, start + 1, undefined, deps));
       }
-      const input = start === 0 ? (job.source ? await this.sourceInput(job.source, deps) : undefined) : { sha256: mainOutput(states[start - 1]!.outputs!).sha256 };
-      return this.planned(job, 'generate', reason, job.steps.length - start, await this.priceChain(job, start, input, deps));
+      const input = start === 0 ? (job.source ? await this.inputs.sourceInput(job.source, deps) : undefined) : { sha256: mainOutput(states[start - 1]!.outputs!).sha256 };
+      return plannedOutcome(job, 'generate', reason, job.steps.length - start, await this.priceChain(job, start, input, deps));
     }
     return this.generate(job, states, start, deps, reason);
   }
 
-  /** `states` is given when the raw results are already stored: dependents can plan on them. */
-  private planned(job: AssetJob, action: PlanAction, reason: string, calls: number, estimate: Cost, states?: StepState[]): Outcome {
-    const plan: PlanItem = { id: job.asset.id, action, reason, calls, estimate };
-    const status: AssetStatus = action === 'up-to-date' ? 'up-to-date' : action === 'blocked' ? 'blocked' : 'skipped';
-    const outputs = states?.[states.length - 1]?.outputs;
-    return { plan, result: { id: job.asset.id, status, reason, calls: 0, cost: {}, files: [] }, ...(outputs ? { finished: { outputs } } : {}) };
-  }
-
   private upToDate(job: AssetJob, lockEntry: LockEntry, states: StepState[]): Outcome {
-    const result: AssetResult = { id: job.asset.id, status: 'up-to-date', reason: 'unchanged', calls: 0, cost: {}, files: Object.keys(lockEntry.files) };
-    if (this.opts.mode === 'build') this.opts.onEvent({ type: 'asset-done', result });
-    return {
-      result,
-      plan: { id: job.asset.id, action: 'up-to-date', reason: 'unchanged', calls: 0, estimate: {} },
-      lockEntry,
-      finished: { outputs: states[states.length - 1]!.outputs! },
-    };
+    const o = upToDateOutcome(job, lockEntry, states);
+    if (this.opts.mode === 'build') this.opts.onEvent({ type: 'asset-done', result: o.result });
+    return o;
   }
 
   /** Make the calls from `start` on, storing each raw result before anything else. */
   private async generate(job: AssetJob, states: StepState[], start: number, deps: Map<string, Finished>, reason: string): Promise<Outcome> {
     this.opts.onEvent({ type: 'asset-start', id: job.asset.id, action: 'generate' });
-    let input = start === 0 ? (job.source ? await this.sourceInput(job.source, deps) : undefined) : { sha256: mainOutput(states[start - 1]!.outputs!).sha256 };
+    let input = start === 0 ? (job.source ? await this.inputs.sourceInput(job.source, deps) : undefined) : { sha256: mainOutput(states[start - 1]!.outputs!).sha256 };
     let cost: Cost = {};
     let calls = 0;
     for (let i = start; i < job.steps.length; i++) {
       const step = job.steps[i]!;
-      const fields = await walkRequest(step, input, this.walkSources(deps));
+      const fields = await walkRequest(step, input, this.inputs.walkSources(deps));
       const key = genKey({ provider: this.opts.providerId, endpoint: step.endpoint, payload: keyPayload(fields) });
       // A later step may already be cached (an earlier step changed back): reuse it.
       let record = this.opts.force.has(job.asset.id) ? undefined : await this.store.getCompleteAction('gen', key);
@@ -297,8 +246,8 @@ export class BuildSession {
       input = { sha256: mainOutput(record.outputs).sha256 };
     }
     states.length = job.steps.length;
-    const raw = this.rawForPost(job, states);
-    const pk = await this.postKeyFor(job, raw);
+    const raw = rawForPost(job, states);
+    const pk = postKeyFor(job, raw, await this.opts.post(), await this.opts.palettes());
     const postRecord = (await this.store.getCompleteAction('post', pk)) ?? (await this.runPost(job, raw, pk));
     const outcome = await this.emit(job, states, pk, postRecord, 'generated', reason, true);
     outcome.result.calls = calls;
@@ -402,41 +351,6 @@ export class BuildSession {
     }
   }
 
-  /** Where a request's images and palettes are read from, for this asset's dependencies. */
-  private walkSources(deps: Map<string, Finished>): RequestWalkSources {
-    return {
-      palettes: () => this.opts.palettes(),
-      refHash: (ref) => this.refHash(ref, deps),
-      fileBytes: (path) => this.readInput(path),
-      objectBytes: (sha256) => this.objectBytes(sha256),
-    };
-  }
-
-  private async sourceInput(ref: ImageRef, deps: Map<string, Finished>): Promise<{ sha256: string; bytes?: Buffer }> {
-    if (ref.kind === 'file') {
-      const bytes = await this.readInput(ref.path);
-      return { sha256: (await this.hasher.hash(resolve(this.project.manifest.dir, ref.path)))!, bytes };
-    }
-    return { sha256: await this.refHash(ref, deps) };
-  }
-
-  private async refHash(ref: ImageRef, deps: Map<string, Finished>): Promise<string> {
-    if (ref.kind === 'file') {
-      const sha = await this.hasher.hash(resolve(this.project.manifest.dir, ref.path));
-      if (!sha) throw new RdError('E_INPUT_MISSING', `input file "${ref.path}" disappeared`, { hint: 'restore it, or run `assets validate`' });
-      return sha;
-    }
-    const finished = deps.get(ref.asset);
-    const out = finished?.outputs.filter((o) => o.role === 'image')[ref.index];
-    if (!out) throw new BlockedError('E_DEPENDENCY', `"${ref.asset}" has no image ${ref.index}`);
-    return out.sha256;
-  }
-
-  private async readInput(path: string): Promise<Buffer> {
-    const { readFile } = await import('node:fs/promises');
-    return readFile(resolve(this.project.manifest.dir, path));
-  }
-
   /** Write files from the store into `out`, only those that differ on disk; path → sha256. */
   async writeOutputs(records: ReadonlyArray<{ path: string; sha256: string }>): Promise<Record<string, string>> {
     const files: Record<string, string> = {};
@@ -457,58 +371,10 @@ export class BuildSession {
     return bytes;
   }
 
-  /** Final images of the chain, plus the generation's extra images (pre-palette, non-bg-removed). */
-  private rawForPost(job: AssetJob, states: StepState[]): StoredOutput[] {
-    const last = states[states.length - 1]!.outputs!;
-    if (states.length === 1) return last;
-    const extras = states[0]!.outputs!.filter((o) => o.role !== 'image');
-    return [...last.filter((o) => o.role === 'image'), ...(job.source ? [] : extras)];
-  }
-
-  private async postKeyFor(job: AssetJob, raw: StoredOutput[]): Promise<string> {
-    const post = await this.opts.post();
-    const palettes = await this.opts.palettes();
-    const used: Record<string, Rgb[]> = {};
-    for (const s of job.asset.post) if (s.op === 'palette') used[s.palette] = palettes[s.palette] ?? [];
-    return postKey({
-      raw: raw.map((o) => ({ role: o.role, index: o.index, sha256: o.sha256 })),
-      steps: job.asset.post,
-      palettes: used,
-      context: { stem: job.asset.output, ...this.postContext(job) },
-      version: post.version,
-    });
-  }
-
-  private postContext(job: AssetJob): { style?: string; request?: PostInput['request'] } {
-    if (job.asset.source.kind !== 'generate') return {};
-    const r = job.asset.source.request;
-    const request: NonNullable<PostInput['request']> = { prompt_style: r.prompt_style, width: r.width, height: r.height, num_images: r.num_images };
-    if (r.frames_duration !== undefined) request.frames_duration = r.frames_duration;
-    if (r.return_spritesheet !== undefined) request.return_spritesheet = r.return_spritesheet;
-    if (r.upscale_output_factor !== undefined) request.upscale_output_factor = r.upscale_output_factor;
-    return { style: r.prompt_style, request };
-  }
-
   private async runPost(job: AssetJob, raw: StoredOutput[], key: string): Promise<PostActionRecord> {
-    return (await this.inflightPosts.run(key, () => this.postOnce(job, raw, key))).value;
-  }
-
-  private async postOnce(job: AssetJob, raw: StoredOutput[], key: string): Promise<PostActionRecord> {
-    const post = await this.opts.post();
-    const images = await Promise.all(raw.map(async (o) => ({ role: o.role, index: o.index, bytes: await this.objectBytes(o.sha256) })));
-    const ctx = this.postContext(job);
-    const input: PostInput = { stem: job.asset.output, images, steps: job.asset.post, palettes: await this.opts.palettes() };
-    if (job.asset.source.kind === 'generate' && job.steps.length === 1) input.style = job.asset.source.style;
-    if (ctx.request && job.steps.length === 1) input.request = ctx.request;
-    const output = await this.postLimit(() => post.run(input));
-    const files = [];
-    for (const f of output.files) {
-      if (!safeRelative(f.path)) throw new RdError('E_OUTPUT_OUTSIDE', `post-processing named an output outside \`out\`: ${f.path}`);
-      files.push({ path: f.path, role: f.role, sha256: await this.store.putObject(f.bytes) });
-    }
-    const record: PostActionRecord = { kind: 'post', key, files, meta: output.meta, createdAt: new Date().toISOString() };
-    await this.store.putAction(record);
-    return record;
+    const run = async (): Promise<PostActionRecord> =>
+      runPostSteps(job, raw, key, { post: await this.opts.post(), palettes: await this.opts.palettes(), store: this.store, objectBytes: (sha256) => this.objectBytes(sha256), limit: this.postLimit });
+    return (await this.inflightPosts.run(key, run)).value;
   }
 
   /** Write the asset's files (only those that differ) and make its lock entry. */
@@ -518,7 +384,7 @@ export class BuildSession {
     const files = await this.writeOutputs(record.files);
     const old = this.lock.assets[asset.id];
     if (old) await this.removeFiles(Object.entries(old.files).filter(([p]) => !(p in files)));
-    const lockEntry = this.lockEntry(job, states, pk, files, record.meta);
+    const lockEntry = lockEntryFor(job, states, this.opts.providerId, pk, files, record.meta);
     const result: AssetResult = { id: asset.id, status, reason, calls: 0, cost: {}, files: Object.keys(files) };
     this.opts.onEvent({ type: 'asset-done', result });
     return {
@@ -528,29 +394,6 @@ export class BuildSession {
       finished: { outputs: states[states.length - 1]!.outputs! },
       meta: record.meta,
     };
-  }
-
-  private lockEntry(job: AssetJob, states: StepState[], pk: string, files: Record<string, string>, meta: Record<string, unknown>): LockEntry {
-    const entry: LockEntry = {
-      provider: this.opts.providerId,
-      request: states[0]?.lockRequest ?? {},
-      steps: states.map((s, i) => ({ endpoint: job.steps[i]!.endpoint, genKey: s.key, outputs: s.outputs!.map((o) => o.sha256), cost: s.cost })),
-      postKey: pk,
-      files,
-      cost: states.reduce<Cost>((acc, s) => addCost(acc, s.cost), {}),
-    };
-    if (job.asset.source.kind === 'generate') {
-      const r = job.asset.source.request;
-      entry.style = r.prompt_style;
-      entry.size = [r.width, r.height];
-      entry.seed = r.seed;
-    }
-    if (job.source) entry.request = { source: job.source.kind === 'file' ? { file: job.source.path } : { asset: job.source.asset }, ...entry.request };
-    // Post steps report these facts of their outputs; the lock keeps them typed.
-    const m: LockMeta = {};
-    for (const k of ['width', 'height', 'frames', 'tiles'] as const) if (meta[k] !== undefined) (m as Record<string, unknown>)[k] = meta[k];
-    if (Object.keys(m).length) entry.meta = m;
-    return entry;
   }
 
   /** Remove files this tool wrote earlier, unless someone changed them since. */
@@ -578,79 +421,18 @@ export class BuildSession {
     return true;
   }
 
-  private diffReason(job: AssetJob, states: StepState[], lockEntry: LockEntry | undefined, forced: boolean): string {
-    if (forced) return 'forced (--force)';
-    if (!lockEntry) return 'new asset';
-    const first = states[0];
-    if (first && lockEntry.steps[0]?.genKey !== first.key) {
-      const before = lockEntry.request;
-      const after = first.lockRequest;
-      const changed = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((k) => canonicalJson(before[k] ?? null) !== canonicalJson(after[k] ?? null));
-      const describe = (k: string) => {
-        const v = after[k] as { file?: string } | undefined;
-        return v && typeof v === 'object' && v.file ? `${k} ${v.file} changed` : `${k} changed`;
-      };
-      if (changed.length) return changed.slice(0, 3).map(describe).join(', ') + (changed.length > 3 ? ` (+${changed.length - 3} more)` : '');
-      if (lockEntry.provider !== this.opts.providerId) return `built with provider ${lockEntry.provider}, now ${this.opts.providerId}`;
-      return 'request changed';
-    }
-    for (let i = 1; i < job.steps.length; i++) {
-      const s = states[i];
-      if (!s) return `edit step ${i} follows a changed step`;
-      if (lockEntry.steps[i]?.genKey !== s.key) return `edit step ${i} (${job.steps[i]!.label}) changed`;
-    }
-    if (lockEntry.steps.length !== job.steps.length) return 'edit steps changed';
-    return 'unchanged';
-  }
-
   private estimateStep(job: AssetJob, step: CallStep): Cost {
-    if (step.endpoint === 'inferences' && job.asset.source.kind === 'generate') {
-      const { request, style } = job.asset.source;
-      // Costs seen before for the same style and size beat the published formula.
-      for (const e of Object.values(this.lock.assets)) {
-        if (e.style === style.id && e.size?.[0] === request.width && e.size?.[1] === request.height && e.steps[0]?.endpoint === 'inferences' && (e.request.num_images ?? 1) === request.num_images) {
-          const c = e.steps[0].cost;
-          if (c.usd !== undefined || c.credits !== undefined) return c;
-        }
-      }
-      return estimateStyleCost(style, request.width, request.height, request.num_images);
-    }
-    if (step.endpoint === 'edit') return { usd: PRICES.edit.usd, credits: PRICES.edit.credits };
-    if (step.endpoint.startsWith('edit/tools/')) {
-      const tool = getEditTool(step.endpoint.slice('edit/tools/'.length));
-      return tool ? { usd: tool.usd, credits: tool.credits } : {};
-    }
-    return { usd: 0, credits: 0 };
+    return estimateStepCost(job, step, this.lock);
   }
 
-  /**
-   * What the calls from `from` on should cost. For `assets plan`, paid edit tools are priced by
-   * their free `/estimate` route (with the chain's last known image standing in for inputs not
-   * made yet); everything else, and any estimate the API cannot give, by `estimateStep`.
-   */
-  private async priceChain(job: AssetJob, from: number, input: { sha256: string; bytes?: Buffer } | undefined, deps: Map<string, Finished>): Promise<Cost> {
-    let total: Cost = {};
-    for (const step of job.steps.slice(from)) {
-      let cost = this.estimateStep(job, step);
-      const paidTool = step.endpoint.startsWith('edit/tools/') && ((cost.usd ?? 0) > 0 || (cost.credits ?? 0) > 0);
-      if (this.opts.priceEditTools && paidTool && input && (input.bytes || (await this.store.hasObject(input.sha256)))) {
-        try {
-          const provider = await this.opts.provider();
-          cost = await provider.checkCost({ endpoint: step.endpoint, body: await wireBody(await walkRequest(step, input, this.walkSources(deps))) }, { signal: this.opts.signal });
-        } catch {
-          // No key, or the API could not say: the catalog price stands.
-        }
-      }
-      total = addCost(total, cost);
-    }
-    return total;
+  private priceChain(job: AssetJob, from: number, input: { sha256: string; bytes?: Buffer } | undefined, deps: Map<string, Finished>): Promise<Cost> {
+    return priceChain(job, from, input, {
+      lock: this.lock,
+      store: this.store,
+      priceEditTools: this.opts.priceEditTools === true,
+      provider: () => this.opts.provider(),
+      signal: this.opts.signal,
+      sources: this.inputs.walkSources(deps),
+    });
   }
-}
-
-function mainOutput(outputs: StoredOutput[]): StoredOutput {
-  return outputs.find((o) => o.role === 'image') ?? outputs[0]!;
-}
-
-function sameGenKeys(entry: LockEntry, states: StepState[]): boolean {
-  return entry.steps.length === states.length && entry.steps.every((s, i) => s.genKey === states[i]?.key);
 }
