@@ -1,37 +1,27 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator } from '@rd-assets/emulator';
+import { describe, expect, it } from 'vitest';
 import { cliEnv, runCli, spawnCli } from './helpers/cli.js';
+import { startEmulator } from '@rd-assets/emulator';
+import { emulatorSuite } from './helpers/emulator-suite.js';
 import { TempProject } from './helpers/temp-project.js';
 import { generationCalls } from './helpers/emulator-log.js';
 
 const KEY = 'rdpk-e2e-build';
 
-let emulator: Emulator;
+const suite = emulatorSuite(KEY);
 let project: TempProject | undefined;
 
-beforeAll(async () => {
-  emulator = await startEmulator({ keys: { [KEY]: { balanceUsd: 1000 } }, taskDurationMs: 0 });
-});
-afterAll(async () => {
-  await emulator.close();
-});
-afterEach(async () => {
-  await project?.cleanup();
-  project = undefined;
-});
-
-const env = (extra: Record<string, string> = {}) => cliEnv({ RD_API_URL: emulator.url, RD_API_KEY: KEY, ...extra });
+const env = (extra: Record<string, string> = {}) => suite.env(extra);
 const build = (p: TempProject, ...args: string[]) => runCli(['build', ...args], { cwd: p.dir, env: env() });
 
 /** Calls that generate (the paid and the free ones), made since `mark`. */
 function callsSince(mark: number): number {
-  return generationCalls(emulator.log.slice(mark));
+  return generationCalls(suite.emulator.log.slice(mark));
 }
 
 describe('assets build (end to end, CLI against the emulator over HTTP)', () => {
   it('a fresh build of the example makes one call per asset step; a second makes none and rewrites nothing', async () => {
-    project = await TempProject.fromExample();
-    const mark = emulator.log.length;
+    project = suite.keep(await TempProject.fromExample());
+    const mark = suite.emulator.log.length;
     const first = await build(project);
     expect(first.stderr).toContain('Built');
     expect(first.code).toBe(0);
@@ -43,7 +33,7 @@ describe('assets build (end to end, CLI against the emulator over HTTP)', () => 
     expect(await project.exists('out/knight-walk.json')).toBe(true);
 
     const before = await project.snapshot('.');
-    const mark2 = emulator.log.length;
+    const mark2 = suite.emulator.log.length;
     const second = await build(project);
     expect(second.code).toBe(0);
     expect(callsSince(mark2)).toBe(0);
@@ -55,10 +45,10 @@ describe('assets build (end to end, CLI against the emulator over HTTP)', () => 
   });
 
   it('editing one prompt makes exactly one call', async () => {
-    project = await TempProject.fromExample();
+    project = suite.keep(await TempProject.fromExample());
     await build(project);
     await project.edit('assets.yaml', (t) => t.replace('a round wooden shield', 'a round iron shield'));
-    const mark = emulator.log.length;
+    const mark = suite.emulator.log.length;
     const r = await build(project);
     expect(r.code).toBe(0);
     expect(callsSince(mark)).toBe(1);
@@ -66,19 +56,19 @@ describe('assets build (end to end, CLI against the emulator over HTTP)', () => 
   });
 
   it('editing only a local palette or an output name makes zero calls', async () => {
-    project = await TempProject.fromExample();
+    project = suite.keep(await TempProject.fromExample());
     await build(project);
     const heroBefore = await project.read('out/hero.png');
     // Nudge every colour of the palette by one step: whichever the hero uses, its pixels change.
     await project.edit('example/palettes/pico8.hex', (t) => t.replace(/^([0-9a-f]{5})([0-9a-f])$/gim, (_, head: string, last: string) => head + (last === '0' ? '1' : (parseInt(last, 16) - 1).toString(16))));
-    let mark = emulator.log.length;
+    let mark = suite.emulator.log.length;
     let r = await build(project);
     expect(r.code).toBe(0);
     expect(callsSince(mark)).toBe(0);
     expect((await project.read('out/hero.png')).equals(heroBefore)).toBe(false);
 
     await project.edit('assets.yaml', (t) => t.replace('    prompt: mossy stone bricks', '    output: textures/bricks\n    prompt: mossy stone bricks'));
-    mark = emulator.log.length;
+    mark = suite.emulator.log.length;
     r = await build(project);
     expect(r.code).toBe(0);
     expect(callsSince(mark)).toBe(0);
@@ -87,17 +77,17 @@ describe('assets build (end to end, CLI against the emulator over HTTP)', () => 
   });
 
   it('touching an input without changing it makes zero calls; changing its bytes regenerates exactly the assets that use it', async () => {
-    project = await TempProject.fromExample();
+    project = suite.keep(await TempProject.fromExample());
     await build(project);
     await project.touch('example/refs/castle.png');
-    let mark = emulator.log.length;
+    let mark = suite.emulator.log.length;
     expect((await build(project)).code).toBe(0);
     expect(callsSince(mark)).toBe(0);
 
     const png = await project.read('example/refs/castle.png');
     const sharp = (await import('sharp')).default;
     await project.write('example/refs/castle.png', await sharp(png).flip().png().toBuffer());
-    mark = emulator.log.length;
+    mark = suite.emulator.log.length;
     const r = await build(project);
     expect(r.code).toBe(0);
     expect(callsSince(mark)).toBe(1);
@@ -105,10 +95,10 @@ describe('assets build (end to end, CLI against the emulator over HTTP)', () => 
   });
 
   it('--frozen with a stale lock exits 1 naming the asset and calls nothing', async () => {
-    project = await TempProject.fromExample();
+    project = suite.keep(await TempProject.fromExample());
     await build(project);
     await project.edit('assets.yaml', (t) => t.replace('a swirling fireball', 'a swirling ice ball'));
-    const mark = emulator.log.length;
+    const mark = suite.emulator.log.length;
     const r = await runCli(['build', '--frozen'], { cwd: project.dir, env: cliEnv() });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('fireball');
@@ -117,11 +107,11 @@ describe('assets build (end to end, CLI against the emulator over HTTP)', () => 
   });
 
   it('--frozen with a fresh lock and an emptied output folder restores every file byte-identical, with no key', async () => {
-    project = await TempProject.fromExample();
+    project = suite.keep(await TempProject.fromExample());
     await build(project);
     const before = await project.snapshot('out');
     await project.remove('out');
-    const mark = emulator.log.length;
+    const mark = suite.emulator.log.length;
     const r = await runCli(['build', '--frozen'], { cwd: project.dir, env: cliEnv() });
     expect(r.code, r.stderr).toBe(0);
     expect(callsSince(mark)).toBe(0);
@@ -131,7 +121,7 @@ describe('assets build (end to end, CLI against the emulator over HTTP)', () => 
   });
 
   it('the balance reported after a concurrent build is what the account holds', async () => {
-    project = await TempProject.create({
+    project = await suite.project({
       'assets.yaml': ['version: 1', 'concurrency: 6', 'defaults: { style: rd_fast__default, size: 64 }', 'assets:', '  "gem-${each}":', '    each: [a, b, c, d, e, f, g, h]', '    prompt: a ${each} gem'].join('\n'),
     });
     // Jittered latency: answers come back in another order than the charges were made.
@@ -147,7 +137,7 @@ describe('assets build (end to end, CLI against the emulator over HTTP)', () => 
   });
 
   it('--max-credits stops before the budget is passed and says what was skipped', async () => {
-    project = await TempProject.create({
+    project = await suite.project({
       'assets.yaml': [
         'version: 1',
         'defaults: { style: rd_plus__default, size: 64 }',
@@ -158,7 +148,7 @@ describe('assets build (end to end, CLI against the emulator over HTTP)', () => 
       ].join('\n'),
     });
     // rd_plus at 64×64 costs max(0.025, (4096 + 50000) / 2e6) = $0.027 each: $0.06 buys two.
-    const mark = emulator.log.length;
+    const mark = suite.emulator.log.length;
     const r = await build(project, '--max-credits', '0.06', '--concurrency', '1');
     expect(r.code).toBe(1);
     expect(callsSince(mark)).toBe(2);
@@ -169,12 +159,12 @@ describe('assets build (end to end, CLI against the emulator over HTTP)', () => 
 
   it('an out-of-credits response fails that asset with a clear message and keeps every finished result', async () => {
     const poor = 'rdpk-e2e-poor';
-    emulator.setBalance(poor, { usd: 0.06 });
-    project = await TempProject.create({
+    suite.emulator.setBalance(poor, { usd: 0.06 });
+    project = await suite.project({
       'assets.yaml': ['version: 1', 'defaults: { style: rd_plus__default, size: 64 }', 'assets:', '  "coin-${each}":', '    each: [a, b, c]', '    prompt: a ${each} coin'].join('\n'),
     });
     // --max-credits above the balance: the server, not the budget, has to refuse the third call.
-    const r = await runCli(['build', '--concurrency', '1', '--max-credits', '10'], { cwd: project.dir, env: cliEnv({ RD_API_URL: emulator.url, RD_API_KEY: poor }) });
+    const r = await runCli(['build', '--concurrency', '1', '--max-credits', '10'], { cwd: project.dir, env: cliEnv({ RD_API_URL: suite.emulator.url, RD_API_KEY: poor }) });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/balance/i);
     const lock = JSON.parse(await project.text('assets.lock')) as { assets: Record<string, unknown> };
@@ -187,7 +177,7 @@ describe('assets build (end to end, CLI against the emulator over HTTP)', () => 
   it('a SIGKILLed build pays on the rebuild only for calls that had not returned', async () => {
     const slow = await startEmulator({ keys: { [KEY]: { balanceUsd: 100 } }, latencyMs: 250, taskDurationMs: 0 });
     try {
-      project = await TempProject.create({
+      project = await suite.project({
         'assets.yaml': ['version: 1', 'concurrency: 2', 'defaults: { style: rd_fast__default, size: 64 }', 'assets:', '  "rock-${each}":', '    each: [a, b, c, d, e, f, g, h]', '    prompt: a ${each} rock'].join('\n'),
       });
       const e = cliEnv({ RD_API_URL: slow.url, RD_API_KEY: KEY });
@@ -213,7 +203,7 @@ describe('assets build (end to end, CLI against the emulator over HTTP)', () => 
   });
 
   it('--offline builds the example into real files with no key and no network', async () => {
-    project = await TempProject.fromExample();
+    project = suite.keep(await TempProject.fromExample());
     const r = await runCli(['build', '--offline'], { cwd: project.dir, env: cliEnv() });
     expect(r.code, r.stderr).toBe(0);
     const sharp = (await import('sharp')).default;

@@ -1,74 +1,63 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator } from '@rd-assets/emulator';
-import { cliEnv, runCli } from './helpers/cli.js';
-import { TempProject } from './helpers/temp-project.js';
+import { describe, expect, it } from 'vitest';
+import { runCli } from './helpers/cli.js';
+import { emulatorSuite } from './helpers/emulator-suite.js';
+import type { TempProject } from './helpers/temp-project.js';
 import { generationCalls } from './helpers/emulator-log.js';
 
 const KEY = 'rdpk-e2e-traps';
 const MANIFEST = ['version: 1', 'defaults: { style: rd_fast__low_res, size: 16 }', 'assets:', '  coin: { prompt: a gold coin }', '  gem: { prompt: a green gem }'].join('\n');
 
-let emulator: Emulator;
+const suite = emulatorSuite(KEY);
 let project: TempProject | undefined;
 
-beforeAll(async () => {
-  emulator = await startEmulator({ keys: { [KEY]: { balanceUsd: 1000 } }, taskDurationMs: 0 });
-});
-afterAll(async () => {
-  await emulator.close();
-});
-afterEach(async () => {
-  await project?.cleanup();
-  project = undefined;
-});
-
-const env = (extra: Record<string, string> = {}) => cliEnv({ RD_API_URL: emulator.url, RD_API_KEY: KEY, ...extra });
+const env = (extra: Record<string, string> = {}) => suite.env(extra);
 const cli = (p: TempProject, args: string[], extra: Record<string, string> = {}) => runCli(args, { cwd: p.dir, env: env(extra) });
 
 describe('the traps a newcomer falls into end in a coded error that says what to do', () => {
   it('--frozen against a lock built --offline says so and how to fix it', async () => {
-    project = await TempProject.create({ 'assets.yaml': MANIFEST });
+    project = await suite.project({ 'assets.yaml': MANIFEST });
     expect((await cli(project, ['build', '--offline'])).code).toBe(0);
-    const mark = emulator.log.length;
+    const mark = suite.emulator.log.length;
     const r = await cli(project, ['build', '--frozen']);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('E_FROZEN_OUT_OF_DATE');
     expect(r.stderr).toMatch(/hint: assets\.lock was built with --offline.*without --offline.*--offline --frozen/);
-    expect(generationCalls(emulator.log.slice(mark))).toBe(0);
+    expect(generationCalls(suite.emulator.log.slice(mark))).toBe(0);
     // The way out the hint names works.
     expect((await cli(project, ['build', '--offline', '--frozen'])).code).toBe(0);
   });
 
   it('--force of an unknown id is a usage error (exit 2) with a did-you-mean, and pays nothing', async () => {
-    project = await TempProject.create({ 'assets.yaml': MANIFEST });
-    const mark = emulator.log.length;
+    project = await suite.project({ 'assets.yaml': MANIFEST });
+    const mark = suite.emulator.log.length;
     const typo = await cli(project, ['build', '--force', 'coinn']);
     expect(typo.code).toBe(2);
     expect(typo.stderr).toMatch(/E_UNKNOWN_ASSET.*"coinn".*did you mean "coin"/);
     const far = await cli(project, ['build', '--force', 'nothere']);
     expect(far.code).toBe(2);
     expect(far.stderr).toMatch(/E_UNKNOWN_ASSET.*"nothere".*hint: ids are as in assets\.yaml/);
-    expect(generationCalls(emulator.log.slice(mark))).toBe(0);
+    expect(generationCalls(suite.emulator.log.slice(mark))).toBe(0);
     expect(await project.exists('assets.lock')).toBe(false);
   });
 
   it('a bad RD_API_MAX_ATTEMPTS is a usage error (exit 2) before any call', async () => {
-    project = await TempProject.create({ 'assets.yaml': MANIFEST });
-    const mark = emulator.log.length;
+    project = await suite.project({ 'assets.yaml': MANIFEST });
+    const mark = suite.emulator.log.length;
     const r = await cli(project, ['build'], { RD_API_MAX_ATTEMPTS: 'lots' });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/E_RETRY_CONFIG.*RD_API_MAX_ATTEMPTS must be a whole number from 1 to 20; got "lots"/);
-    expect(generationCalls(emulator.log.slice(mark))).toBe(0);
+    expect(generationCalls(suite.emulator.log.slice(mark))).toBe(0);
   });
 
   it('a mistyped target names the asset it most likely meant', async () => {
-    project = await TempProject.create({ 'assets.yaml': MANIFEST });
+    project = await suite.project({ 'assets.yaml': MANIFEST });
     const r = await cli(project, ['build', 'gme']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/E_NO_MATCH.*"gme".*did you mean "gem"/);
   });
 
   it('styles --family with an unknown family is exit 2 with a did-you-mean', async () => {
-    project = await TempProject.create({ 'assets.yaml': MANIFEST });
+    project = await suite.project({ 'assets.yaml': MANIFEST });
     const typo = await cli(project, ['styles', '--family', 'rd_fsat']);
     expect(typo.code).toBe(2);
     expect(typo.stdout).toBe('');
@@ -82,7 +71,7 @@ describe('the traps a newcomer falls into end in a coded error that says what to
   });
 
   it("styles --refresh --offline is refused and leaves the project's catalog as it was", async () => {
-    project = await TempProject.create({ 'assets.yaml': MANIFEST });
+    project = await suite.project({ 'assets.yaml': MANIFEST });
     let r = await cli(project, ['styles', '--refresh', '--offline']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/E_OFFLINE_REFRESH.*nothing was written/);
@@ -95,7 +84,7 @@ describe('the traps a newcomer falls into end in a coded error that says what to
   });
 
   it('a remote cache URL with credentials in the manifest is refused at load, naming the token variable', async () => {
-    project = await TempProject.create({ 'assets.yaml': `${MANIFEST}\nremote: { url: "https://me:secret@cache.example" }\n` });
+    project = await suite.project({ 'assets.yaml': `${MANIFEST}\nremote: { url: "https://me:secret@cache.example" }\n` });
     for (const args of [['validate'], ['plan'], ['build', '--offline']]) {
       const r = await cli(project, args);
       expect(r.code, args.join(' ')).toBe(2);
@@ -105,7 +94,7 @@ describe('the traps a newcomer falls into end in a coded error that says what to
   });
 
   it('a bad RD_ASSETS_REMOTE_URL is refused even when nothing needs the remote (validate, clean, a no-op build)', async () => {
-    project = await TempProject.create({ 'assets.yaml': MANIFEST });
+    project = await suite.project({ 'assets.yaml': MANIFEST });
     expect((await cli(project, ['build', '--offline'])).code).toBe(0);
     for (const url of ['ftp://cache.example', 'https://me:secret@cache.example']) {
       for (const args of [['validate'], ['clean'], ['build', '--offline']]) {

@@ -1,27 +1,18 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator } from '@rd-assets/emulator';
-import { cliEnv, runCli } from './helpers/cli.js';
-import { TempProject } from './helpers/temp-project.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runCli } from './helpers/cli.js';
+import { emulatorSuite } from './helpers/emulator-suite.js';
+import type { TempProject } from './helpers/temp-project.js';
 import { generationCalls } from './helpers/emulator-log.js';
 
 const KEY = 'rdpk-e2e-paid-work';
 
-let emulator: Emulator;
+const suite = emulatorSuite(KEY);
 let project: TempProject | undefined;
-
-beforeAll(async () => {
-  emulator = await startEmulator({ keys: { [KEY]: { balanceUsd: 1000 } }, taskDurationMs: 0 });
-});
-afterAll(async () => {
-  await emulator.close();
-});
-afterEach(async () => {
-  emulator.setFaults(undefined);
-  await project?.cleanup();
-  project = undefined;
+afterEach(() => {
+  suite.emulator.setFaults(undefined);
 });
 
-const env = () => cliEnv({ RD_API_URL: emulator.url, RD_API_KEY: KEY });
+const env = () => suite.env();
 const cli = (p: TempProject, ...args: string[]) => runCli(args, { cwd: p.dir, env: env() });
 
 function atlasManifest(atlas: string, members: string[]): string {
@@ -41,12 +32,12 @@ function atlasManifest(atlas: string, members: string[]): string {
 
 describe('paid work is never dropped', () => {
   it('an atlas member larger than max_size is a manifest error naming it and both sizes, before any call', async () => {
-    project = await TempProject.create({ 'assets.yaml': atlasManifest('{ max_size: 16 }', ['gem: { prompt: a gem }', 'shield: { prompt: a shield, size: 32 }']) });
-    const mark = emulator.log.length;
+    project = await suite.project({ 'assets.yaml': atlasManifest('{ max_size: 16 }', ['gem: { prompt: a gem }', 'shield: { prompt: a shield, size: 32 }']) });
+    const mark = suite.emulator.log.length;
     const r = await cli(project, 'build');
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/E_ATLAS_TOO_SMALL.*items\/shield.*32×32.*max_size 16/);
-    expect(generationCalls(emulator.log.slice(mark))).toBe(0);
+    expect(generationCalls(suite.emulator.log.slice(mark))).toBe(0);
     const v = await cli(project, 'validate');
     expect(v.code).toBe(2);
     expect(v.stderr).toMatch(/assets\.yaml:\d+:\d+\s+E_ATLAS_TOO_SMALL/);
@@ -54,18 +45,18 @@ describe('paid work is never dropped', () => {
 
   it('members whose declared sizes cannot share one atlas are refused before any call', async () => {
     const members = ['a: { prompt: a gem, size: 32 }', 'b: { prompt: a ring, size: 32 }'];
-    project = await TempProject.create({ 'assets.yaml': atlasManifest('{ max_size: 32 }', members) });
-    const mark = emulator.log.length;
+    project = await suite.project({ 'assets.yaml': atlasManifest('{ max_size: 32 }', members) });
+    const mark = suite.emulator.log.length;
     const r = await cli(project, 'build');
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/E_ATLAS_TOO_SMALL.*2 images of group "items".*32×32/);
-    expect(generationCalls(emulator.log.slice(mark))).toBe(0);
+    expect(generationCalls(suite.emulator.log.slice(mark))).toBe(0);
   });
 
   it('an atlas that fails to pack late still leaves every paid asset locked, indexed and typed', async () => {
     // Three 16 px images fit by area in 32×32 but not with 1 px padding: only packing finds it.
     const members = ['a: { prompt: a gem }', 'b: { prompt: a ring }', 'c: { prompt: a key }'];
-    project = await TempProject.create({ 'assets.yaml': atlasManifest('{ max_size: 32, padding: 1 }', members) });
+    project = await suite.project({ 'assets.yaml': atlasManifest('{ max_size: 32, padding: 1 }', members) });
     const r = await cli(project, 'build');
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('E_ATLAS_TOO_SMALL');
@@ -76,20 +67,20 @@ describe('paid work is never dropped', () => {
     expect(await project.text('src/assets.ts')).toContain('"items/c"');
 
     // Nothing is paid again: the next build only retries the atlas.
-    const mark = emulator.log.length;
+    const mark = suite.emulator.log.length;
     const again = await cli(project, 'build');
     expect(again.code).toBe(1);
-    expect(generationCalls(emulator.log.slice(mark))).toBe(0);
+    expect(generationCalls(suite.emulator.log.slice(mark))).toBe(0);
   });
 
   it('after clean, a build where one asset fails indexes only files that exist', async () => {
     const manifest = ['version: 1', 'defaults: { style: rd_fast__low_res, size: 16 }', 'assets:', '  coin: { prompt: a gold coin }', '  gem: { prompt: a green gem }'].join('\n');
-    project = await TempProject.create({ 'assets.yaml': manifest });
+    project = await suite.project({ 'assets.yaml': manifest });
     expect((await cli(project, 'build')).code).toBe(0);
     expect((await cli(project, 'clean')).code).toBe(0);
     await project.edit('assets.yaml', (t) => t.replace('a green gem', 'a red gem'));
     // Every new generation now answers with something that is not an image: gem fails, coin is restored.
-    emulator.setFaults({ rate: 1, kinds: ['not-image'], routes: /inferences/ });
+    suite.emulator.setFaults({ rate: 1, kinds: ['not-image'], routes: /inferences/ });
     const r = await cli(project, 'build');
     expect(r.code).toBe(1);
     expect(await project.exists('out/coin.png')).toBe(true);
