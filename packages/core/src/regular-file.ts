@@ -9,7 +9,7 @@ import { fileKind, NotRegularFileError } from './limits.js';
  * pipe put there would otherwise block the read until a writer came (a hung build), and a folder
  * would pass for "no lock" and fail only when the new lock is written, after paying.
  */
-export async function readRegularFile(path: string, what: string): Promise<string | undefined> {
+export async function readRegularFile(path: string, what: string, options: { maxBytes?: number; tooLarge?: (size: number) => Error } = {}): Promise<string | undefined> {
   let handle;
   try {
     handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
@@ -23,6 +23,10 @@ export async function readRegularFile(path: string, what: string): Promise<strin
   try {
     const s = await handle.stat();
     if (!s.isFile()) throw new NotRegularFileError(what, path, fileKind(s));
+    // Checked before reading: a huge file is refused, not read whole first.
+    if (options.maxBytes !== undefined && s.size > options.maxBytes) {
+      throw options.tooLarge?.(s.size) ?? new RdError('E_FILE_TOO_LARGE', `${what} ${path} is ${s.size} bytes; at most ${options.maxBytes} are read`);
+    }
     return await handle.readFile('utf8');
   } finally {
     await handle.close();
