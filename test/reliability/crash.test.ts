@@ -66,7 +66,7 @@ describe('stopping a build never pays twice', () => {
         let stderr = '';
         child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
         const closed = new Promise<Pick<CliResult, 'code' | 'signal'>>((r) => child.on('close', (code, sig) => r({ code, signal: sig })));
-        const generations = (phase: string) => emulator.requests.filter((r) => r.phase === phase && /^POST \/v[12]\/inferences$/.test(r.route));
+        const generations = (phase: 'received' | 'answered') => generationRequests(emulator, phase);
         await emulator.until(() => generations('received').length >= IMAGES);
         expect(generations('answered')).toHaveLength(0);
         child.kill(signal);
@@ -94,6 +94,21 @@ describe('stopping a build never pays twice', () => {
   }
 });
 
+/** Generation submissions the standalone emulator has received, or answered. */
+function generationRequests(emulator: StandaloneEmulator, phase: 'received' | 'answered') {
+  return emulator.requests.filter((r) => r.phase === phase && /^POST \/v[12]\/inferences$/.test(r.route));
+}
+
+/** Start a build, Ctrl-C it once every submission has reached the server, and check it paid for them. */
+async function interruptWithCallsInFlight(emulator: StandaloneEmulator, p: TempProject, env: NodeJS.ProcessEnv, images: number): Promise<void> {
+  const child = spawnCli(['build', '--yes'], { cwd: p.dir, env });
+  const closed = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+  await emulator.until(() => generationRequests(emulator, 'received').length >= images);
+  child.kill('SIGINT');
+  expect(await closed).toBe(130);
+  expect(emulator.charges()).toHaveLength(images);
+}
+
 describe('after a stop, the plan knows what is already paid', () => {
   it('`assets plan` prices the tasks a stopped build paid for at $0, and the next build asks nothing', async () => {
     const IMAGES = 3;
@@ -102,12 +117,7 @@ describe('after a stop, the plan knows what is already paid', () => {
       // confirm_above 0: any plan that would spend asks, so exit 2 without a terminal.
       project = await TempProject.create({ 'assets.yaml': smallManifest(IMAGES, { concurrency: IMAGES }).replace(/^version: 1$/m, 'version: 1\nconfirm_above: 0') });
       const env = cliEnv({ RD_API_URL: emulator.url, RD_API_KEY: 'rdpk-plan-after-stop' });
-      const child = spawnCli(['build', '--yes'], { cwd: project.dir, env });
-      const closed = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
-      await emulator.until(() => emulator.requests.filter((r) => r.phase === 'received' && /^POST \/v[12]\/inferences$/.test(r.route)).length >= IMAGES);
-      child.kill('SIGINT');
-      expect(await closed).toBe(130);
-      expect(emulator.charges()).toHaveLength(IMAGES);
+      await interruptWithCallsInFlight(emulator, project, env, IMAGES);
 
       const plan = await runCli(['plan', '--json'], { cwd: project.dir, env });
       expect(plan.code, plan.stderr).toBe(0);
@@ -136,12 +146,7 @@ describe('after a stop, the spending cap counts only new spending', () => {
       const full = (JSON.parse(before.stdout) as { plan: { estimate: { usd?: number } } }).plan.estimate.usd ?? 0;
       expect(full).toBeGreaterThan(0);
 
-      const child = spawnCli(['build', '--yes'], { cwd: project.dir, env });
-      const closed = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
-      await emulator.until(() => emulator.requests.filter((r) => r.phase === 'received' && /^POST \/v[12]\/inferences$/.test(r.route)).length >= IMAGES);
-      child.kill('SIGINT');
-      expect(await closed).toBe(130);
-      expect(emulator.charges()).toHaveLength(IMAGES);
+      await interruptWithCallsInFlight(emulator, project, env, IMAGES);
 
       // Every task is paid already: a cap below their price must not skip any of them.
       const cap = (Math.floor(full * 1e4) / 1e4 - 0.0001).toFixed(4);
