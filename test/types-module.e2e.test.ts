@@ -40,15 +40,17 @@ function gameFile(tag: string): string {
   ].join('\n');
 }
 
-describe('the types module names every animation tag and frame', () => {
+describe('the types module and assets.json name every animation tag and frame', () => {
   it('a game file using real tags compiles; one with a misspelt tag does not', { timeout: 120_000 }, async () => {
     const p = await TempProject.create({ 'assets.yaml': sheetManifest(['types: src/assets.ts']) });
     try {
       const r = await runCli(['build', '--offline'], { cwd: p.dir, env: cliEnv() });
       expect(r.code, r.stderr).toBe(0);
 
-      // The module's tags and frames are the style layouts', and its frame names the sheet JSON's keys.
+      // The module's tags and frames are the style layouts', and its frame names the sheet JSON's keys;
+      // assets.json lists the same tags.
       const module = await p.text('src/assets.ts');
+      const index = JSON.parse(await p.text('out/assets.json')) as { assets: Record<string, { tags?: Array<{ name: string; from: number; to: number }> }> };
       for (const a of SHEET_ANIMATIONS) {
         const tags = expectedTags(a);
         const hash = JSON.parse(await p.text(`out/${a.id}.json`)) as { frames: Record<string, unknown> };
@@ -58,7 +60,9 @@ describe('the types module names every animation tag and frame', () => {
         expect(line, a.id).toBeDefined();
         expect(line).toContain(`frames: [${frames.map((f) => JSON.stringify(f)).join(', ')}]`);
         let from = 0;
-        for (const t of tags) expect(line).toContain(`${JSON.stringify(t.name)}: { from: ${from}, to: ${(from += t.frames) - 1} }`);
+        const ranges = tags.map((t) => ({ name: t.name, from, to: (from += t.frames) - 1 }));
+        for (const r of ranges) expect(line).toContain(`${JSON.stringify(r.name)}: { from: ${r.from}, to: ${r.to} }`);
+        expect(index.assets[a.id]!.tags).toEqual(ranges);
       }
 
       await p.write('src/game.ts', gameFile(walkTag));

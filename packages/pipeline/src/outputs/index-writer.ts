@@ -7,6 +7,8 @@ export interface IndexEntry {
   width?: number;
   height?: number;
   frames?: number;
+  /** An animation's tags as frame ranges (inclusive), in order: the sheet JSON's `frameTags`. */
+  tags?: Array<{ name: string; from: number; to: number }>;
   style?: string;
   seed?: number;
   sha256: Record<string, string>;
@@ -23,6 +25,7 @@ export function indexJson(manifest: Manifest, lock: Lockfile): string {
     if (meta.width !== undefined) entry.width = meta.width;
     if (meta.height !== undefined) entry.height = meta.height;
     if (meta.frames !== undefined) entry.frames = meta.frames;
+    if (meta.tags?.length) entry.tags = meta.tags;
     if (e.style) entry.style = e.style;
     if (e.seed !== undefined) entry.seed = e.seed;
     assets[a.id] = entry;
