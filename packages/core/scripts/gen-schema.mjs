@@ -79,7 +79,7 @@ const postStep = {
                 columns: { type: 'integer', minimum: 1 },
                 padding: { type: 'integer', minimum: 0, maximum: 64 },
                 extrude: { type: 'integer', minimum: 0, maximum: 16 },
-                godot: { type: 'boolean' },
+                godot: bool('The older form of `formats`: false writes every file but the Godot .tres'),
                 formats: {
                   description: 'Which atlas files to write beside the PNG (default: texturepacker, aseprite, godot)',
                   type: 'array',

@@ -258,6 +258,7 @@ type RawPostStep = ("trim" | "frames" | "downscale" | "tileset") | {
     columns?: number;
     padding?: number;
     extrude?: number;
+    /** The older form of `formats`: false writes every file but the Godot .tres */
     godot?: boolean;
     /** Which atlas files to write beside the PNG (default: texturepacker, aseprite, godot) */
     formats?: Array<SheetFormat>;
