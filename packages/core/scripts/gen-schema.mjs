@@ -29,6 +29,10 @@ const size = {
   ],
 };
 const dither = { enum: ['none', 'bayer2', 'bayer4', 'bayer8', 'floyd-steinberg'] };
+const sheetFormat = {
+  description: 'A file a sheet writes beside its PNG: texturepacker (<id>.json), aseprite (<id>.aseprite.json), godot (<id>.tres)',
+  enum: ['texturepacker', 'aseprite', 'godot'],
+};
 
 const postStep = {
   description: 'A local post-processing step (never spends credits)',
@@ -64,7 +68,7 @@ const postStep = {
         trim: { type: 'boolean', description: 'Crop transparent borders' },
         pad: { type: 'integer', minimum: 0, maximum: 256, description: 'Transparent padding on every side' },
         sheet: {
-          description: 'Spritesheet + atlas JSON (+ Godot SpriteFrames) from an animation',
+          description: 'Spritesheet from an animation, with its atlas files (TexturePacker JSON, Aseprite JSON, Godot SpriteFrames)',
           oneOf: [
             { type: 'boolean' },
             {
@@ -75,7 +79,14 @@ const postStep = {
                 columns: { type: 'integer', minimum: 1 },
                 padding: { type: 'integer', minimum: 0, maximum: 64 },
                 extrude: { type: 'integer', minimum: 0, maximum: 16 },
-                godot: { type: 'boolean' },
+                godot: bool('The older form of `formats`: false writes every file but the Godot .tres'),
+                formats: {
+                  description: 'Which atlas files to write beside the PNG (default: texturepacker, aseprite, godot)',
+                  type: 'array',
+                  items: sheetFormat,
+                  minItems: 1,
+                  uniqueItems: true,
+                },
               },
             },
           ],
@@ -310,9 +321,9 @@ writeFileSync(new URL('../schema/assets.schema.json', import.meta.url), JSON.str
 const generationFields = Object.keys(entryProps).filter((k) => sentAsWritten.has(entryProps[k]) || readIntoRequest.has(entryProps[k]));
 const passThroughFields = Object.keys(entryProps).filter((k) => sentAsWritten.has(entryProps[k]));
 const shape = manifestShapeModule({
-  names: { RawManifest: schema, RawEntry: entry, RawDefaults: defaults, RawAssets: assets, RawEditStep: editStep, RawPostStep: postStep, RawImageRef: imageRef, RawSize: size, Dither: dither },
+  names: { RawManifest: schema, RawEntry: entry, RawDefaults: defaults, RawAssets: assets, RawEditStep: editStep, RawPostStep: postStep, RawImageRef: imageRef, RawSize: size, Dither: dither, SheetFormat: sheetFormat },
   definitions,
-  exported: ['RawManifest', 'RawEntry', 'RawEditStep', 'Dither'],
+  exported: ['RawManifest', 'RawEntry', 'RawEditStep', 'Dither', 'SheetFormat'],
   lists: { GENERATION_FIELDS: generationFields, PASS_THROUGH_FIELDS: passThroughFields },
 });
 const shapeFile = new URL('../src/manifest-shape.generated.ts', import.meta.url);

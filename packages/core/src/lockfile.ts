@@ -39,6 +39,8 @@ export interface LockMeta {
   height?: number;
   /** Frames of an animation or sheet. */
   frames?: number;
+  /** An animation's tags: frame index ranges (inclusive); frame `k` of tag `t` is named `${t}_${k}`. */
+  tags?: Array<{ name: string; from: number; to: number }>;
   /** A tileset: tile size in pixels, its grid, and each tile's name. */
   tiles?: { width: number; height: number; columns: number; rows: number; names: string[] };
 }

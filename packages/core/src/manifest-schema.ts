@@ -105,13 +105,31 @@ function describe(e: ErrorObject, positions: Map<string, NodePosition>, file: st
         location: at(e.instancePath),
         ...(schema.description ? { hint: schema.description } : {}),
       };
-    case 'enum':
-      return {
+    case 'enum': {
+      const allowed = (e.params as { allowedValues: unknown[] }).allowedValues;
+      const d: Diagnostic = {
         severity: 'error',
         code: 'E_VALUE',
-        message: `${name} must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`,
+        message: `${name} must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}`,
         location: at(e.instancePath),
       };
+      const words = allowed.filter((v): v is string => typeof v === 'string');
+      const guess = typeof e.data === 'string' && words.length ? closest(e.data, words) : undefined;
+      if (guess && similar(e.data as string, guess)) d.hint = `did you mean "${guess}"?`;
+      else if (schema.description) d.hint = schema.description;
+      return d;
+    }
+    case 'uniqueItems': {
+      const { i } = e.params as { i: number; j: number };
+      const item = (e.data as unknown[])[i];
+      return {
+        severity: 'error',
+        code: 'E_DUPLICATE',
+        message: `${name} lists ${JSON.stringify(item)} twice`,
+        location: at(`${e.instancePath}/${i}`),
+        hint: 'list each value once',
+      };
+    }
     case 'const':
       return {
         severity: 'error',

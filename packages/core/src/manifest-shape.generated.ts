@@ -251,14 +251,17 @@ type RawPostStep = ("trim" | "frames" | "downscale" | "tileset") | {
   trim?: boolean;
   /** Transparent padding on every side */
   pad?: number;
-  /** Spritesheet + atlas JSON (+ Godot SpriteFrames) from an animation */
+  /** Spritesheet from an animation, with its atlas files (TexturePacker JSON, Aseprite JSON, Godot SpriteFrames) */
   sheet?: boolean | {
     /** rows: one row per direction/action */
     layout?: "rows" | "grid" | "strip";
     columns?: number;
     padding?: number;
     extrude?: number;
+    /** The older form of `formats`: false writes every file but the Godot .tres */
     godot?: boolean;
+    /** Which atlas files to write beside the PNG (default: texturepacker, aseprite, godot) */
+    formats?: Array<SheetFormat>;
   };
   /** Write every animation frame as its own PNG */
   frames?: boolean;
@@ -284,3 +287,6 @@ type RawImageRef = string | {
 type RawSize = number | Array<number> | string;
 
 export type Dither = "none" | "bayer2" | "bayer4" | "bayer8" | "floyd-steinberg";
+
+/** A file a sheet writes beside its PNG: texturepacker (<id>.json), aseprite (<id>.aseprite.json), godot (<id>.tres) */
+export type SheetFormat = "texturepacker" | "aseprite" | "godot";

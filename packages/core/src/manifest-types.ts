@@ -1,5 +1,5 @@
 import type { SourceLocation } from './errors.js';
-import type { Dither, PASS_THROUGH_FIELDS, RawEditStep, RawEntry } from './manifest-shape.generated.js';
+import type { Dither, PASS_THROUGH_FIELDS, RawEditStep, RawEntry, SheetFormat } from './manifest-shape.generated.js';
 import type { StyleInfo } from './style-catalog.js';
 
 /** A file named in the manifest; `path` is as written, relative to the manifest's folder. */
@@ -28,7 +28,7 @@ export interface PaletteDecl {
 
 // The manifest as written is typed from its JSON Schema (scripts/gen-schema.mjs); the types
 // below are what the loader makes of it, and take the schema's types where a value passes through.
-export type { Dither, RawManifest } from './manifest-shape.generated.js';
+export type { Dither, RawManifest, SheetFormat } from './manifest-shape.generated.js';
 
 export type PostStep =
   | { op: 'palette'; palette: string; dither: Dither; alphaThreshold: number }
@@ -36,7 +36,8 @@ export type PostStep =
   | { op: 'downscale'; factor: number | 'auto' }
   | { op: 'trim' }
   | { op: 'pad'; pixels: number }
-  | { op: 'sheet'; layout: 'rows' | 'grid' | 'strip'; columns?: number; padding: number; extrude: number; godot: boolean }
+  /** `formats`: the atlas files written beside the sheet's PNG, in a fixed order. */
+  | { op: 'sheet'; layout: 'rows' | 'grid' | 'strip'; columns?: number; padding: number; extrude: number; formats: SheetFormat[] }
   | { op: 'frames' }
   | { op: 'preview'; formats: Array<'gif' | 'webp'> }
   | { op: 'tileset'; tiles: boolean; tiled: boolean; godot: boolean };

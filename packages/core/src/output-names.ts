@@ -1,4 +1,4 @@
-import type { AssetEntry, PostStep } from './manifest-types.js';
+import type { AssetEntry, PostStep, SheetFormat } from './manifest-types.js';
 
 /**
  * The names of the files a build writes inside `out`. Post-processing names its files with these
@@ -33,6 +33,18 @@ export function atlasOutputs(group: string): OutputClaim[] {
   return [{ path: `${group}.json` }, { path: `${group}.png` }];
 }
 
+/** The atlas file of one sheet format beside `<stem>.png`: `hero.json`, `hero.aseprite.json`, `hero.tres`. */
+export function sheetFormatFile(stem: string, format: SheetFormat): string {
+  switch (format) {
+    case 'texturepacker':
+      return `${stem}.json`;
+    case 'aseprite':
+      return `${stem}.aseprite.json`;
+    case 'godot':
+      return `${stem}.tres`;
+  }
+}
+
 /**
  * Every file an asset's build writes, from its declaration alone (what post-processing will name
  * them: see post-runner.ts). Pure: the same rules as the build, without images.
@@ -57,8 +69,7 @@ export function assetOutputs(asset: AssetEntry): OutputClaim[] {
       if (tileset?.tiles) claims.push({ path: partsFolder(stem), folder: true });
     } else {
       if (sheet) {
-        claims.push({ path: `${stem}.png` }, { path: `${stem}.json` });
-        if (sheet.godot) claims.push({ path: `${stem}.tres` });
+        claims.push({ path: `${stem}.png` }, ...sheet.formats.map((f) => ({ path: sheetFormatFile(stem, f) })));
       } else {
         claims.push({ path: `${stem}.${source?.request.return_spritesheet === true ? 'png' : 'gif'}` });
       }

@@ -66,6 +66,16 @@ export function readAssetEntries(ctx: Context, root: Raw, manifest: Manifest): v
         break;
       }
       const merged = merge(r.defaults, values, r.pointer);
+      // Steps taken from `defaults:` (post, edit) are written once for many entries: they see
+      // each instance's variables too, and one left over is reported where the defaults say it.
+      const inherited = Object.keys(merged.values).filter((k) => !merged.from[k]!.startsWith(`${r.pointer}/`));
+      if (vars) for (const k of inherited) merged.values[k] = substitute(merged.values[k], vars);
+      const leftInDefaults = inherited.find((k) => unresolved(merged.values[k]).length > 0);
+      if (leftInDefaults) {
+        const known = vars ? Object.keys(vars).map((v) => `\${${v}}`).join(', ') : 'none (add `each:` to the entry)';
+        ctx.error('E_MATRIX_VAR', `unknown matrix variable \${${unresolved(merged.values[leftInDefaults])[0]}} in \`${leftInDefaults}\` of the defaults of "${name}"`, merged.from[leftInDefaults]!, `known variables: ${known}`, name, true);
+        break;
+      }
       const asset = readAssetEntry(ctx, name, r.group, merged, r.pointer, vars);
       if (asset) manifest.assets.push(asset);
     }

@@ -42,8 +42,8 @@ export class Context {
     this.push('error', code, message, pointer, hint, assetId, preferKey);
   }
 
-  warn(code: string, message: string, pointer: string, hint?: string, assetId?: string): void {
-    this.push('warning', code, message, pointer, hint, assetId);
+  warn(code: string, message: string, pointer: string, hint?: string, assetId?: string, preferKey = false): void {
+    this.push('warning', code, message, pointer, hint, assetId, preferKey);
   }
 
   private push(severity: 'error' | 'warning', code: string, message: string, pointer: string, hint?: string, assetId?: string, preferKey = false): void {

@@ -91,12 +91,17 @@ export function generation(ctx: Context, id: string, v: Raw, p: (f: string) => s
     const rejecting = style.limits.filter((l) => !accepting.includes(l.source));
     if (rejecting.length) {
       const l = rejecting[0]!;
+      const field = 'size' in v ? 'size' : 'width' in v ? 'width' : countField;
+      // A size from `defaults:` is shared by many assets: the warning is about this one, so it
+      // points at the asset, saying where the size came from.
+      const own = p(field).startsWith(`${pointer}/`);
       ctx.warn(
         'W_SOURCE_LIMIT',
-        `${style.id} at ${width}×${height}${count > 1 ? ` ×${count}` : ''} is outside what the ${sourceName(l.source)} allows (${describeLimits(l)}, batch ≤ ${l.maxImages}); the ${accepting.map(sourceName).join(' and ')} allow${accepting.length === 1 ? 's' : ''} it`,
-        p('size' in v ? 'size' : 'width' in v ? 'width' : countField),
+        `${style.id} at ${width}×${height}${count > 1 ? ` ×${count}` : ''} is outside what the ${sourceName(l.source)} allows (${describeLimits(l)}, batch ≤ ${l.maxImages}); the ${accepting.map(sourceName).join(' and ')} allow${accepting.length === 1 ? 's' : ''} it${own ? '' : ` (\`${field}\` from defaults at line ${ctx.at(p(field)).line})`}`,
+        own ? p(field) : pointer,
         'the live service decides; `assets styles --refresh` reads its current limits',
         id,
+        !own,
       );
     }
   }

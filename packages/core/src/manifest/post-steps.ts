@@ -1,7 +1,10 @@
 import { closest } from 'fastest-levenshtein';
 import { similar } from '../manifest-schema.js';
-import type { AssetEntry, Dither, PostStep } from '../manifest-types.js';
+import type { AssetEntry, Dither, PostStep, SheetFormat } from '../manifest-types.js';
 import type { Context, Raw } from './context.js';
+
+/** Every file a sheet can write beside its PNG, in the order a step lists them (its key does not depend on the order written). */
+const SHEET_FORMATS: SheetFormat[] = ['texturepacker', 'aseprite', 'godot'];
 
 /** The `post:` steps, run locally after the calls; each op checked for its own options. */
 export function postSteps(ctx: Context, id: string, raw: unknown, pointer: string, asset: AssetEntry): PostStep[] {
@@ -50,12 +53,18 @@ export function postSteps(ctx: Context, id: string, raw: unknown, pointer: strin
           steps.push({ op: 'preview', formats: value as Array<'gif' | 'webp'> });
         } else if (value !== false) {
           const s = (value === true ? {} : value) as Raw;
+          if (Array.isArray(s.formats) && s.godot !== undefined) {
+            ctx.error('E_CONFLICT', '`sheet` takes `formats` or the older `godot`, not both', `${sp}/sheet/godot`, s.godot ? 'list godot in `formats`' : 'leave godot out of `formats`', id, true);
+            return;
+          }
+          // `godot: false` (the older flag) keeps meaning "every file but the .tres".
+          const wanted = new Set(Array.isArray(s.formats) ? (s.formats as SheetFormat[]) : SHEET_FORMATS.filter((f) => f !== 'godot' || s.godot !== false));
           const sheet: PostStep = {
             op: 'sheet',
             layout: (s.layout as 'rows' | 'grid' | 'strip') ?? 'rows',
             padding: (s.padding as number) ?? 0,
             extrude: (s.extrude as number) ?? 0,
-            godot: s.godot !== false,
+            formats: SHEET_FORMATS.filter((f) => wanted.has(f)),
           };
           if (typeof s.columns === 'number') sheet.columns = s.columns;
           steps.push(sheet);

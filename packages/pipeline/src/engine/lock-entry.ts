@@ -21,7 +21,7 @@ export function lockEntryFor(job: AssetJob, states: StepState[], providerId: str
   if (job.source) entry.request = { source: job.source.kind === 'file' ? { file: job.source.path } : { asset: job.source.asset }, ...entry.request };
   // Post steps report these facts of their outputs; the lock keeps them typed.
   const m: LockMeta = {};
-  for (const k of ['width', 'height', 'frames', 'tiles'] as const) if (meta[k] !== undefined) (m as Record<string, unknown>)[k] = meta[k];
+  for (const k of ['width', 'height', 'frames', 'tags', 'tiles'] as const) if (meta[k] !== undefined) (m as Record<string, unknown>)[k] = meta[k];
   if (Object.keys(m).length) entry.meta = m;
   return entry;
 }

@@ -7,6 +7,8 @@ export interface IndexEntry {
   width?: number;
   height?: number;
   frames?: number;
+  /** An animation's tags as frame ranges (inclusive), in order: the sheet JSON's `frameTags`. */
+  tags?: Array<{ name: string; from: number; to: number }>;
   style?: string;
   seed?: number;
   sha256: Record<string, string>;
@@ -23,6 +25,7 @@ export function indexJson(manifest: Manifest, lock: Lockfile): string {
     if (meta.width !== undefined) entry.width = meta.width;
     if (meta.height !== undefined) entry.height = meta.height;
     if (meta.frames !== undefined) entry.frames = meta.frames;
+    if (meta.tags?.length) entry.tags = meta.tags;
     if (e.style) entry.style = e.style;
     if (e.seed !== undefined) entry.seed = e.seed;
     assets[a.id] = entry;
@@ -52,7 +55,39 @@ export function typesModule(manifest: Manifest, lock: Lockfile, relativeOut: str
     lines.push(`  ${JSON.stringify(a.id)}: { ${fields.join(', ')} },`);
   }
   lines.push('} as const;', '', 'export type AssetId = keyof typeof assets;', '');
+  lines.push(...animationTypes(manifest, lock));
   return lines.join('\n');
+}
+
+/**
+ * Each animation's tags (frame ranges, as in its sheet's JSON) and frame names, with types over
+ * them, so a tag or frame name the asset does not have is a compile error in game code
+ * (`AnimationTag<'knight'>` is `'walk_down' | 'walk_left' | …`).
+ */
+function animationTypes(manifest: Manifest, lock: Lockfile): string[] {
+  const lines = [
+    '/** Every animation: its tags as frame ranges (inclusive, as in its sheet JSON) and its frame names, in order. */',
+    'export const animations = {',
+  ];
+  for (const a of manifest.assets) {
+    const tags = lock.assets[a.id]?.meta?.tags;
+    if (!tags?.length) continue;
+    const ranges = tags.map((t) => `${JSON.stringify(t.name)}: { from: ${t.from}, to: ${t.to} }`);
+    // Frame k of a tag is `<tag>_<k>`: the names post-processing gives frames (files and atlas keys).
+    const frames = tags.flatMap((t) => Array.from({ length: t.to - t.from + 1 }, (_, k) => JSON.stringify(`${t.name}_${k}`)));
+    lines.push(`  ${JSON.stringify(a.id)}: { tags: { ${ranges.join(', ')} }, frames: [${frames.join(', ')}] },`);
+  }
+  lines.push(
+    '} as const;',
+    '',
+    'export type AnimatedAssetId = keyof typeof animations;',
+    '/** The tags of an animation (of every animation when no id is given). */',
+    'export type AnimationTag<A extends AnimatedAssetId = AnimatedAssetId> = A extends AnimatedAssetId ? keyof (typeof animations)[A][\'tags\'] & string : never;',
+    '/** The frame names of an animation (of every animation when no id is given). */',
+    'export type FrameName<A extends AnimatedAssetId = AnimatedAssetId> = (typeof animations)[A][\'frames\'][number];',
+    '',
+  );
+  return lines;
 }
 
 /**

@@ -18,6 +18,7 @@ export { buildSpritesheet, sliceApiSheet, buildApiSheet } from './spritesheet.js
 export type { SheetTag, SheetOptions, PlacedFrame } from './spritesheet.js';
 export { atlasJson, serializeAtlasJson } from './atlas-json.js';
 export type { AtlasJson } from './atlas-json.js';
+export type { AsepriteJson } from './aseprite-json.js';
 export { godotSpriteFrames } from './godot-sprite-frames.js';
 export { sliceTileset } from './tileset-slice.js';
 export { tiledTsx } from './tiled-tsx.js';

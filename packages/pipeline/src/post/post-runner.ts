@@ -1,5 +1,6 @@
-import { animationLayout, atlasOutputs, extraImageName, frameNames, imageStem, MAX_POST_PIXELS, partsFolder, RdError, type AnimationLayout, type AtlasOptions, type PostStep, type StyleInfo } from '@rd-assets/core';
+import { animationLayout, atlasOutputs, extraImageName, frameNames, imageStem, MAX_POST_PIXELS, partsFolder, RdError, sheetFormatFile, type AnimationLayout, type AtlasOptions, type PostStep, type StyleInfo } from '@rd-assets/core';
 import { probeImage } from '@rd-assets/core';
+import { asepriteJson, serializeAsepriteJson } from './aseprite-json.js';
 import { atlasJson, serializeAtlasJson } from './atlas-json.js';
 import { packAtlas } from './atlas-pack.js';
 import { godotSpriteFrames } from './godot-sprite-frames.js';
@@ -39,7 +40,7 @@ export interface PostFile {
   /** Relative to `out`, `/`-separated. */
   path: string;
   bytes: Buffer;
-  /** What the file is: image, sheet, atlas, godot, frame, preview, tileset, tiled, tile, pre-palette, non-bg-removed. */
+  /** What the file is: image, sheet, atlas, aseprite, godot, frame, preview, tileset, tiled, tile, pre-palette, non-bg-removed. */
   role: string;
 }
 
@@ -260,10 +261,18 @@ async function writeUnit(options: { unit: Unit; stem: string; steps: PostStep[];
     const sheetFile = `${stem}.png`;
     await png(sheetFile, 'sheet', built.image);
     const frames = built.placed.map((p, i) => ({ ...p, duration: unit.delays[i]! }));
-    const json = atlasJson({ image: baseName(sheetFile), size: { w: built.image.width, h: built.image.height }, frames, tags: unit.tags });
-    files.push({ path: `${stem}.json`, role: 'atlas', bytes: Buffer.from(serializeAtlasJson(json)) });
-    if (sheet.godot) {
-      files.push({ path: `${stem}.tres`, role: 'godot', bytes: Buffer.from(godotSpriteFrames({ image: baseName(sheetFile), frames, tags: unit.tags })) });
+    const size = { w: built.image.width, h: built.image.height };
+    const formats = new Set(sheet.formats);
+    if (formats.has('texturepacker')) {
+      const json = atlasJson({ image: baseName(sheetFile), size, frames, tags: unit.tags });
+      files.push({ path: sheetFormatFile(stem, 'texturepacker'), role: 'atlas', bytes: Buffer.from(serializeAtlasJson(json)) });
+    }
+    if (formats.has('aseprite')) {
+      const json = asepriteJson({ image: baseName(sheetFile), size, frames, tags: unit.tags });
+      files.push({ path: sheetFormatFile(stem, 'aseprite'), role: 'aseprite', bytes: Buffer.from(serializeAsepriteJson(json)) });
+    }
+    if (formats.has('godot')) {
+      files.push({ path: sheetFormatFile(stem, 'godot'), role: 'godot', bytes: Buffer.from(godotSpriteFrames({ image: baseName(sheetFile), frames, tags: unit.tags })) });
     }
   } else if (unit.source === 'api-sheet') {
     const passThrough = !unit.changed && unit.format === 'png';

@@ -15,9 +15,13 @@ export interface PreviewAnimation {
 interface AtlasLike {
   frames?: Record<string, { frame?: { x: number; y: number; w: number; h: number }; duration?: number }>;
   animations?: Record<string, string[]>;
+  meta?: { frameTags?: Array<{ name: string; from: number; to: number }> };
 }
 
-/** From the atlas JSON a `sheet` post step wrote next to the sheet (no pixels read). */
+/**
+ * From the atlas JSON a `sheet` post step wrote next to the sheet (no pixels read): the
+ * TexturePacker hash (tags from PixiJS's `animations`) or Aseprite's array (its `frameTags`).
+ */
 export function animationFromAtlas(json: unknown, sheet: PreviewImage): PreviewAnimation | undefined {
   const atlas = json as AtlasLike;
   if (!atlas?.frames || typeof atlas.frames !== 'object') return undefined;
@@ -27,9 +31,11 @@ export function animationFromAtlas(json: unknown, sheet: PreviewImage): PreviewA
     return { x: f.frame?.x ?? 0, y: f.frame?.y ?? 0, w: f.frame?.w ?? 0, h: f.frame?.h ?? 0, duration: f.duration ?? 100 };
   });
   if (!frames.length || frames.some((f) => f.w <= 0 || f.h <= 0)) return undefined;
-  const tags = Object.entries(atlas.animations ?? {})
-    .map(([name, list]) => ({ name, from: names.indexOf(list[0] ?? ''), to: names.indexOf(list[list.length - 1] ?? '') }))
-    .filter((t) => t.from >= 0 && t.to >= t.from);
+  const tags = (
+    atlas.animations
+      ? Object.entries(atlas.animations).map(([name, list]) => ({ name, from: names.indexOf(list[0] ?? ''), to: names.indexOf(list[list.length - 1] ?? '') }))
+      : (atlas.meta?.frameTags ?? []).map((t) => ({ name: t.name, from: t.from, to: t.to }))
+  ).filter((t) => t.from >= 0 && t.to >= t.from && t.to < frames.length);
   return { image: sheet, frames, tags: tags.length ? tags : [{ name: 'animation', from: 0, to: frames.length - 1 }] };
 }
 

@@ -15,7 +15,7 @@ import {
 } from '@rd-assets/core';
 import type { AssetResult } from '../engine/build-types.js';
 import type { IndexEntry } from '../outputs/index-writer.js';
-import { probeImage } from '@rd-assets/core';
+import { probeImage, sheetFormatFile } from '@rd-assets/core';
 import { parsePalette } from '../post/index.js';
 import { animationFromAtlas, animationFromImage, type PreviewAnimation } from './animation.js';
 import type { PreviewImage } from './image.js';
@@ -149,7 +149,7 @@ async function previewAsset(input: {
   const units = [stem, ...Array.from({ length: entry.files.length }, (_, i) => `${stem}-${i}`)];
   const images: PreviewImage[] = [];
   const meta = lock?.meta;
-  const atlas = files.has(`${stem}.json`) ? `${stem}.json` : undefined;
+  const atlas = [sheetFormatFile(stem, 'texturepacker'), sheetFormatFile(stem, 'aseprite')].find((f) => files.has(f));
   for (const unit of units) {
     const main = ['png', 'gif', 'webp', 'jpg'].map((ext) => `${unit}.${ext}`).find((f) => files.has(f));
     if (!main) continue;

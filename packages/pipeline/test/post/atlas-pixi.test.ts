@@ -34,7 +34,7 @@ describe('atlas JSON in PixiJS', () => {
         style,
         request: { prompt_style: style.id, width: 12, height: 14, num_images: 1 },
         images: [{ role: 'image', index: 0, bytes: await gifOf(frames) }],
-        steps: [{ op: 'sheet', layout, columns: 5, padding: 2, extrude: 1, godot: false }],
+        steps: [{ op: 'sheet', layout, columns: 5, padding: 2, extrude: 1, formats: ['texturepacker'] }],
         palettes: {},
       });
       const json = JSON.parse(file(out, 'hero.json').toString()) as AtlasJson;

@@ -31,7 +31,7 @@ describe.skipIf(!startEmulator)("animation round trip on the emulator's GIFs and
           style,
           request,
           images: [{ role: 'image', index: 0, bytes: gif }],
-          steps: [{ op: 'sheet', layout: 'rows', padding: 1, extrude: 1, godot: true }, { op: 'frames' }],
+          steps: [{ op: 'sheet', layout: 'rows', padding: 1, extrude: 1, formats: ['texturepacker', 'aseprite', 'godot'] }, { op: 'frames' }],
           palettes: {},
         });
         expect(out.meta.frameNames).toEqual(names);

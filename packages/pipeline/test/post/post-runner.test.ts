@@ -1,6 +1,6 @@
 import { builtInCatalog, frameNames, animationLayout, type PostStep } from '@rd-assets/core';
 import { describe, expect, it } from 'vitest';
-import { buildApiSheet, cropImage, decodeImage, imagesEqual, mapToPalette, runPost, scaleNearest, type AtlasJson, type PostInput, type RgbaImage } from '../../src/post/index.js';
+import { buildApiSheet, cropImage, decodeImage, imagesEqual, mapToPalette, runPost, scaleNearest, type AsepriteJson, type AtlasJson, type PostInput, type RgbaImage } from '../../src/post/index.js';
 import { godotValueToJson, parseGodotResource } from './godot-resource.js';
 import { gifOf, imageOf, pngOf, spriteFrame } from './image-helpers.js';
 
@@ -103,13 +103,14 @@ describe('runPost: steps', () => {
     const steps: PostStep[] = [
       { op: 'palette', palette: 'five', dither: 'bayer4', alphaThreshold: 128 },
       { op: 'scale', factor: 2 },
-      { op: 'sheet', layout: 'rows', padding: 1, extrude: 1, godot: true },
+      { op: 'sheet', layout: 'rows', padding: 1, extrude: 1, formats: ['texturepacker', 'aseprite', 'godot'] },
       { op: 'frames' },
       { op: 'preview', formats: ['gif', 'webp'] },
     ];
     const out = await runPost({ stem: 'chars/hero', style: walkStyle, request: walkRequest, images: [{ role: 'image', index: 0, bytes: await gifOf(walkFrames) }], steps, palettes: { five: PALETTE } });
     expect(out.files.map((f) => f.path)).toEqual([
       ...walkNames.map((n) => `chars/hero/${n}.png`).sort(),
+      'chars/hero.aseprite.json',
       'chars/hero.gif',
       'chars/hero.json',
       'chars/hero.png',
@@ -136,7 +137,7 @@ describe('runPost: steps', () => {
   });
 
   it('writes a Godot 4 SpriteFrames .tres with one looping animation per tag, frames cut from the sheet', async () => {
-    const steps: PostStep[] = [{ op: 'sheet', layout: 'grid', columns: 5, padding: 2, extrude: 0, godot: true }];
+    const steps: PostStep[] = [{ op: 'sheet', layout: 'grid', columns: 5, padding: 2, extrude: 0, formats: ['texturepacker', 'aseprite', 'godot'] }];
     const out = await runPost({ stem: 'hero', style: walkStyle, request: walkRequest, images: [{ role: 'image', index: 0, bytes: await gifOf(walkFrames, 250) }], steps, palettes: {} });
     const sections = parseGodotResource(file(out, 'hero.tres').toString());
     expect(sections[0]!.attrs.type).toBe('SpriteFrames');
@@ -161,6 +162,42 @@ describe('runPost: steps', () => {
         expect(regions.get(f.texture.replace('SubResource:', ''))).toBe(`Rect2(${r.x}, ${r.y}, ${r.w}, ${r.h})`);
       });
     }
+  });
+
+  it("writes Aseprite's json-array beside the sheet: frames in order named by index, tags as ranges, durations in ms", async () => {
+    const steps: PostStep[] = [{ op: 'sheet', layout: 'grid', columns: 5, padding: 2, extrude: 1, formats: ['texturepacker', 'aseprite'] }];
+    const out = await runPost({ stem: 'hero', style: walkStyle, request: walkRequest, images: [{ role: 'image', index: 0, bytes: await gifOf(walkFrames, 250) }], steps, palettes: {} });
+    const ase = JSON.parse(file(out, 'hero.aseprite.json').toString()) as AsepriteJson;
+    const sheet = (await decodeImage(file(out, 'hero.png'))).frames[0]!;
+    expect(Array.isArray(ase.frames)).toBe(true);
+    expect(ase.frames.map((f) => f.filename)).toEqual(walkNames.map((_, i) => String(i)));
+    ase.frames.forEach((f, i) => {
+      expect(f.duration).toBe(250);
+      expect(imagesEqual(cropImage(sheet, f.frame), walkFrames[i]!)).toBe(true);
+    });
+    expect(ase.meta).toMatchObject({ app: 'https://www.aseprite.org/', image: 'hero.png', format: 'RGBA8888', size: { w: sheet.width, h: sheet.height }, scale: '1', slices: [] });
+    // Each tag of the style's layout, in order, over exactly its frames.
+    let from = 0;
+    const tags = walkLayout.tags.map((t) => ({ name: t.name, from, to: (from += t.frames) - 1, direction: 'forward', color: '#000000ff' }));
+    expect(ase.meta.frameTags).toEqual(tags);
+    // The same rectangles as the TexturePacker hash, frame for frame.
+    const hash = JSON.parse(file(out, 'hero.json').toString()) as AtlasJson;
+    expect(ase.frames.map((f) => f.frame)).toEqual(walkNames.map((n) => hash.frames[n]!.frame));
+  });
+
+  it('writes only the atlas files `formats` names, beside the PNG', async () => {
+    const gif = await gifOf(walkFrames);
+    const files = async (formats: Array<'texturepacker' | 'aseprite' | 'godot'>) =>
+      (await runPost({ stem: 'hero', style: walkStyle, request: walkRequest, images: [{ role: 'image', index: 0, bytes: gif }], steps: [{ op: 'sheet', layout: 'rows', padding: 0, extrude: 0, formats }], palettes: {} })).files.map((f) => [f.path, f.role]);
+    expect(await files(['aseprite'])).toEqual([
+      ['hero.aseprite.json', 'aseprite'],
+      ['hero.png', 'sheet'],
+    ]);
+    expect(await files(['godot', 'texturepacker'])).toEqual([
+      ['hero.json', 'atlas'],
+      ['hero.png', 'sheet'],
+      ['hero.tres', 'godot'],
+    ]);
   });
 
   it("slices the API's return_spritesheet PNG into named frames", async () => {
@@ -197,7 +234,7 @@ describe('runPost: steps', () => {
       images: [{ role: 'image', index: 0, bytes: await gifOf(walkFrames) }],
       steps: [
         { op: 'palette', palette: 'five', dither: 'floyd-steinberg', alphaThreshold: 100 },
-        { op: 'sheet', layout: 'rows', padding: 1, extrude: 1, godot: true },
+        { op: 'sheet', layout: 'rows', padding: 1, extrude: 1, formats: ['texturepacker', 'aseprite', 'godot'] },
         { op: 'frames' },
         { op: 'preview', formats: ['gif', 'webp'] },
       ],
@@ -213,7 +250,7 @@ describe('runPost: steps', () => {
   it('says E_POST_STEP for a sheet on a still image, an unknown palette and a tileset of the wrong size', async () => {
     const { png } = await still(5);
     const base = { stem: 'x', images: [{ role: 'image', index: 0, bytes: png }], palettes: {} };
-    await expect(runPost({ ...base, steps: [{ op: 'sheet', layout: 'rows', padding: 0, extrude: 0, godot: false }] })).rejects.toMatchObject({ code: 'E_POST_STEP' });
+    await expect(runPost({ ...base, steps: [{ op: 'sheet', layout: 'rows', padding: 0, extrude: 0, formats: ['texturepacker'] }] })).rejects.toMatchObject({ code: 'E_POST_STEP' });
     await expect(runPost({ ...base, steps: [{ op: 'palette', palette: 'nope', dither: 'none', alphaThreshold: 128 }] })).rejects.toMatchObject({ code: 'E_POST_STEP' });
     const odd = await pngOf(imageOf(18, 18, () => [1, 2, 3, 255]));
     await expect(runPost({ ...base, images: [{ role: 'image', index: 0, bytes: odd }], steps: [{ op: 'tileset', tiles: false, tiled: true, godot: true }] })).rejects.toMatchObject({
@@ -241,7 +278,7 @@ describe('runPost: input pixels stay put', () => {
       style,
       request: { prompt_style: style.id, width: 6, height: 6, num_images: 1, frames_duration: 4, return_spritesheet: true },
       images: [{ role: 'image', index: 0, bytes: sheetPng }],
-      steps: [{ op: 'sheet', layout: 'strip', padding: 3, extrude: 2, godot: false }],
+      steps: [{ op: 'sheet', layout: 'strip', padding: 3, extrude: 2, formats: ['texturepacker'] }],
       palettes: {},
     });
     const sheet = (await decodeImage(file(out, 'fx.png'))).frames[0]!;

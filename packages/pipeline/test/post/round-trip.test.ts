@@ -24,7 +24,7 @@ describe('animation round trip', () => {
         style,
         request: { prompt_style: style.id, width: 20, height: 18, num_images: 1, frames_duration: 6 },
         images: [{ role: 'image', index: 0, bytes: gif }],
-        steps: [{ op: 'sheet', layout: 'rows', padding: 1, extrude: 2, godot: true }, { op: 'frames' }],
+        steps: [{ op: 'sheet', layout: 'rows', padding: 1, extrude: 2, formats: ['texturepacker', 'aseprite', 'godot'] }, { op: 'frames' }],
         palettes: {},
       });
       const sheet = (await decodeImage(file(out, 'anim.png'))).frames[0]!;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadPreview, type AssetResult } from '../../src/index.js';
-import { writeBuiltProject } from './fixture.js';
+import { MANIFEST, writeBuiltProject } from './fixture.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -37,6 +37,17 @@ describe('the preview gallery data (manifest + assets.json + assets.lock + build
     expect(walk.animation!.frames[5]).toMatchObject({ x: 48 * 5, y: 0, w: 48, h: 48, duration: 100 });
     expect(blobs.get('strip/walk')?.bytes?.subarray(1, 4).toString()).toBe('PNG');
 
+    const fire = model.assets.find((a) => a.id === 'fireball')!;
+    expect(fire.images[0]).toMatchObject({ ref: 'out/fireball.png', label: 'sheet' });
+    expect(fire.animation!.image.ref).toBe('out/fireball.png');
+    expect(fire.animation!.frames).toHaveLength(8);
+    expect(fire.animation!.tags).toEqual([{ name: 'vfx', from: 0, to: 7 }]);
+    expect(fire.animation!.frames[0]!.duration).toBe(80);
+  });
+
+  it('a sheet that writes only Aseprite JSON still plays from its atlas, tags from `meta.frameTags`', async () => {
+    await writeBuiltProject(dir, MANIFEST.replace('post: [sheet: true]', 'post: [sheet: { formats: [aseprite] }]'));
+    const { model } = await loadPreview({ cwd: dir, env: {} });
     const fire = model.assets.find((a) => a.id === 'fireball')!;
     expect(fire.images[0]).toMatchObject({ ref: 'out/fireball.png', label: 'sheet' });
     expect(fire.animation!.image.ref).toBe('out/fireball.png');
