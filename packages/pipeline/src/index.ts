@@ -75,6 +75,7 @@ export {
   sliceTileset,
   tiledTsx,
   godotTileSet,
+  wangTerrainColors,
   packAtlas,
   ImageDecodeError,
   ImageTooLargeError,
@@ -97,6 +98,7 @@ export type {
   PlacedFrame,
   AtlasJson,
   AtlasEntry,
+  WangTerrainColors,
 } from './post/index.js';
 export { RetroDiffusionProvider, DEFAULT_API_URL } from '@rd-assets/api';
 export type { RetroDiffusionProviderOptions, ProviderConnector, ProviderConnection, ApiSettings } from '@rd-assets/api';

@@ -22,6 +22,8 @@ export { godotSpriteFrames } from './godot-sprite-frames.js';
 export { sliceTileset } from './tileset-slice.js';
 export { tiledTsx } from './tiled-tsx.js';
 export { godotTileSet } from './godot-tileset.js';
+export { wangTerrainColors } from './wang-terrain-colors.js';
+export type { WangTerrainColors } from './wang-terrain-colors.js';
 export { packAtlas } from './atlas-pack.js';
 export type { AtlasEntry } from './atlas-pack.js';
 export { ImageDecodeError, ImageTooLargeError, PaletteParseError, PostStepError, AtlasTooSmallError } from './post-errors.js';

@@ -12,6 +12,7 @@ import type { RgbaImage, Rgb } from './rgba-image.js';
 import { buildApiSheet, buildSpritesheet, sliceApiSheet, type SheetTag } from './spritesheet.js';
 import { tiledTsx } from './tiled-tsx.js';
 import { sliceTileset } from './tileset-slice.js';
+import { wangTerrainColors } from './wang-terrain-colors.js';
 
 interface PostRequestInfo {
   prompt_style: string;
@@ -224,6 +225,7 @@ async function writeUnit(options: { unit: Unit; stem: string; steps: PostStep[];
     if (tileset) {
       const sliced = sliceTileset(image);
       const name = baseName(stem);
+      const colors = wangTerrainColors(sliced.tiles);
       if (tileset.tiled) {
         const tsx = tiledTsx({
           name,
@@ -234,11 +236,12 @@ async function writeUnit(options: { unit: Unit; stem: string; steps: PostStep[];
           tileHeight: sliced.tileHeight,
           columns: sliced.columns,
           tiles: sliced.tiles,
+          colors,
         });
         files.push({ path: `${stem}.tsx`, role: 'tiled', bytes: Buffer.from(tsx) });
       }
       if (tileset.godot) {
-        const tres = godotTileSet({ image: baseName(sheetFile), tileWidth: sliced.tileWidth, tileHeight: sliced.tileHeight, tiles: sliced.tiles });
+        const tres = godotTileSet({ image: baseName(sheetFile), tileWidth: sliced.tileWidth, tileHeight: sliced.tileHeight, tiles: sliced.tiles, colors });
         files.push({ path: `${stem}.tres`, role: 'godot', bytes: Buffer.from(tres) });
       }
       if (tileset.tiles) for (const t of sliced.tiles) await png(`${partsFolder(stem)}/${t.name}.png`, 'tile', t.image);

@@ -1,10 +1,12 @@
 import type { WangTile } from '@rd-assets/core';
+import { hexColor, type WangTerrainColors } from './wang-terrain-colors.js';
 
 /**
  * A Tiled tileset (`.tsx`, Tiled 1.5+ wang format) for a wang sheet: the image, the tile grid,
  * each tile's name as a property, and a corner `wangset` with two colours (1 = inside texture,
  * 2 = outside texture). A wangid lists 8 colours clockwise from the top edge: top, top-right,
- * right, bottom-right, bottom, bottom-left, left, top-left; edges are 0 in a corner set.
+ * right, bottom-right, bottom, bottom-left, left, top-left; edges are 0 in a corner set. Each
+ * colour shows as its texture's mean colour (`wang-terrain-colors.ts`).
  */
 export interface TiledTilesetInput {
   name: string;
@@ -16,6 +18,7 @@ export interface TiledTilesetInput {
   tileHeight: number;
   columns: number;
   tiles: Array<WangTile & { id: number }>;
+  colors: WangTerrainColors;
 }
 
 function xmlEscape(s: string): string {
@@ -43,8 +46,8 @@ export function tiledTsx(input: TiledTilesetInput): string {
     ]),
     ' <wangsets>',
     `  <wangset name="${xmlEscape(input.name)}" type="corner" tile="${all(true)}">`,
-    `   <wangcolor name="inside" color="#3c9a3c" tile="${all(true)}" probability="1"/>`,
-    `   <wangcolor name="outside" color="#9a6b3c" tile="${all(false)}" probability="1"/>`,
+    `   <wangcolor name="inside" color="${hexColor(input.colors.inside)}" tile="${all(true)}" probability="1"/>`,
+    `   <wangcolor name="outside" color="${hexColor(input.colors.outside)}" tile="${all(false)}" probability="1"/>`,
     ...tiles.map((t) => `   <wangtile tileid="${t.id}" wangid="${wangId(t.corners)}"/>`),
     '  </wangset>',
     ' </wangsets>',

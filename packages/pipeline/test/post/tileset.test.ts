@@ -7,17 +7,21 @@ import { parseGodotResource } from './godot-resource.js';
 import { imageOf, pngOf } from './image-helpers.js';
 
 const style = builtInCatalog.get('rd_tile__tileset')!;
-const INSIDE: [number, number, number, number] = [60, 160, 60, 255];
-const OUTSIDE: [number, number, number, number] = [150, 100, 50, 255];
+// As in the API's reference tileset: the inside texture (the prompt) is the patch of dirt in the
+// middle of the sheet, the outside texture (`extra_prompt`) the grass around it.
+const DIRT: [number, number, number, number] = [150, 100, 50, 255];
+const GRASS: [number, number, number, number] = [60, 160, 60, 255];
+const INSIDE = DIRT;
+const OUTSIDE = GRASS;
 
 /** A wang sheet drawn the way the layout says: each tile quadrant shows its corner's texture. */
-function wangSheet(tile: number): RgbaImage {
+function wangSheet(tile: number, inside = INSIDE, outside = OUTSIDE): RgbaImage {
   return imageOf(4 * tile, 5 * tile, (x, y) => {
     const t = WANG_TILES.find((w) => w.col === Math.floor(x / tile) && w.row === Math.floor(y / tile))!;
     const east = x % tile >= tile / 2;
     const south = y % tile >= tile / 2;
-    const inside = south ? (east ? t.corners.se : t.corners.sw) : east ? t.corners.ne : t.corners.nw;
-    const base = inside ? INSIDE : OUTSIDE;
+    const isInside = south ? (east ? t.corners.se : t.corners.sw) : east ? t.corners.ne : t.corners.nw;
+    const base = isInside ? inside : outside;
     return [base[0] + ((x + y) % 3) * 5, base[1], base[2], 255];
   });
 }
@@ -43,6 +47,20 @@ function cornersOf(tile: RgbaImage): { nw: boolean; ne: boolean; sw: boolean; se
   const w = tile.width - 1;
   const h = tile.height - 1;
   return { nw: g(0, 0), ne: g(w, 0), sw: g(0, h), se: g(w, h) };
+}
+
+function hexRgb(hex: string): number[] {
+  return [1, 3, 5].map((i) => Number.parseInt(hex.slice(i, i + 2), 16));
+}
+
+function godotRgb(color: string): number[] {
+  return /Color\(([^)]*)\)/.exec(color)![1]!.split(',').slice(0, 3).map((v) => Math.round(Number(v) * 255));
+}
+
+/** Whether colour `c` is nearer to `a` than to `b`. */
+function nearer(c: number[], a: readonly number[], b: readonly number[]): boolean {
+  const d = (x: readonly number[]) => c.reduce((sum, v, i) => sum + (v - x[i]!) ** 2, 0);
+  return d(a) < d(b);
 }
 
 describe('tilesets', () => {
@@ -105,6 +123,33 @@ describe('tilesets', () => {
       expect(source[`${key}/terrains_peering_bit/bottom_left_corner`]).toBe(bit(c.sw));
       expect(source[`${key}/terrains_peering_bit/bottom_right_corner`]).toBe(bit(c.se));
       expect(imagesEqual((await decodeImage(file(out, `terrain/grass/${t.name}.png`))).frames[0]!, cropImage(sheet, { x: t.col * 16, y: t.row * 16, w: 16, h: 16 }))).toBe(true);
+    }
+  });
+
+  it('shows each terrain in the colour of its own texture, in Tiled and in Godot', async () => {
+    const colorsOf = async (inside: typeof INSIDE, outside: typeof OUTSIDE) => {
+      const out = await runPost({
+        stem: 'ground',
+        style,
+        request: { prompt_style: style.id, width: 16, height: 16, num_images: 1 },
+        images: [{ role: 'image', index: 0, bytes: await pngOf(wangSheet(16, inside, outside)) }],
+        steps: [{ op: 'tileset', tiles: false, tiled: true, godot: true }],
+        palettes: {},
+      });
+      const doc = parseXml(file(out, 'ground.tsx').toString());
+      const tiled = Object.fromEntries(Array.from(doc.getElementsByTagName('wangcolor')).map((c) => [c.getAttribute('name'), hexRgb(c.getAttribute('color')!)]));
+      const resource = Object.fromEntries(parseGodotResource(file(out, 'ground.tres').toString()).at(-1)!.props);
+      const godot = { inside: godotRgb(resource['terrain_set_0/terrain_0/color']!), outside: godotRgb(resource['terrain_set_0/terrain_1/color']!) };
+      return { tiled, godot };
+    };
+    // The reference layout (dirt inside, grass outside), then the other way round: the colours
+    // follow the textures, not a fixed idea of which terrain is grass.
+    for (const [inside, outside] of [[DIRT, GRASS], [GRASS, DIRT]] as const) {
+      const { tiled, godot } = await colorsOf(inside, outside);
+      for (const terrain of [tiled, godot]) {
+        expect(nearer(terrain.inside!, inside, outside), `inside shown as ${terrain.inside}`).toBe(true);
+        expect(nearer(terrain.outside!, outside, inside), `outside shown as ${terrain.outside}`).toBe(true);
+      }
     }
   });
 
