@@ -88,7 +88,7 @@ const postStep = {
           uniqueItems: true,
         },
         tileset: {
-          description: 'Slice a tileset sheet into named tiles and write Tiled .tsx and Godot descriptions',
+          description: 'Slice a tileset sheet into named tiles and write Tiled (.tsx, .tsj) and Godot descriptions',
           oneOf: [
             { type: 'boolean' },
             {

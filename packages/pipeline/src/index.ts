@@ -74,6 +74,7 @@ export {
   godotSpriteFrames,
   sliceTileset,
   tiledTsx,
+  tiledTsj,
   godotTileSet,
   wangTerrainColors,
   packAtlas,
@@ -99,6 +100,7 @@ export type {
   AtlasJson,
   AtlasEntry,
   WangTerrainColors,
+  TiledTilesetInput,
 } from './post/index.js';
 export { RetroDiffusionProvider, DEFAULT_API_URL } from '@rd-assets/api';
 export type { RetroDiffusionProviderOptions, ProviderConnector, ProviderConnection, ApiSettings } from '@rd-assets/api';

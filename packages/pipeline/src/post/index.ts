@@ -21,6 +21,8 @@ export type { AtlasJson } from './atlas-json.js';
 export { godotSpriteFrames } from './godot-sprite-frames.js';
 export { sliceTileset } from './tileset-slice.js';
 export { tiledTsx } from './tiled-tsx.js';
+export { tiledTsj } from './tiled-tsj.js';
+export type { TiledTilesetInput } from './tiled-tsj.js';
 export { godotTileSet } from './godot-tileset.js';
 export { wangTerrainColors } from './wang-terrain-colors.js';
 export type { WangTerrainColors } from './wang-terrain-colors.js';

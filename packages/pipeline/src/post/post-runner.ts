@@ -10,6 +10,7 @@ import { detectBlockSize, downscaleBlocks, padImage, scaleNearest, trimImages } 
 import { PixelBudgetError, PostStepError } from './post-errors.js';
 import type { RgbaImage, Rgb } from './rgba-image.js';
 import { buildApiSheet, buildSpritesheet, sliceApiSheet, type SheetTag } from './spritesheet.js';
+import { tiledTsj, type TiledTilesetInput } from './tiled-tsj.js';
 import { tiledTsx } from './tiled-tsx.js';
 import { sliceTileset } from './tileset-slice.js';
 import { wangTerrainColors } from './wang-terrain-colors.js';
@@ -226,19 +227,20 @@ async function writeUnit(options: { unit: Unit; stem: string; steps: PostStep[];
       const sliced = sliceTileset(image);
       const name = baseName(stem);
       const colors = wangTerrainColors(sliced.tiles);
+      const tiled: TiledTilesetInput = {
+        name,
+        image: baseName(sheetFile),
+        imageWidth: image.width,
+        imageHeight: image.height,
+        tileWidth: sliced.tileWidth,
+        tileHeight: sliced.tileHeight,
+        columns: sliced.columns,
+        tiles: sliced.tiles,
+        colors,
+      };
       if (tileset.tiled) {
-        const tsx = tiledTsx({
-          name,
-          image: baseName(sheetFile),
-          imageWidth: image.width,
-          imageHeight: image.height,
-          tileWidth: sliced.tileWidth,
-          tileHeight: sliced.tileHeight,
-          columns: sliced.columns,
-          tiles: sliced.tiles,
-          colors,
-        });
-        files.push({ path: `${stem}.tsx`, role: 'tiled', bytes: Buffer.from(tsx) });
+        files.push({ path: `${stem}.tsx`, role: 'tiled', bytes: Buffer.from(tiledTsx(tiled)) });
+        files.push({ path: `${stem}.tsj`, role: 'tiled', bytes: Buffer.from(tiledTsj(tiled)) });
       }
       if (tileset.godot) {
         const tres = godotTileSet({ image: baseName(sheetFile), tileWidth: sliced.tileWidth, tileHeight: sliced.tileHeight, tiles: sliced.tiles, colors });

@@ -49,6 +49,41 @@ function cornersOf(tile: RgbaImage): { nw: boolean; ne: boolean; sw: boolean; se
   return { nw: g(0, 0), ne: g(w, 0), sw: g(0, h), se: g(w, h) };
 }
 
+/**
+ * A `.tsx` read into the fields of Tiled's JSON tileset format (the names Tiled's own JSON export
+ * gives them), to compare with the `.tsj`.
+ */
+function tilesetOfTsx(doc: Document): unknown {
+  const el = (tag: string, parent: Element | Document = doc) => Array.from(parent.getElementsByTagName(tag));
+  const attr = (e: Element, name: string) => e.getAttribute(name)!;
+  const int = (e: Element, name: string) => Number(attr(e, name));
+  const tileset = el('tileset')[0]!;
+  const image = el('image')[0]!;
+  return {
+    columns: int(tileset, 'columns'),
+    image: attr(image, 'source'),
+    imageheight: int(image, 'height'),
+    imagewidth: int(image, 'width'),
+    margin: 0,
+    name: attr(tileset, 'name'),
+    spacing: 0,
+    tilecount: int(tileset, 'tilecount'),
+    tiledversion: attr(tileset, 'tiledversion'),
+    tileheight: int(tileset, 'tileheight'),
+    tiles: el('tile').map((t) => ({ id: int(t, 'id'), properties: el('property', t).map((p) => ({ name: attr(p, 'name'), type: 'string', value: attr(p, 'value') })) })),
+    tilewidth: int(tileset, 'tilewidth'),
+    type: 'tileset',
+    version: attr(tileset, 'version'),
+    wangsets: el('wangset').map((w) => ({
+      colors: el('wangcolor', w).map((c) => ({ color: attr(c, 'color'), name: attr(c, 'name'), probability: int(c, 'probability'), tile: int(c, 'tile') })),
+      name: attr(w, 'name'),
+      tile: int(w, 'tile'),
+      type: attr(w, 'type'),
+      wangtiles: el('wangtile', w).map((t) => ({ tileid: int(t, 'tileid'), wangid: attr(t, 'wangid').split(',').map(Number) })),
+    })),
+  };
+}
+
 function hexRgb(hex: string): number[] {
   return [1, 3, 5].map((i) => Number.parseInt(hex.slice(i, i + 2), 16));
 }
@@ -78,6 +113,7 @@ describe('tilesets', () => {
     expect(out.files.filter((f) => !f.path.startsWith('terrain/grass/')).map((f) => [f.path, f.role])).toEqual([
       ['terrain/grass.png', 'tileset'],
       ['terrain/grass.tres', 'godot'],
+      ['terrain/grass.tsj', 'tiled'],
       ['terrain/grass.tsx', 'tiled'],
     ]);
     expect(file(out, 'terrain/grass.png').equals(png)).toBe(true);
@@ -103,6 +139,9 @@ describe('tilesets', () => {
       // top, top-right, right, bottom-right, bottom, bottom-left, left, top-left
       expect(wt.getAttribute('wangid')).toBe(`0,${v(c.ne)},0,${v(c.se)},0,${v(c.sw)},0,${v(c.nw)}`);
     }
+
+    // Tiled's JSON tileset: the same tileset as the XML, field for field.
+    expect(JSON.parse(file(out, 'terrain/grass.tsj').toString())).toEqual(tilesetOfTsx(doc));
 
     // Godot: a well-formed TileSet whose corner peering bits match the pixels too.
     const sections = parseGodotResource(file(out, 'terrain/grass.tres').toString());
@@ -163,7 +202,7 @@ describe('tilesets', () => {
       steps: [{ op: 'scale', factor: 2 }, { op: 'tileset', tiles: false, tiled: true, godot: false }],
       palettes: {},
     });
-    expect(out.files.map((f) => f.path)).toEqual(['grass.png', 'grass.tsx']);
+    expect(out.files.map((f) => f.path)).toEqual(['grass.png', 'grass.tsj', 'grass.tsx']);
     const doc = parseXml(file(out, 'grass.tsx').toString());
     expect(doc.getElementsByTagName('tileset')[0]!.getAttribute('tilewidth')).toBe('32');
     expect(imagesEqual((await decodeImage(file(out, 'grass.png'))).frames[0]!, scaleNearest(wangSheet(16), 2))).toBe(true);
