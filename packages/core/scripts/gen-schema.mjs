@@ -98,6 +98,7 @@ const postStep = {
                 tiles: { type: 'boolean', description: 'Also write each tile as its own PNG' },
                 tiled: { type: 'boolean' },
                 godot: { type: 'boolean' },
+                map: { type: 'boolean', description: 'Also write <id>.tmj: a small Tiled map that uses every tile, its tileset embedded' },
               },
             },
           ],

@@ -270,6 +270,8 @@ type RawPostStep = ("trim" | "frames" | "downscale" | "tileset") | {
     tiles?: boolean;
     tiled?: boolean;
     godot?: boolean;
+    /** Also write <id>.tmj: a small Tiled map that uses every tile, its tileset embedded */
+    map?: boolean;
   };
 };
 

@@ -75,6 +75,8 @@ export {
   sliceTileset,
   tiledTsx,
   tiledTsj,
+  tiledTmj,
+  wangDemoMap,
   godotTileSet,
   wangTerrainColors,
   packAtlas,
@@ -101,6 +103,7 @@ export type {
   AtlasEntry,
   WangTerrainColors,
   TiledTilesetInput,
+  WangDemoMap,
 } from './post/index.js';
 export { RetroDiffusionProvider, DEFAULT_API_URL } from '@rd-assets/api';
 export type { RetroDiffusionProviderOptions, ProviderConnector, ProviderConnection, ApiSettings } from '@rd-assets/api';

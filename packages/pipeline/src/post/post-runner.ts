@@ -10,9 +10,11 @@ import { detectBlockSize, downscaleBlocks, padImage, scaleNearest, trimImages } 
 import { PixelBudgetError, PostStepError } from './post-errors.js';
 import type { RgbaImage, Rgb } from './rgba-image.js';
 import { buildApiSheet, buildSpritesheet, sliceApiSheet, type SheetTag } from './spritesheet.js';
+import { tiledTmj } from './tiled-tmj.js';
 import { tiledTsj, type TiledTilesetInput } from './tiled-tsj.js';
 import { tiledTsx } from './tiled-tsx.js';
 import { sliceTileset } from './tileset-slice.js';
+import { wangDemoMap } from './wang-demo-map.js';
 import { wangTerrainColors } from './wang-terrain-colors.js';
 
 interface PostRequestInfo {
@@ -41,7 +43,7 @@ export interface PostFile {
   /** Relative to `out`, `/`-separated. */
   path: string;
   bytes: Buffer;
-  /** What the file is: image, sheet, atlas, godot, frame, preview, tileset, tiled, tile, pre-palette, non-bg-removed. */
+  /** What the file is: image, sheet, atlas, godot, frame, preview, tileset, tiled, tilemap, tile, pre-palette, non-bg-removed. */
   role: string;
 }
 
@@ -242,6 +244,7 @@ async function writeUnit(options: { unit: Unit; stem: string; steps: PostStep[];
         files.push({ path: `${stem}.tsx`, role: 'tiled', bytes: Buffer.from(tiledTsx(tiled)) });
         files.push({ path: `${stem}.tsj`, role: 'tiled', bytes: Buffer.from(tiledTsj(tiled)) });
       }
+      if (tileset.map) files.push({ path: `${stem}.tmj`, role: 'tilemap', bytes: Buffer.from(tiledTmj({ tileset: tiled, map: wangDemoMap(sliced.tiles) })) });
       if (tileset.godot) {
         const tres = godotTileSet({ image: baseName(sheetFile), tileWidth: sliced.tileWidth, tileHeight: sliced.tileHeight, tiles: sliced.tiles, colors });
         files.push({ path: `${stem}.tres`, role: 'godot', bytes: Buffer.from(tres) });

@@ -6,8 +6,8 @@ import { hexColor, type WangTerrainColors } from './wang-terrain-colors.js';
  * 1.5+ wang sets): the image, the tile grid, each tile's name as a property, and a corner wang
  * set with two colours (1 = inside texture, 2 = outside texture). A wangid lists 8 colours
  * clockwise from the top edge: top, top-right, right, bottom-right, bottom, bottom-left, left,
- * top-left; edges are 0 in a corner set. The `.tsx` writes this same tileset in XML, so the two
- * cannot disagree.
+ * top-left; edges are 0 in a corner set. The `.tsx` writes this same tileset in XML and the demo
+ * map (`.tmj`) embeds it, so the three cannot disagree.
  */
 export interface TiledTilesetInput {
   name: string;

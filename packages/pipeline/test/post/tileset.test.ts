@@ -2,7 +2,7 @@
 import { DOMParser } from '@xmldom/xmldom';
 import { builtInCatalog, WANG_TILES } from '@rd-assets/core';
 import { describe, expect, it } from 'vitest';
-import { cropImage, decodeImage, imagesEqual, runPost, scaleNearest, type PostOutput, type RgbaImage } from '../../src/post/index.js';
+import { cropImage, decodeImage, imagesEqual, runPost, scaleNearest, wangDemoMap, type PostOutput, type RgbaImage } from '../../src/post/index.js';
 import { parseGodotResource } from './godot-resource.js';
 import { imageOf, pngOf } from './image-helpers.js';
 
@@ -84,6 +84,18 @@ function tilesetOfTsx(doc: Document): unknown {
   };
 }
 
+interface TiledMap {
+  type: string;
+  orientation: string;
+  infinite: boolean;
+  width: number;
+  height: number;
+  tilewidth: number;
+  tileheight: number;
+  tilesets: unknown[];
+  layers: Array<{ type: string; width: number; height: number; data: number[] }>;
+}
+
 function hexRgb(hex: string): number[] {
   return [1, 3, 5].map((i) => Number.parseInt(hex.slice(i, i + 2), 16));
 }
@@ -107,7 +119,7 @@ describe('tilesets', () => {
       style,
       request: { prompt_style: style.id, width: 16, height: 16, num_images: 1 },
       images: [{ role: 'image', index: 0, bytes: png }],
-      steps: [{ op: 'tileset', tiles: true, tiled: true, godot: true }],
+      steps: [{ op: 'tileset', tiles: true, tiled: true, godot: true, map: false }],
       palettes: {},
     });
     expect(out.files.filter((f) => !f.path.startsWith('terrain/grass/')).map((f) => [f.path, f.role])).toEqual([
@@ -172,7 +184,7 @@ describe('tilesets', () => {
         style,
         request: { prompt_style: style.id, width: 16, height: 16, num_images: 1 },
         images: [{ role: 'image', index: 0, bytes: await pngOf(wangSheet(16, inside, outside)) }],
-        steps: [{ op: 'tileset', tiles: false, tiled: true, godot: true }],
+        steps: [{ op: 'tileset', tiles: false, tiled: true, godot: true, map: false }],
         palettes: {},
       });
       const doc = parseXml(file(out, 'ground.tsx').toString());
@@ -192,6 +204,66 @@ describe('tilesets', () => {
     }
   });
 
+  it('lays out a demo map (.tmj) that uses every tile, each cell agreeing with its neighbours at every shared corner', async () => {
+    const sheet = wangSheet(16);
+    const out = await runPost({
+      stem: 'terrain/ground',
+      style,
+      request: { prompt_style: style.id, width: 16, height: 16, num_images: 1 },
+      images: [{ role: 'image', index: 0, bytes: await pngOf(sheet) }],
+      steps: [{ op: 'tileset', tiles: false, tiled: true, godot: false, map: true }],
+      palettes: {},
+    });
+    expect(out.files.map((f) => [f.path, f.role])).toEqual([
+      ['terrain/ground.png', 'tileset'],
+      ['terrain/ground.tmj', 'tilemap'],
+      ['terrain/ground.tsj', 'tiled'],
+      ['terrain/ground.tsx', 'tiled'],
+    ]);
+    const map = JSON.parse(file(out, 'terrain/ground.tmj').toString()) as TiledMap;
+    expect([map.type, map.orientation, map.infinite, map.tilewidth, map.tileheight]).toEqual(['map', 'orthogonal', false, 16, 16]);
+
+    // The tileset is embedded (JSON loaders such as Phaser's read no external tileset): the .tsj's
+    // fields, without the file's own type and versions, from global id 1.
+    const { type: _t, version: _v, tiledversion: _tv, ...tsj } = JSON.parse(file(out, 'terrain/ground.tsj').toString()) as Record<string, unknown>;
+    expect(map.tilesets).toEqual([{ firstgid: 1, ...tsj }]);
+
+    const [layer, ...others] = map.layers;
+    expect(others).toEqual([]);
+    expect([layer!.type, layer!.width, layer!.height, layer!.data.length]).toEqual(['tilelayer', map.width, map.height, map.width * map.height]);
+    expect(new Set(layer!.data)).toEqual(new Set(WANG_TILES.map((t) => t.row * 4 + t.col + 1)));
+
+    // Corners read off the sheet's pixels, cell by cell: neighbours show the same terrain where they touch.
+    const corners = (x: number, y: number) => {
+      const id = layer!.data[y * map.width + x]! - 1;
+      return cornersOf(cropImage(sheet, { x: (id % 4) * 16, y: Math.floor(id / 4) * 16, w: 16, h: 16 }));
+    };
+    for (let y = 0; y < map.height; y++) {
+      for (let x = 0; x < map.width; x++) {
+        const c = corners(x, y);
+        if (x + 1 < map.width) expect([corners(x + 1, y).nw, corners(x + 1, y).sw], `cell ${x},${y} and its east neighbour`).toEqual([c.ne, c.se]);
+        if (y + 1 < map.height) expect([corners(x, y + 1).nw, corners(x, y + 1).ne], `cell ${x},${y} and its south neighbour`).toEqual([c.sw, c.se]);
+      }
+    }
+  });
+
+  it('writes the demo map without the tileset files when only the map is asked for', async () => {
+    const out = await runPost({
+      stem: 'ground',
+      style,
+      request: { prompt_style: style.id, width: 16, height: 16, num_images: 1 },
+      images: [{ role: 'image', index: 0, bytes: await pngOf(wangSheet(16)) }],
+      steps: [{ op: 'tileset', tiles: false, tiled: false, godot: false, map: true }],
+      palettes: {},
+    });
+    expect(out.files.map((f) => f.path)).toEqual(['ground.png', 'ground.tmj']);
+  });
+
+  it('refuses a demo map for a wang set missing a corner combination (E_POST_STEP)', () => {
+    const tiles = WANG_TILES.filter((t) => t.name !== 'diagonal_ne_sw').map((t) => ({ ...t, id: t.row * 4 + t.col }));
+    expect(() => wangDemoMap(tiles)).toThrow(expect.objectContaining({ code: 'E_POST_STEP', message: expect.stringMatching(/no tile with corners 0110/) }));
+  });
+
   it('slices an upscaled sheet into upscaled tiles, and skips what is turned off', async () => {
     const png = await pngOf(wangSheet(16));
     const out = await runPost({
@@ -199,7 +271,7 @@ describe('tilesets', () => {
       style,
       request: { prompt_style: style.id, width: 16, height: 16, num_images: 1 },
       images: [{ role: 'image', index: 0, bytes: png }],
-      steps: [{ op: 'scale', factor: 2 }, { op: 'tileset', tiles: false, tiled: true, godot: false }],
+      steps: [{ op: 'scale', factor: 2 }, { op: 'tileset', tiles: false, tiled: true, godot: false, map: false }],
       palettes: {},
     });
     expect(out.files.map((f) => f.path)).toEqual(['grass.png', 'grass.tsj', 'grass.tsx']);
