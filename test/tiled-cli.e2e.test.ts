@@ -90,6 +90,15 @@ describe.skipIf(!HAVE_TILED)("Tiled's command line opens what a build writes", (
     expect(new Map(set!.wangtiles.map((w) => [w.tileid, w.wangid]))).toEqual(WANG.wangIds);
   });
 
+  it.each(assets.map((a) => [a.style.id, a] as const))('%s: the .tsx and the .tsj are the same tileset to Tiled', async (_, asset) => {
+    const exported = async (ext: string) => {
+      const path = join(scratch, `${asset.id}.from-${ext}.json`);
+      await tiled(TILED, ['--export-tileset', 'json', project.path(`out/${asset.id}.${ext}`), path]);
+      return JSON.parse(await readFile(path, 'utf8')) as ExportedTileset;
+    };
+    expect(await exported('tsx')).toEqual(await exported('tsj'));
+  });
+
   it.each(assets.map((a) => [a.style.id, a] as const))('%s: the .tmj exports as a map using every tile, neighbours matching at every corner', async (_, asset) => {
     const exported = join(scratch, `${asset.id}.tmx`);
     await tiled(TILED, ['--export-map', 'tmx', project.path(`out/${asset.id}.tmj`), exported]);
