@@ -48,7 +48,7 @@ function serve(outDir: string): Promise<Server> {
     const file = path === '/phaser.js' ? PHASER : path.startsWith('/out/') ? join(outDir, normalize(path.slice('/out/'.length))) : undefined;
     if (path === '/') return void res.writeHead(200, { 'content-type': TYPES['.html'] }).end(PAGE);
     if (path === '/favicon.ico') return void res.writeHead(204).end();
-    if (!file || !file.startsWith(outDir) && file !== PHASER) return void res.writeHead(404).end();
+    if (!file || (file !== PHASER && !file.startsWith(`${outDir}/`))) return void res.writeHead(404).end();
     readFile(file).then(
       (body) => res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(body),
       () => res.writeHead(404).end(),
