@@ -99,7 +99,7 @@ const postStep = {
           uniqueItems: true,
         },
         tileset: {
-          description: 'Slice a tileset sheet into named tiles and write Tiled .tsx and Godot descriptions',
+          description: 'Slice a tileset sheet into named tiles and write Tiled (.tsx, .tsj) and Godot descriptions',
           oneOf: [
             { type: 'boolean' },
             {
@@ -109,6 +109,7 @@ const postStep = {
                 tiles: { type: 'boolean', description: 'Also write each tile as its own PNG' },
                 tiled: { type: 'boolean' },
                 godot: { type: 'boolean' },
+                map: { type: 'boolean', description: 'Also write <id>.tmj: a small Tiled map that uses every tile, its tileset embedded' },
               },
             },
           ],

@@ -267,12 +267,14 @@ type RawPostStep = ("trim" | "frames" | "downscale" | "tileset") | {
   frames?: boolean;
   /** Re-encoded animation previews */
   preview?: Array<"gif" | "webp">;
-  /** Slice a tileset sheet into named tiles and write Tiled .tsx and Godot descriptions */
+  /** Slice a tileset sheet into named tiles and write Tiled (.tsx, .tsj) and Godot descriptions */
   tileset?: boolean | {
     /** Also write each tile as its own PNG */
     tiles?: boolean;
     tiled?: boolean;
     godot?: boolean;
+    /** Also write <id>.tmj: a small Tiled map that uses every tile, its tileset embedded */
+    map?: boolean;
   };
 };
 

@@ -40,7 +40,7 @@ export type PostStep =
   | { op: 'sheet'; layout: 'rows' | 'grid' | 'strip'; columns?: number; padding: number; extrude: number; formats: SheetFormat[] }
   | { op: 'frames' }
   | { op: 'preview'; formats: Array<'gif' | 'webp'> }
-  | { op: 'tileset'; tiles: boolean; tiled: boolean; godot: boolean };
+  | { op: 'tileset'; tiles: boolean; tiled: boolean; godot: boolean; map: boolean };
 
 export type EditStep =
   /** Progressive editing, `POST /v1/edit`. */

@@ -64,7 +64,8 @@ export function assetOutputs(asset: AssetEntry): OutputClaim[] {
     const stem = imageStem(asset.output, i, count);
     if (!animation) {
       claims.push({ path: `${stem}.png` });
-      if (tileset?.tiled) claims.push({ path: `${stem}.tsx` });
+      if (tileset?.tiled) claims.push({ path: `${stem}.tsx` }, { path: `${stem}.tsj` });
+      if (tileset?.map) claims.push({ path: `${stem}.tmj` });
       if (tileset?.godot) claims.push({ path: `${stem}.tres` });
       if (tileset?.tiles) claims.push({ path: partsFolder(stem), folder: true });
     } else {

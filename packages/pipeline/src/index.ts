@@ -74,7 +74,11 @@ export {
   godotSpriteFrames,
   sliceTileset,
   tiledTsx,
+  tiledTsj,
+  tiledTmj,
+  wangDemoMap,
   godotTileSet,
+  wangTerrainColors,
   packAtlas,
   ImageDecodeError,
   ImageTooLargeError,
@@ -97,6 +101,9 @@ export type {
   PlacedFrame,
   AtlasJson,
   AtlasEntry,
+  WangTerrainColors,
+  TiledTilesetInput,
+  WangDemoMap,
 } from './post/index.js';
 export { RetroDiffusionProvider, DEFAULT_API_URL } from '@rd-assets/api';
 export type { RetroDiffusionProviderOptions, ProviderConnector, ProviderConnection, ApiSettings } from '@rd-assets/api';

@@ -78,7 +78,7 @@ export function postSteps(ctx: Context, id: string, raw: unknown, pointer: strin
         }
         if (value === false) return;
         const s = (value === true ? {} : value) as Raw;
-        steps.push({ op: 'tileset', tiles: s.tiles === true, tiled: s.tiled !== false, godot: s.godot !== false });
+        steps.push({ op: 'tileset', tiles: s.tiles === true, tiled: s.tiled !== false, godot: s.godot !== false, map: s.map === true });
         return;
       }
     }

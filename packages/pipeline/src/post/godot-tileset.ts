@@ -1,5 +1,7 @@
 import type { WangTile } from '@rd-assets/core';
 import { godotString } from './godot-sprite-frames.js';
+import type { Rgb } from './rgba-image.js';
+import type { WangTerrainColors } from './wang-terrain-colors.js';
 
 /**
  * A Godot 4 `TileSet` resource (text `.tres`, format=3) for a wang sheet: one
@@ -14,10 +16,16 @@ export interface GodotTileSetInput {
   tileWidth: number;
   tileHeight: number;
   tiles: Array<WangTile & { id: number }>;
+  colors: WangTerrainColors;
 }
 
 const INSIDE = 0;
 const OUTSIDE = 1;
+
+/** Godot's `Color(r, g, b, a)` in 0–1 floats, six decimals as the editor saves them. */
+function godotColor(c: Rgb): string {
+  return `Color(${c.map((v) => Number((v / 255).toFixed(6))).join(', ')}, 1)`;
+}
 
 export function godotTileSet(input: GodotTileSetInput): string {
   const { tileWidth: w, tileHeight: h } = input;
@@ -51,9 +59,9 @@ export function godotTileSet(input: GodotTileSetInput): string {
     `tile_size = Vector2i(${w}, ${h})`,
     'terrain_set_0/mode = 1',
     'terrain_set_0/terrain_0/name = "inside"',
-    'terrain_set_0/terrain_0/color = Color(0.235294, 0.603922, 0.235294, 1)',
+    `terrain_set_0/terrain_0/color = ${godotColor(input.colors.inside)}`,
     'terrain_set_0/terrain_1/name = "outside"',
-    'terrain_set_0/terrain_1/color = Color(0.603922, 0.419608, 0.235294, 1)',
+    `terrain_set_0/terrain_1/color = ${godotColor(input.colors.outside)}`,
     'sources/0 = SubResource("TileSetAtlasSource_0")',
     '',
   ].join('\n');

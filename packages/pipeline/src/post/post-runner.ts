@@ -11,8 +11,12 @@ import { detectBlockSize, downscaleBlocks, padImage, scaleNearest, trimImages } 
 import { PixelBudgetError, PostStepError } from './post-errors.js';
 import type { RgbaImage, Rgb } from './rgba-image.js';
 import { buildApiSheet, buildSpritesheet, sliceApiSheet, type SheetTag } from './spritesheet.js';
+import { tiledTmj } from './tiled-tmj.js';
+import { tiledTsj, type TiledTilesetInput } from './tiled-tsj.js';
 import { tiledTsx } from './tiled-tsx.js';
 import { sliceTileset } from './tileset-slice.js';
+import { wangDemoMap } from './wang-demo-map.js';
+import { wangTerrainColors } from './wang-terrain-colors.js';
 
 interface PostRequestInfo {
   prompt_style: string;
@@ -40,7 +44,7 @@ export interface PostFile {
   /** Relative to `out`, `/`-separated. */
   path: string;
   bytes: Buffer;
-  /** What the file is: image, sheet, atlas, aseprite, godot, frame, preview, tileset, tiled, tile, pre-palette, non-bg-removed. */
+  /** What the file is: image, sheet, atlas, aseprite, godot, frame, preview, tileset, tiled, tilemap, tile, pre-palette, non-bg-removed. */
   role: string;
 }
 
@@ -225,21 +229,25 @@ async function writeUnit(options: { unit: Unit; stem: string; steps: PostStep[];
     if (tileset) {
       const sliced = sliceTileset(image);
       const name = baseName(stem);
+      const colors = wangTerrainColors(sliced.tiles);
+      const tiled: TiledTilesetInput = {
+        name,
+        image: baseName(sheetFile),
+        imageWidth: image.width,
+        imageHeight: image.height,
+        tileWidth: sliced.tileWidth,
+        tileHeight: sliced.tileHeight,
+        columns: sliced.columns,
+        tiles: sliced.tiles,
+        colors,
+      };
       if (tileset.tiled) {
-        const tsx = tiledTsx({
-          name,
-          image: baseName(sheetFile),
-          imageWidth: image.width,
-          imageHeight: image.height,
-          tileWidth: sliced.tileWidth,
-          tileHeight: sliced.tileHeight,
-          columns: sliced.columns,
-          tiles: sliced.tiles,
-        });
-        files.push({ path: `${stem}.tsx`, role: 'tiled', bytes: Buffer.from(tsx) });
+        files.push({ path: `${stem}.tsx`, role: 'tiled', bytes: Buffer.from(tiledTsx(tiled)) });
+        files.push({ path: `${stem}.tsj`, role: 'tiled', bytes: Buffer.from(tiledTsj(tiled)) });
       }
+      if (tileset.map) files.push({ path: `${stem}.tmj`, role: 'tilemap', bytes: Buffer.from(tiledTmj({ tileset: tiled, map: wangDemoMap(sliced.tiles) })) });
       if (tileset.godot) {
-        const tres = godotTileSet({ image: baseName(sheetFile), tileWidth: sliced.tileWidth, tileHeight: sliced.tileHeight, tiles: sliced.tiles });
+        const tres = godotTileSet({ image: baseName(sheetFile), tileWidth: sliced.tileWidth, tileHeight: sliced.tileHeight, tiles: sliced.tiles, colors });
         files.push({ path: `${stem}.tres`, role: 'godot', bytes: Buffer.from(tres) });
       }
       if (tileset.tiles) for (const t of sliced.tiles) await png(`${partsFolder(stem)}/${t.name}.png`, 'tile', t.image);

@@ -1,52 +1,30 @@
-import type { WangTile } from '@rd-assets/core';
-
-/**
- * A Tiled tileset (`.tsx`, Tiled 1.5+ wang format) for a wang sheet: the image, the tile grid,
- * each tile's name as a property, and a corner `wangset` with two colours (1 = inside texture,
- * 2 = outside texture). A wangid lists 8 colours clockwise from the top edge: top, top-right,
- * right, bottom-right, bottom, bottom-left, left, top-left; edges are 0 in a corner set.
- */
-export interface TiledTilesetInput {
-  name: string;
-  /** Image path relative to the `.tsx` (they sit side by side). */
-  image: string;
-  imageWidth: number;
-  imageHeight: number;
-  tileWidth: number;
-  tileHeight: number;
-  columns: number;
-  tiles: Array<WangTile & { id: number }>;
-}
+import { tiledTileset, type TiledTilesetInput } from './tiled-tsj.js';
 
 function xmlEscape(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-function wangId(corners: WangTile['corners']): string {
-  const c = (inside: boolean): number => (inside ? 1 : 2);
-  return [0, c(corners.ne), 0, c(corners.se), 0, c(corners.sw), 0, c(corners.nw)].join(',');
-}
-
+/** The tileset of `tiled-tsj.ts` in Tiled's XML format (`.tsx`): the same fields, as elements. */
 export function tiledTsx(input: TiledTilesetInput): string {
-  const tiles = [...input.tiles].sort((a, b) => a.id - b.id);
-  const all = (inside: boolean) => tiles.find((t) => Object.values(t.corners).every((v) => v === inside))?.id ?? -1;
+  const t = tiledTileset(input);
   const lines = [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<tileset version="1.10" tiledversion="1.10.2" name="${xmlEscape(input.name)}" tilewidth="${input.tileWidth}" tileheight="${input.tileHeight}" tilecount="${tiles.length}" columns="${input.columns}">`,
-    ` <image source="${xmlEscape(input.image)}" width="${input.imageWidth}" height="${input.imageHeight}"/>`,
-    ...tiles.flatMap((t) => [
-      ` <tile id="${t.id}">`,
+    `<tileset version="${t.version}" tiledversion="${t.tiledversion}" name="${xmlEscape(t.name)}" tilewidth="${t.tilewidth}" tileheight="${t.tileheight}" tilecount="${t.tilecount}" columns="${t.columns}">`,
+    ` <image source="${xmlEscape(t.image)}" width="${t.imagewidth}" height="${t.imageheight}"/>`,
+    ...t.tiles.flatMap((tile) => [
+      ` <tile id="${tile.id}">`,
       '  <properties>',
-      `   <property name="name" value="${xmlEscape(t.name)}"/>`,
+      ...tile.properties.map((p) => `   <property name="${xmlEscape(p.name)}" value="${xmlEscape(p.value)}"/>`),
       '  </properties>',
       ' </tile>',
     ]),
     ' <wangsets>',
-    `  <wangset name="${xmlEscape(input.name)}" type="corner" tile="${all(true)}">`,
-    `   <wangcolor name="inside" color="#3c9a3c" tile="${all(true)}" probability="1"/>`,
-    `   <wangcolor name="outside" color="#9a6b3c" tile="${all(false)}" probability="1"/>`,
-    ...tiles.map((t) => `   <wangtile tileid="${t.id}" wangid="${wangId(t.corners)}"/>`),
-    '  </wangset>',
+    ...t.wangsets.flatMap((w) => [
+      `  <wangset name="${xmlEscape(w.name)}" type="${w.type}" tile="${w.tile}">`,
+      ...w.colors.map((c) => `   <wangcolor name="${xmlEscape(c.name)}" color="${c.color}" tile="${c.tile}" probability="${c.probability}"/>`),
+      ...w.wangtiles.map((wt) => `   <wangtile tileid="${wt.tileid}" wangid="${wt.wangid.join(',')}"/>`),
+      '  </wangset>',
+    ]),
     ' </wangsets>',
     '</tileset>',
     '',

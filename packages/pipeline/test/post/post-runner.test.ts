@@ -253,7 +253,7 @@ describe('runPost: steps', () => {
     await expect(runPost({ ...base, steps: [{ op: 'sheet', layout: 'rows', padding: 0, extrude: 0, formats: ['texturepacker'] }] })).rejects.toMatchObject({ code: 'E_POST_STEP' });
     await expect(runPost({ ...base, steps: [{ op: 'palette', palette: 'nope', dither: 'none', alphaThreshold: 128 }] })).rejects.toMatchObject({ code: 'E_POST_STEP' });
     const odd = await pngOf(imageOf(18, 18, () => [1, 2, 3, 255]));
-    await expect(runPost({ ...base, images: [{ role: 'image', index: 0, bytes: odd }], steps: [{ op: 'tileset', tiles: false, tiled: true, godot: true }] })).rejects.toMatchObject({
+    await expect(runPost({ ...base, images: [{ role: 'image', index: 0, bytes: odd }], steps: [{ op: 'tileset', tiles: false, tiled: true, godot: true, map: false }] })).rejects.toMatchObject({
       code: 'E_POST_STEP',
       message: expect.stringMatching(/4×5 grid/),
     });

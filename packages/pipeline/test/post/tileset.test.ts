@@ -2,22 +2,26 @@
 import { DOMParser } from '@xmldom/xmldom';
 import { builtInCatalog, WANG_TILES } from '@rd-assets/core';
 import { describe, expect, it } from 'vitest';
-import { cropImage, decodeImage, imagesEqual, runPost, scaleNearest, type PostOutput, type RgbaImage } from '../../src/post/index.js';
+import { cropImage, decodeImage, imagesEqual, runPost, scaleNearest, wangDemoMap, type PostOutput, type RgbaImage } from '../../src/post/index.js';
 import { parseGodotResource } from './godot-resource.js';
 import { imageOf, pngOf } from './image-helpers.js';
 
 const style = builtInCatalog.get('rd_tile__tileset')!;
-const INSIDE: [number, number, number, number] = [60, 160, 60, 255];
-const OUTSIDE: [number, number, number, number] = [150, 100, 50, 255];
+// As in the API's reference tileset: the inside texture (the prompt) is the patch of dirt in the
+// middle of the sheet, the outside texture (`extra_prompt`) the grass around it.
+const DIRT: [number, number, number, number] = [150, 100, 50, 255];
+const GRASS: [number, number, number, number] = [60, 160, 60, 255];
+const INSIDE = DIRT;
+const OUTSIDE = GRASS;
 
 /** A wang sheet drawn the way the layout says: each tile quadrant shows its corner's texture. */
-function wangSheet(tile: number): RgbaImage {
+function wangSheet(tile: number, inside = INSIDE, outside = OUTSIDE): RgbaImage {
   return imageOf(4 * tile, 5 * tile, (x, y) => {
     const t = WANG_TILES.find((w) => w.col === Math.floor(x / tile) && w.row === Math.floor(y / tile))!;
     const east = x % tile >= tile / 2;
     const south = y % tile >= tile / 2;
-    const inside = south ? (east ? t.corners.se : t.corners.sw) : east ? t.corners.ne : t.corners.nw;
-    const base = inside ? INSIDE : OUTSIDE;
+    const isInside = south ? (east ? t.corners.se : t.corners.sw) : east ? t.corners.ne : t.corners.nw;
+    const base = isInside ? inside : outside;
     return [base[0] + ((x + y) % 3) * 5, base[1], base[2], 255];
   });
 }
@@ -45,6 +49,67 @@ function cornersOf(tile: RgbaImage): { nw: boolean; ne: boolean; sw: boolean; se
   return { nw: g(0, 0), ne: g(w, 0), sw: g(0, h), se: g(w, h) };
 }
 
+/**
+ * A `.tsx` read into the fields of Tiled's JSON tileset format (the names Tiled's own JSON export
+ * gives them), to compare with the `.tsj`.
+ */
+function tilesetOfTsx(doc: Document): unknown {
+  const el = (tag: string, parent: Element | Document = doc) => Array.from(parent.getElementsByTagName(tag));
+  const attr = (e: Element, name: string) => e.getAttribute(name)!;
+  const int = (e: Element, name: string) => Number(attr(e, name));
+  const tileset = el('tileset')[0]!;
+  const image = el('image')[0]!;
+  return {
+    columns: int(tileset, 'columns'),
+    image: attr(image, 'source'),
+    imageheight: int(image, 'height'),
+    imagewidth: int(image, 'width'),
+    margin: 0,
+    name: attr(tileset, 'name'),
+    spacing: 0,
+    tilecount: int(tileset, 'tilecount'),
+    tiledversion: attr(tileset, 'tiledversion'),
+    tileheight: int(tileset, 'tileheight'),
+    tiles: el('tile').map((t) => ({ id: int(t, 'id'), properties: el('property', t).map((p) => ({ name: attr(p, 'name'), type: 'string', value: attr(p, 'value') })) })),
+    tilewidth: int(tileset, 'tilewidth'),
+    type: 'tileset',
+    version: attr(tileset, 'version'),
+    wangsets: el('wangset').map((w) => ({
+      colors: el('wangcolor', w).map((c) => ({ color: attr(c, 'color'), name: attr(c, 'name'), probability: int(c, 'probability'), tile: int(c, 'tile') })),
+      name: attr(w, 'name'),
+      tile: int(w, 'tile'),
+      type: attr(w, 'type'),
+      wangtiles: el('wangtile', w).map((t) => ({ tileid: int(t, 'tileid'), wangid: attr(t, 'wangid').split(',').map(Number) })),
+    })),
+  };
+}
+
+interface TiledMap {
+  type: string;
+  orientation: string;
+  infinite: boolean;
+  width: number;
+  height: number;
+  tilewidth: number;
+  tileheight: number;
+  tilesets: unknown[];
+  layers: Array<{ type: string; width: number; height: number; data: number[] }>;
+}
+
+function hexRgb(hex: string): number[] {
+  return [1, 3, 5].map((i) => Number.parseInt(hex.slice(i, i + 2), 16));
+}
+
+function godotRgb(color: string): number[] {
+  return /Color\(([^)]*)\)/.exec(color)![1]!.split(',').slice(0, 3).map((v) => Math.round(Number(v) * 255));
+}
+
+/** Whether colour `c` is nearer to `a` than to `b`. */
+function nearer(c: number[], a: readonly number[], b: readonly number[]): boolean {
+  const d = (x: readonly number[]) => c.reduce((sum, v, i) => sum + (v - x[i]!) ** 2, 0);
+  return d(a) < d(b);
+}
+
 describe('tilesets', () => {
   it('writes the sheet, a Tiled .tsx with corner wangids, a Godot TileSet and named tile PNGs', async () => {
     const sheet = wangSheet(16);
@@ -54,12 +119,13 @@ describe('tilesets', () => {
       style,
       request: { prompt_style: style.id, width: 16, height: 16, num_images: 1 },
       images: [{ role: 'image', index: 0, bytes: png }],
-      steps: [{ op: 'tileset', tiles: true, tiled: true, godot: true }],
+      steps: [{ op: 'tileset', tiles: true, tiled: true, godot: true, map: false }],
       palettes: {},
     });
     expect(out.files.filter((f) => !f.path.startsWith('terrain/grass/')).map((f) => [f.path, f.role])).toEqual([
       ['terrain/grass.png', 'tileset'],
       ['terrain/grass.tres', 'godot'],
+      ['terrain/grass.tsj', 'tiled'],
       ['terrain/grass.tsx', 'tiled'],
     ]);
     expect(file(out, 'terrain/grass.png').equals(png)).toBe(true);
@@ -86,6 +152,9 @@ describe('tilesets', () => {
       expect(wt.getAttribute('wangid')).toBe(`0,${v(c.ne)},0,${v(c.se)},0,${v(c.sw)},0,${v(c.nw)}`);
     }
 
+    // Tiled's JSON tileset: the same tileset as the XML, field for field.
+    expect(JSON.parse(file(out, 'terrain/grass.tsj').toString())).toEqual(tilesetOfTsx(doc));
+
     // Godot: a well-formed TileSet whose corner peering bits match the pixels too.
     const sections = parseGodotResource(file(out, 'terrain/grass.tres').toString());
     expect(sections[0]!.attrs.type).toBe('TileSet');
@@ -108,6 +177,93 @@ describe('tilesets', () => {
     }
   });
 
+  it('shows each terrain in the colour of its own texture, in Tiled and in Godot', async () => {
+    const colorsOf = async (inside: typeof INSIDE, outside: typeof OUTSIDE) => {
+      const out = await runPost({
+        stem: 'ground',
+        style,
+        request: { prompt_style: style.id, width: 16, height: 16, num_images: 1 },
+        images: [{ role: 'image', index: 0, bytes: await pngOf(wangSheet(16, inside, outside)) }],
+        steps: [{ op: 'tileset', tiles: false, tiled: true, godot: true, map: false }],
+        palettes: {},
+      });
+      const doc = parseXml(file(out, 'ground.tsx').toString());
+      const tiled = Object.fromEntries(Array.from(doc.getElementsByTagName('wangcolor')).map((c) => [c.getAttribute('name'), hexRgb(c.getAttribute('color')!)]));
+      const resource = Object.fromEntries(parseGodotResource(file(out, 'ground.tres').toString()).at(-1)!.props);
+      const godot = { inside: godotRgb(resource['terrain_set_0/terrain_0/color']!), outside: godotRgb(resource['terrain_set_0/terrain_1/color']!) };
+      return { tiled, godot };
+    };
+    // The reference layout (dirt inside, grass outside), then the other way round: the colours
+    // follow the textures, not a fixed idea of which terrain is grass.
+    for (const [inside, outside] of [[DIRT, GRASS], [GRASS, DIRT]] as const) {
+      const { tiled, godot } = await colorsOf(inside, outside);
+      for (const terrain of [tiled, godot]) {
+        expect(nearer(terrain.inside!, inside, outside), `inside shown as ${terrain.inside}`).toBe(true);
+        expect(nearer(terrain.outside!, outside, inside), `outside shown as ${terrain.outside}`).toBe(true);
+      }
+    }
+  });
+
+  it('lays out a demo map (.tmj) that uses every tile, each cell agreeing with its neighbours at every shared corner', async () => {
+    const sheet = wangSheet(16);
+    const out = await runPost({
+      stem: 'terrain/ground',
+      style,
+      request: { prompt_style: style.id, width: 16, height: 16, num_images: 1 },
+      images: [{ role: 'image', index: 0, bytes: await pngOf(sheet) }],
+      steps: [{ op: 'tileset', tiles: false, tiled: true, godot: false, map: true }],
+      palettes: {},
+    });
+    expect(out.files.map((f) => [f.path, f.role])).toEqual([
+      ['terrain/ground.png', 'tileset'],
+      ['terrain/ground.tmj', 'tilemap'],
+      ['terrain/ground.tsj', 'tiled'],
+      ['terrain/ground.tsx', 'tiled'],
+    ]);
+    const map = JSON.parse(file(out, 'terrain/ground.tmj').toString()) as TiledMap;
+    expect([map.type, map.orientation, map.infinite, map.tilewidth, map.tileheight]).toEqual(['map', 'orthogonal', false, 16, 16]);
+
+    // The tileset is embedded (JSON loaders such as Phaser's read no external tileset): the .tsj's
+    // fields, without the file's own type and versions, from global id 1.
+    const { type: _t, version: _v, tiledversion: _tv, ...tsj } = JSON.parse(file(out, 'terrain/ground.tsj').toString()) as Record<string, unknown>;
+    expect(map.tilesets).toEqual([{ firstgid: 1, ...tsj }]);
+
+    const [layer, ...others] = map.layers;
+    expect(others).toEqual([]);
+    expect([layer!.type, layer!.width, layer!.height, layer!.data.length]).toEqual(['tilelayer', map.width, map.height, map.width * map.height]);
+    expect(new Set(layer!.data)).toEqual(new Set(WANG_TILES.map((t) => t.row * 4 + t.col + 1)));
+
+    // Corners read off the sheet's pixels, cell by cell: neighbours show the same terrain where they touch.
+    const corners = (x: number, y: number) => {
+      const id = layer!.data[y * map.width + x]! - 1;
+      return cornersOf(cropImage(sheet, { x: (id % 4) * 16, y: Math.floor(id / 4) * 16, w: 16, h: 16 }));
+    };
+    for (let y = 0; y < map.height; y++) {
+      for (let x = 0; x < map.width; x++) {
+        const c = corners(x, y);
+        if (x + 1 < map.width) expect([corners(x + 1, y).nw, corners(x + 1, y).sw], `cell ${x},${y} and its east neighbour`).toEqual([c.ne, c.se]);
+        if (y + 1 < map.height) expect([corners(x, y + 1).nw, corners(x, y + 1).ne], `cell ${x},${y} and its south neighbour`).toEqual([c.sw, c.se]);
+      }
+    }
+  });
+
+  it('writes the demo map without the tileset files when only the map is asked for', async () => {
+    const out = await runPost({
+      stem: 'ground',
+      style,
+      request: { prompt_style: style.id, width: 16, height: 16, num_images: 1 },
+      images: [{ role: 'image', index: 0, bytes: await pngOf(wangSheet(16)) }],
+      steps: [{ op: 'tileset', tiles: false, tiled: false, godot: false, map: true }],
+      palettes: {},
+    });
+    expect(out.files.map((f) => f.path)).toEqual(['ground.png', 'ground.tmj']);
+  });
+
+  it('refuses a demo map for a wang set missing a corner combination (E_POST_STEP)', () => {
+    const tiles = WANG_TILES.filter((t) => t.name !== 'diagonal_ne_sw').map((t) => ({ ...t, id: t.row * 4 + t.col }));
+    expect(() => wangDemoMap(tiles)).toThrow(expect.objectContaining({ code: 'E_POST_STEP', message: expect.stringMatching(/no tile with corners 0110/) }));
+  });
+
   it('slices an upscaled sheet into upscaled tiles, and skips what is turned off', async () => {
     const png = await pngOf(wangSheet(16));
     const out = await runPost({
@@ -115,10 +271,10 @@ describe('tilesets', () => {
       style,
       request: { prompt_style: style.id, width: 16, height: 16, num_images: 1 },
       images: [{ role: 'image', index: 0, bytes: png }],
-      steps: [{ op: 'scale', factor: 2 }, { op: 'tileset', tiles: false, tiled: true, godot: false }],
+      steps: [{ op: 'scale', factor: 2 }, { op: 'tileset', tiles: false, tiled: true, godot: false, map: false }],
       palettes: {},
     });
-    expect(out.files.map((f) => f.path)).toEqual(['grass.png', 'grass.tsx']);
+    expect(out.files.map((f) => f.path)).toEqual(['grass.png', 'grass.tsj', 'grass.tsx']);
     const doc = parseXml(file(out, 'grass.tsx').toString());
     expect(doc.getElementsByTagName('tileset')[0]!.getAttribute('tilewidth')).toBe('32');
     expect(imagesEqual((await decodeImage(file(out, 'grass.png'))).frames[0]!, scaleNearest(wangSheet(16), 2))).toBe(true);
