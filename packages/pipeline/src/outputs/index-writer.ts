@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { writeFileAtomic, type Lockfile, type Manifest } from '@rd-assets/core';
+import { mainImages } from './main-images.js';
 
 export interface IndexEntry {
   files: string[];
@@ -45,8 +46,11 @@ export function typesModule(manifest: Manifest, lock: Lockfile, relativeOut: str
     if (!e) continue;
     const meta = e.meta ?? {};
     const files = Object.keys(e.files).sort();
-    const main = files.find((f) => f === `${a.output}.png`) ?? files.find((f) => f === `${a.output}.gif`) ?? files[0];
-    const fields = [`file: ${JSON.stringify(main)}`, `files: ${JSON.stringify(files)}`];
+    const images = mainImages(a, e.files);
+    const fields = [`file: ${JSON.stringify(images[0] ?? files[0])}`];
+    // `count > 1`: `file` is the first image; `images` names each, in order.
+    if (images.length > 1) fields.push(`images: ${JSON.stringify(images)}`);
+    fields.push(`files: ${JSON.stringify(files)}`);
     if (meta.width !== undefined) fields.push(`width: ${meta.width}`, `height: ${meta.height}`);
     if (meta.frames !== undefined) fields.push(`frames: ${meta.frames}`);
     lines.push(`  ${JSON.stringify(a.id)}: { ${fields.join(', ')} },`);
