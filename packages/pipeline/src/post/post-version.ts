@@ -3,4 +3,4 @@
  * encoder setting, a different nearest-colour rule, a new field in the atlas JSON, another file
  * name), so cached post results are rebuilt, without spending credits, on the next build.
  */
-export const POST_VERSION = 1;
+export const POST_VERSION = 2;
