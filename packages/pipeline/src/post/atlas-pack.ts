@@ -24,7 +24,11 @@ export interface AtlasPage {
   frames: PlacedFrame[];
 }
 
-type PageBin = MaxRectsPacker['bins'][number];
+/** What paging uses of a maxrects-packer bin (the package's types entry does not reach its Bin declaration). */
+interface PageBin {
+  add(width: number, height: number, data: { index: number }): object | undefined;
+  rects: Array<{ x: number; y: number; width: number; height: number; data: { index: number } }>;
+}
 
 interface PackRect {
   w: number;
@@ -70,7 +74,7 @@ export function packAtlas(input: { entries: AtlasEntry[]; options: AtlasOptions 
   const fresh = (rects: PackRect[]): PageBin | undefined => {
     const packer = new MaxRectsPacker(maxSize, maxSize, padding, { smart: true, pot: false, square: false, allowRotation: false, border: 0 });
     packer.add(rects[0]!.w, rects[0]!.h, { index: rects[0]!.index });
-    const bin = packer.bins[0]!;
+    const bin = packer.bins[0] as PageBin;
     return rects.slice(1).every((r) => bin.add(r.w, r.h, { index: r.index }) !== undefined) ? bin : undefined;
   };
   for (const unit of ordered) {
@@ -96,8 +100,7 @@ export function packAtlas(input: { entries: AtlasEntry[]; options: AtlasOptions 
 
   return {
     pages: bins.map(({ bin }) => {
-      const placed = bin.rects as Array<{ x: number; y: number; width: number; height: number; data: { index: number } }>;
-      const rects = placed.map((rect) => ({ x: rect.x, y: rect.y, w: rect.width, h: rect.height, index: rect.data.index }));
+      const rects = bin.rects.map((rect) => ({ x: rect.x, y: rect.y, w: rect.width, h: rect.height, index: rect.data.index }));
       // The page is as large as what it holds (a failed try may have grown the bin's bounds).
       const image = createImage(Math.max(...rects.map((r) => r.x + r.w)), Math.max(...rects.map((r) => r.y + r.h)));
       const frames = rects
