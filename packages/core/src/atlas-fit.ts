@@ -1,3 +1,4 @@
+import { animationLayout } from './animation-layout.js';
 import type { Diagnostic } from './errors.js';
 import type { AssetEntry, GroupDecl, Manifest } from './manifest-types.js';
 
@@ -44,8 +45,10 @@ function declaredMinimumSize(asset: AssetEntry): { width: number; height: number
 
 /**
  * Atlas groups that cannot fit, found from declared sizes before anything is paid for: a member
- * larger than `max_size` (with extrusion). Members that together need more than one page are
- * packed on several (a multiatlas), so only a single image can be too large.
+ * larger than `max_size` (with extrusion), or an animation whose frames of one tag, which share a
+ * page, cover more than a page. Members that together need more than one page are packed on
+ * several (a multiatlas). Packing itself (padding, shapes) can still fail later; that failure
+ * keeps every member's work.
  */
 export function atlasFitFindings(manifest: Manifest): Diagnostic[] {
   const findings: Diagnostic[] = [];
@@ -71,6 +74,20 @@ function groupFindings(group: GroupDecl, byId: Map<string, AssetEntry>): Diagnos
         message: `"${id}" is ${size.width}×${size.height}${extrude ? ` (${w}×${h} with extrusion)` : ''}, larger than the atlas max_size ${maxSize} of group "${group.name}"`,
         hint,
         location: asset.fieldLocations.size ?? asset.fieldLocations.width ?? asset.location,
+        assetId: id,
+      });
+      continue;
+    }
+    const source = asset.source.kind === 'generate' ? asset.source : undefined;
+    const layout = source?.style.output === 'animation' ? animationLayout(source.style.id, source.request.frames_duration) : undefined;
+    const longest = layout?.tags.reduce((a, t) => (t.frames > a.frames ? t : a));
+    if (longest && longest.frames * w * h > maxSize * maxSize) {
+      findings.push({
+        severity: 'error',
+        code: 'E_ATLAS_TOO_SMALL',
+        message: `the ${longest.frames} frames of "${id}" ${longest.name} (${size.width}×${size.height} each) cover at least ${longest.frames * w * h} px², more than one ${maxSize}×${maxSize} page of group "${group.name}" holds; an animation's frames share a page`,
+        hint,
+        location: asset.fieldLocations.size ?? asset.fieldLocations.style ?? asset.location,
         assetId: id,
       });
     }
