@@ -1,6 +1,9 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { emptyLockfile, parseManifest, type LockEntry, type Lockfile, type Manifest } from '@rd-assets/core';
 import { describe, expect, it } from 'vitest';
-import { typesModule } from '../../src/outputs/index-writer.js';
+import { indexJson, lockOfPresentFiles, typesModule } from '../../src/outputs/index-writer.js';
 
 function manifestOf(lines: string[]): Manifest {
   const parsed = parseManifest(['version: 1', 'types: src/assets.ts', ...lines].join('\n'), '/p/assets.yaml');
@@ -45,5 +48,30 @@ describe('the types module', () => {
     const hero = assetFields(module, 'hero');
     expect(hero.file).toBe('hero.png');
     expect(hero.images).toBeUndefined();
+  });
+
+  it('lists group atlases in the index and the module, pages in page order, and drops an atlas whose files are gone', async () => {
+    const manifest = manifestOf(['groups:', '  props:', '    atlas: true', '    assets:', '      gem: { prompt: a gem, style: rd_fast__low_res, size: 16 }']);
+    const lock: Lockfile = emptyLockfile();
+    lock.assets['props/gem'] = entry(['props/gem.png']);
+    const pages = Array.from({ length: 11 }, (_, i) => [`props-${i}.json`, `props-${i}.png`]).flat();
+    lock.atlases = { props: { key: 'k', members: ['props/gem'], files: Object.fromEntries([...pages, 'props.json'].map((f) => [f, 'ab'])) } };
+    const index = JSON.parse(indexJson(manifest, lock)) as { atlases: Record<string, { file: string; pages: string[]; members: string[]; files: string[] }> };
+    expect(index.atlases.props).toMatchObject({ file: 'props.json', members: ['props/gem'], pages: Array.from({ length: 11 }, (_, i) => `props-${i}.json`) });
+    expect(index.atlases.props!.files).toHaveLength(23);
+    const module = typesModule(manifest, lock, '../out');
+    expect(module).toContain('export type AtlasName = keyof typeof atlases;');
+    expect(module).toMatch(/^ {2}"props": \{ file: "props\.json", pages: \["props-0\.json","props-1\.json","props-2\.json",/m);
+
+    const dir = await mkdtemp(join(tmpdir(), 'rd-assets-index-'));
+    try {
+      await writeFile(join(dir, 'props.json'), '{}');
+      expect((await lockOfPresentFiles(lock, dir, new Set())).atlases).toBeUndefined();
+      expect(indexJson(manifest, await lockOfPresentFiles(lock, dir, new Set()))).not.toContain('"atlases"');
+      for (const f of pages) await writeFile(join(dir, f), '');
+      expect((await lockOfPresentFiles(lock, dir, new Set())).atlases).toEqual(lock.atlases);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,6 +1,6 @@
 import { animationLayout, builtInCatalog, frameNames } from '@rd-assets/core';
 import { describe, expect, it } from 'vitest';
-import { cropImage, decodeImage, imagesEqual, runAtlas, runPost, type AtlasJson, type AtlasMemberImage, type PostOutput, type RgbaImage } from '../../src/post/index.js';
+import { buildApiSheet, cropImage, decodeImage, imagesEqual, runAtlas, runPost, type AtlasJson, type AtlasMemberImage, type PostOutput, type RgbaImage } from '../../src/post/index.js';
 import { godotValueToJson, parseGodotResource } from './godot-resource.js';
 import { gifOf, imageOf, pngOf, spriteFrame } from './image-helpers.js';
 
@@ -89,14 +89,15 @@ describe('a group atlas larger than max_size', () => {
     expect(subs.size).toBe(expected.size);
     const animations = godotValueToJson(Object.fromEntries(sections.at(-1)!.props).animations!) as Array<{ name: string; frames: Array<{ texture: string }> }>;
     expect(animations.map((a) => a.name).sort()).toEqual([...Object.keys(stills), ...tags].sort());
+    const framesOf = (animation: string): string[] =>
+      animation in stills ? [animation] : Array.from({ length: walkLayout.tags.find((t) => `knight/${t.name}` === animation)!.frames }, (_, k) => `${animation}_${k}`);
     for (const a of animations) {
-      const names = a.name in stills ? [a.name] : walkLayout.tags.find((t) => `knight/${t.name}` === a.name)!.name;
-      const frameNamesOf = typeof names === 'string' ? walkNames.filter((n) => n.startsWith(`${names}_`)).map((n) => `knight/${n}`) : names;
-      expect(a.frames).toHaveLength(frameNamesOf.length);
+      const names = framesOf(a.name);
+      expect(a.frames).toHaveLength(names.length);
       a.frames.forEach((f, k) => {
         const sub = subs.get(f.texture.replace('SubResource:', ''))!;
-        const page = seen.get(frameNamesOf[k]!)!;
-        const r = (JSON.parse(file(out, page).toString()) as AtlasJson).frames[frameNamesOf[k]!]!.frame;
+        const page = seen.get(names[k]!)!;
+        const r = (JSON.parse(file(out, page).toString()) as AtlasJson).frames[names[k]!]!.frame;
         expect(sub.region).toBe(`Rect2(${r.x}, ${r.y}, ${r.w}, ${r.h})`);
         expect(textures.get(/ExtResource\("([^"]+)"\)/.exec(sub.atlas!)![1]!)).toBe(page.replace('.json', '.png'));
       });
@@ -111,6 +112,22 @@ describe('a group atlas larger than max_size', () => {
     expect(json.meta.related_multi_packs).toBeUndefined();
     expect(Object.keys(json.frames)).toHaveLength(1 + walkNames.length);
     expect(json.meta.frameTags!.map((t) => [t.name, t.to - t.from + 1])).toEqual(walkLayout.tags.map((t) => [`knight/${t.name}`, t.frames]));
+  });
+
+  it("cuts a GIF and the API's spritesheet into the style's named frames and tags", async () => {
+    const images: AtlasMemberImage[] = [
+      { name: 'gif', bytes: await gifOf(walkFrames, 90), layout: walkLayout },
+      { name: 'api', bytes: await pngOf(buildApiSheet(walkFrames, walkLayout)), layout: walkLayout, apiSheet: true },
+    ];
+    const out = await runAtlas({ stem: 'chars', images, options: { maxSize: 512, padding: 0, extrude: 0, godot: false } });
+    const json = JSON.parse(file(out, 'chars.json').toString()) as AtlasJson;
+    const texture = (await decodeImage(file(out, 'chars.png'))).frames[0]!;
+    for (const member of ['api', 'gif']) {
+      walkNames.forEach((n, i) => expect(imagesEqual(cropImage(texture, json.frames[`${member}/${n}`]!.frame), walkFrames[i]!), `${member}/${n}`).toBe(true));
+      for (const t of walkLayout.tags) expect(json.animations![`${member}/${t.name}`]).toEqual(Array.from({ length: t.frames }, (_, k) => `${member}/${t.name}_${k}`));
+    }
+    expect(json.frames['gif/walk_down_0']!.duration).toBe(90);
+    expect(json.frames['api/walk_down_0']!.duration).toBe(walkLayout.frameDurationMs);
   });
 
   it('refuses an animation whose frames cannot share one page, naming it', async () => {
