@@ -43,28 +43,37 @@ describe('paid work is never dropped', () => {
     expect(v.stderr).toMatch(/assets\.yaml:\d+:\d+\s+E_ATLAS_TOO_SMALL/);
   });
 
-  it('members whose declared sizes cannot share one atlas are refused before any call', async () => {
-    const members = ['a: { prompt: a gem, size: 32 }', 'b: { prompt: a ring, size: 32 }'];
-    project = await suite.project({ 'assets.yaml': atlasManifest('{ max_size: 32 }', members) });
+  it('an animation whose frames of one tag cannot share a page is refused before any call', async () => {
+    const members = ['gem: { prompt: a gem }', 'walker: { prompt: a walker, style: rd_animation__four_angle_walking, post: [sheet: true] }'];
+    project = await suite.project({ 'assets.yaml': atlasManifest('{ max_size: 64 }', members) });
     const mark = suite.emulator.log.length;
     const r = await cli(project, 'build');
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/E_ATLAS_TOO_SMALL.*2 images of group "items".*32×32/);
+    expect(r.stderr).toMatch(/E_ATLAS_TOO_SMALL.*4 frames of "items\/walker" walk_down \(48×48 each\).*64×64 page/);
     expect(generationCalls(suite.emulator.log.slice(mark))).toBe(0);
   });
 
+  it('members that cannot share one page are packed on several: nothing refused, nothing lost', async () => {
+    const members = ['a: { prompt: a gem, size: 32 }', 'b: { prompt: a ring, size: 32 }'];
+    project = await suite.project({ 'assets.yaml': atlasManifest('{ max_size: 32 }', members) });
+    const r = await cli(project, 'build');
+    expect(r.code, r.stderr).toBe(0);
+    const lock = JSON.parse(await project.text('assets.lock')) as { atlases: Record<string, { files: Record<string, string> }> };
+    expect(Object.keys(lock.atlases.items!.files).sort()).toEqual(['items-0.json', 'items-0.png', 'items-1.json', 'items-1.png', 'items.json']);
+  });
+
   it('an atlas that fails to pack late still leaves every paid asset locked, indexed and typed', async () => {
-    // Three 16 px images fit by area in 32×32 but not with 1 px padding: only packing finds it.
-    const members = ['a: { prompt: a gem }', 'b: { prompt: a ring }', 'c: { prompt: a key }'];
-    project = await suite.project({ 'assets.yaml': atlasManifest('{ max_size: 32, padding: 1 }', members) });
+    // Four 48 px frames of a tag cover exactly 96×96 but do not fit with 1 px padding: only packing finds it.
+    const members = ['a: { prompt: a gem }', 'walker: { prompt: a walker, style: rd_animation__four_angle_walking, post: [sheet: true] }'];
+    project = await suite.project({ 'assets.yaml': atlasManifest('{ max_size: 96, padding: 1 }', members) });
     const r = await cli(project, 'build');
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('E_ATLAS_TOO_SMALL');
     const lock = JSON.parse(await project.text('assets.lock')) as { assets: Record<string, unknown> };
-    expect(Object.keys(lock.assets).sort()).toEqual(['coin', 'items/a', 'items/b', 'items/c']);
+    expect(Object.keys(lock.assets).sort()).toEqual(['coin', 'items/a', 'items/walker']);
     const index = JSON.parse(await project.text('out/assets.json')) as { assets: Record<string, unknown> };
-    expect(Object.keys(index.assets).sort()).toEqual(['coin', 'items/a', 'items/b', 'items/c']);
-    expect(await project.text('src/assets.ts')).toContain('"items/c"');
+    expect(Object.keys(index.assets).sort()).toEqual(['coin', 'items/a', 'items/walker']);
+    expect(await project.text('src/assets.ts')).toContain('"items/walker"');
 
     // Nothing is paid again: the next build only retries the atlas.
     const mark = suite.emulator.log.length;

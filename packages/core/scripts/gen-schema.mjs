@@ -283,7 +283,7 @@ const schema = {
         properties: {
           defaults,
           atlas: {
-            description: 'Pack the group into one texture atlas',
+            description: 'Pack every image of the group into a texture atlas (more pages when they exceed max_size)',
             oneOf: [
               { type: 'boolean' },
               {
@@ -293,6 +293,7 @@ const schema = {
                   max_size: { type: 'integer', minimum: 16, maximum: 16384 },
                   padding: { type: 'integer', minimum: 0, maximum: 64 },
                   extrude: { type: 'integer', minimum: 0, maximum: 16 },
+                  godot: { type: 'boolean', description: 'Also write <group>.tres, a Godot 4 SpriteFrames over the atlas' },
                 },
               },
             ],

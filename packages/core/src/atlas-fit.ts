@@ -1,11 +1,13 @@
+import { animationLayout } from './animation-layout.js';
 import type { Diagnostic } from './errors.js';
 import type { AssetEntry, GroupDecl, Manifest } from './manifest-types.js';
 
 /**
- * The smallest size an asset's main image can have, read from the manifest alone, or undefined
- * when only the finished image can tell (trim, auto downscale, edit tools, an input file). Every
- * style answers at least the requested size (sheets, tilesets and upscales are larger), so this
- * is a lower bound: an atlas it does not fit in cannot fit the real image either.
+ * The smallest size one of an asset's atlas frames can have (a still image, or one frame of an
+ * animation), read from the manifest alone, or undefined when only the finished image can tell
+ * (trim, auto downscale, edit tools, an input file). Every style answers at least the requested
+ * size (tilesets and upscales are larger; a `sheet` is cut back into its frames for the atlas),
+ * so this is a lower bound: an atlas it does not fit in cannot fit the real frame either.
  */
 function declaredMinimumSize(asset: AssetEntry): { width: number; height: number } | undefined {
   if (asset.source.kind !== 'generate') return undefined;
@@ -25,6 +27,8 @@ function declaredMinimumSize(asset: AssetEntry): { width: number; height: number
     switch (step.op) {
       case 'palette':
       case 'preview':
+      case 'sheet':
+      case 'frames':
         break;
       case 'scale':
         [width, height] = [width * step.factor, height * step.factor];
@@ -41,8 +45,10 @@ function declaredMinimumSize(asset: AssetEntry): { width: number; height: number
 
 /**
  * Atlas groups that cannot fit, found from declared sizes before anything is paid for: a member
- * larger than `max_size` (with extrusion), or members whose areas add up to more than one page.
- * Packing itself (padding, shapes) can still fail later; that failure keeps every member's work.
+ * larger than `max_size` (with extrusion), or an animation whose frames of one tag, which share a
+ * page, cover more than a page. Members that together need more than one page are packed on
+ * several (a multiatlas). Packing itself (padding, shapes) can still fail later; that failure
+ * keeps every member's work.
  */
 export function atlasFitFindings(manifest: Manifest): Diagnostic[] {
   const findings: Diagnostic[] = [];
@@ -56,15 +62,11 @@ function groupFindings(group: GroupDecl, byId: Map<string, AssetEntry>): Diagnos
   const { maxSize, extrude } = group.atlas;
   const hint = "raise the group's `atlas: { max_size }`, make the member smaller, or move it out of the group";
   const findings: Diagnostic[] = [];
-  let area = 0;
-  let known = 0;
   for (const id of group.assets) {
     const asset = byId.get(id);
     const size = asset && declaredMinimumSize(asset);
     if (!asset || !size) continue;
-    known++;
     const [w, h] = [size.width + 2 * extrude, size.height + 2 * extrude];
-    area += w * h;
     if (w > maxSize || h > maxSize) {
       findings.push({
         severity: 'error',
@@ -74,16 +76,21 @@ function groupFindings(group: GroupDecl, byId: Map<string, AssetEntry>): Diagnos
         location: asset.fieldLocations.size ?? asset.fieldLocations.width ?? asset.location,
         assetId: id,
       });
+      continue;
     }
-  }
-  if (!findings.length && area > maxSize * maxSize) {
-    findings.push({
-      severity: 'error',
-      code: 'E_ATLAS_TOO_SMALL',
-      message: `the ${known} images of group "${group.name}" cover at least ${area} px², more than one ${maxSize}×${maxSize} atlas holds`,
-      hint,
-      location: group.location,
-    });
+    const source = asset.source.kind === 'generate' ? asset.source : undefined;
+    const layout = source?.style.output === 'animation' ? animationLayout(source.style.id, source.request.frames_duration) : undefined;
+    const longest = layout?.tags.reduce((a, t) => (t.frames > a.frames ? t : a));
+    if (longest && longest.frames * w * h > maxSize * maxSize) {
+      findings.push({
+        severity: 'error',
+        code: 'E_ATLAS_TOO_SMALL',
+        message: `the ${longest.frames} frames of "${id}" ${longest.name} (${size.width}×${size.height} each) cover at least ${longest.frames * w * h} px², more than one ${maxSize}×${maxSize} page of group "${group.name}" holds; an animation's frames share a page`,
+        hint,
+        location: asset.fieldLocations.size ?? asset.fieldLocations.style ?? asset.location,
+        assetId: id,
+      });
+    }
   }
   return findings;
 }

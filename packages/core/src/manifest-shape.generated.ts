@@ -83,11 +83,13 @@ export type RawManifest = {
   /** Group name → assets that share defaults (ids become group/name) */
   groups?: Record<string, {
     defaults?: RawDefaults;
-    /** Pack the group into one texture atlas */
+    /** Pack every image of the group into a texture atlas (more pages when they exceed max_size) */
     atlas?: boolean | {
       max_size?: number;
       padding?: number;
       extrude?: number;
+      /** Also write <group>.tres, a Godot 4 SpriteFrames over the atlas */
+      godot?: boolean;
     };
     assets: RawAssets;
   }>;

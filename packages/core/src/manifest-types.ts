@@ -99,6 +99,8 @@ export interface AtlasOptions {
   maxSize: number;
   padding: number;
   extrude: number;
+  /** Also write `<group>.tres`, a Godot 4 SpriteFrames over the atlas. */
+  godot: boolean;
 }
 
 export interface GroupDecl {

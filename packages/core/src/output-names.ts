@@ -1,4 +1,4 @@
-import type { AssetEntry, PostStep, SheetFormat } from './manifest-types.js';
+import type { AssetEntry, AtlasOptions, PostStep, SheetFormat } from './manifest-types.js';
 
 /**
  * The names of the files a build writes inside `out`. Post-processing names its files with these
@@ -11,6 +11,8 @@ export interface OutputClaim {
   path: string;
   /** A folder of frames or tiles: every path under it belongs to the claim's owner. */
   folder?: true;
+  /** `{n}` in `path` stands for any page number: how many pages a build makes is known only then. */
+  numbered?: true;
 }
 
 /** The stem of result image `index` among `count`: `hero`, or `hero-0`, `hero-1`, … */
@@ -28,9 +30,15 @@ export function partsFolder(stem: string): string {
   return stem;
 }
 
-/** A group's packed atlas: `<group>.png` and `<group>.json`. */
-export function atlasOutputs(group: string): OutputClaim[] {
-  return [{ path: `${group}.json` }, { path: `${group}.png` }];
+/**
+ * A group's packed atlas: `<group>.png` and `<group>.json`, or pages `<group>-<n>.png` and
+ * `<group>-<n>.json` beside `<group>.json` when it needs more than one; `<group>.tres` with `godot`.
+ */
+export function atlasOutputs(group: string, options?: AtlasOptions): OutputClaim[] {
+  const claims: OutputClaim[] = [{ path: `${group}.json` }, { path: `${group}.png` }];
+  if (options?.godot) claims.push({ path: `${group}.tres` });
+  claims.push({ path: `${group}-{n}.json`, numbered: true }, { path: `${group}-{n}.png`, numbered: true });
+  return claims;
 }
 
 /** The atlas file of one sheet format beside `<stem>.png`: `hero.json`, `hero.aseprite.json`, `hero.tres`. */

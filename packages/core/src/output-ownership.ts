@@ -15,6 +15,8 @@ interface Claim {
   /** Absolute path as it will be written. */
   path: string;
   folder: boolean;
+  /** `{n}` in the path is any page number. */
+  numbered: boolean;
   owner: Owner;
 }
 
@@ -29,13 +31,13 @@ export function checkOutputOwnership(manifest: Manifest): Diagnostic[] {
   const at = (key: 'out' | 'index' | 'types') => manifest.keyLocations?.[key] ?? { file: manifest.file, line: 1, col: 1 };
   const claims: Claim[] = [];
   const add = (owner: Owner, list: OutputClaim[], base = out) => {
-    for (const c of list) claims.push({ path: join(base, ...c.path.split('/')), folder: c.folder === true, owner });
+    for (const c of list) claims.push({ path: join(base, ...c.path.split('/')), folder: c.folder === true, numbered: c.numbered === true, owner });
   };
   for (const a of manifest.assets) {
     add({ name: `asset "${a.id}"`, location: a.fieldLocations.output ?? a.location, assetId: a.id }, assetOutputs(a));
   }
   for (const g of manifest.groups) {
-    if (g.atlas) add({ name: `the atlas of group "${g.name}"`, location: g.location }, atlasOutputs(g.name));
+    if (g.atlas) add({ name: `the atlas of group "${g.name}"`, location: g.location }, atlasOutputs(g.name, g.atlas));
   }
   add({ name: `the index (index: ${manifest.index})`, location: at('index') }, [{ path: manifest.index }]);
   if (manifest.types) add({ name: `the types module (types: ${manifest.types})`, location: at('types') }, [{ path: manifest.types }], manifest.dir);
@@ -65,7 +67,7 @@ export function checkOutputOwnership(manifest: Manifest): Diagnostic[] {
     [lockfilePathFor(manifest.file), 'E_OUTPUT_IS_LOCK', 'the lock'],
   ];
   for (const c of claims) {
-    if (c.folder) continue;
+    if (c.folder || c.numbered) continue;
     for (const [file, code, what] of protectedFiles) {
       if (fold(c.path) !== fold(file)) continue;
       const d: Diagnostic = {
@@ -82,8 +84,14 @@ export function checkOutputOwnership(manifest: Manifest): Diagnostic[] {
 
   const files = new Map<string, Claim>();
   const folders = new Map<string, Claim>();
+  const numbered: Array<[RegExp, Claim]> = [];
   for (const c of claims) {
     const key = fold(c.path);
+    if (c.numbered) {
+      const [before, after] = key.split('{n}') as [string, string];
+      numbered.push([new RegExp(`^${escapeRegExp(before)}\\d+${escapeRegExp(after)}$`), c]);
+      continue;
+    }
     const same = (c.folder ? folders : files).get(key);
     if (same && same.owner !== c.owner) collide(same, c, shown(c.path) + (c.folder ? '/' : ''));
     else if (!same) (c.folder ? folders : files).set(key, c);
@@ -93,6 +101,10 @@ export function checkOutputOwnership(manifest: Manifest): Diagnostic[] {
     const file = files.get(key);
     if (file && file.owner !== folder.owner) collide(file, folder, shown(folder.path));
   }
+  // An atlas's pages (`items-0.png` …) are counted only when it is packed: no other file may take such a name.
+  for (const [pattern, pages] of numbered) {
+    for (const [key, file] of files) if (file.owner !== pages.owner && pattern.test(key)) collide(pages, file, shown(file.path));
+  }
   for (const [key, file] of files) {
     for (let dir = parentOf(key); dir.length > outKey.length; dir = parentOf(dir)) {
       const folder = folders.get(dir);
@@ -100,6 +112,10 @@ export function checkOutputOwnership(manifest: Manifest): Diagnostic[] {
     }
   }
   return diagnostics;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** Case-insensitive file systems see one file where the names differ only in case. */

@@ -14,7 +14,11 @@ describe('atlas fit from declared sizes, before anything is paid for', () => {
     ['scale makes a member larger', 32, ['a: { prompt: a, post: [scale: 4] }'], 1],
     ['pad makes a member larger', 16, ['a: { prompt: a, post: [pad: 1] }'], 1],
     ['trim may make it smaller: only packing can tell', 16, ['a: { prompt: a, size: 32, post: [trim] }'], 0],
-    ['members whose areas exceed one page', 32, ['a: { prompt: a, size: 32 }', 'b: { prompt: b, size: 32 }'], 1],
+    ['members whose areas exceed one page go on more pages', 32, ['a: { prompt: a, size: 32 }', 'b: { prompt: b, size: 32 }'], 0],
+    ['a sheet is packed as its frames, each at the requested size', 100, ['a: { prompt: a, style: rd_animation__four_angle_walking, post: [sheet: true] }'], 0],
+    ['an animation frame larger than max_size', 32, ['a: { prompt: a, style: rd_animation__four_angle_walking, post: [sheet: true] }'], 1],
+    ['four 48 px frames of a tag, which share a page, cover more than 64×64', 64, ['a: { prompt: a, style: rd_animation__four_angle_walking }'], 1],
+    ['four 48 px frames of a tag cover exactly 96×96: only packing can tell', 96, ['a: { prompt: a, style: rd_animation__four_angle_walking }'], 0],
     ['members that fit by area', 32, ['a: { prompt: a }', 'b: { prompt: b }', 'c: { prompt: c }', 'd: { prompt: d }'], 0],
   ] as const)('%s', (_, maxSize, members, count) => {
     expect(findings(maxSize, [...members])).toHaveLength(count);

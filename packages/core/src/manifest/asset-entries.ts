@@ -35,6 +35,7 @@ export function readAssetEntries(ctx: Context, root: Raw, manifest: Manifest): v
           maxSize: typeof a.max_size === 'number' ? a.max_size : 2048,
           padding: typeof a.padding === 'number' ? a.padding : 1,
           extrude: typeof a.extrude === 'number' ? a.extrude : 0,
+          godot: a.godot === true,
         };
       }
       manifest.groups.push(decl);

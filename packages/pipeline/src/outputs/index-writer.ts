@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { writeFileAtomic, type Lockfile, type Manifest } from '@rd-assets/core';
+import { mainImages } from './main-images.js';
 
 export interface IndexEntry {
   files: string[];
@@ -30,7 +31,39 @@ export function indexJson(manifest: Manifest, lock: Lockfile): string {
     if (e.seed !== undefined) entry.seed = e.seed;
     assets[a.id] = entry;
   }
-  return `${JSON.stringify({ version: 1, generator: 'rd-assets', assets }, null, 2)}\n`;
+  const atlases = atlasIndex(lock);
+  return `${JSON.stringify({ version: 1, generator: 'rd-assets', assets, ...(atlases ? { atlases } : {}) }, null, 2)}\n`;
+}
+
+/** A group atlas as the index lists it: the JSON to load, PixiJS's pages when there are several, every file. */
+interface AtlasIndexEntry {
+  file: string;
+  pages?: string[];
+  members: string[];
+  files: string[];
+  sha256: Record<string, string>;
+}
+
+/**
+ * The group atlases of the lock, or undefined when there are none. `file` is `<group>.json`: a
+ * TexturePacker atlas when it has one page, a Phaser multiatlas beside its `pages` otherwise.
+ */
+function atlasIndex(lock: Lockfile): Record<string, AtlasIndexEntry> | undefined {
+  const names = Object.keys(lock.atlases ?? {}).sort();
+  if (!names.length) return undefined;
+  const index: Record<string, AtlasIndexEntry> = {};
+  for (const name of names) {
+    const atlas = lock.atlases![name]!;
+    const files = Object.keys(atlas.files).sort();
+    const pages = files.filter((f) => f.startsWith(`${name}-`) && /^\d+\.json$/.test(f.slice(name.length + 1)));
+    pages.sort((a, b) => pageNumber(a, name) - pageNumber(b, name));
+    index[name] = { file: `${name}.json`, ...(pages.length ? { pages } : {}), members: atlas.members, files, sha256: atlas.files };
+  }
+  return index;
+}
+
+function pageNumber(file: string, name: string): number {
+  return Number(file.slice(name.length + 1, -'.json'.length));
 }
 
 /** A TypeScript module naming every asset, so game code refers to assets by checked names. */
@@ -48,15 +81,34 @@ export function typesModule(manifest: Manifest, lock: Lockfile, relativeOut: str
     if (!e) continue;
     const meta = e.meta ?? {};
     const files = Object.keys(e.files).sort();
-    const main = files.find((f) => f === `${a.output}.png`) ?? files.find((f) => f === `${a.output}.gif`) ?? files[0];
-    const fields = [`file: ${JSON.stringify(main)}`, `files: ${JSON.stringify(files)}`];
+    const images = mainImages(a, e.files);
+    const fields = [`file: ${JSON.stringify(images[0] ?? files[0])}`];
+    // `count > 1`: `file` is the first image; `images` names each, in order.
+    if (images.length > 1) fields.push(`images: ${JSON.stringify(images)}`);
+    fields.push(`files: ${JSON.stringify(files)}`);
     if (meta.width !== undefined) fields.push(`width: ${meta.width}`, `height: ${meta.height}`);
     if (meta.frames !== undefined) fields.push(`frames: ${meta.frames}`);
     lines.push(`  ${JSON.stringify(a.id)}: { ${fields.join(', ')} },`);
   }
   lines.push('} as const;', '', 'export type AssetId = keyof typeof assets;', '');
   lines.push(...animationTypes(manifest, lock));
+  lines.push(...atlasTypes(lock));
   return lines.join('\n');
+}
+
+/** The group atlases, as the index lists them, so game code loads them by checked names. */
+function atlasTypes(lock: Lockfile): string[] {
+  const atlases = atlasIndex(lock);
+  if (!atlases) return [];
+  const lines = ['/** Group atlases: `file` is the atlas JSON (Phaser `load.atlas`, or `load.multiatlas` when there are `pages`, each a PixiJS spritesheet). */', 'export const atlases = {'];
+  for (const [name, a] of Object.entries(atlases)) {
+    const fields = [`file: ${JSON.stringify(a.file)}`];
+    if (a.pages) fields.push(`pages: ${JSON.stringify(a.pages)}`);
+    fields.push(`members: ${JSON.stringify(a.members)}`, `files: ${JSON.stringify(a.files)}`);
+    lines.push(`  ${JSON.stringify(name)}: { ${fields.join(', ')} },`);
+  }
+  lines.push('} as const;', '', 'export type AtlasName = keyof typeof atlases;', '');
+  return lines;
 }
 
 /**
@@ -108,7 +160,18 @@ export async function lockOfPresentFiles(lock: Lockfile, outDir: string, written
       assets[id] = entry;
     }),
   );
-  return { ...lock, assets };
+  const present = { ...lock, assets };
+  // An atlas kept from an earlier build may have lost its files too (after `clean`).
+  if (lock.atlases) {
+    const atlases: NonNullable<Lockfile['atlases']> = {};
+    for (const [name, atlas] of Object.entries(lock.atlases)) {
+      const all = await Promise.all(Object.keys(atlas.files).map((path) => stat(resolve(outDir, path)).then((s) => s.isFile(), () => false)));
+      if (all.every(Boolean)) atlases[name] = atlas;
+    }
+    if (Object.keys(atlases).length) present.atlases = atlases;
+    else delete present.atlases;
+  }
+  return present;
 }
 
 /** Write a text file only when its content changes (a no-op build rewrites nothing). */

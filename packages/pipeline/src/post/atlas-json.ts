@@ -25,6 +25,8 @@ export interface AtlasJsonInput {
   tags?: SheetTag[];
   /** Texture scale as TexturePacker writes it (1 unless the texture was scaled for a density). */
   scale?: number;
+  /** The other pages' JSON files of a multipack, as TexturePacker links them for PixiJS. */
+  relatedMultiPacks?: string[];
 }
 
 interface AtlasJsonFrame {
@@ -47,6 +49,7 @@ export interface AtlasJson {
     size: { w: number; h: number };
     scale: string;
     frameTags?: Array<{ name: string; from: number; to: number; direction: 'forward' }>;
+    related_multi_packs?: string[];
   };
 }
 
@@ -72,6 +75,7 @@ export function atlasJson(input: AtlasJsonInput): AtlasJson {
     ? { frames, animations: Object.fromEntries(tags.map((t) => [t.name, input.frames.slice(t.from, t.to + 1).map((f) => f.name)])), meta: meta(input) }
     : { frames, meta: meta(input) };
   if (tags.length) json.meta.frameTags = tags.map((t) => ({ name: t.name, from: t.from, to: t.to, direction: 'forward' as const }));
+  if (input.relatedMultiPacks?.length) json.meta.related_multi_packs = input.relatedMultiPacks;
   return json;
 }
 

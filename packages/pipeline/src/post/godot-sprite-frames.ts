@@ -10,7 +10,9 @@ import type { Rect } from './rgba-image.js';
 export interface GodotFramesInput {
   /** The sheet's file name relative to the `.tres` (they sit side by side). */
   image: string;
-  frames: Array<Rect & { name: string; duration: number }>;
+  /** Further textures (an atlas's other pages); a frame's `page` counts `image` as 0. */
+  pages?: string[];
+  frames: Array<Rect & { name: string; duration: number; page?: number }>;
   tags: Array<{ name: string; from: number; to: number }>;
 }
 
@@ -33,10 +35,12 @@ function baseDelay(delays: number[]): number {
 
 export function godotSpriteFrames(input: GodotFramesInput): string {
   const { frames, tags } = input;
-  const lines: string[] = [`[gd_resource type="SpriteFrames" load_steps=${frames.length + 2} format=3]`, ''];
-  lines.push(`[ext_resource type="Texture2D" path=${godotString(input.image)} id="1_sheet"]`, '');
+  const textures = [input.image, ...(input.pages ?? [])];
+  const textureId = (page: number): string => (page === 0 ? '1_sheet' : `${page + 1}_page`);
+  const lines: string[] = [`[gd_resource type="SpriteFrames" load_steps=${frames.length + textures.length + 1} format=3]`, ''];
+  textures.forEach((t, page) => lines.push(`[ext_resource type="Texture2D" path=${godotString(t)} id="${textureId(page)}"]`, ''));
   frames.forEach((f, i) => {
-    lines.push(`[sub_resource type="AtlasTexture" id="AtlasTexture_${i}"]`, 'atlas = ExtResource("1_sheet")', `region = Rect2(${f.x}, ${f.y}, ${f.w}, ${f.h})`, '');
+    lines.push(`[sub_resource type="AtlasTexture" id="AtlasTexture_${i}"]`, `atlas = ExtResource("${textureId(f.page ?? 0)}")`, `region = Rect2(${f.x}, ${f.y}, ${f.w}, ${f.h})`, '');
   });
   const groups = tags.length ? tags : [{ name: 'default', from: 0, to: frames.length - 1 }];
   const animations = groups.map((tag) => {

@@ -1,6 +1,8 @@
 // Local post-processing: API output bytes → files a game engine loads. The build engine imports
 // this module lazily (`./post/index.js`) so sharp loads only when a build post-processes.
-export { runPost, runAtlas } from './post-runner.js';
+export { runPost } from './post-runner.js';
+export { runAtlas } from './atlas-files.js';
+export type { AtlasMemberImage } from './atlas-members.js';
 export type { PostInput, PostOutput, PostFile, PostMeta } from './post-runner.js';
 export { POST_VERSION } from './post-version.js';
 export { cropImage, imagesEqual } from './rgba-image.js';

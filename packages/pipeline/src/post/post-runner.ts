@@ -1,8 +1,7 @@
-import { animationLayout, atlasOutputs, extraImageName, frameNames, imageStem, MAX_POST_PIXELS, partsFolder, RdError, sheetFormatFile, type AnimationLayout, type AtlasOptions, type PostStep, type StyleInfo } from '@rd-assets/core';
+import { animationLayout, extraImageName, frameNames, imageStem, MAX_POST_PIXELS, partsFolder, RdError, sheetFormatFile, type AnimationLayout, type PostStep, type StyleInfo } from '@rd-assets/core';
 import { probeImage } from '@rd-assets/core';
 import { asepriteJson, serializeAsepriteJson } from './aseprite-json.js';
 import { atlasJson, serializeAtlasJson } from './atlas-json.js';
-import { packAtlas } from './atlas-pack.js';
 import { godotSpriteFrames } from './godot-sprite-frames.js';
 import { godotTileSet } from './godot-tileset.js';
 import { decodeImage, encodeGif, encodePng, encodeWebp, type ImageFormat } from './image-codec.js';
@@ -137,7 +136,7 @@ async function decodeUnit(options: { bytes: Buffer; layout: AnimationLayout | un
   return { ...base, source: 'still', frames: decoded.frames, delays: [0], names: [], tags: [] };
 }
 
-function layoutNames(layout: AnimationLayout): { names: string[]; tags: SheetTag[] } {
+export function layoutNames(layout: AnimationLayout): { names: string[]; tags: SheetTag[] } {
   let from = 0;
   const tags = layout.tags.map((t) => {
     const tag = { name: t.name, from, to: from + t.frames - 1 };
@@ -148,7 +147,7 @@ function layoutNames(layout: AnimationLayout): { names: string[]; tags: SheetTag
 }
 
 /** Frame names when the file's frame count does not match the style's layout (or there is none). */
-function genericNames(layout: AnimationLayout | undefined, count: number): { names: string[]; tags: SheetTag[] } {
+export function genericNames(layout: AnimationLayout | undefined, count: number): { names: string[]; tags: SheetTag[] } {
   const name = layout?.tags.length === 1 ? layout.tags[0]!.name : 'animation';
   return { names: Array.from({ length: count }, (_, i) => `${name}_${i}`), tags: [{ name, from: 0, to: count - 1 }] };
 }
@@ -333,50 +332,4 @@ function metaOf(units: Unit[], steps: PostStep[]): PostMeta {
     meta.tiles = { width: t.tileWidth, height: t.tileHeight, columns: t.columns, rows: t.rows, names: t.tiles.map((x) => x.name) };
   }
   return meta;
-}
-
-/**
- * Packs several assets' images into one texture atlas: `<stem>.png` and `<stem>.json` (frame
- * names are the asset ids). Animated images contribute every frame as `<id>_<n>`, with a tag per
- * asset so PixiJS sees an animation.
- */
-export async function runAtlas(input: { stem: string; entries: Array<{ id: string; bytes: Buffer }>; options: AtlasOptions }): Promise<PostOutput> {
-  const decoded = await Promise.all(input.entries.map(async (e) => ({ id: e.id, image: await decodeImage(e.bytes) })));
-  decoded.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const entries: Array<{ id: string; image: RgbaImage }> = [];
-  const durations = new Map<string, number>();
-  const groups: Array<{ name: string; ids: string[] }> = [];
-  for (const d of decoded) {
-    if (d.image.frames.length === 1) {
-      entries.push({ id: d.id, image: d.image.frames[0]! });
-      continue;
-    }
-    const ids = d.image.frames.map((f, i) => {
-      const id = `${d.id}_${i}`;
-      entries.push({ id, image: f });
-      durations.set(id, d.image.delays[i]! > 0 ? d.image.delays[i]! : 100);
-      return id;
-    });
-    groups.push({ name: d.id, ids });
-  }
-  const packed = packAtlas({ entries, options: input.options });
-  // Frames in packing-id order; animation frames made contiguous so tags are from..to runs.
-  const ordered = [...packed.frames].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const inGroup = new Set(groups.flatMap((g) => g.ids));
-  const byName = new Map(ordered.map((f) => [f.name, f]));
-  const frames = ordered.filter((f) => !inGroup.has(f.name)).map((f) => ({ ...f }));
-  const tags: SheetTag[] = [];
-  for (const g of groups) {
-    tags.push({ name: g.name, from: frames.length, to: frames.length + g.ids.length - 1 });
-    for (const id of g.ids) frames.push({ ...byName.get(id)!, duration: durations.get(id)! } as (typeof frames)[number]);
-  }
-  const [jsonFile, imageFile] = atlasOutputs(input.stem).map((c) => c.path) as [string, string];
-  const json = atlasJson({ image: baseName(imageFile), size: { w: packed.image.width, h: packed.image.height }, frames, tags });
-  return {
-    files: [
-      { path: jsonFile, role: 'atlas', bytes: Buffer.from(serializeAtlasJson(json)) },
-      { path: imageFile, role: 'atlas-image', bytes: await encodePng(packed.image) },
-    ],
-    meta: { width: packed.image.width, height: packed.image.height, frames: frames.length },
-  };
 }

@@ -68,12 +68,12 @@ describe('atlas JSON in PixiJS', () => {
     };
     const anim = [0, 1, 2].map((frame) => spriteFrame({ width: 9, height: 9, frame, hue: 5 }));
     const entries = [
-      ...(await Promise.all(Object.entries(images).map(async ([id, image]) => ({ id, bytes: await pngOf(image) })))),
-      { id: 'fx/spark', bytes: await gifOf(anim, 80) },
+      ...(await Promise.all(Object.entries(images).map(async ([name, image]) => ({ name, bytes: await pngOf(image) })))),
+      { name: 'fx/spark', bytes: await gifOf(anim, 80) },
     ];
-    const options = { maxSize: 256, padding: 2, extrude: 1 };
-    const out = await runAtlas({ stem: 'atlases/items', entries, options });
-    const again = await runAtlas({ stem: 'atlases/items', entries: [...entries].reverse(), options });
+    const options = { maxSize: 256, padding: 2, extrude: 1, godot: false };
+    const out = await runAtlas({ stem: 'atlases/items', images: entries, options });
+    const again = await runAtlas({ stem: 'atlases/items', images: [...entries].reverse(), options });
     expect(out.files.map((f) => f.path)).toEqual(['atlases/items.json', 'atlases/items.png']);
     out.files.forEach((f, i) => expect(f.bytes.equals(again.files[i]!.bytes)).toBe(true));
 
@@ -81,14 +81,15 @@ describe('atlas JSON in PixiJS', () => {
     expect(json.meta.image).toBe('items.png');
     const atlas = (await decodeImage(file(out, 'atlases/items.png'))).frames[0]!;
     const pixi = await loadWithPixi(json);
-    const expected: Record<string, RgbaImage> = { ...images, 'fx/spark_0': anim[0]!, 'fx/spark_1': anim[1]!, 'fx/spark_2': anim[2]! };
+    // An animation's frames are named as its own `frames:` folder names them (no style: `animation_<n>`).
+    const expected: Record<string, RgbaImage> = { ...images, 'fx/spark/animation_0': anim[0]!, 'fx/spark/animation_1': anim[1]!, 'fx/spark/animation_2': anim[2]! };
     expect(Object.keys(pixi.textures).sort()).toEqual(Object.keys(expected).sort());
     for (const [name, image] of Object.entries(expected)) {
       const t = pixi.textures[name]!;
       const rect = { x: t.frame.x, y: t.frame.y, w: t.frame.width, h: t.frame.height };
       expect(imagesEqual(cropImage(atlas, rect), image)).toBe(true);
     }
-    expect(pixi.animations['fx/spark']).toEqual([0, 1, 2].map((k) => pixi.textures[`fx/spark_${k}`]));
+    expect(pixi.animations['fx/spark/animation']).toEqual([0, 1, 2].map((k) => pixi.textures[`fx/spark/animation_${k}`]));
     // No two frames (with their extrusion and padding) overlap.
     const rects = Object.values(json.frames).map((f) => f.frame);
     for (const [i, a] of rects.entries()) {
@@ -99,10 +100,11 @@ describe('atlas JSON in PixiJS', () => {
     }
   });
 
-  it('says E_ATLAS_TOO_SMALL when the images do not fit', async () => {
-    const big = await pngOf(imageOf(40, 40, () => [1, 2, 3, 255]));
-    await expect(runAtlas({ stem: 'a', entries: [{ id: 'a', bytes: big }, { id: 'b', bytes: big }], options: { maxSize: 64, padding: 1, extrude: 0 } })).rejects.toMatchObject({
+  it('says E_ATLAS_TOO_SMALL when one image is larger than max_size', async () => {
+    const big = await pngOf(imageOf(70, 40, () => [1, 2, 3, 255]));
+    await expect(runAtlas({ stem: 'a', images: [{ name: 'a', bytes: big }], options: { maxSize: 64, padding: 1, extrude: 0, godot: false } })).rejects.toMatchObject({
       code: 'E_ATLAS_TOO_SMALL',
+      message: expect.stringMatching(/"a" is 70×40/),
     });
   });
 });
