@@ -20,8 +20,10 @@ const MAX_COLORS = 2048;
  * (see oklab.ts for why OKLab), optionally dithered, with binary alpha.
  *
  * Speed comes from memoising per distinct input colour (color-memo.ts): pixel art has few
- * distinct colours, so almost every pixel costs one hash probe and a 3-byte copy. One mapper
- * serves every frame of an animation, so the work is done once per asset.
+ * distinct colours, so almost every pixel costs one hash probe and a 3-byte copy. Error diffusion
+ * is the exception (its pixels take ~10⁵ distinct colours): it asks nearest-cells.ts, which
+ * answers by region of the RGB cube and gives the same index as `nearestLab`. One mapper serves
+ * every frame of an animation, so the work is done once per asset.
  */
 export class PaletteMapper {
   readonly palette: readonly Rgb[];
