@@ -8,7 +8,7 @@
  */
 
 /** sRGB byte → linear light, precomputed (the sRGB transfer function has a pow()). */
-const SRGB_TO_LINEAR: Float64Array = (() => {
+export const SRGB_TO_LINEAR: Float64Array = (() => {
   const t = new Float64Array(256);
   for (let i = 0; i < 256; i++) {
     const c = i / 255;
@@ -16,6 +16,18 @@ const SRGB_TO_LINEAR: Float64Array = (() => {
   }
   return t;
 })();
+
+/**
+ * The two matrices of `srgbToOklab`, row by row, for code that bounds OKLab over a box of colours
+ * (nearest-cells.ts): linear sRGB → LMS, then cube roots of LMS → OKLab. They must stay equal to
+ * the constants written out below (a test checks they give the same coordinates, bit for bit).
+ */
+export const LMS_FROM_LINEAR: readonly number[] = [
+  0.4122214708, 0.5363325363, 0.0514459929, 0.2119034982, 0.6806995451, 0.1073969566, 0.0883024619, 0.2817188376, 0.6299787005,
+];
+export const OKLAB_FROM_LMS: readonly number[] = [
+  0.2104542553, 0.793617785, -0.0040720468, 1.9779984951, -2.428592205, 0.4505937099, 0.0259040371, 0.7827717662, -0.808675766,
+];
 
 /** Writes the OKLab coordinates (L, a, b) of a `0xRRGGBB` colour into `out[0..2]`. */
 export function srgbToOklab(rgb: number, out: Float64Array): void {

@@ -1,5 +1,6 @@
 import type { Dither } from '@rd-assets/core';
 import { ColorMemo } from './color-memo.js';
+import { NearestCells } from './nearest-cells.js';
 import { bayerSize, bayerThresholds } from './dither.js';
 import { oklabTable, srgbToOklab } from './oklab.js';
 import { PostStepError } from './post-errors.js';
@@ -19,8 +20,10 @@ const MAX_COLORS = 2048;
  * (see oklab.ts for why OKLab), optionally dithered, with binary alpha.
  *
  * Speed comes from memoising per distinct input colour (color-memo.ts): pixel art has few
- * distinct colours, so almost every pixel costs one hash probe and a 3-byte copy. One mapper
- * serves every frame of an animation, so the work is done once per asset.
+ * distinct colours, so almost every pixel costs one hash probe and a 3-byte copy. Error diffusion
+ * is the exception (its pixels take ~10⁵ distinct colours): it asks nearest-cells.ts, which
+ * answers by region of the RGB cube and gives the same index as `nearestLab`. One mapper serves
+ * every frame of an animation, so the work is done once per asset.
  */
 export class PaletteMapper {
   readonly palette: readonly Rgb[];
@@ -32,6 +35,8 @@ export class PaletteMapper {
   /** Palette indices sorted by OKLab lightness, and those lightnesses. */
   private readonly order: Uint16Array;
   private readonly sortedL: Float64Array;
+  /** Built on the first error-diffused image and kept for the next frames (it depends only on the palette). */
+  private cells: NearestCells | undefined;
 
   constructor(palette: readonly Rgb[]) {
     if (palette.length === 0) throw new PostStepError('the palette has no colours', 'give the palette at least one colour');
@@ -211,10 +216,9 @@ export class PaletteMapper {
     const src = image.data;
     const pal = this.rgb;
     const { width, height } = image;
-    // Diffused error spreads pixels over ~10⁵ distinct colours, so instead of the growing memo a
-    // fixed direct-mapped cache (a collision simply overwrites) keeps the neighbourhood's colours.
-    const cacheKeys = new Int32Array(1 << 16).fill(-1);
-    const cacheValues = new Uint16Array(1 << 16);
+    // Diffused error spreads pixels over ~10⁵ distinct colours, so a per-colour memo would miss
+    // almost every time; the cells answer most colours from what they know of their neighbourhood.
+    const cells = (this.cells ??= new NearestCells(this.lab));
     let cur = new Float32Array((width + 2) * 3);
     let next = new Float32Array((width + 2) * 3);
     for (let y = 0; y < height; y++) {
@@ -226,16 +230,11 @@ export class PaletteMapper {
         const r = clamp(src[i]! + cur[e]!);
         const g = clamp(src[i + 1]! + cur[e + 1]!);
         const b = clamp(src[i + 2]! + cur[e + 2]!);
-        const key = (Math.round(r) << 16) | (Math.round(g) << 8) | Math.round(b);
-        const slot = Math.imul(key + 1, 0x9e3779b1) >>> 16;
-        let index: number;
-        if (cacheKeys[slot] === key) index = cacheValues[slot]!;
-        else {
-          srgbToOklab(key, this.scratch);
-          index = this.nearestLab(this.scratch[0]!, this.scratch[1]!, this.scratch[2]!);
-          cacheKeys[slot] = key;
-          cacheValues[slot] = index;
-        }
+        // (v + 0.5) | 0 equals Math.round(v) here, and is cheaper: v is 0, 255 or a byte plus a
+        // float32, which a double holds exactly, with 45 bits to spare below its point unless the
+        // float32 is under 2⁻²¹ (then v is within 2⁻²¹ of a whole number); either way v + 0.5 is
+        // exact or far from a whole number, so truncating it rounds half up as Math.round does.
+        const index = cells.nearest((r + 0.5) | 0, (g + 0.5) | 0, (b + 0.5) | 0);
         const p = index * 3;
         out[i] = pal[p]!;
         out[i + 1] = pal[p + 1]!;
