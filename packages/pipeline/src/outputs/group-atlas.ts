@@ -1,4 +1,4 @@
-import { animationLayout, hashCanonical, imageStem, RdError, type AssetEntry, type CacheStore, type GroupDecl, type LockAtlas, type Lockfile, type Manifest } from '@rd-assets/core';
+import { animationLayout, hashCanonical, imageStem, RdError, sheetFormatFile, type AssetEntry, type CacheStore, type GroupDecl, type LockAtlas, type Lockfile, type Manifest } from '@rd-assets/core';
 import type { BuildEvent } from '../engine/build-types.js';
 import { POST_VERSION, runAtlas, type AtlasMemberImage } from '../post/index.js';
 import { imageCount, mainImages } from './main-images.js';
@@ -43,7 +43,8 @@ function memberImages(asset: AssetEntry, name: string, files: Record<string, str
     const stem = imageStem(asset.output, i, count);
     const image: MemberImage = { name: imageStem(name, i, count), picture: files[picture]! };
     if (!animation || !source) return image;
-    const json = files[`${stem}.json`];
+    // Read back through the TexturePacker JSON, or the Aseprite one when that is all it wrote.
+    const json = files[sheetFormatFile(stem, 'texturepacker')] ?? files[sheetFormatFile(stem, 'aseprite')];
     if (sheet && json) image.sheetJson = json;
     image.layout = { style: source.style.id, ...(source.request.frames_duration === undefined ? {} : { framesDuration: source.request.frames_duration }) };
     if (!sheet && picture.endsWith('.png') && source.request.return_spritesheet === true) image.apiSheet = true;

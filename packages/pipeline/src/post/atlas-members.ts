@@ -40,8 +40,8 @@ export async function memberFrames(member: AtlasMemberImage): Promise<MemberFram
     tags: tags.map((t) => ({ ...t, name: `${member.name}/${t.name}` })),
   });
   if (member.sheetJson) {
-    const json = JSON.parse(member.sheetJson.toString('utf8')) as AtlasJson;
-    const frames = Object.entries(json.frames).map(([name, f]) => {
+    const json = JSON.parse(member.sheetJson.toString('utf8')) as AtlasJson | AsepriteSheetJson;
+    const frames = sheetFrames(json).map(([name, f]) => {
       const { x, y, w, h } = f.frame;
       if (x < 0 || y < 0 || w < 1 || h < 1 || x + w > first.width || y + h > first.height) {
         throw new PostStepError(`the sheet JSON of "${member.name}" places frame ${name} outside its ${first.width}×${first.height} sheet`, 'rebuild the member with --force');
@@ -63,4 +63,23 @@ export async function memberFrames(member: AtlasMemberImage): Promise<MemberFram
     return prefixed(decoded.frames.map((image, i) => ({ name: named.names[i]!, image, duration: delays[i]! })), named.tags);
   }
   return { frames: [{ name: member.name, image: first }], tags: [] };
+}
+
+/** An Aseprite json-array sheet, as far as a group atlas reads it back. */
+interface AsepriteSheetJson {
+  frames: Array<{ frame: { x: number; y: number; w: number; h: number }; duration?: number }>;
+  meta: { frameTags?: Array<{ name: string; from: number; to: number }> };
+}
+
+/**
+ * A sheet's frames by name: the TexturePacker hash names them; the Aseprite array numbers them,
+ * and frame k of a tag gets the name the hash would give it (`<tag>_<k>`).
+ */
+function sheetFrames(json: AtlasJson | AsepriteSheetJson): Array<[string, { frame: { x: number; y: number; w: number; h: number }; duration?: number }]> {
+  if (!Array.isArray(json.frames)) return Object.entries(json.frames);
+  const tags = json.meta.frameTags ?? [];
+  return json.frames.map((f, i) => {
+    const tag = tags.find((t) => i >= t.from && i <= t.to);
+    return [tag ? `${tag.name}_${i - tag.from}` : String(i), f];
+  });
 }

@@ -16,16 +16,16 @@ function file(out: PostOutput, path: string): Buffer {
 }
 
 /** A `sheet` member's own files, made by the real post run, as the group atlas reads them back. */
-async function sheetMember(name: string): Promise<AtlasMemberImage> {
+async function sheetMember(name: string, format: 'texturepacker' | 'aseprite' = 'texturepacker'): Promise<AtlasMemberImage> {
   const out = await runPost({
     stem: name,
     style: walkStyle,
     request: { prompt_style: walkStyle.id, width: 12, height: 14, num_images: 1 },
     images: [{ role: 'image', index: 0, bytes: await gifOf(walkFrames, 120) }],
-    steps: [{ op: 'sheet', layout: 'rows', padding: 1, extrude: 0, godot: false }],
+    steps: [{ op: 'sheet', layout: 'rows', padding: 1, extrude: 0, formats: [format] }],
     palettes: {},
   });
-  return { name, bytes: file(out, `${name}.png`), sheetJson: file(out, `${name}.json`), layout: walkLayout };
+  return { name, bytes: file(out, `${name}.png`), sheetJson: file(out, format === 'aseprite' ? `${name}.aseprite.json` : `${name}.json`), layout: walkLayout };
 }
 
 interface MultiatlasJson {
@@ -112,6 +112,16 @@ describe('a group atlas larger than max_size', () => {
     expect(json.meta.related_multi_packs).toBeUndefined();
     expect(Object.keys(json.frames)).toHaveLength(1 + walkNames.length);
     expect(json.meta.frameTags!.map((t) => [t.name, t.to - t.from + 1])).toEqual(walkLayout.tags.map((t) => [`knight/${t.name}`, t.frames]));
+  });
+
+  it('reads a sheet member that wrote only its Aseprite JSON into the same frames and tags', async () => {
+    const options = { maxSize: 256, padding: 1, extrude: 0, godot: false };
+    const viaHash = await runAtlas({ stem: 'items', images: [await sheetMember('knight')], options });
+    const viaAseprite = await runAtlas({ stem: 'items', images: [await sheetMember('knight', 'aseprite')], options });
+    const json = JSON.parse(file(viaAseprite, 'items.json').toString()) as AtlasJson;
+    expect(Object.keys(json.frames).sort()).toEqual(walkNames.map((n) => `knight/${n}`).sort());
+    expect(viaAseprite.files.map((f) => f.path)).toEqual(viaHash.files.map((f) => f.path));
+    viaAseprite.files.forEach((f, i) => expect(f.bytes.equals(viaHash.files[i]!.bytes), f.path).toBe(true));
   });
 
   it("cuts a GIF and the API's spritesheet into the style's named frames and tags", async () => {
