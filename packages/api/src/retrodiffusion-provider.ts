@@ -18,7 +18,7 @@ import { fetchSameOrigin, type RedirectRefusal } from './same-origin-redirects.j
 import { selectorToStyles } from './style-selector.js';
 import { attemptOf, retireSubmission } from './submission-attempts.js';
 import { journalEntryResumedBy } from './journal-resume.js';
-import { TaskTiming } from './task-timing.js';
+import { TaskPoller, TaskTiming } from './task-timing.js';
 
 export const DEFAULT_API_URL = 'https://api.retrodiffusion.ai';
 
@@ -151,6 +151,7 @@ export class RetroDiffusionProvider implements Provider {
     }
     const journaled = journalEntryResumedBy(await options.journal.get(options.callKey), { api: 'v1', endpoint: 'inferences' });
     let taskId = journaled?.taskId;
+    let acceptedAt: number | undefined;
     if (taskId) options.onEvent?.({ type: 'resumed', taskId });
     else {
       // v1 has no idempotency: a submission journaled without a task (a build killed while its
@@ -160,17 +161,19 @@ export class RetroDiffusionProvider implements Provider {
       const res = await this.withRetries(what, false, this.waitSignal(options), options.onEvent, () =>
         this.post('/v1/inferences', { ...request.body, async: true }, options.signal, true),
       );
+      acceptedAt = this.clock();
       taskId = this.acceptedTaskId(parseJson(res.text, what), what);
-      await options.journal.put(options.callKey, { taskId, api: 'v1', acceptedAt: new Date(this.clock()).toISOString(), attempt, kind: 'inference' });
+      await options.journal.put(options.callKey, { taskId, api: 'v1', acceptedAt: new Date(acceptedAt).toISOString(), attempt, kind: 'inference' });
       options.onEvent?.({ type: 'accepted', taskId, attempt });
     }
-    return this.finishTask(`/v1/inferences/tasks/${taskId}`, taskId, request, options);
+    return this.finishTask(`/v1/inferences/tasks/${taskId}`, taskId, request, options, acceptedAt);
   }
 
   private async inferV2(request: ProviderRequest, options: CallOptions): Promise<ProviderResult> {
     const what = 'generate';
     const mine = journalEntryResumedBy(await options.journal?.get(options.callKey), { api: 'v2', endpoint: 'inferences' });
     let taskId = mine?.taskId;
+    let acceptedAt: number | undefined;
     if (taskId) options.onEvent?.({ type: 'resumed', taskId, ...(mine?.idempotencyKey ? { idempotencyKey: mine.idempotencyKey } : {}), attempt: attemptOf(mine) });
     else {
       const attempt = this.nextAttempt(mine, options);
@@ -183,11 +186,12 @@ export class RetroDiffusionProvider implements Provider {
         return { res: r, body: parseJson(r.text, what) };
       });
       if (Array.isArray(body.base64_images)) return this.result(body, options, what, res.headers);
+      acceptedAt = this.clock();
       taskId = this.acceptedTaskId(body, what);
-      await options.journal?.put(options.callKey, { taskId, api: 'v2', acceptedAt: new Date(this.clock()).toISOString(), attempt, idempotencyKey, kind: 'inference' });
+      await options.journal?.put(options.callKey, { taskId, api: 'v2', acceptedAt: new Date(acceptedAt).toISOString(), attempt, idempotencyKey, kind: 'inference' });
       options.onEvent?.({ type: 'accepted', taskId, idempotencyKey, attempt });
     }
-    return this.finishTask(`/v2/inferences/tasks/${taskId}`, taskId, request, options);
+    return this.finishTask(`/v2/inferences/tasks/${taskId}`, taskId, request, options, acceptedAt);
   }
 
   /**
@@ -228,17 +232,18 @@ export class RetroDiffusionProvider implements Provider {
    * failed task ends its submission (the next build sends a new attempt). Stopping ends the wait:
    * the task stays journaled and the next build collects it without paying again.
    */
-  private async finishTask(path: string, taskId: string, request: ProviderRequest, options: CallOptions): Promise<ProviderResult> {
+  private async finishTask(path: string, taskId: string, request: ProviderRequest, options: CallOptions, acceptedAt?: number): Promise<ProviderResult> {
     const what = 'generate';
-    const started = this.clock();
     const style = request.body.prompt_style;
     const kind = `${path.split('/')[1]}:${typeof style === 'string' ? style : ''}`;
     const waitSignal = this.waitSignal(options);
-    let wait = this.timing.firstWait(kind);
-    for (let poll = 1; ; poll++) {
+    // A task an earlier build started is of unknown age: look at once (and learn nothing from it).
+    const poller = new TaskPoller(this.timing, kind, acceptedAt ?? this.clock(), acceptedAt !== undefined);
+    let wait = acceptedAt === undefined ? 0 : poller.firstWait(this.clock());
+    for (;;) {
       this.checkStillWaiting(options, what, taskId);
       if (wait) await this.sleep(wait, waitSignal);
-      wait = this.timing.nextWait(kind, this.clock() - started);
+      const sent = this.clock();
       let res: HttpResponse;
       try {
         res = await this.withRetries('poll the task', true, waitSignal, options.onEvent, () => this.get(path, waitSignal));
@@ -251,8 +256,8 @@ export class RetroDiffusionProvider implements Provider {
       }
       const task = parseJson(res.text, 'task');
       const status = task.status;
+      wait = poller.answered(task, sent, this.clock());
       if (status === 'succeeded') {
-        this.timing.finished(kind, this.clock() - started, poll === 1);
         const result = this.result((task.result ?? {}) as Record<string, unknown>, options, what, res.headers, taskId);
         result.taskId = taskId;
         return result;
@@ -265,7 +270,7 @@ export class RetroDiffusionProvider implements Provider {
         const failure = errorForResponse({ status: err.status_code ?? 500, text, retryAfter: null, what: `${what} (task ${taskId}, refunded)`, now: this.clock(), redact: this.redact });
         throw failure;
       }
-      if (this.clock() - started > this.taskTimeoutMs) {
+      if (poller.elapsed(this.clock()) > this.taskTimeoutMs) {
         throw new TimeoutError('E_TASK_TIMEOUT', `${what}: task ${taskId} did not finish in ${Math.round(this.taskTimeoutMs / 60000)} minutes`, {
           hint: 'it stays journaled: the next build resumes polling it instead of paying again',
         });
@@ -308,6 +313,7 @@ export class RetroDiffusionProvider implements Provider {
     const what = `edit tool ${request.endpoint.slice('edit/tools/'.length)}`;
     const mine = journalEntryResumedBy(await options.journal?.get(options.callKey), { api: 'v2', endpoint: request.endpoint });
     let taskId = mine?.taskId;
+    let acceptedAt: number | undefined;
     if (!taskId) {
       const attempt = this.nextAttempt(mine, options);
       const customId = submissionKey(options.callKey, attempt);
@@ -315,22 +321,23 @@ export class RetroDiffusionProvider implements Provider {
       const body = await this.withRetries(what, true, this.waitSignal(options), options.onEvent, async () =>
         parseJson((await this.post(`/v2/${request.endpoint}/tasks`, { ...request.body, custom_id: customId }, options.signal, true)).text, what),
       );
+      acceptedAt = this.clock();
       taskId = this.acceptedTaskId(body, what);
-      await options.journal?.put(options.callKey, { taskId, api: 'v2', acceptedAt: new Date(this.clock()).toISOString(), attempt, idempotencyKey: customId, kind: 'edit-tool' });
+      await options.journal?.put(options.callKey, { taskId, api: 'v2', acceptedAt: new Date(acceptedAt).toISOString(), attempt, idempotencyKey: customId, kind: 'edit-tool' });
       options.onEvent?.({ type: 'accepted', taskId, idempotencyKey: customId, attempt });
     } else options.onEvent?.({ type: 'resumed', taskId, ...(mine?.idempotencyKey ? { idempotencyKey: mine.idempotencyKey } : {}), attempt: attemptOf(mine) });
-    const started = this.clock();
     const kind = `edit:${request.endpoint}`;
     const waitSignal = this.waitSignal(options);
-    let wait = this.timing.firstWait(kind);
-    for (let poll = 1; ; poll++) {
+    const poller = new TaskPoller(this.timing, kind, acceptedAt ?? this.clock(), acceptedAt !== undefined);
+    let wait = acceptedAt === undefined ? 0 : poller.firstWait(this.clock());
+    for (;;) {
       this.checkStillWaiting(options, what, taskId);
       if (wait) await this.sleep(wait, waitSignal);
-      wait = this.timing.nextWait(kind, this.clock() - started);
+      const sent = this.clock();
       const res = await this.withRetries('poll the edit task', true, waitSignal, options.onEvent, () => this.get(`/v2/edit/tasks/${taskId}`, waitSignal));
       const task = parseJson(res.text, 'edit task');
+      wait = poller.answered(task, sent, this.clock());
       if (task.status === 'succeeded') {
-        this.timing.finished(kind, this.clock() - started, poll === 1);
         const result = await this.toolResult((task.result ?? task) as Record<string, unknown>, options, what, res.headers, taskId);
         result.taskId = taskId;
         return result;
@@ -340,7 +347,7 @@ export class RetroDiffusionProvider implements Provider {
         const err = (task.error ?? {}) as { status_code?: number; code?: string; message?: string };
         throw errorForResponse({ status: err.status_code ?? 500, text: JSON.stringify({ error: err }), retryAfter: null, what: `${what} (task ${taskId}, refunded)`, now: this.clock(), redact: this.redact });
       }
-      if (this.clock() - started > this.taskTimeoutMs) throw new TimeoutError('E_TASK_TIMEOUT', `${what}: task ${taskId} did not finish in time`, { hint: 'the next build resumes it' });
+      if (poller.elapsed(this.clock()) > this.taskTimeoutMs) throw new TimeoutError('E_TASK_TIMEOUT', `${what}: task ${taskId} did not finish in time`, { hint: 'the next build resumes it' });
     }
   }
 
