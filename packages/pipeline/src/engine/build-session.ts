@@ -9,7 +9,7 @@ import {
   genKey,
   RdError,
   safeRelative,
-  writeFileAtomic,
+  writeFileAtomicSync,
   type Cost,
   type GenActionRecord,
   type LockEntry,
@@ -362,7 +362,7 @@ export class BuildSession {
       const abs = resolve(this.project.outDir, f.path);
       await assertInsideRoot(this.project, abs);
       if (await this.hasher.matches(abs, f.sha256)) continue;
-      await writeFileAtomic(abs, await this.objectBytes(f.sha256));
+      writeFileAtomicSync(abs, await this.objectBytes(f.sha256));
       await this.hasher.remember(abs, f.sha256);
     }
     return files;
