@@ -16,6 +16,8 @@ interface KindTiming {
   hi?: number;
   /** How much older a task is when the server reads a poll than our clock says when we send it. */
   offset?: number;
+  /** How much that varies (mean deviation): on a busy machine, by several milliseconds. */
+  spread: number;
 }
 
 /**
@@ -36,7 +38,9 @@ export class TaskTiming {
     const k = this.kinds.get(kind);
     if (k?.hi === undefined) return 0;
     const target = k.hi - k.lo > tolerance(k.hi) ? (k.lo + k.hi) / 2 : k.hi;
-    return Math.max(0, Math.round(target - (k.offset ?? 0)));
+    // Aimed a spread late: a poll that arrives early costs a second request, where the CPU is
+    // scarce that is worth more than a millisecond or two of waiting.
+    return Math.max(0, Math.round(target - (k.offset ?? 0) + k.spread));
   }
 
   /** Wait before the next poll of a task seen running in `answer`, `sinceSent` ms after that poll was sent. */
@@ -50,10 +54,14 @@ export class TaskTiming {
 
   /** Learn from one answer, whatever it said. */
   observe(kind: string, answer: PollAnswer): void {
-    const k = this.kinds.get(kind) ?? { lo: 0 };
+    const k = this.kinds.get(kind) ?? { lo: 0, spread: 0 };
     this.kinds.set(kind, k);
     const sample = answer.age - answer.sentAfter;
-    k.offset = k.offset === undefined ? sample : k.offset + (sample - k.offset) / 4;
+    if (k.offset === undefined) k.offset = sample;
+    else {
+      k.spread += (Math.abs(sample - k.offset) - k.spread) / 4;
+      k.offset += (sample - k.offset) / 4;
+    }
     if (!answer.done) {
       k.lo = Math.max(k.lo, answer.age);
       return;
