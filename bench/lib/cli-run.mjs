@@ -4,13 +4,14 @@ import { fileURLToPath } from 'node:url';
 const measure = fileURLToPath(new URL('./measured-cli.mjs', import.meta.url));
 
 /**
- * Run the built `assets` command in a child process and report its exit code, wall time and peak
- * RSS (read by the child itself at exit, so it is the CLI's own memory, not the harness's).
+ * Run the built `assets` command in a child process and report its exit code, wall time, peak
+ * RSS and CPU time (user + system, in ms), the last two read by the child itself at exit, so they
+ * are the CLI's own, not the harness's. `nodeArgs` go before the script (`--cpu-prof`).
  */
-export function runMeasured(args, { cwd, env = {} }) {
+export function runMeasured(args, { cwd, env = {}, nodeArgs = [] }) {
   return new Promise((resolve, reject) => {
     const t0 = process.hrtime.bigint();
-    const child = spawn(process.execPath, [measure, ...args], {
+    const child = spawn(process.execPath, [...nodeArgs, measure, ...args], {
       cwd,
       env: { PATH: process.env.PATH, HOME: process.env.HOME, CI: 'true', NO_COLOR: '1', ...env },
       stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
@@ -23,8 +24,8 @@ export function runMeasured(args, { cwd, env = {} }) {
     child.on('error', reject);
     child.on('close', (code) => {
       const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-      const { maxRssKb } = report ? JSON.parse(report) : { maxRssKb: NaN };
-      resolve({ code, ms, maxRssMb: maxRssKb / 1024, stderr });
+      const { maxRssKb, cpuUs } = report ? JSON.parse(report) : { maxRssKb: NaN, cpuUs: NaN };
+      resolve({ code, ms, maxRssMb: maxRssKb / 1024, cpuMs: cpuUs / 1000, stderr });
     });
   });
 }

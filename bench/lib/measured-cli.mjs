@@ -1,10 +1,12 @@
-// Runs the built CLI in this process; at exit writes its peak RSS to fd 3 (when the harness opened it).
+// Runs the built CLI in this process; at exit writes its peak RSS and CPU time to fd 3 (when the
+// harness opened it).
 import { writeSync } from 'node:fs';
 import { main } from '../../packages/cli/dist/main.js';
 
 process.on('exit', () => {
   try {
-    writeSync(3, JSON.stringify({ maxRssKb: process.resourceUsage().maxRSS }));
+    const { maxRSS, userCPUTime, systemCPUTime } = process.resourceUsage();
+    writeSync(3, JSON.stringify({ maxRssKb: maxRSS, cpuUs: userCPUTime + systemCPUTime }));
   } catch {
     // run by hand, without fd 3
   }

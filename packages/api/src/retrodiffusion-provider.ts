@@ -1,7 +1,7 @@
 import { MAX_REDIRECTS, MAX_RESPONSE_BYTES, PIXEL_FIXER, PRICES, secretRedactor, type Cost, type StyleInfo } from '@rd-assets/core';
 import { errorForResponse } from './api-error-mapping.js';
 import type { CallOptions, JournalEntry, Provider, ProviderEvent, ProviderRequest, ProviderResult, RequestOptions } from './provider.js';
-import { readBodyWithin } from './bounded-body.js';
+import { HttpExchange, type HttpRequest, type ResponseHeaders } from './http-exchange.js';
 import {
   CancelledError,
   MalformedResponseError,
@@ -14,11 +14,11 @@ import {
 import { RateLimiter } from './rate-limiter.js';
 import { checkImageBytes, decodeResponseImage, parseJson, readCost } from './response-parser.js';
 import { backoffMs, DEFAULT_RETRY, retryAfterTooLong, type RetryPolicy } from './retry-policy.js';
-import { fetchSameOrigin, type RedirectRefusal } from './same-origin-redirects.js';
+import type { RedirectRefusal } from './same-origin-redirects.js';
 import { selectorToStyles } from './style-selector.js';
 import { attemptOf, retireSubmission } from './submission-attempts.js';
 import { journalEntryResumedBy } from './journal-resume.js';
-import { TaskTiming } from './task-timing.js';
+import { TaskPoller, TaskTiming } from './task-timing.js';
 
 export const DEFAULT_API_URL = 'https://api.retrodiffusion.ai';
 
@@ -46,7 +46,7 @@ export interface RetroDiffusionProviderOptions {
 interface HttpResponse {
   status: number;
   text: string;
-  headers: Headers;
+  headers: ResponseHeaders;
 }
 
 /** A failure before the server could have acted on the request (nothing can have been charged). */
@@ -55,7 +55,7 @@ class NotSentError extends NetworkError {}
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'EADDRNOTAVAIL']);
 
 /**
- * The RetroDiffusion API over HTTP (Node's own fetch), v2 by default or v1. Retries only what
+ * The RetroDiffusion API over HTTP (Node's `http`, keep-alive), v2 by default or v1. Retries only what
  * cannot charge twice: 429 and 5xx (refunded by the service), failures before a request was sent,
  * reads, and — on v2 — anything, because the Idempotency-Key makes a repeat return the original
  * task. Every paid submission is journaled before its POST (with the attempt its key names) and
@@ -76,6 +76,7 @@ export class RetroDiffusionProvider implements Provider {
   private readonly timeoutSignal: (ms: number) => AbortSignal;
   private readonly pixelFixer: RateLimiter;
   private readonly timing = new TaskTiming();
+  private readonly exchange = new HttpExchange();
 
   constructor(options: RetroDiffusionProviderOptions) {
     this.key = options.apiKey;
@@ -151,6 +152,7 @@ export class RetroDiffusionProvider implements Provider {
     }
     const journaled = journalEntryResumedBy(await options.journal.get(options.callKey), { api: 'v1', endpoint: 'inferences' });
     let taskId = journaled?.taskId;
+    let acceptedAt: number | undefined;
     if (taskId) options.onEvent?.({ type: 'resumed', taskId });
     else {
       // v1 has no idempotency: a submission journaled without a task (a build killed while its
@@ -160,17 +162,19 @@ export class RetroDiffusionProvider implements Provider {
       const res = await this.withRetries(what, false, this.waitSignal(options), options.onEvent, () =>
         this.post('/v1/inferences', { ...request.body, async: true }, options.signal, true),
       );
+      acceptedAt = this.clock();
       taskId = this.acceptedTaskId(parseJson(res.text, what), what);
-      await options.journal.put(options.callKey, { taskId, api: 'v1', acceptedAt: new Date(this.clock()).toISOString(), attempt, kind: 'inference' });
+      await options.journal.put(options.callKey, { taskId, api: 'v1', acceptedAt: new Date(acceptedAt).toISOString(), attempt, kind: 'inference' });
       options.onEvent?.({ type: 'accepted', taskId, attempt });
     }
-    return this.finishTask(`/v1/inferences/tasks/${taskId}`, taskId, request, options);
+    return this.finishTask(`/v1/inferences/tasks/${taskId}`, taskId, request, options, acceptedAt);
   }
 
   private async inferV2(request: ProviderRequest, options: CallOptions): Promise<ProviderResult> {
     const what = 'generate';
     const mine = journalEntryResumedBy(await options.journal?.get(options.callKey), { api: 'v2', endpoint: 'inferences' });
     let taskId = mine?.taskId;
+    let acceptedAt: number | undefined;
     if (taskId) options.onEvent?.({ type: 'resumed', taskId, ...(mine?.idempotencyKey ? { idempotencyKey: mine.idempotencyKey } : {}), attempt: attemptOf(mine) });
     else {
       const attempt = this.nextAttempt(mine, options);
@@ -183,11 +187,12 @@ export class RetroDiffusionProvider implements Provider {
         return { res: r, body: parseJson(r.text, what) };
       });
       if (Array.isArray(body.base64_images)) return this.result(body, options, what, res.headers);
+      acceptedAt = this.clock();
       taskId = this.acceptedTaskId(body, what);
-      await options.journal?.put(options.callKey, { taskId, api: 'v2', acceptedAt: new Date(this.clock()).toISOString(), attempt, idempotencyKey, kind: 'inference' });
+      await options.journal?.put(options.callKey, { taskId, api: 'v2', acceptedAt: new Date(acceptedAt).toISOString(), attempt, idempotencyKey, kind: 'inference' });
       options.onEvent?.({ type: 'accepted', taskId, idempotencyKey, attempt });
     }
-    return this.finishTask(`/v2/inferences/tasks/${taskId}`, taskId, request, options);
+    return this.finishTask(`/v2/inferences/tasks/${taskId}`, taskId, request, options, acceptedAt);
   }
 
   /**
@@ -228,17 +233,18 @@ export class RetroDiffusionProvider implements Provider {
    * failed task ends its submission (the next build sends a new attempt). Stopping ends the wait:
    * the task stays journaled and the next build collects it without paying again.
    */
-  private async finishTask(path: string, taskId: string, request: ProviderRequest, options: CallOptions): Promise<ProviderResult> {
+  private async finishTask(path: string, taskId: string, request: ProviderRequest, options: CallOptions, acceptedAt?: number): Promise<ProviderResult> {
     const what = 'generate';
-    const started = this.clock();
     const style = request.body.prompt_style;
     const kind = `${path.split('/')[1]}:${typeof style === 'string' ? style : ''}`;
     const waitSignal = this.waitSignal(options);
-    let wait = this.timing.firstWait(kind);
-    for (let poll = 1; ; poll++) {
+    // A task an earlier build started is of unknown age: look at once (and learn nothing from it).
+    const poller = new TaskPoller(this.timing, kind, acceptedAt ?? this.clock(), acceptedAt !== undefined);
+    let wait = acceptedAt === undefined ? 0 : poller.firstWait(this.clock());
+    for (;;) {
       this.checkStillWaiting(options, what, taskId);
       if (wait) await this.sleep(wait, waitSignal);
-      wait = this.timing.nextWait(kind, this.clock() - started);
+      const sent = this.clock();
       let res: HttpResponse;
       try {
         res = await this.withRetries('poll the task', true, waitSignal, options.onEvent, () => this.get(path, waitSignal));
@@ -251,8 +257,8 @@ export class RetroDiffusionProvider implements Provider {
       }
       const task = parseJson(res.text, 'task');
       const status = task.status;
+      wait = poller.answered(task, sent, this.clock());
       if (status === 'succeeded') {
-        this.timing.finished(kind, this.clock() - started, poll === 1);
         const result = this.result((task.result ?? {}) as Record<string, unknown>, options, what, res.headers, taskId);
         result.taskId = taskId;
         return result;
@@ -265,7 +271,7 @@ export class RetroDiffusionProvider implements Provider {
         const failure = errorForResponse({ status: err.status_code ?? 500, text, retryAfter: null, what: `${what} (task ${taskId}, refunded)`, now: this.clock(), redact: this.redact });
         throw failure;
       }
-      if (this.clock() - started > this.taskTimeoutMs) {
+      if (poller.elapsed(this.clock()) > this.taskTimeoutMs) {
         throw new TimeoutError('E_TASK_TIMEOUT', `${what}: task ${taskId} did not finish in ${Math.round(this.taskTimeoutMs / 60000)} minutes`, {
           hint: 'it stays journaled: the next build resumes polling it instead of paying again',
         });
@@ -308,6 +314,7 @@ export class RetroDiffusionProvider implements Provider {
     const what = `edit tool ${request.endpoint.slice('edit/tools/'.length)}`;
     const mine = journalEntryResumedBy(await options.journal?.get(options.callKey), { api: 'v2', endpoint: request.endpoint });
     let taskId = mine?.taskId;
+    let acceptedAt: number | undefined;
     if (!taskId) {
       const attempt = this.nextAttempt(mine, options);
       const customId = submissionKey(options.callKey, attempt);
@@ -315,22 +322,23 @@ export class RetroDiffusionProvider implements Provider {
       const body = await this.withRetries(what, true, this.waitSignal(options), options.onEvent, async () =>
         parseJson((await this.post(`/v2/${request.endpoint}/tasks`, { ...request.body, custom_id: customId }, options.signal, true)).text, what),
       );
+      acceptedAt = this.clock();
       taskId = this.acceptedTaskId(body, what);
-      await options.journal?.put(options.callKey, { taskId, api: 'v2', acceptedAt: new Date(this.clock()).toISOString(), attempt, idempotencyKey: customId, kind: 'edit-tool' });
+      await options.journal?.put(options.callKey, { taskId, api: 'v2', acceptedAt: new Date(acceptedAt).toISOString(), attempt, idempotencyKey: customId, kind: 'edit-tool' });
       options.onEvent?.({ type: 'accepted', taskId, idempotencyKey: customId, attempt });
     } else options.onEvent?.({ type: 'resumed', taskId, ...(mine?.idempotencyKey ? { idempotencyKey: mine.idempotencyKey } : {}), attempt: attemptOf(mine) });
-    const started = this.clock();
     const kind = `edit:${request.endpoint}`;
     const waitSignal = this.waitSignal(options);
-    let wait = this.timing.firstWait(kind);
-    for (let poll = 1; ; poll++) {
+    const poller = new TaskPoller(this.timing, kind, acceptedAt ?? this.clock(), acceptedAt !== undefined);
+    let wait = acceptedAt === undefined ? 0 : poller.firstWait(this.clock());
+    for (;;) {
       this.checkStillWaiting(options, what, taskId);
       if (wait) await this.sleep(wait, waitSignal);
-      wait = this.timing.nextWait(kind, this.clock() - started);
+      const sent = this.clock();
       const res = await this.withRetries('poll the edit task', true, waitSignal, options.onEvent, () => this.get(`/v2/edit/tasks/${taskId}`, waitSignal));
       const task = parseJson(res.text, 'edit task');
+      wait = poller.answered(task, sent, this.clock());
       if (task.status === 'succeeded') {
-        this.timing.finished(kind, this.clock() - started, poll === 1);
         const result = await this.toolResult((task.result ?? task) as Record<string, unknown>, options, what, res.headers, taskId);
         result.taskId = taskId;
         return result;
@@ -340,12 +348,12 @@ export class RetroDiffusionProvider implements Provider {
         const err = (task.error ?? {}) as { status_code?: number; code?: string; message?: string };
         throw errorForResponse({ status: err.status_code ?? 500, text: JSON.stringify({ error: err }), retryAfter: null, what: `${what} (task ${taskId}, refunded)`, now: this.clock(), redact: this.redact });
       }
-      if (this.clock() - started > this.taskTimeoutMs) throw new TimeoutError('E_TASK_TIMEOUT', `${what}: task ${taskId} did not finish in time`, { hint: 'the next build resumes it' });
+      if (poller.elapsed(this.clock()) > this.taskTimeoutMs) throw new TimeoutError('E_TASK_TIMEOUT', `${what}: task ${taskId} did not finish in time`, { hint: 'the next build resumes it' });
     }
   }
 
   /** Results may arrive inline or only as hosted URLs: download those, never lose a paid result. */
-  private async toolResult(body: Record<string, unknown>, options: CallOptions, what: string, headers: Headers, taskId?: string): Promise<ProviderResult> {
+  private async toolResult(body: Record<string, unknown>, options: CallOptions, what: string, headers: ResponseHeaders, taskId?: string): Promise<ProviderResult> {
     const { cost, remaining } = readCost(body);
     options.onEvent?.({ type: 'charged', cost, ...(taskId ? { taskId } : {}), ...requestIdOf(headers) });
     const inline = Array.isArray(body.base64_images) ? body.base64_images.filter((x) => typeof x === 'string' && x) : [];
@@ -369,7 +377,7 @@ export class RetroDiffusionProvider implements Provider {
   private async download(url: string, what: string, signal?: AbortSignal): Promise<Buffer> {
     const target = new URL(url, this.baseUrl);
     const res = await this.withRetries(`${what}: download the result`, true, signal, undefined, async () => {
-      const r = await this.fetchRaw(target.toString(), { method: 'GET' }, signal, 60_000);
+      const r = await this.fetchRaw(target.toString(), { method: 'GET', headers: {} }, signal, 60_000);
       if (r.status >= 400) throw errorForResponse({ status: r.status, text: '', retryAfter: r.headers.get('retry-after'), what: `${what}: download the result`, now: this.clock(), redact: this.redact });
       return r;
     });
@@ -399,7 +407,7 @@ export class RetroDiffusionProvider implements Provider {
     }
   }
 
-  private result(body: Record<string, unknown>, options: CallOptions, what: string, headers: Headers, taskId?: string): ProviderResult {
+  private result(body: Record<string, unknown>, options: CallOptions, what: string, headers: ResponseHeaders, taskId?: string): ProviderResult {
     // The charge is known before the images are checked: a refused answer was still paid for.
     const { cost, remaining } = readCost(body);
     options.onEvent?.({ type: 'charged', cost, ...(taskId ? { taskId } : {}), ...requestIdOf(headers) });
@@ -461,7 +469,7 @@ export class RetroDiffusionProvider implements Provider {
     if (err.name === 'TimeoutError' || err.name === 'AbortError') {
       return new TimeoutError('E_TIMEOUT', `${what}: no answer from ${this.origin()} in time`, { hint: 'the service is slow or unreachable; RD_API_TIMEOUT_MS raises the limit' });
     }
-    const code = err.cause?.code ?? ((err.cause as Error | undefined)?.message === 'bad port' ? 'bad port' : undefined);
+    const code = err.cause?.code ?? (err as { code?: string }).code ?? ((err.cause as Error | undefined)?.message === 'bad port' ? 'bad port' : undefined);
     if (code && (NOT_SENT_CODES.has(code) || code === 'bad port')) {
       return new NotSentError('E_NETWORK', `${what}: cannot reach ${this.origin()} (${code})`, { hint: 'check your connection and RD_API_URL; use --offline to build without the API' });
     }
@@ -498,7 +506,7 @@ export class RetroDiffusionProvider implements Provider {
     const headers: Record<string, string> = { Accept: 'application/json', ...extra };
     if (auth) headers['X-RD-Token'] = this.key;
     if (body !== undefined) headers['Content-Type'] = 'application/json';
-    const init: RequestInit = { method, headers };
+    const init: HttpRequest = { method, headers };
     if (body !== undefined) init.body = JSON.stringify(body);
     const timeout = this.timeoutMs ?? (generating ? 120_000 : 30_000);
     const r = await this.fetchRaw(`${this.baseUrl}${path}`, init, signal, timeout, auth);
@@ -513,21 +521,21 @@ export class RetroDiffusionProvider implements Provider {
    * One HTTP exchange. With the key on it, redirects stay within the API's origin; the body is
    * read incrementally and cut off past MAX_RESPONSE_BYTES.
    */
-  private async fetchRaw(url: string, init: RequestInit, signal: AbortSignal | undefined, timeoutMs: number, credential = false): Promise<{ status: number; bytes: Buffer; headers: Headers }> {
+  private async fetchRaw(url: string, init: HttpRequest, signal: AbortSignal | undefined, timeoutMs: number, credential = false): Promise<{ status: number; bytes: Buffer; headers: ResponseHeaders }> {
     if (signal?.aborted) throw new CancelledError('E_CANCELLED', 'cancelled');
     const timer = this.timeoutSignal(timeoutMs);
     const combined = signal ? AbortSignal.any([signal, timer]) : timer;
+    const target = new URL(url);
     try {
-      const request = { ...init, signal: combined };
-      const res = credential ? await fetchSameOrigin(url, request, (r) => this.redirectRefused(r, describe(init.method ?? 'GET', new URL(url).pathname))) : await fetch(url, request);
-      const bytes = await readBodyWithin(res, MAX_RESPONSE_BYTES);
-      if (!bytes) {
-        throw new ResponseTooLargeError('E_RESPONSE_TOO_LARGE', `${describe(init.method ?? 'GET', new URL(url).pathname)}: the answer from ${new URL(url).host} passed ${MAX_RESPONSE_BYTES / 1024 / 1024} MB and was cut off`, {
+      const refuse = credential ? (r: RedirectRefusal) => this.redirectRefused(r, describe(init.method, target.pathname)) : undefined;
+      const res = await this.exchange.send(target, init, { signal: combined, limit: MAX_RESPONSE_BYTES, ...(refuse ? { refuse } : {}) });
+      if (!res.bytes) {
+        throw new ResponseTooLargeError('E_RESPONSE_TOO_LARGE', `${describe(init.method, target.pathname)}: the answer from ${target.host} passed ${MAX_RESPONSE_BYTES / 1024 / 1024} MB and was cut off`, {
           status: res.status,
           hint: 'the service (or a proxy before it) sent an implausible answer; rebuild later, and check RD_API_URL',
         });
       }
-      return { status: res.status, bytes, headers: res.headers };
+      return { status: res.status, bytes: res.bytes, headers: res.headers };
     } catch (e) {
       if (e instanceof ProviderError) throw e;
       if (signal?.aborted) throw new CancelledError('E_CANCELLED', 'cancelled while waiting for the API');
@@ -557,7 +565,7 @@ function describe(method: string, path: string): string {
   return `${method} ${path}`;
 }
 
-function requestIdOf(headers: Headers): { requestId?: string } {
+function requestIdOf(headers: ResponseHeaders): { requestId?: string } {
   const id = headers.get('x-rd-request-id') ?? headers.get('x-request-id');
   return id ? { requestId: id } : {};
 }

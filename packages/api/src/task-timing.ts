@@ -1,30 +1,128 @@
+/** What one poll of a task said, in ms: the task's age when the server read the poll, and when it was sent. */
+export interface PollAnswer {
+  done: boolean;
+  /** The task's age when the server answered (its `updated_at − created_at`), else our own estimate. */
+  age: number;
+  /** When the poll was sent, counted from the moment the task was accepted (our clock). */
+  sentAfter: number;
+  /** The age at which this task was last seen still running, if it was. */
+  runningAge?: number;
+}
+
+interface KindTiming {
+  /** The highest age a task of this kind was seen still running at (lowered slowly, so it is probed again). */
+  lo: number;
+  /** The lowest age a task of this kind was seen done at: polling then is known to meet it. */
+  hi?: number;
+  /** How much older a task is when the server reads a poll than our clock says when we send it. */
+  offset?: number;
+  /** How much that varies (mean deviation): on a busy machine, by several milliseconds. */
+  spread: number;
+}
+
 /**
  * When to poll a queued task. Polling early wastes requests (and risks rate limits); polling late
- * wastes wall time — with 50 ms tasks a fixed 250 ms step would cap throughput at a fifth. So the
- * client learns how long tasks of each kind take and polls first when one should be done, probing
- * a little earlier each time that works and, when it was too early, looking again shortly after.
- * Until it knows a kind, it polls at once and then every 100 ms, backing off by a quarter of the
- * time waited (at most 2 s).
+ * wastes wall time — with 50 ms tasks a fixed 250 ms step would cap throughput at a fifth. A task's
+ * status says how old it is (`created_at`, `updated_at`), so every answer bounds how long tasks of
+ * its kind take: done at age `hi`, still running at age `lo`. The first poll of a task is aimed to
+ * reach the server at `hi`, or halfway between the bounds while they are far apart; a poll that
+ * finds the task running looks again at `hi`. So the bounds close in on the real duration within
+ * a few tasks, and a task is met a millisecond or two after it ends. Until a kind is known it polls
+ * at once and then every 100 ms, backing off by a quarter of the time waited (at most 2 s).
  */
 export class TaskTiming {
-  private readonly estimates = new Map<string, number>();
+  private readonly kinds = new Map<string, KindTiming>();
 
-  /** Wait before the first poll. */
+  /** Wait before the first poll, counted from the acceptance. */
   firstWait(kind: string): number {
-    return Math.round(this.estimates.get(kind) ?? 0);
+    const k = this.kinds.get(kind);
+    if (k?.hi === undefined) return 0;
+    const target = k.hi - k.lo > tolerance(k.hi) ? (k.lo + k.hi) / 2 : k.hi;
+    // Aimed a spread late: a poll that arrives early costs a second request, where the CPU is
+    // scarce that is worth more than a millisecond or two of waiting.
+    return Math.max(0, Math.round(target - (k.offset ?? 0) + k.spread));
   }
 
-  /** Wait before a later poll, `elapsed` ms after the task was accepted. */
-  nextWait(kind: string, elapsed: number): number {
-    const known = this.estimates.get(kind);
-    if (known !== undefined && elapsed < known * 2) return Math.max(10, Math.round(known * 0.05));
-    return Math.min(2000, Math.max(100, Math.round(elapsed * 0.25)));
+  /** Wait before the next poll of a task seen running in `answer`, `sinceSent` ms after that poll was sent. */
+  nextWait(kind: string, answer: PollAnswer, sinceSent: number): number {
+    const k = this.kinds.get(kind);
+    // The answer's own age says how far the task is: aim the next poll to reach the server at `hi`.
+    if (k?.hi !== undefined && answer.age < k.hi) return Math.max(0, Math.round(k.hi - answer.age - sinceSent));
+    if (k?.hi !== undefined && answer.age < k.hi * 2) return Math.max(5, Math.round(k.hi * 0.05));
+    return Math.min(2000, Math.max(100, Math.round(answer.age * 0.25)));
   }
 
-  /** A task of `kind` finished: seen done at `elapsed`, on the first poll or a later one. */
-  finished(kind: string, elapsed: number, firstPoll: boolean): void {
-    const known = this.estimates.get(kind);
-    // Concurrent tasks of a kind all report here, so the probe is gentle (1 % per task).
-    this.estimates.set(kind, firstPoll && known !== undefined ? known * 0.99 : elapsed);
+  /** Learn from one answer, whatever it said. */
+  observe(kind: string, answer: PollAnswer): void {
+    const k = this.kinds.get(kind) ?? { lo: 0, spread: 0 };
+    this.kinds.set(kind, k);
+    const sample = answer.age - answer.sentAfter;
+    if (k.offset === undefined) k.offset = sample;
+    else {
+      k.spread += (Math.abs(sample - k.offset) - k.spread) / 4;
+      k.offset += (sample - k.offset) / 4;
+    }
+    if (!answer.done) {
+      k.lo = Math.max(k.lo, answer.age);
+      return;
+    }
+    // Done at `age`: tasks take at most that long — unless this one ran past the bound, when
+    // tasks of the kind now take longer and the bound moves up to it.
+    if (k.hi === undefined || answer.age < k.hi || (answer.runningAge ?? -1) >= k.hi) k.hi = answer.age;
+    if (k.lo >= k.hi) k.lo = Math.max(0, k.hi - 2 * tolerance(k.hi));
+    // Forget the lower bound slowly, so that a kind that got faster is probed again (one early
+    // poll in a few dozen tasks).
+    k.lo = Math.max(0, k.lo - tolerance(k.hi) / 32);
   }
+}
+
+/** How close the bounds must be before polls aim at `hi` rather than between them. */
+function tolerance(hi: number): number {
+  return Math.max(2, hi * 0.01);
+}
+
+/** At least millisecond precision: coarser timestamps cannot time tasks of a few dozen ms. */
+const PRECISE_TIME = /T\d\d:\d\d:\d\d\.\d{3}/;
+
+/**
+ * The polls of one task: when to send each, and what their answers teach the kind's timing. A
+ * task an earlier build started (`learn` false) is of unknown age from our side and teaches nothing.
+ */
+export class TaskPoller {
+  private runningAge: number | undefined;
+
+  constructor(
+    private readonly timing: TaskTiming,
+    private readonly kind: string,
+    private readonly acceptedAt: number,
+    private readonly learn: boolean,
+  ) {}
+
+  elapsed(now: number): number {
+    return now - this.acceptedAt;
+  }
+
+  /** Wait before the first poll, `now` being later than the acceptance by the journal's write. */
+  firstWait(now: number): number {
+    return Math.max(0, this.timing.firstWait(this.kind) - this.elapsed(now));
+  }
+
+  /** Take in the answer to a poll sent at `sentAt`; returns the wait before the next one. */
+  answered(task: Record<string, unknown>, sentAt: number, now: number): number {
+    const sentAfter = sentAt - this.acceptedAt;
+    const done = task.status === 'succeeded' || task.status === 'failed';
+    const answer: PollAnswer = { done, age: serverAge(task) ?? sentAfter, sentAfter, ...(this.runningAge === undefined ? {} : { runningAge: this.runningAge }) };
+    if (this.learn && task.status !== 'failed') this.timing.observe(this.kind, answer);
+    if (!done) this.runningAge = answer.age;
+    return this.timing.nextWait(this.kind, answer, now - sentAt);
+  }
+}
+
+/** `updated_at − created_at` of a task status, when both are precise timestamps. */
+function serverAge(task: Record<string, unknown>): number | undefined {
+  const created = task.created_at;
+  const updated = task.updated_at;
+  if (typeof created !== 'string' || typeof updated !== 'string' || !PRECISE_TIME.test(created) || !PRECISE_TIME.test(updated)) return undefined;
+  const age = Date.parse(updated) - Date.parse(created);
+  return Number.isFinite(age) && age >= 0 ? age : undefined;
 }

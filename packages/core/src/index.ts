@@ -34,7 +34,7 @@ export { matrixCombinations } from './matrix.js';
 export type * from './manifest-types.js';
 export { genKey, postKey, GEN_KEY_VERSION } from './keys.js';
 export type { GenKeyInput, PostKeyInput } from './keys.js';
-export { writeFileAtomic, isTempName } from './atomic-file.js';
+export { writeFileAtomic, writeFileAtomicSync, isTempName } from './atomic-file.js';
 export { ObjectStore } from './object-store.js';
 export type { CacheStore, ActionRecord, GenActionRecord, PostActionRecord, PostFile, StoredOutput, StoreWarning } from './object-store.js';
 export {

@@ -9,7 +9,7 @@ import {
   genKey,
   RdError,
   safeRelative,
-  writeFileAtomic,
+  writeFileAtomicSync,
   type Cost,
   type GenActionRecord,
   type LockEntry,
@@ -137,6 +137,8 @@ export class BuildSession {
 
     // Walk the chain: keys, and outputs known from the store (bytes) or the lock (hashes only).
     const states: StepState[] = [];
+    // Keys the store was asked for and does not hold: not asked again on the way to the call.
+    const missing = new Set<string>();
     let input = job.source ? await this.inputs.sourceInput(job.source, deps) : undefined;
     // The lock settles most steps without opening the store (a no-op build reads no cache
     // record); the store is asked only for steps the lock does not know, and below, once an asset
@@ -146,6 +148,7 @@ export class BuildSession {
       const key = genKey({ provider: this.opts.providerId, endpoint: step.endpoint, payload: keyPayload(fields) });
       const lockStep = !forced && lockEntry?.steps[i]?.genKey === key ? lockEntry.steps[i] : undefined;
       const record = forced || lockStep ? undefined : await this.store.getCompleteAction('gen', key);
+      if (!forced && !lockStep && !record) missing.add(key);
       const outputs = record?.outputs ?? (lockStep ? lockStep.outputs.map((sha256, j) => ({ sha256, ...step.roles[j]!, format: '' })) : undefined);
       const state: StepState = { key, lockRequest: lockRequest(fields), complete: !!record, cost: record?.cost ?? lockStep?.cost ?? {} };
       if (outputs) state.outputs = outputs;
@@ -168,7 +171,7 @@ export class BuildSession {
     }
     // Not up to date: which steps does the store hold (bytes, not just hashes)?
     for (const s of states) {
-      if (s.complete || forced) continue;
+      if (s.complete || forced || missing.has(s.key)) continue;
       const record = await this.store.getCompleteAction('gen', s.key);
       if (record) {
         s.complete = true;
@@ -212,7 +215,7 @@ export class BuildSession {
       const input = start === 0 ? (job.source ? await this.inputs.sourceInput(job.source, deps) : undefined) : { sha256: mainOutput(states[start - 1]!.outputs!).sha256 };
       return plannedOutcome(job, 'generate', reason, job.steps.length - start, await this.priceChain(job, start, input, deps));
     }
-    return this.generate(job, states, start, deps, reason);
+    return this.generate(job, states, start, deps, reason, missing);
   }
 
   private upToDate(job: AssetJob, lockEntry: LockEntry, states: StepState[]): Outcome {
@@ -222,7 +225,7 @@ export class BuildSession {
   }
 
   /** Make the calls from `start` on, storing each raw result before anything else. */
-  private async generate(job: AssetJob, states: StepState[], start: number, deps: Map<string, Finished>, reason: string): Promise<Outcome> {
+  private async generate(job: AssetJob, states: StepState[], start: number, deps: Map<string, Finished>, reason: string, missing: ReadonlySet<string>): Promise<Outcome> {
     this.opts.onEvent({ type: 'asset-start', id: job.asset.id, action: 'generate' });
     let input = start === 0 ? (job.source ? await this.inputs.sourceInput(job.source, deps) : undefined) : { sha256: mainOutput(states[start - 1]!.outputs!).sha256 };
     let cost: Cost = {};
@@ -232,7 +235,7 @@ export class BuildSession {
       const fields = await walkRequest(step, input, this.inputs.walkSources(deps));
       const key = genKey({ provider: this.opts.providerId, endpoint: step.endpoint, payload: keyPayload(fields) });
       // A later step may already be cached (an earlier step changed back): reuse it.
-      let record = this.opts.force.has(job.asset.id) ? undefined : await this.store.getCompleteAction('gen', key);
+      let record = this.opts.force.has(job.asset.id) || missing.has(key) ? undefined : await this.store.getCompleteAction('gen', key);
       if (!record) {
         const made = await this.inflightCalls.run(key, () => this.call(job, step, i, key, fields));
         record = made.value;
@@ -359,7 +362,7 @@ export class BuildSession {
       const abs = resolve(this.project.outDir, f.path);
       await assertInsideRoot(this.project, abs);
       if (await this.hasher.matches(abs, f.sha256)) continue;
-      await writeFileAtomic(abs, await this.objectBytes(f.sha256));
+      writeFileAtomicSync(abs, await this.objectBytes(f.sha256));
       await this.hasher.remember(abs, f.sha256);
     }
     return files;

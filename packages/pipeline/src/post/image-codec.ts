@@ -78,6 +78,11 @@ export async function decodeImage(bytes: Uint8Array): Promise<DecodedImage> {
   }
 }
 
+/** Whether a frame of this size is one `decodeImage` accepts. */
+export function acceptedSize(width: number, height: number): boolean {
+  return width > 0 && height > 0 && width <= MAX_IMAGE_SIDE && height <= MAX_IMAGE_SIDE && width * height <= MAX_IMAGE_PIXELS;
+}
+
 function checkSize(width: number, height: number): void {
   if (width <= 0 || height <= 0) throw new ImageDecodeError(`the image header says ${width}×${height}`);
   if (width > MAX_IMAGE_SIDE || height > MAX_IMAGE_SIDE || width * height > MAX_IMAGE_PIXELS) {

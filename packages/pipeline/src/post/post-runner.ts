@@ -4,10 +4,11 @@ import { asepriteJson, serializeAsepriteJson } from './aseprite-json.js';
 import { atlasJson, serializeAtlasJson } from './atlas-json.js';
 import { godotSpriteFrames } from './godot-sprite-frames.js';
 import { godotTileSet } from './godot-tileset.js';
-import { decodeImage, encodeGif, encodePng, encodeWebp, type ImageFormat } from './image-codec.js';
+import { acceptedSize, decodeImage, encodeGif, encodePng, encodeWebp, type ImageFormat } from './image-codec.js';
+import { checkPng } from './png-check.js';
 import { PaletteMapper } from './palette-map.js';
 import { detectBlockSize, downscaleBlocks, padImage, scaleNearest, trimImages } from './pixel-scale.js';
-import { PixelBudgetError, PostStepError } from './post-errors.js';
+import { ImageDecodeError, PixelBudgetError, PostStepError } from './post-errors.js';
 import type { RgbaImage, Rgb } from './rgba-image.js';
 import { buildApiSheet, buildSpritesheet, sliceApiSheet, type SheetTag } from './spritesheet.js';
 import { tiledTmj } from './tiled-tmj.js';
@@ -95,6 +96,8 @@ export async function runPost(input: PostInput): Promise<PostOutput> {
   if (main.length === 0) throw new RdError('E_POST_NO_IMAGES', 'post-processing got no result images', { hint: 'the call returned nothing; rebuild with --force' });
   const styleId = input.style?.id ?? input.request?.prompt_style;
   const layout = styleId ? animationLayout(styleId, input.request?.frames_duration) : undefined;
+  const untouched = input.steps.length === 0 && !(layout && input.request?.return_spritesheet === true) ? untouchedPngs(main, input) : undefined;
+  if (untouched) return untouched;
   const units = await Promise.all(main.map((m) => decodeUnit({ bytes: m.bytes, layout, returnSpritesheet: input.request?.return_spritesheet === true })));
 
   const mappers = new Map<string, PaletteMapper>();
@@ -117,6 +120,30 @@ export async function runPost(input: PostInput): Promise<PostOutput> {
   }
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { files, meta: metaOf(units, input.steps) };
+}
+
+/**
+ * With no steps, a still PNG is written as the API returned it: only its integrity and size are
+ * needed, so its pixels are not decoded. Undefined when any image is not a PNG of a size the
+ * decoder accepts (the full path then decodes it, or names what is wrong).
+ */
+function untouchedPngs(main: PostInput['images'], input: PostInput): PostOutput | undefined {
+  const sizes = [];
+  for (const m of main) {
+    const probe = probeImage(m.bytes.subarray(0, 64));
+    if (probe?.format !== 'png' || !acceptedSize(probe.width, probe.height)) return undefined;
+    try {
+      sizes.push(checkPng(m.bytes, MAX_POST_PIXELS));
+    } catch (e) {
+      throw new ImageDecodeError(`the PNG image cannot be decoded: ${(e as Error).message}`, { cause: e });
+    }
+  }
+  const files: PostFile[] = main.map((m, i) => ({ path: `${imageStem(input.stem, i, main.length)}.png`, role: 'image', bytes: m.bytes }));
+  files.push(...extraFiles(input));
+  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const meta: PostMeta = { width: sizes[0]!.width, height: sizes[0]!.height };
+  if (main.length > 1) meta.images = main.length;
+  return { files, meta };
 }
 
 async function decodeUnit(options: { bytes: Buffer; layout: AnimationLayout | undefined; returnSpritesheet: boolean }): Promise<Unit> {

@@ -1,34 +1,133 @@
-import { readFile, rm } from 'node:fs/promises';
+import { appendFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '@rd-assets/core';
+import { randomBytes } from 'node:crypto';
+import { isTempName } from '@rd-assets/core';
 import { journalEntryResumedBy, type JournalEntry, type TaskJournal } from '@rd-assets/api';
 
+/** One line of the journal: a submission's entry as it now stands, or the end of it. */
+type JournalLine = { key: string; entry: JournalEntry } | { key: string; done: true };
+
+/** The journal file in its folder (earlier versions kept one `<callKey>.json` file per submission there). */
+const LOG = 'tasks.jsonl';
+
 /**
- * Submissions on disk (`<cache>/journal/<callKey>.json`), written atomically before each POST and
- * again once its task is accepted: a build stopped at any instant finds here the task to poll, or
- * the idempotency key to send again, instead of paying for a second result.
+ * Submissions on disk: `<cache>/journal/tasks.jsonl`, one line appended before each POST, one
+ * once its task is accepted, one when its result is stored — a single `write` each, so a build
+ * stopped at any instant finds here the task to poll, or the idempotency key to send again,
+ * instead of paying for a second result. (A file per submission, written and renamed twice and
+ * removed, cost a dozen file operations per asset.) The entries live in memory; the file is
+ * emptied when none is left, and compacted when it is next read with finished or torn lines in
+ * it. Another build may have written it since (builds on one cache take turns): a change in its
+ * size or inode makes it be read again before anything is looked up or written.
  */
 export class FileTaskJournal implements TaskJournal {
+  private entries = new Map<string, JournalEntry>();
+  private loaded = false;
+  /** The file as last read or written: any other size or inode means another build wrote it. */
+  private seen: { size: number; ino: number } | undefined;
+
   constructor(private readonly dir: string) {}
 
-  private path(callKey: string): string {
-    return join(this.dir, `${callKey.replace(/[^A-Za-z0-9_.-]/g, '_')}.json`);
+  private get log(): string {
+    return join(this.dir, LOG);
   }
 
   async get(callKey: string): Promise<JournalEntry | undefined> {
-    try {
-      return JSON.parse(await readFile(this.path(callKey), 'utf8')) as JournalEntry;
-    } catch {
-      return undefined;
-    }
+    this.current();
+    return this.entries.get(callKey);
   }
 
   async put(callKey: string, entry: JournalEntry): Promise<void> {
-    await writeFileAtomic(this.path(callKey), JSON.stringify(entry));
+    this.current();
+    this.append({ key: callKey, entry });
+    this.entries.set(callKey, entry);
   }
 
   async delete(callKey: string): Promise<void> {
-    await rm(this.path(callKey), { force: true });
+    this.current();
+    if (!this.entries.delete(callKey)) return;
+    if (this.entries.size === 0) this.rewrite();
+    else this.append({ key: callKey, done: true });
+  }
+
+  /** Read the file again when it is not the one this journal last saw (or never read it). */
+  private current(): void {
+    const stat = statSync(this.log, { throwIfNoEntry: false });
+    const now = stat ? { size: stat.size, ino: stat.ino } : undefined;
+    if (this.loaded && (this.seen && now ? now.size === this.seen.size && now.ino === this.seen.ino : this.seen === now)) return;
+    this.load();
+  }
+
+  private load(): void {
+    const entries = new Map<string, JournalEntry>();
+    // Files of earlier versions first: the log, written later, overrides them.
+    const legacy = this.legacyFiles();
+    for (const name of legacy) {
+      try {
+        entries.set(name.slice(0, -'.json'.length), JSON.parse(readFileSync(join(this.dir, name), 'utf8')) as JournalEntry);
+      } catch {
+        // unreadable: a write a crash cut short never held a submission anyone was told of
+      }
+    }
+    let text = '';
+    try {
+      text = readFileSync(this.log, 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    }
+    let lines = 0;
+    for (const raw of text.split('\n')) {
+      if (!raw) continue;
+      lines++;
+      try {
+        const line = JSON.parse(raw) as JournalLine;
+        if ('done' in line) entries.delete(line.key);
+        else entries.set(line.key, line.entry);
+      } catch {
+        // a torn last line: the write a kill interrupted (compacted away below)
+      }
+    }
+    this.entries = entries;
+    this.loaded = true;
+    if (legacy.length || lines !== entries.size || (text && !text.endsWith('\n'))) {
+      this.rewrite();
+      for (const name of legacy) rmSync(join(this.dir, name), { force: true });
+    } else this.remember();
+  }
+
+  /** The file holds exactly the live entries: written beside and renamed over, so it is never half there. */
+  private rewrite(): void {
+    const text = [...this.entries].map(([key, entry]) => `${JSON.stringify({ key, entry })}\n`).join('');
+    mkdirSync(this.dir, { recursive: true });
+    const tmp = join(this.dir, `.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
+    writeFileSync(tmp, text);
+    renameSync(tmp, this.log);
+    this.remember();
+  }
+
+  private append(line: JournalLine): void {
+    const text = `${JSON.stringify(line)}\n`;
+    try {
+      appendFileSync(this.log, text);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      mkdirSync(this.dir, { recursive: true });
+      appendFileSync(this.log, text);
+    }
+    this.remember();
+  }
+
+  private remember(): void {
+    const stat = statSync(this.log, { throwIfNoEntry: false });
+    this.seen = stat ? { size: stat.size, ino: stat.ino } : undefined;
+  }
+
+  private legacyFiles(): string[] {
+    try {
+      return readdirSync(this.dir).filter((n) => n.endsWith('.json') && !isTempName(n));
+    } catch {
+      return [];
+    }
   }
 }
 
