@@ -197,7 +197,7 @@ async function prepare(options: BuildOptions): Promise<PreparedBuild> {
       }
       const spend = spendToConfirm(thePlan, manifest, options);
       if (spend && options.confirmSpend) await options.confirmSpend(spend);
-      for (const i of thePlan.items) if (i.action === 'generate' || i.action === 'post-only') postPool.expect(jobs.get(i.id)!.asset.post);
+      postPool.expect(thePlan.items.filter((i) => i.action === 'generate' || i.action === 'post-only').map((i) => jobs.get(i.id)!.asset.post));
       const cacheLock = await acquireCacheLock(resolve(project.cacheDir, 'lock'), {
         command: 'assets build',
         signal: stop,

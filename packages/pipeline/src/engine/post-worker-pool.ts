@@ -7,11 +7,19 @@ import { SHARP_THREADS } from '../post/image-codec.js';
 import { POST_RUNS_AT_ONCE } from './post-run.js';
 
 /**
+ * Post runs that a plan must have (runs with steps) before its build starts a thread. A thread
+ * costs about 0.4 s of CPU to start (its own copy of core, sharp and cold JIT), a few dozen post
+ * runs' worth; a build of a handful of assets (editing one, the usual loop) does better without.
+ */
+const MIN_RUNS_FOR_THREADS = 8;
+
+/**
  * Worker threads for the post runs of one build. Palette mapping, scaling and sheet building are
  * synchronous JavaScript (Floyd–Steinberg on a 512² image holds a thread for tens of
- * milliseconds): on the build's own thread they would delay the polls and submits of every other
- * call. The pool starts at the first run worth moving, so a build that post-processes nothing
- * (or only passes images through) starts no thread, and `close()` ends its threads.
+ * milliseconds): on the build's own thread, many of them delay the polls and submits of every
+ * other call. The plan says what is coming (`expect`): threads start only when enough runs with
+ * steps are, so a build that post-processes nothing, only passes images through, or has a few
+ * runs starts none, and runs without steps stay on the calling thread. `close()` ends them.
  *
  * Memory stays bounded by the session's limit on post runs at once (`POST_RUNS_AT_ONCE`): at most
  * that many are under way here, as they were on one thread, and never more threads than that.
@@ -21,13 +29,16 @@ export class PostWorkerPool {
   private closed = false;
 
   /** `threads`: 0 runs everything on the calling thread (tests compare the two). */
-  constructor(private readonly threads: number = postThreads(availableParallelism(), SHARP_THREADS)) {
+  constructor(
+    private readonly threads: number = postThreads(availableParallelism(), SHARP_THREADS),
+    private readonly minRuns: number = MIN_RUNS_FOR_THREADS,
+  ) {
     if (!Number.isInteger(threads) || threads < 0) throw new RdError('E_POST_THREADS', `postThreads must be a whole number of threads, 0 or more (got ${threads})`, { hint: 'pass 0 to post-process on the calling thread, or leave it out' });
   }
 
   async run(input: PostInput): Promise<PostOutput> {
-    if (this.threads === 0 || this.closed || !worthAThread(input.steps)) return runPost(input);
-    const pool = await (this.pool ??= startPool(this.threads));
+    if (!this.pool || !worthAThread(input.steps)) return runPost(input);
+    const pool = await this.pool;
     const message = postInputMessage(input);
     let reply: PostReply;
     try {
@@ -44,11 +55,12 @@ export class PostWorkerPool {
   }
 
   /**
-   * Start a thread now if a run of these steps is coming (the plan says so): loading the steps'
-   * modules and sharp then overlaps the build's first calls instead of delaying its first post run.
+   * The steps of the post runs the plan has: threads start now if enough are worth one (loading
+   * the steps' modules and sharp then overlaps the build's first calls).
    */
-  expect(steps: PostStep[]): void {
-    if (this.threads > 0 && !this.closed && worthAThread(steps)) this.pool ??= startPool(this.threads);
+  expect(runs: PostStep[][]): void {
+    if (this.threads === 0 || this.closed) return;
+    if (runs.filter(worthAThread).length >= this.minRuns) this.pool ??= startPool(this.threads);
   }
 
   /** Ends the threads once their runs (normally none by then) finish. Later runs are inline. */

@@ -25,8 +25,10 @@ const pools: PostWorkerPool[] = [];
 afterEach(async () => {
   for (const p of pools.splice(0)) await p.close();
 });
-const pool = (threads: number) => {
-  const p = new PostWorkerPool(threads);
+/** A pool told that `runs` are coming, starting threads for one run or more. */
+const pool = (threads: number, runs: PostInput[] = [], minRuns = 1) => {
+  const p = new PostWorkerPool(threads, minRuns);
+  p.expect(runs.map((r) => r.steps));
   pools.push(p);
   return p;
 };
@@ -87,9 +89,10 @@ async function rejection(p: Promise<unknown>): Promise<RdError> {
 
 describe('post-processing on worker threads', () => {
   it('writes the same files, byte for byte, as post-processing on the calling thread', async () => {
-    const inline = pool(0);
-    const threads = pool(2);
-    for (const input of await inputs()) {
+    const all = await inputs();
+    const inline = pool(0, all);
+    const threads = pool(2, all);
+    for (const input of all) {
       const [a, b] = await Promise.all([inline.run(copy(input)), threads.run(copy(input))]);
       expectSameFiles(a, b);
     }
@@ -100,7 +103,7 @@ describe('post-processing on worker threads', () => {
     const input = copy((await inputs())[0]!);
     const bytes = input.images[0]!.bytes;
     expect(bytes.byteLength).toBeGreaterThan(0);
-    await pool(1).run(input);
+    await pool(1, [input]).run(input);
     expect(bytes.byteLength).toBe(0);
   });
 
@@ -114,7 +117,7 @@ describe('post-processing on worker threads', () => {
     const classes = [PostStepError, PostStepError, ImageDecodeError];
     for (const [i, input] of cases.entries()) {
       const inline = await rejection(pool(0).run(copy(input)));
-      const moved = await rejection(pool(1).run(copy(input)));
+      const moved = await rejection(pool(1, [input]).run(copy(input)));
       expect(moved).toBeInstanceOf(classes[i]!);
       expect(inline).toBeInstanceOf(classes[i]!);
       expect({ name: moved.name, code: moved.code, message: moved.message, hint: moved.hint }).toEqual({ name: inline.name, code: inline.code, message: inline.message, hint: inline.hint });
@@ -122,17 +125,20 @@ describe('post-processing on worker threads', () => {
     expect(started.length).toBeGreaterThan(0);
   });
 
-  it('starts no thread for runs that only pass images through', async () => {
-    const p = pool(2);
+  it('starts no thread for runs that only pass images through, nor for fewer runs than its minimum', async () => {
     const bytes = await noisy(16);
-    const out = await p.run({ stem: 'plain', images: [{ role: 'image', index: 0, bytes }], steps: [], palettes: {} });
+    const plain: PostInput = { stem: 'plain', images: [{ role: 'image', index: 0, bytes }], steps: [], palettes: {} };
+    const out = await pool(2, [plain, plain]).run(plain);
     expect(out.files[0]!.bytes.equals(bytes)).toBe(true);
+    const [heavy] = await inputs();
+    await pool(2, [heavy!, heavy!], 3).run(copy(heavy!));
+    await pool(2).run(copy(heavy!));
     expect(started).toEqual([]);
   });
 
   it('ends its threads on close, and runs inline after it', async () => {
-    const p = pool(2);
     const [input] = await inputs();
+    const p = pool(2, [input!]);
     await p.run(copy(input!));
     expect(started.length).toBe(1);
     await p.close();
