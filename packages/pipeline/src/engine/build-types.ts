@@ -127,8 +127,8 @@ export interface BuildOptions {
    */
   env?: NodeJS.ProcessEnv;
   /**
-   * Worker threads for post-processing (palette, scale, sheets…), started only when a build has
-   * such steps; 0 runs it on the calling thread. Default: from the cores, at most 4.
+   * Worker threads for post-processing (palette, scale, sheets…), started only when the plan has
+   * 8 or more runs with steps; 0 runs it on the calling thread. Default: from the cores, at most 4.
    */
   postThreads?: number;
 }

@@ -133,7 +133,7 @@ async function prepare(options: BuildOptions): Promise<PreparedBuild> {
     handle ??= providerConnector(options).connect({ api: manifest.api });
     return handle.then((h) => h.provider);
   };
-  // Starts no thread until a post run needs one; closed with the build.
+  // Starts threads only when the plan has enough post runs with steps (expect); closed with the build.
   const postPool = new PostWorkerPool(options.postThreads);
   const post: PostProcessor = { version: POST_VERSION, run: (input) => postPool.run(input) };
   const postProcessor = (): Promise<PostProcessor> => Promise.resolve(post);

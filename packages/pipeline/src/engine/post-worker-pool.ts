@@ -8,8 +8,9 @@ import { POST_RUNS_AT_ONCE } from './post-run.js';
 
 /**
  * Post runs that a plan must have (runs with steps) before its build starts a thread. A thread
- * costs about 0.4 s of CPU to start (its own copy of core, sharp and cold JIT), a few dozen post
- * runs' worth; a build of a handful of assets (editing one, the usual loop) does better without.
+ * costs about 0.4 s of CPU to start (its own copy of core, sharp and cold JIT), as much as eight
+ * Floyd–Steinberg runs on 512² images; a build of a handful of assets (editing one, the usual
+ * loop) does better without.
  */
 const MIN_RUNS_FOR_THREADS = 8;
 
@@ -38,13 +39,13 @@ export class PostWorkerPool {
 
   async run(input: PostInput): Promise<PostOutput> {
     if (!this.pool || !worthAThread(input.steps)) return runPost(input);
-    const pool = await this.pool;
+    const started = this.pool;
     const message = postInputMessage(input);
     let reply: PostReply;
     try {
-      reply = (await pool.run(message.value, { transferList: message.transfer })) as PostReply;
+      reply = (await (await started).run(message.value, { transferList: message.transfer })) as PostReply;
     } catch (e) {
-      // Not an error of the steps (those come back as replies): the thread died or was stopped.
+      // Not an error of the steps (those come back as replies): no thread, or it died or was stopped.
       throw new RdError('E_POST_WORKER', `post-processing of ${input.stem} stopped: ${(e as Error).message}`, {
         hint: 'rebuild; if it happens again, the machine may be out of memory (or report it as a bug)',
         cause: e,
@@ -60,7 +61,10 @@ export class PostWorkerPool {
    */
   expect(runs: PostStep[][]): void {
     if (this.threads === 0 || this.closed) return;
-    if (runs.filter(worthAThread).length >= this.minRuns) this.pool ??= startPool(this.threads);
+    if (this.pool || runs.filter(worthAThread).length < this.minRuns) return;
+    this.pool = startPool(this.threads);
+    // Not lost: the first run awaits the same promise and reports it as E_POST_WORKER.
+    this.pool.catch(() => {});
   }
 
   /** Ends the threads once their runs (normally none by then) finish. Later runs are inline. */
@@ -68,7 +72,8 @@ export class PostWorkerPool {
     this.closed = true;
     const pool = this.pool;
     this.pool = undefined;
-    if (pool) await (await pool).close();
+    // A pool that never started has nothing to end (its runs reported why).
+    if (pool) await pool.then((p) => p.close(), () => {});
   }
 }
 
@@ -98,7 +103,7 @@ async function startPool(threads: number): Promise<Piscina> {
   return new Piscina({
     filename: workerFile().href,
     name: 'postWorker',
-    // The first thread starts now (see warm()); more only as runs queue.
+    // The first thread starts now (see expect()); more only as runs queue.
     minThreads: 1,
     maxThreads: threads,
     // As on one thread, every admitted run makes progress: while one waits for sharp (libuv's
