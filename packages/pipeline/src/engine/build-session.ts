@@ -33,7 +33,7 @@ import { ChargeRecorder } from './charge-recorder.js';
 import type { Ledger } from '../store/ledger.js';
 import { mainOutput, type Finished, type StepState } from './step-state.js';
 import { BlockedError, SkippedError } from './asset-outcome-errors.js';
-import { postKeyFor, rawForPost, runPostSteps, type PostProcessor } from './post-run.js';
+import { POST_RUNS_AT_ONCE, postKeyFor, rawForPost, runPostSteps, type PostProcessor } from './post-run.js';
 import { lockEntryFor, sameGenKeys } from './lock-entry.js';
 import { outOfDateReason } from './out-of-date-reason.js';
 import { estimateStepCost, priceChain } from './step-pricing.js';
@@ -93,7 +93,7 @@ export class BuildSession {
     private readonly opts: SessionOptions,
   ) {
     this.callLimit = pLimit(opts.concurrency);
-    this.postLimit = pLimit(4);
+    this.postLimit = pLimit(POST_RUNS_AT_ONCE);
     this.inputs = new RequestInputs(project, hasher, opts.palettes, (sha256) => this.objectBytes(sha256));
   }
 

@@ -126,6 +126,11 @@ export interface BuildOptions {
    * the caller passes them (the CLI passes its environment); the pipeline never reads `process.env`.
    */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Worker threads for post-processing (palette, scale, sheets…), started only when the plan has
+   * 8 or more runs with steps; 0 runs it on the calling thread. Default: from the cores, at most 4.
+   */
+  postThreads?: number;
 }
 
 /** What a build asks its caller to confirm before spending. */

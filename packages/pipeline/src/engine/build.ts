@@ -29,7 +29,8 @@ import { fileUses } from '../project/manifest-files.js';
 import { manifestPath, openProject, type Project } from '../project/project.js';
 import { providerConnector, providerIdFor } from './provider-choice.js';
 import type { Provider, ProviderConnection } from '@rd-assets/api';
-import { parsePalette, POST_VERSION, runPost } from '../post/index.js';
+import { parsePalette, POST_VERSION } from '../post/index.js';
+import { PostWorkerPool } from './post-worker-pool.js';
 import { checkRemoteCacheConfig } from '../store/remote-cache-config.js';
 import { onFreeProvider, overThreshold, spendToConfirm } from './spend-confirmation.js';
 import { selectAssets } from './target-select.js';
@@ -132,8 +133,10 @@ async function prepare(options: BuildOptions): Promise<PreparedBuild> {
     handle ??= providerConnector(options).connect({ api: manifest.api });
     return handle.then((h) => h.provider);
   };
-  let post: Promise<PostProcessor> | undefined;
-  const postProcessor = (): Promise<PostProcessor> => (post ??= loadPostProcessor());
+  // Starts threads only when the plan has enough post runs with steps (expect); closed with the build.
+  const postPool = new PostWorkerPool(options.postThreads);
+  const post: PostProcessor = { version: POST_VERSION, run: (input) => postPool.run(input) };
+  const postProcessor = (): Promise<PostProcessor> => Promise.resolve(post);
   let palettes: Promise<Record<string, Rgb[]>> | undefined;
   const paletteColors = () => (palettes ??= loadPalettes(project));
   const journal = new FileTaskJournal(resolve(project.cacheDir, 'journal'));
@@ -194,6 +197,7 @@ async function prepare(options: BuildOptions): Promise<PreparedBuild> {
       }
       const spend = spendToConfirm(thePlan, manifest, options);
       if (spend && options.confirmSpend) await options.confirmSpend(spend);
+      postPool.expect(thePlan.items.filter((i) => i.action === 'generate' || i.action === 'post-only').map((i) => jobs.get(i.id)!.asset.post));
       const cacheLock = await acquireCacheLock(resolve(project.cacheDir, 'lock'), {
         command: 'assets build',
         signal: stop,
@@ -229,6 +233,7 @@ async function prepare(options: BuildOptions): Promise<PreparedBuild> {
       await writeNoopStamp(options, new Map([...seen, ...stamps, ...hasher.touched]), extra, result.assets, result.warnings).catch(() => {});
     },
     close: async () => {
+      await postPool.close();
       // Uploads to the remote cache finish (or are given up, bounded) before the build returns;
       // after Ctrl-C only briefly.
       await cache.close(stop.aborted ? { timeoutMs: 2000 } : {});
@@ -373,10 +378,6 @@ function frozenFailure(thePlan: Plan, stale: Plan['items'], project: Project, hi
   }
   const counts = Object.fromEntries(STATUSES.map((s) => [s, assets.filter((a) => a.status === s).length])) as Record<AssetStatus, number>;
   return { assets, spent: {}, calls: 0, counts, removed: [], lockChanged: false, warnings: project.warnings, failed: true, cancelled: false };
-}
-
-async function loadPostProcessor(): Promise<PostProcessor> {
-  return { version: POST_VERSION, run: runPost };
 }
 
 async function loadPalettes(project: Project): Promise<Record<string, Rgb[]>> {

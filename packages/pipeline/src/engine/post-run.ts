@@ -5,9 +5,13 @@ import type { StepState } from './step-state.js';
 import type { PostInput, PostOutput } from '../post/index.js';
 import type { Rgb } from '../post/rgba-image.js';
 
+/** Post runs under way at once in a build: each holds its decoded frames in memory. */
+export const POST_RUNS_AT_ONCE = 4;
+
 /** Local post-processing, as the build engine uses it (implemented in ./post). */
 export interface PostProcessor {
   version: number;
+  /** The input's image bytes may be moved to another thread: the caller gives them up. */
   run(input: PostInput): Promise<PostOutput>;
 }
 
@@ -55,6 +59,7 @@ export interface PostRunContext {
 
 /** Run the asset's post steps on its raw images and store the files and the `post` record under `key`. */
 export async function runPostSteps(job: AssetJob, raw: StoredOutput[], key: string, run: PostRunContext): Promise<PostActionRecord> {
+  // Read for this run alone: the post processor may move them to its thread.
   const images = await Promise.all(raw.map(async (o) => ({ role: o.role, index: o.index, bytes: await run.objectBytes(o.sha256) })));
   const ctx = postContext(job);
   const input: PostInput = { stem: job.asset.output, images, steps: job.asset.post, palettes: run.palettes };

@@ -21,6 +21,9 @@ const MAX_IMAGE_PIXELS = 4096 * 4096;
 /** Pixels of all frames together (an animation of many large frames is as dangerous as one huge one). */
 const MAX_TOTAL_PIXELS = 64 * 1024 * 1024;
 
+/** libvips threads per sharp call; the post worker pool is sized against it. */
+export const SHARP_THREADS = 1;
+
 type SharpFactory = (input?: Buffer | Uint8Array, options?: SharpOptions) => Sharp;
 let sharpModule: Promise<SharpFactory> | undefined;
 /** sharp loads lazily: the CLI's start-up must not pay for libvips. */
@@ -29,7 +32,7 @@ function loadSharp(): Promise<SharpFactory> {
     // Each image is decoded once: libvips' operation cache would only hold memory (tens of MB on
     // a large build), and one libvips thread per call keeps glibc from growing an arena per thread.
     m.default.cache(false);
-    m.default.concurrency(1);
+    m.default.concurrency(SHARP_THREADS);
     return m.default as unknown as SharpFactory;
   }));
 }
