@@ -1,6 +1,9 @@
 import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { RdError, sha256Hex, writeFileAtomic } from '@rd-assets/core';
+// Subpaths: the no-op check looks up the registry without loading the manifest parser.
+import { RdError } from '@rd-assets/core/errors';
+import { sha256Hex } from '@rd-assets/core/hash';
+import { writeFileAtomic } from '@rd-assets/core/atomic-file';
 
 /**
  * The projects that build with a cache, recorded in it (`<cache>/projects/<id>.json`): a cache may
