@@ -49,7 +49,8 @@ describe('the no-op fast path never hides a change', () => {
     await project.remove('out/assets.json');
     await build(project);
     expect(await project.exists('out/assets.json')).toBe(true);
-  });
+    // Seven builds of the example project: a loaded machine needs more than the default 30 s.
+  }, 120_000);
 });
 
 describe('the no-op fast path keeps the project in the cache registry', () => {

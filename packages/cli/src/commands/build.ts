@@ -1,4 +1,6 @@
 import type { BuildOptions, BuildResult, Plan } from '@rd-assets/pipeline';
+// Loaded with this module, not after it: the no-op check is the first thing a build does.
+import { noopResult, noopTotals, upToDate } from '@rd-assets/pipeline/up-to-date';
 import { intOption, numberOption, parse } from '../args.js';
 import { buildSummary } from '../build-summary.js';
 import { style, type Io } from '../terminal.js';
@@ -78,8 +80,7 @@ export async function run(argv: string[], io: Io, defaults: Partial<BuildOptions
   // Nothing changed since the last build: answered from its stamp before the pipeline, the API
   // client and the manifest parser load, which is most of what a no-op build used to cost.
   if (!values.report) {
-    const { upToDate, noopResult, noopTotals } = await import('@rd-assets/pipeline/up-to-date');
-    const unchanged = await upToDate(options);
+    const unchanged = upToDate(options);
     if (unchanged) {
       // The summary line counts assets; only --json lists them.
       if (json) io.stdout.write(`${JSON.stringify(noopResult(unchanged), null, 2)}\n`);

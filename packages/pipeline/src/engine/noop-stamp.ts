@@ -4,6 +4,7 @@ import { isAbsolute, resolve, sep } from 'node:path';
 // Subpaths, not the package root: this module is the whole of a no-op build, and the root loads
 // the manifest parser (yaml, ajv) that a no-op build never needs.
 import { writeFileAtomic } from '@rd-assets/core/atomic-file';
+import { sha256Hex } from '@rd-assets/core/hash';
 import { GEN_KEY_VERSION } from '@rd-assets/core/keys';
 import { MAX_MANIFEST_BYTES } from '@rd-assets/core/limits';
 import { lockfilePathFor } from '@rd-assets/core/lockfile-path';
@@ -98,8 +99,6 @@ function readRegular(path: string, maxBytes = Infinity): Buffer | null | undefin
   }
 }
 
-const sha256 = (bytes: Uint8Array | string) => createHash('sha256').update(bytes).digest('hex');
-
 /**
  * sha256 of a regular file's bytes, with `readRegular`'s answers for the rest. Read through one
  * small buffer, hashed as it comes: a 10 MB lock read whole into a fresh buffer cost six times as
@@ -144,14 +143,14 @@ function locate(options: BuildOptions): Located | undefined {
   const lock = hashRegular(lockfilePathFor(manifest));
   const styles = hashRegular(stylesOverridePath(cacheDir));
   if (lock === undefined || styles === undefined) return undefined;
-  const key = sha256(
+  const key = sha256Hex(
     JSON.stringify({
       tool: [GEN_KEY_VERSION, POST_VERSION, 2],
       manifest,
-      text: sha256(text),
+      text: sha256Hex(text),
       // A missing lock or catalog hashes as empty, as it reads.
-      lock: lock ?? sha256(''),
-      styles: styles ?? sha256(''),
+      lock: lock ?? sha256Hex(''),
+      styles: styles ?? sha256Hex(''),
       provider: providerIdFor(options),
       api: env.RD_API_VERSION ?? '',
     }),
@@ -163,9 +162,10 @@ function locate(options: BuildOptions): Located | undefined {
  * Whether `build(options)` has nothing to do, known from the stamp its last successful whole build
  * left: the manifest, the lock, the provider and every file it read or wrote are as they were.
  * Undefined means "not known": the full build checks everything. Throws what `build()` throws
- * before reading anything (a remote cache setting that cannot work).
+ * before reading anything (a remote cache setting that cannot work). Synchronous: its reads and
+ * stats have nothing to wait for alongside them, and each await would be a trip round the event loop.
  */
-export async function upToDate(options: BuildOptions): Promise<UpToDate | undefined> {
+export function upToDate(options: BuildOptions): UpToDate | undefined {
   // The stamp skips loading the manifest: the environment's remote cache is checked here instead.
   checkRemoteCacheConfig(undefined, options.env ?? {});
   const at = locate(options);
@@ -200,7 +200,7 @@ export async function upToDate(options: BuildOptions): Promise<UpToDate | undefi
   }
   // Not registered (last built by a version before the registry, or the record was lost): the full
   // path registers it, so gc from another project sharing this cache keeps what its lock needs.
-  if (!(await isRegistered(at.cacheDir, lockfilePathFor(at.manifest)))) return undefined;
+  if (!isRegistered(at.cacheDir, lockfilePathFor(at.manifest))) return undefined;
   const entries = () => JSON.parse(stamp.toString('utf8', assetsStart)) as string[][];
   return {
     count: header.assets,
