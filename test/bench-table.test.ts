@@ -34,6 +34,9 @@ describe('the README performance table is written by the bench, never by hand', 
     expect(judge({ value: '519', unit: 'MB', goal: '< 300 MB' })).toBe('**missed**');
     expect(judge({ value: 1, goal: '1' })).toBe('met');
     expect(judge({ value: '61.3', unit: '×', goal: '> 1×' })).toBe('met');
+    expect(judge({ value: '0.93', unit: '×', goal: '≤ 1.0×' })).toBe('met');
+    expect(judge({ value: '1.00', unit: '×', goal: '≤ 1.0×' })).toBe('met');
+    expect(judge({ value: '1.07', unit: '×', goal: '≤ 1.0×' })).toBe('**missed**');
     expect(judge({ value: '60.78 s', goal: '' })).toBe('');
   });
 

@@ -1,5 +1,6 @@
 import { PIXEL_FIXER, RdError } from '@rd-assets/core';
 import { MAX_ATTEMPTS_LIMIT, type ApiSettings } from '@rd-assets/api';
+import { apiVersionFromEnv } from './api-version-from-env.js';
 
 /**
  * The API client's settings from the environment. The client reads none itself, so a script
@@ -25,10 +26,6 @@ export function apiSettingsFromEnv(env: NodeJS.ProcessEnv): ApiSettings {
   return settings;
 }
 
-/** `RD_API_VERSION` when it names a version the client speaks. */
-export function apiVersionFromEnv(env: NodeJS.ProcessEnv): 'v1' | 'v2' | undefined {
-  return env.RD_API_VERSION === 'v1' || env.RD_API_VERSION === 'v2' ? env.RD_API_VERSION : undefined;
-}
 
 function maxAttemptsFromEnv(env: NodeJS.ProcessEnv): number | undefined {
   const raw = env.RD_API_MAX_ATTEMPTS;

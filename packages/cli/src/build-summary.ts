@@ -1,9 +1,10 @@
-import type { BuildResult } from '@rd-assets/pipeline';
-import { formatCost } from '@rd-assets/core';
+import type { AssetResult, BuildResult } from '@rd-assets/pipeline';
+// The subpath: a no-op build prints this without loading the manifest parser.
+import { formatCost } from '@rd-assets/core/cost-format';
 import type { Style } from './terminal.js';
 
 /** The last lines of a build: what happened, what it cost, what failed and what to do. */
-export function buildSummary(result: BuildResult, s: Style): string {
+export function buildSummary(result: Omit<BuildResult, 'assets'> & { assets?: AssetResult[] }, s: Style): string {
   const c = result.counts;
   const parts = [];
   if (c.generated) parts.push(`${c.generated} generated`);
@@ -25,7 +26,8 @@ export function buildSummary(result: BuildResult, s: Style): string {
     );
   }
   if (result.removed.length) lines.push(s.dim(`removed ${result.removed.length} file${result.removed.length === 1 ? '' : 's'} of deleted assets`));
-  const bad = result.assets.filter((a) => a.error && a.status !== 'cancelled');
+  // A no-op build's totals come without the list: none of its assets has an error to show.
+  const bad = (result.assets ?? []).filter((a) => a.error && a.status !== 'cancelled');
   for (const a of bad) {
     const [first, ...stack] = a.error!.message.split('\n');
     lines.push(`  ${a.id}: ${a.error!.code}  ${first}${a.error!.hint ? s.dim(` (hint: ${a.error!.hint})`) : ''}`);

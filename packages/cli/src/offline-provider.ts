@@ -1,4 +1,4 @@
-import { RetroDiffusionProvider, type ProviderConnector } from '@rd-assets/api';
+import type { ProviderConnector } from '@rd-assets/api';
 
 interface RunningEmulator {
   url: string;
@@ -53,6 +53,8 @@ export function offlineProvider(options: { api?: 'v1' | 'v2' } = {}): ProviderCo
     id: 'emulator',
     free: true,
     connect: async (needs) => {
+      // The client loads when a call is needed, as the emulator starts: a no-op build loads neither.
+      const { RetroDiffusionProvider } = await import('@rd-assets/api');
       const emulator = await holdOfflineEmulator();
       const provider = new RetroDiffusionProvider({ baseUrl: emulator.url, apiKey: 'rdpk-offline', api: options.api ?? needs.api, id: 'emulator' });
       return { provider, close: emulator.release };

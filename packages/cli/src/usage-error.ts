@@ -1,4 +1,5 @@
-import { RdError } from '@rd-assets/core';
+// The subpath: argument parsing loads this on every command, before anything needs the manifest parser.
+import { RdError } from '@rd-assets/core/errors';
 
 /** Bad command-line usage: exit code 2, with the command's help named in the hint. */
 export class UsageError extends RdError {

@@ -44,9 +44,9 @@ export {
   writeLockfile,
   emptyLockfile,
   lockOutputs,
-  lockfilePathFor,
   LOCKFILE_VERSION,
 } from './lockfile.js';
+export { lockfilePathFor } from './lockfile-path.js';
 export type { Lockfile, LockEntry, LockMeta, LockStep, LockAtlas } from './lockfile.js';
 export { acquireCacheLock } from './cache-lock.js';
 export type { CacheLock, LockOwner } from './cache-lock.js';

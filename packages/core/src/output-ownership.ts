@@ -1,6 +1,6 @@
 import { join, resolve, sep } from 'node:path';
 import type { Diagnostic, SourceLocation } from './errors.js';
-import { lockfilePathFor } from './lockfile.js';
+import { lockfilePathFor } from './lockfile-path.js';
 import type { Manifest } from './manifest-types.js';
 import { assetOutputs, atlasOutputs, type OutputClaim } from './output-names.js';
 

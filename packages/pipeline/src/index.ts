@@ -39,11 +39,12 @@ export type { PreviewModel, PreviewAsset, PreviewPalette, PreviewStatus, Preview
 export type { PreviewAnimation } from './preview/animation.js';
 export { previewPage } from './preview/page.js';
 export type { BuildOptions, BuildResult, BuildEvent, Plan, PlanItem, PlanAction, AssetResult, AssetStatus } from './engine/build-types.js';
-export { validateManifest, openProject, openCatalog, manifestPath, stylesOverridePath } from './project/project.js';
+export { validateManifest, openProject, openCatalog } from './project/project.js';
+export { manifestPath, stylesOverridePath } from './project/manifest-location.js';
 export type { Project, ProjectOptions } from './project/project.js';
 export { checkManifestFiles } from './project/manifest-files.js';
-export { providerIdFor } from './engine/provider-choice.js';
-export type { ProviderChoice } from './engine/provider-choice.js';
+export { providerIdFor } from './engine/provider-id.js';
+export type { ProviderChoice } from './engine/provider-id.js';
 export { balance, refreshStyles } from './engine/account.js';
 export type { AccountOptions } from './engine/account.js';
 export { gc, clean } from './store/maintenance.js';

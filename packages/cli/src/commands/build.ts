@@ -1,10 +1,8 @@
-import { build, writePreviewReport, type BuildOptions } from '@rd-assets/pipeline';
+import type { BuildOptions, BuildResult, Plan } from '@rd-assets/pipeline';
+// Loaded with this module, not after it: the no-op check is the first thing a build does.
+import { noopResult, noopTotals, upToDate } from '@rd-assets/pipeline/up-to-date';
 import { intOption, numberOption, parse } from '../args.js';
 import { buildSummary } from '../build-summary.js';
-import { planTable } from '../plan-table.js';
-import { ProgressView } from '../progress-view.js';
-import { stopOnSignals } from '../stop-signals.js';
-import { spendConfirmer } from '../spend-prompt.js';
 import { style, type Io } from '../terminal.js';
 import { providerFromEnv } from '../provider-from-env.js';
 
@@ -79,9 +77,26 @@ export async function run(argv: string[], io: Io, defaults: Partial<BuildOptions
   if (maxCredits !== undefined) options.maxCredits = maxCredits;
 
   const json = values.json === true;
+  // Nothing changed since the last build: answered from its stamp before the pipeline, the API
+  // client and the manifest parser load, which is most of what a no-op build used to cost.
+  if (!values.report) {
+    const unchanged = upToDate(options);
+    if (unchanged) {
+      // The summary line counts assets; only --json lists them.
+      if (json) io.stdout.write(`${JSON.stringify(noopResult(unchanged), null, 2)}\n`);
+      else io.stderr.write(buildSummary(noopTotals(unchanged), style(io)));
+      return 0;
+    }
+  }
+  const [{ build, writePreviewReport }, { ProgressView }, { stopOnSignals }, { spendConfirmer }] = await Promise.all([
+    import('@rd-assets/pipeline'),
+    import('../progress-view.js'),
+    import('../stop-signals.js'),
+    import('../spend-prompt.js'),
+  ]);
   const view = json ? undefined : new ProgressView(io);
   if (view && !options.dryRun) options.onEvent = view.onEvent;
-  let plan: import('@rd-assets/pipeline').Plan | undefined;
+  let plan: Plan | undefined;
   if (options.dryRun) options.onEvent = (e) => (e.type === 'plan' ? (plan = e.plan) : undefined);
   const signals = options.dryRun ? undefined : stopOnSignals(io);
   if (signals) {
@@ -90,7 +105,7 @@ export async function run(argv: string[], io: Io, defaults: Partial<BuildOptions
   }
   // Ctrl-C at the y/N prompt ends it (a no), as it stops a build.
   options.confirmSpend = spendConfirmer(io, { yes: values.yes === true, ...(maxCredits !== undefined ? { maxCredits } : {}), ...(signals ? { stop: signals.stop } : {}) });
-  let result: Awaited<ReturnType<typeof build>>;
+  let result: BuildResult;
   try {
     result = await build(options);
   } finally {
@@ -110,6 +125,7 @@ export async function run(argv: string[], io: Io, defaults: Partial<BuildOptions
   if (json) {
     io.stdout.write(`${JSON.stringify(options.dryRun ? { plan } : result, null, 2)}\n`);
   } else if (options.dryRun && plan) {
+    const { planTable } = await import('../plan-table.js');
     io.stdout.write(planTable(plan, style(io, 'stdout'), values.all === true));
   } else {
     io.stderr.write(buildSummary(result, style(io)));

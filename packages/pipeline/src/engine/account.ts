@@ -1,8 +1,9 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { writeFileAtomic, type Cost, type StyleInfo } from '@rd-assets/core';
-import { providerConnector, type ProviderChoice } from './provider-choice.js';
-import { manifestPath, resolveCacheDir, stylesOverridePath } from '../project/project.js';
+import { providerConnector } from './provider-choice.js';
+import type { ProviderChoice } from './provider-id.js';
+import { manifestPath, resolveCacheDir, stylesOverridePath } from '../project/manifest-location.js';
 
 export interface AccountOptions extends ProviderChoice {
   /** The API version to ask (default v1); a connector may override it. */

@@ -11,7 +11,6 @@ import {
   readRegularFile,
   writeLockfile,
   type Cost,
-  type Diagnostic,
   type Lockfile,
   type Manifest,
 } from '@rd-assets/core';
@@ -20,18 +19,20 @@ import { Budget } from './budget.js';
 import { openCacheStore } from '../store/cache-store.js';
 import { registerBuild } from '../store/cache-registry.js';
 import { BuildSession, type Outcome, type PostProcessor, type Rgb } from './build-session.js';
-import type { AssetResult, AssetStatus, BuildEvent, BuildOptions, BuildResult, Plan } from './build-types.js';
+import type { AssetStatus, BuildEvent, BuildOptions, BuildResult, Plan } from './build-types.js';
 import { FileHasher, stampOf } from '../store/file-hasher.js';
 import { indexJson, lockOfPresentFiles, typesModule, writeIfChanged } from '../outputs/index-writer.js';
 import { emitGroupAtlases, type AtlasContext } from '../outputs/group-atlas.js';
-import { readNoopStamp, usesNoopStamp, writeNoopStamp } from './noop-stamp.js';
+import { upToDate, usesNoopStamp, writeNoopStamp } from './noop-stamp.js';
+import { noopResult } from './noop-result.js';
 import { fileUses } from '../project/manifest-files.js';
-import { manifestPath, openProject, type Project } from '../project/project.js';
-import { providerConnector, providerIdFor } from './provider-choice.js';
+import { openProject, type Project } from '../project/project.js';
+import { manifestPath } from '../project/manifest-location.js';
+import { providerConnector } from './provider-choice.js';
+import { providerIdFor } from './provider-id.js';
 import type { Provider, ProviderConnection } from '@rd-assets/api';
 import { parsePalette, POST_VERSION } from '../post/index.js';
 import { PostWorkerPool } from './post-worker-pool.js';
-import { checkRemoteCacheConfig } from '../store/remote-cache-config.js';
 import { onFreeProvider, overThreshold, spendToConfirm } from './spend-confirmation.js';
 import { selectAssets } from './target-select.js';
 import { Ledger } from '../store/ledger.js';
@@ -62,10 +63,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   // The manifest's stat before anything reads it: an edit during the build voids the stamp.
   const manifestFile = manifestPath(options);
   const manifestStamp = stampOf(manifestFile);
-  // The stamp skips loading the manifest: the environment's remote cache is checked here instead.
-  checkRemoteCacheConfig(undefined, options.env ?? {});
-  const unchanged = await readNoopStamp(options);
-  if (unchanged) return noopResult(unchanged.assets, unchanged.warnings, options.onEvent);
+  const unchanged = upToDate(options);
+  if (unchanged) return noopResult(unchanged, options.onEvent);
   const run = await prepare(options);
   try {
     const result = await run.build();
@@ -74,15 +73,6 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   } finally {
     await run.close();
   }
-}
-
-/** What a build reports when the no-op stamp says nothing changed. */
-function noopResult(assets: AssetResult[], warnings: Diagnostic[], onEvent: BuildOptions['onEvent']): BuildResult {
-  const items = assets.map((a) => ({ id: a.id, action: 'up-to-date' as const, reason: 'unchanged', calls: 0, estimate: {} }));
-  onEvent?.({ type: 'plan', plan: { items, estimate: {}, calls: 0, removed: [], warnings } });
-  for (const result of assets) onEvent?.({ type: 'asset-done', result });
-  const counts = Object.fromEntries(STATUSES.map((s) => [s, s === 'up-to-date' ? assets.length : 0])) as Record<AssetStatus, number>;
-  return { assets, spent: {}, calls: 0, counts, removed: [], lockChanged: false, warnings, failed: false, cancelled: false };
 }
 
 interface PreparedBuild {

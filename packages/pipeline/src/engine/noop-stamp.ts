@@ -1,30 +1,62 @@
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
-import { GEN_KEY_VERSION, hashCanonical, lockfilePathFor, readRegularFile, sha256Hex, writeFileAtomic, type Diagnostic } from '@rd-assets/core';
+import { createHash } from 'node:crypto';
+import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { isAbsolute, resolve, sep } from 'node:path';
+// Subpaths, not the package root: this module is the whole of a no-op build, and the root loads
+// the manifest parser (yaml, ajv) that a no-op build never needs.
+import { writeFileAtomic } from '@rd-assets/core/atomic-file';
+import { sha256Hex } from '@rd-assets/core/hash';
+import { GEN_KEY_VERSION } from '@rd-assets/core/keys';
+import { MAX_MANIFEST_BYTES } from '@rd-assets/core/limits';
+import { lockfilePathFor } from '@rd-assets/core/lockfile-path';
+import type { Diagnostic } from '@rd-assets/core';
 import type { AssetResult, BuildOptions } from './build-types.js';
-import { stampOf } from '../store/file-hasher.js';
 import { isRegistered } from '../store/cache-registry.js';
-import { POST_VERSION } from '../post/index.js';
-import { readManifestText } from '../project/manifest-read.js';
-import { manifestPath, resolveCacheDir, stylesOverridePath } from '../project/project.js';
-import { providerIdFor } from './provider-choice.js';
+import { stampOf } from '../store/file-hasher.js';
+import { POST_VERSION } from '../post/post-version.js';
+import { manifestPath, resolveCacheDir, stylesOverridePath } from '../project/manifest-location.js';
+import { providerIdFor } from './provider-id.js';
+import { checkRemoteCacheConfig } from '../store/remote-cache-config.js';
 
 /**
  * The no-op fast path. After a build that left everything up to date, the cache keeps a stamp: a
- * key over everything that decides a build's outcome without touching a file (manifest text, lock
- * text, provider, API version, style catalog override, tool versions) and the stat of every file
+ * key over everything that decides a build's outcome without touching a file (manifest bytes, lock
+ * bytes, provider, API version, style catalog override, tool versions) and the stat of every file
  * the build read or wrote, as it was when it was hashed. A build whose key matches and whose files
  * all stat the same has nothing to do, and skips parsing the manifest and planning — what makes a
- * no-op build of 10,000 assets cost one `stat` per file. Any difference takes the full path.
+ * no-op build of 10,000 assets cost reading the manifest and the lock and one `stat` per file.
+ * Any difference takes the full path.
+ *
+ * The stamp is one file laid out for that read, not JSON (parsing 10,000 path → stat entries
+ * was a third of a no-op build):
+ *
+ *     rd-assets no-op stamp 2\n
+ *     {"key","root","files":N,"pathBytes","assets","warnings"}   JSON, space-padded to a multiple of 8 bytes, \n
+ *     N × 4 float64: mtimeMs, ctimeMs, size, ino        as `statSync` reports them, native byte order
+ *     N paths, \n-separated                              relative to root when inside it
+ *     [[id, ...files], ...]                              each asset's files, decoded only when asked
  */
-interface NoopStamp {
+const MAGIC = 'rd-assets no-op stamp 2\n';
+const STAMP_FILE = 'noop-stamp.json';
+const FIELDS = 4;
+
+interface Header {
   key: string;
-  files: Record<string, string>;
-  assets: Array<{ id: string; files: string[] }>;
+  /** The manifest's folder with a trailing separator: paths inside it are stored relative to it. */
+  root: string;
+  files: number;
+  pathBytes: number;
+  assets: number;
   warnings: Diagnostic[];
 }
 
-const STAMP_FILE = 'noop-stamp.json';
+/** What a no-op build found: every asset is up to date. */
+export interface UpToDate {
+  /** How many assets the manifest has. */
+  count: number;
+  warnings: Diagnostic[];
+  /** Each asset's result, decoded from the stamp only when asked for (`--json`, a script). */
+  assets(): AssetResult[];
+}
 
 interface Located {
   manifest: string;
@@ -37,73 +69,185 @@ export function usesNoopStamp(options: BuildOptions): boolean {
   return !(options.targets?.length || options.force?.length || options.dryRun);
 }
 
+/**
+ * The bytes of a regular file of at most `maxBytes`; null when there is none; undefined when it
+ * cannot be used here (a pipe, a folder, too large, unreadable, growing while read): the full build
+ * that follows reports it. Opened without blocking and checked on the open handle, as
+ * `readRegularFile` does; synchronous: nothing else runs meanwhile, and it saves the event loop's
+ * round trips.
+ */
+function readRegular(path: string, maxBytes = Infinity): Buffer | null | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' || code === 'ENOTDIR' ? null : undefined;
+  }
+  try {
+    const s = fstatSync(fd);
+    if (!s.isFile() || s.size > maxBytes) return undefined;
+    // One byte more than the size: a file that grew since the stat is being written, not a stamp's.
+    const bytes = Buffer.allocUnsafe(s.size + 1);
+    let read = 0;
+    for (let n; read < bytes.length && (n = readSync(fd, bytes, read, bytes.length - read, read)) > 0; ) read += n;
+    return read === s.size ? bytes.subarray(0, read) : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * sha256 of a regular file's bytes, with `readRegular`'s answers for the rest. Read through one
+ * small buffer, hashed as it comes: a 10 MB lock read whole into a fresh buffer cost six times as
+ * much (page faults on new memory, then hashing it back out of RAM instead of the CPU's cache).
+ */
+function hashRegular(path: string): string | null | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' || code === 'ENOTDIR' ? null : undefined;
+  }
+  try {
+    const s = fstatSync(fd);
+    if (!s.isFile()) return undefined;
+    const hash = createHash('sha256');
+    const chunk = Buffer.allocUnsafe(256 * 1024);
+    let read = 0;
+    for (let n; (n = readSync(fd, chunk, 0, chunk.length, read)) > 0; read += n) hash.update(chunk.subarray(0, n));
+    // A file whose size changed while it was read is being written, not a stamp's.
+    return read === s.size ? hash.digest('hex') : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Where the stamp lives and what it must match; undefined when this build cannot use it. */
-async function locate(options: BuildOptions): Promise<Located | undefined> {
+function locate(options: BuildOptions): Located | undefined {
   if (!usesNoopStamp(options)) return undefined;
   const manifest = manifestPath(options);
-  // Through the same checks as validation: a pipe or a huge file is refused there, not read here.
-  const text = await readManifestText(manifest).catch(() => undefined);
-  if (text === undefined) return undefined;
+  // Within the manifest's size limit, as validation reads it: anything else is reported there.
+  const text = readRegular(manifest, MAX_MANIFEST_BYTES);
+  if (!text) return undefined;
   const env = options.env ?? {};
   // A manifest that names its own cache folder is resolved only by parsing it: full path.
-  if (!options.cacheDir && !env.RD_ASSETS_CACHE && /^cache\s*:/m.test(text)) return undefined;
+  if (!options.cacheDir && !env.RD_ASSETS_CACHE && /^cache\s*:/m.test(text.toString('utf8'))) return undefined;
   const cacheDir = resolveCacheDir(manifest, undefined, options);
   // A pipe or a folder in either place takes the full path, which reports it.
-  let lock: string;
-  let styles: string;
-  try {
-    lock = (await readRegularFile(lockfilePathFor(manifest), 'the lock')) ?? '';
-    styles = (await readRegularFile(stylesOverridePath(cacheDir), 'the cached style catalog')) ?? '';
-  } catch {
-    // Not a regular file: no stamp applies, and the full build that follows reports the problem.
-    return undefined;
-  }
-  const key = hashCanonical({
-    tool: [GEN_KEY_VERSION, POST_VERSION, 1],
-    manifest,
-    text: sha256Hex(text),
-    lock: sha256Hex(lock),
-    styles: sha256Hex(styles),
-    provider: providerIdFor(options),
-    api: env.RD_API_VERSION ?? '',
-  });
+  const lock = hashRegular(lockfilePathFor(manifest));
+  const styles = hashRegular(stylesOverridePath(cacheDir));
+  if (lock === undefined || styles === undefined) return undefined;
+  const key = sha256Hex(
+    JSON.stringify({
+      tool: [GEN_KEY_VERSION, POST_VERSION, 2],
+      manifest,
+      text: sha256Hex(text),
+      // A missing lock or catalog hashes as empty, as it reads.
+      lock: lock ?? sha256Hex(''),
+      styles: styles ?? sha256Hex(''),
+      provider: providerIdFor(options),
+      api: env.RD_API_VERSION ?? '',
+    }),
+  );
   return { manifest, cacheDir, key };
 }
 
-/** The previous result when nothing can have changed since it; otherwise undefined. */
-export async function readNoopStamp(options: BuildOptions): Promise<{ assets: AssetResult[]; warnings: Diagnostic[] } | undefined> {
-  const at = await locate(options);
+/**
+ * Whether `build(options)` has nothing to do, known from the stamp its last successful whole build
+ * left: the manifest, the lock, the provider and every file it read or wrote are as they were.
+ * Undefined means "not known": the full build checks everything. Throws what `build()` throws
+ * before reading anything (a remote cache setting that cannot work). Synchronous: its reads and
+ * stats have nothing to wait for alongside them, and each await would be a trip round the event loop.
+ */
+export function upToDate(options: BuildOptions): UpToDate | undefined {
+  // The stamp skips loading the manifest: the environment's remote cache is checked here instead.
+  checkRemoteCacheConfig(undefined, options.env ?? {});
+  const at = locate(options);
   if (!at) return undefined;
-  let stamp: NoopStamp;
+  const stamp = readRegular(resolve(at.cacheDir, STAMP_FILE));
+  if (!stamp || stamp.toString('latin1', 0, MAGIC.length) !== MAGIC) return undefined;
+  const headerEnd = stamp.indexOf(10, MAGIC.length);
+  let header: Header;
   try {
-    stamp = JSON.parse(await readFile(resolve(at.cacheDir, STAMP_FILE), 'utf8')) as NoopStamp;
+    header = JSON.parse(stamp.toString('utf8', MAGIC.length, headerEnd)) as Header;
   } catch {
     return undefined;
   }
-  if (stamp.key !== at.key) return undefined;
-  for (const [path, s] of Object.entries(stamp.files)) if (stampOf(path) !== s) return undefined;
+  if (header.key !== at.key) return undefined;
+  const statsStart = headerEnd + 1;
+  const pathsStart = statsStart + header.files * FIELDS * 8;
+  const assetsStart = pathsStart + header.pathBytes;
+  if (statsStart % 8 !== 0 || assetsStart > stamp.length) return undefined;
+  // A Float64Array needs an aligned offset; a buffer from the shared pool may not give one.
+  const stats =
+    (stamp.byteOffset + statsStart) % 8 === 0
+      ? new Float64Array(stamp.buffer, stamp.byteOffset + statsStart, header.files * FIELDS)
+      : new Float64Array(stamp.buffer.slice(stamp.byteOffset + statsStart, stamp.byteOffset + pathsStart));
+  const paths = header.files ? stamp.toString('utf8', pathsStart, assetsStart).split('\n') : [];
+  if (paths.length !== header.files) return undefined;
+  // One stat per file, nothing kept: the loop allocates only what statSync returns.
+  const stat = { throwIfNoEntry: false } as const;
+  for (let i = 0, f = 0; i < paths.length; i++, f += FIELDS) {
+    const path = paths[i]!;
+    const s = statSync(isAbsolute(path) ? path : header.root + path, stat);
+    if (!s || !s.isFile() || s.mtimeMs !== stats[f] || s.ctimeMs !== stats[f + 1] || s.size !== stats[f + 2] || s.ino !== stats[f + 3]) return undefined;
+  }
   // Not registered (last built by a version before the registry, or the record was lost): the full
   // path registers it, so gc from another project sharing this cache keeps what its lock needs.
-  if (!(await isRegistered(at.cacheDir, lockfilePathFor(at.manifest)))) return undefined;
+  if (!isRegistered(at.cacheDir, lockfilePathFor(at.manifest))) return undefined;
+  const entries = () => JSON.parse(stamp.toString('utf8', assetsStart)) as string[][];
   return {
-    assets: stamp.assets.map((a) => ({ id: a.id, status: 'up-to-date', reason: 'unchanged', calls: 0, cost: {}, files: a.files })),
-    warnings: stamp.warnings,
+    count: header.assets,
+    warnings: header.warnings,
+    assets: () => entries().map(([id, ...files]) => ({ id: id!, status: 'up-to-date', reason: 'unchanged', calls: 0, cost: {}, files })),
   };
+}
+
+/** `mtimeNs:ctimeNs:size:ino` (a `stampOf`) as the four numbers `statSync` reports without `bigint`. */
+function statNumbers(stamp: string): number[] {
+  const [mtimeNs, ctimeNs, size, ino] = stamp.split(':').map(BigInt) as [bigint, bigint, bigint, bigint];
+  // Node's own conversion (seconds × 1000 + nanoseconds / 10⁶), so a later statSync compares equal.
+  const ms = (ns: bigint) => Number(ns / 1_000_000_000n) * 1e3 + Number(ns % 1_000_000_000n) / 1e6;
+  return [ms(mtimeNs), ms(ctimeNs), Number(size), Number(ino)];
 }
 
 /**
  * After a build with nothing left to do: stamp what it saw. `files` are the stamps taken when each
- * file was hashed, so a file changed during the build does not match.
+ * file was hashed, so a file changed during the build does not match; `extra` files are stamped now.
  */
 export async function writeNoopStamp(options: BuildOptions, files: Map<string, string>, extra: string[], assets: AssetResult[], warnings: Diagnostic[]): Promise<void> {
-  const at = await locate(options);
+  const at = locate(options);
   if (!at) return;
-  const all: Record<string, string> = Object.fromEntries(files);
+  const all = new Map(files);
   for (const path of extra) {
     const s = stampOf(path);
     if (!s) return;
-    all[path] = s;
+    all.set(path, s);
   }
-  const stamp: NoopStamp = { key: at.key, files: all, assets: assets.map((a) => ({ id: a.id, files: a.files })), warnings };
-  await writeFileAtomic(resolve(at.cacheDir, STAMP_FILE), JSON.stringify(stamp));
+  const root = resolve(at.manifest, '..') + sep;
+  const stats = new Float64Array(all.size * FIELDS);
+  const paths: string[] = [];
+  for (const [path, stamp] of all) {
+    // One path per line: a name with a line break in it (legal, and rare) gets no stamp.
+    if (path.includes('\n')) return;
+    stats.set(statNumbers(stamp), paths.length * FIELDS);
+    paths.push(path.startsWith(root) ? path.slice(root.length) : path);
+  }
+  const pathBytes = Buffer.from(paths.join('\n'));
+  let header = JSON.stringify({ key: at.key, root, files: paths.length, pathBytes: pathBytes.length, assets: assets.length, warnings } satisfies Header);
+  // Padded so the numbers start on an 8-byte boundary and are read in place.
+  header = header.padEnd(header.length + ((8 - ((Buffer.byteLength(MAGIC + header) + 1) % 8)) % 8));
+  const body = Buffer.concat([
+    Buffer.from(`${MAGIC}${header}\n`),
+    Buffer.from(stats.buffer),
+    pathBytes,
+    Buffer.from(JSON.stringify(assets.map((a) => [a.id, ...a.files]))),
+  ]);
+  await writeFileAtomic(resolve(at.cacheDir, STAMP_FILE), body);
 }

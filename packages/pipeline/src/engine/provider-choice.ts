@@ -1,16 +1,7 @@
 import { RdError } from '@rd-assets/core';
-import { connectorFor, type Provider, type ProviderConnector } from '@rd-assets/api';
+import { connectorFor, type ProviderConnector } from '@rd-assets/api';
+import type { ProviderChoice } from './provider-id.js';
 
-/** What a build, a watch session or an account command may be given to reach a provider. */
-export interface ProviderChoice {
-  /** A provider, or a connector that makes one when a call is needed (`apiConnector`, `offlineProvider`). */
-  provider?: Provider | ProviderConnector;
-}
-
-/** The provider id of a build before any provider exists (keys need it, a no-op build needs no key). */
-export function providerIdFor(options: ProviderChoice): string {
-  return options.provider?.id ?? 'retrodiffusion';
-}
 
 /**
  * The connector a build uses. The pipeline starts no server and reads no key: without a

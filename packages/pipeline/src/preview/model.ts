@@ -19,7 +19,8 @@ import { probeImage, sheetFormatFile } from '@rd-assets/core';
 import { parsePalette } from '../post/index.js';
 import { animationFromAtlas, animationFromImage, type PreviewAnimation } from './animation.js';
 import type { PreviewImage } from './image.js';
-import { manifestPath, openCatalog, type ProjectOptions } from '../project/project.js';
+import { openCatalog, type ProjectOptions } from '../project/project.js';
+import { manifestPath } from '../project/manifest-location.js';
 
 /** What the gallery says about an asset. */
 export type PreviewStatus = 'fresh' | 'cached' | 'failed' | 'skipped' | 'building' | 'not-built';

@@ -7,7 +7,8 @@ import { lockfilePathFor, RdError, type Cost, type Diagnostic } from '@rd-assets
 import type { AssetResult } from '../engine/build-types.js';
 import { loadPreview, problemLines, type LoadedPreview, type PreviewBlob, type PreviewModel, type PreviewStatus } from './model.js';
 import { previewPage } from './page.js';
-import { manifestPath, type ProjectOptions } from '../project/project.js';
+import type { ProjectOptions } from '../project/project.js';
+import { manifestPath } from '../project/manifest-location.js';
 
 /** The port `assets preview` tries first; a busy one falls back to any free port. */
 export const DEFAULT_PREVIEW_PORT = 4300;

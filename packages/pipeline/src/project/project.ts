@@ -14,6 +14,7 @@ import { checkRemoteCacheConfig } from '../store/remote-cache-config.js';
 import { checkManifestFiles, type FileCheckOptions } from './manifest-files.js';
 import { checkProjectPaths, findProjectRoot } from './project-paths.js';
 import { readManifestText } from './manifest-read.js';
+import { manifestPath, resolveCacheDir, stylesOverridePath } from './manifest-location.js';
 import { parsePalette } from '../post/index.js';
 
 /** Where a build reads and writes: resolved once, used everywhere. */
@@ -40,10 +41,6 @@ export interface ProjectOptions {
   cacheDir?: string;
   env?: NodeJS.ProcessEnv;
   fileChecks?: FileCheckOptions;
-}
-
-export function manifestPath(options: Pick<ProjectOptions, 'manifest' | 'cwd'>): string {
-  return resolve(options.cwd ?? process.cwd(), options.manifest ?? 'assets.yaml');
 }
 
 /** Read a manifest, check it fully (schema, catalog rules, files) and return every finding. */
@@ -81,19 +78,6 @@ export async function openProject(options: ProjectOptions = {}): Promise<Project
     root: await findProjectRoot(manifest.dir),
     warnings: diagnostics.filter((d) => d.severity === 'warning'),
   };
-}
-
-/** The cache folder: the option, then `RD_ASSETS_CACHE`, then the manifest's `cache:`, then `.rd-assets` beside it. */
-export function resolveCacheDir(manifestFile: string, fromManifest: string | undefined, options: ProjectOptions): string {
-  const dir = resolve(manifestFile, '..');
-  const env = options.env ?? {};
-  const chosen = options.cacheDir ?? env.RD_ASSETS_CACHE ?? fromManifest ?? '.rd-assets';
-  return resolve(options.cacheDir ? (options.cwd ?? process.cwd()) : dir, chosen);
-}
-
-/** The file `assets styles --refresh` writes: the live catalog, overriding the built-in one. */
-export function stylesOverridePath(cacheDir: string): string {
-  return resolve(cacheDir, 'styles.json');
 }
 
 /** The style catalog a manifest is checked against: built-in, overridden by `assets styles --refresh`. */

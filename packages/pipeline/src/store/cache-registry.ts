@@ -1,6 +1,10 @@
-import { readdir, readFile, rm, stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { RdError, sha256Hex, writeFileAtomic } from '@rd-assets/core';
+// Subpaths: the no-op check looks up the registry without loading the manifest parser.
+import { RdError } from '@rd-assets/core/errors';
+import { sha256Hex } from '@rd-assets/core/hash';
+import { writeFileAtomic } from '@rd-assets/core/atomic-file';
 
 /**
  * The projects that build with a cache, recorded in it (`<cache>/projects/<id>.json`): a cache may
@@ -45,8 +49,9 @@ export async function registerBuild(options: { cacheDir: string; lockPath: strin
 }
 
 /** Whether a project is registered in a cache: one stat, for the no-op path. */
-export async function isRegistered(cacheDir: string, lockPath: string): Promise<boolean> {
-  return stat(recordPath(cacheDir, lockPath)).then(() => true, () => false);
+export function isRegistered(cacheDir: string, lockPath: string): boolean {
+  // Synchronous: the no-op check asks it last, with nothing else to run meanwhile.
+  return statSync(recordPath(cacheDir, lockPath), { throwIfNoEntry: false }) !== undefined;
 }
 
 /** What this project's last build recorded as written (empty when it never built with this cache). */

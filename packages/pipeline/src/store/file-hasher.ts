@@ -1,6 +1,8 @@
 import { statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { sha256Hex, writeFileAtomic } from '@rd-assets/core';
+// Subpaths: the no-op check stats files through this module without loading the manifest parser.
+import { sha256Hex } from '@rd-assets/core/hash';
+import { writeFileAtomic } from '@rd-assets/core/atomic-file';
 
 interface StatEntry {
   /** `mtimeNs:ctimeNs:size:ino` — any change means the bytes may have changed. */

@@ -1,4 +1,6 @@
-import { RdError, type RemoteDecl } from '@rd-assets/core';
+// A subpath: the no-op check runs this check without loading the manifest parser.
+import { RdError } from '@rd-assets/core/errors';
+import type { RemoteDecl } from '@rd-assets/core';
 
 /** Where the shared remote cache is and how to use it: the manifest's `remote:` overridden by the environment. */
 export interface RemoteCacheConfig {

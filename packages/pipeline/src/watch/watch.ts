@@ -4,7 +4,7 @@ import { FSWatcher } from 'chokidar';
 import { ManifestError, RdError, type Cost, type Diagnostic } from '@rd-assets/core';
 import { build as defaultBuild } from '../engine/build.js';
 import type { BuildEvent, BuildOptions, BuildResult } from '../engine/build-types.js';
-import { manifestPath } from '../project/project.js';
+import { manifestPath } from '../project/manifest-location.js';
 import { RebuildQueue } from './rebuild-queue.js';
 import { SessionBudget } from './session-budget.js';
 import { watchedFiles } from './watched-files.js';
