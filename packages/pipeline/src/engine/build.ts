@@ -20,7 +20,7 @@ import { Budget } from './budget.js';
 import { openCacheStore } from '../store/cache-store.js';
 import { registerBuild } from '../store/cache-registry.js';
 import { BuildSession, type Outcome, type PostProcessor, type Rgb } from './build-session.js';
-import type { AssetResult, AssetStatus, BuildEvent, BuildOptions, BuildResult, Plan } from './build-types.js';
+import type { AssetResult, AssetStatus, BuildEvent, BuildOptions, BuildResult, Plan, PlanItem } from './build-types.js';
 import { FileHasher, stampOf } from '../store/file-hasher.js';
 import { indexJson, lockOfPresentFiles, typesModule, writeIfChanged } from '../outputs/index-writer.js';
 import { emitGroupAtlases, type AtlasContext } from '../outputs/group-atlas.js';
@@ -36,11 +36,20 @@ import { selectAssets } from './target-select.js';
 import { Ledger } from '../store/ledger.js';
 import { checkForcedIds } from './unknown-asset.js';
 import { FileTaskJournal } from '../store/task-journal.js';
+import { inWindow } from './work-window.js';
 
 /** Statuses after which the asset's files are on disk as its lock entry says. */
 const WROTE_FILES: ReadonlySet<AssetStatus> = new Set(['up-to-date', 'restored', 'post-only', 'generated']);
 
 const STATUSES: AssetStatus[] = ['up-to-date', 'restored', 'post-only', 'generated', 'failed', 'skipped', 'blocked', 'cancelled'];
+
+/**
+ * Assets walked at once, per call the build may have in flight: enough that every call slot stays
+ * busy while other assets hash, store and write, few enough that memory does not grow with the
+ * manifest (each walk in the window holds its request, response and files).
+ */
+const WALKS_PER_CALL = 4;
+const MIN_WALKS = 32;
 
 /** `assets plan` / `assets build --dry-run`: what would happen and what it would cost. Writes nothing. */
 export async function plan(options: BuildOptions = {}): Promise<Plan> {
@@ -137,6 +146,7 @@ async function prepare(options: BuildOptions): Promise<PreparedBuild> {
   let palettes: Promise<Record<string, Rgb[]>> | undefined;
   const paletteColors = () => (palettes ??= loadPalettes(project));
   const journal = new FileTaskJournal(resolve(project.cacheDir, 'journal'));
+  const walks = Math.max(MIN_WALKS, WALKS_PER_CALL * (options.concurrency ?? manifest.concurrency));
 
   const session = (mode: 'plan' | 'build', budget: Budget, planned?: Map<string, Outcome>, priceEditTools = false) =>
     new BuildSession(project, jobs, lock, store, hasher, {
@@ -160,9 +170,14 @@ async function prepare(options: BuildOptions): Promise<PreparedBuild> {
 
   const runPlan = async (priced: boolean): Promise<{ plan: Plan; outcomes: Map<string, Outcome> }> => {
     const s = session('plan', new Budget(undefined, 'usd'), undefined, priced);
+    // Only up-to-date outcomes are reused by the build; the other walks' results are plan lines.
     const outcomes = new Map<string, Outcome>();
-    await Promise.all([...jobs.keys()].map(async (id) => outcomes.set(id, await s.outcome(id))));
-    const items = [...jobs.keys()].map((id) => outcomes.get(id)!.plan);
+    const items: PlanItem[] = new Array<PlanItem>(jobs.size);
+    await inWindow(jobs.keys(), walks, async (id, i) => {
+      const o = await s.outcome(id);
+      items[i] = o.plan;
+      if (o.plan.action === 'up-to-date') outcomes.set(id, o);
+    });
     const ids = new Set(manifest.assets.map((a) => a.id));
     const removed = options.targets?.length ? [] : Object.keys(lock.assets).filter((id) => !ids.has(id));
     const result: Plan = {
@@ -203,7 +218,7 @@ async function prepare(options: BuildOptions): Promise<PreparedBuild> {
         const budget = await makeBudget(thePlan, options, provider, onEvent);
         const s = session('build', budget, planned);
         const outcomes = new Map<string, Outcome>();
-        await Promise.all([...jobs.keys()].map(async (id) => outcomes.set(id, await s.outcome(id))));
+        await inWindow(jobs.keys(), walks, async (id) => void outcomes.set(id, await s.outcome(id)));
         const atlas: AtlasContext = {
           manifest,
           store,
