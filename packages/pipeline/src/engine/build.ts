@@ -93,6 +93,9 @@ function noopResult(assets: AssetResult[], warnings: Diagnostic[], onEvent: Buil
   return { assets, spent: {}, calls: 0, counts, removed: [], lockChanged: false, warnings, failed: false, cancelled: false };
 }
 
+/** What the end of a build needs of an asset's walk. */
+type Finished = Pick<Outcome, 'result' | 'lockEntry'>;
+
 interface PreparedBuild {
   plan(): Promise<Plan>;
   build(): Promise<BuildResult>;
@@ -147,6 +150,8 @@ async function prepare(options: BuildOptions): Promise<PreparedBuild> {
   const paletteColors = () => (palettes ??= loadPalettes(project));
   const journal = new FileTaskJournal(resolve(project.cacheDir, 'journal'));
   const walks = Math.max(MIN_WALKS, WALKS_PER_CALL * (options.concurrency ?? manifest.concurrency));
+  // Assets whose outputs others use: their outcomes stay with the session; the rest are let go.
+  const used = new Set([...jobs.values()].flatMap((j) => j.deps));
 
   const session = (mode: 'plan' | 'build', budget: Budget, planned?: Map<string, Outcome>, priceEditTools = false) =>
     new BuildSession(project, jobs, lock, store, hasher, {
@@ -177,6 +182,7 @@ async function prepare(options: BuildOptions): Promise<PreparedBuild> {
       const o = await s.outcome(id);
       items[i] = o.plan;
       if (o.plan.action === 'up-to-date') outcomes.set(id, o);
+      if (!used.has(id)) s.forget(id);
     });
     const ids = new Set(manifest.assets.map((a) => a.id));
     const removed = options.targets?.length ? [] : Object.keys(lock.assets).filter((id) => !ids.has(id));
@@ -217,8 +223,18 @@ async function prepare(options: BuildOptions): Promise<PreparedBuild> {
       try {
         const budget = await makeBudget(thePlan, options, provider, onEvent);
         const s = session('build', budget, planned);
-        const outcomes = new Map<string, Outcome>();
-        await inWindow(jobs.keys(), walks, async (id) => void outcomes.set(id, await s.outcome(id)));
+        // Of each finished asset, only its result and lock entry are kept for the end of the build.
+        const outcomes = new Map<string, Finished>();
+        await inWindow(jobs.keys(), walks, async (id) => {
+          const { result, lockEntry } = await s.outcome(id);
+          outcomes.set(id, lockEntry ? { result, lockEntry } : { result });
+          if (used.has(id)) return;
+          s.forget(id);
+          // Nothing walks it again: its job (request, steps) goes too. The window's iterator has
+          // already passed this key, and a Map's iterator goes on past deleted entries.
+          jobs.delete(id);
+        });
+        jobs.clear();
         const atlas: AtlasContext = {
           manifest,
           store,
@@ -286,7 +302,7 @@ async function finish(
   lock: Lockfile,
   lockText: string | undefined,
   thePlan: Plan,
-  outcomes: Map<string, Outcome>,
+  outcomes: Map<string, Finished>,
   session: BuildSession,
   ledger: Ledger,
   cancelled: boolean,
