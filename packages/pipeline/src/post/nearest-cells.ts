@@ -46,6 +46,12 @@ export class NearestCells {
   private readonly blockCandidates = new Int32Array(ROOTS);
   /** Per block, its eight 8-cells: 0 not visited, n > 0 index n − 1, n < 0 mixed cell −n − 1. */
   private readonly sub = new Int32Array(ROOTS * 8);
+  /**
+   * Per 8-cell, what `visit` found for it (the same values as `sub`, or its 16-cell's single
+   * index), so a lookup is one read: going through `root` first costs a dependent read and a
+   * branch that error diffusion makes unpredictable.
+   */
+  private readonly cell = new Int32Array(ROOTS * 8);
   private blocks = 0;
   /** Candidate lists, each preceded by its length; palette order is kept (ties: earlier wins). */
   private candidates: Uint16Array;
@@ -81,9 +87,9 @@ export class NearestCells {
 
   /** Index of the palette colour nearest to (r, g, b), each 0–255 — the same as `nearestLab` gives. */
   nearest(r: number, g: number, b: number): number {
-    let v = this.root[((r >> 4) << 8) | ((g >> 4) << 4) | (b >> 4)]!;
-    if (v < 0) v = this.sub[(-v - 1) * 8 + ((((r >> 3) & 1) << 2) | (((g >> 3) & 1) << 1) | ((b >> 3) & 1))]!;
-    if (v === 0) v = this.visit(r, g, b);
+    const slot = ((r >> 3) << 10) | ((g >> 3) << 5) | (b >> 3);
+    let v = this.cell[slot]!;
+    if (v === 0) this.cell[slot] = v = this.visit(r, g, b);
     return v > 0 ? v - 1 : this.decide(-v - 1, r, g, b);
   }
 
