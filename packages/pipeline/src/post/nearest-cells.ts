@@ -6,8 +6,8 @@ import { LMS_FROM_LINEAR, OKLAB_FROM_LMS, SRGB_TO_LINEAR, srgbToOklab } from './
  * image, so a per-colour memo misses almost every time; instead the RGB cube is cut into cells
  * and each cell, when first visited, learns which palette colours can be nearest anywhere in it:
  *
- * - 16×16×16 cells get the candidates among the whole palette; 8×8×8 cells inside a cell with
- *   more than one candidate get them among their parent's.
+ * - 32×32×32 cells get the candidates among the whole palette, 16×16×16 cells inside one with
+ *   more than one candidate get them among their parent's, and so do 8×8×8 cells inside those.
  * - A cell with one candidate answers every colour in it with one table read.
  * - In a cell with several, each candidate j is compared with the cell's reference colour i by
  *   a bound (below) at the pixel's own linear RGB: a few multiplications decide most pixels, and
@@ -40,12 +40,22 @@ export class NearestCells {
   /** M₂ᵀP per palette colour and |P|²: the parts of g that depend on the palette alone. */
   private readonly q: Float64Array;
   private readonly norm: Float64Array;
+  /**
+   * Per 32-cell: 0 not visited, n < 0 palette index −n − 1 everywhere, n > 0 its candidate list's
+   * offset. 16-cells take their candidates from here, not from the whole palette, so setting one
+   * up compares a few colours rather than all of them.
+   */
+  private readonly top = new Int32Array(1 << 9);
   /** Per 16-cell: 0 not visited, n > 0 palette index n − 1 everywhere, n < 0 block −n − 1. */
   private readonly root = new Int32Array(ROOTS);
   /** Per block (a 16-cell with several candidates): its candidate list's offset. */
   private readonly blockCandidates = new Int32Array(ROOTS);
-  /** Per block, its eight 8-cells: 0 not visited, n > 0 index n − 1, n < 0 mixed cell −n − 1. */
-  private readonly sub = new Int32Array(ROOTS * 8);
+  /**
+   * Per 8-cell: 0 not visited, n > 0 palette index n − 1 everywhere (its own or its 16-cell's),
+   * n < 0 mixed cell −n − 1. One read per lookup: going through `root` first would cost a
+   * dependent read and a branch that error diffusion makes unpredictable.
+   */
+  private readonly cell = new Int32Array(ROOTS * 8);
   private blocks = 0;
   /** Candidate lists, each preceded by its length; palette order is kept (ties: earlier wins). */
   private candidates: Uint16Array;
@@ -81,19 +91,28 @@ export class NearestCells {
 
   /** Index of the palette colour nearest to (r, g, b), each 0–255 — the same as `nearestLab` gives. */
   nearest(r: number, g: number, b: number): number {
-    let v = this.root[((r >> 4) << 8) | ((g >> 4) << 4) | (b >> 4)]!;
-    if (v < 0) v = this.sub[(-v - 1) * 8 + ((((r >> 3) & 1) << 2) | (((g >> 3) & 1) << 1) | ((b >> 3) & 1))]!;
-    if (v === 0) v = this.visit(r, g, b);
+    const slot = ((r >> 3) << 10) | ((g >> 3) << 5) | (b >> 3);
+    let v = this.cell[slot]!;
+    if (v === 0) this.cell[slot] = v = this.visit(r, g, b);
     return v > 0 ? v - 1 : this.decide(-v - 1, r, g, b);
   }
 
-  /** Sets up the 16-cell and 8-cell of (r, g, b) on first visit; returns the 8-cell's entry. */
+  /** Sets up the 8-cell of (r, g, b), and its 32- and 16-cell if new; returns the 8-cell's entry. */
   private visit(r: number, g: number, b: number): number {
     const rootSlot = ((r >> 4) << 8) | ((g >> 4) << 4) | (b >> 4);
     let v = this.root[rootSlot]!;
     if (v === 0) {
-      this.bound(r & ~15, g & ~15, b & ~15, 16);
-      const list = this.prune(r & ~15, g & ~15, b & ~15, 16, 1);
+      const topSlot = ((r >> 5) << 6) | ((g >> 5) << 3) | (b >> 5);
+      let top = this.top[topSlot]!;
+      if (top === 0) {
+        this.bound(r & ~31, g & ~31, b & ~31, 32);
+        this.top[topSlot] = top = this.prune(r & ~31, g & ~31, b & ~31, 32, 1);
+      }
+      let list = top;
+      if (top > 0) {
+        this.bound(r & ~15, g & ~15, b & ~15, 16);
+        list = this.prune(r & ~15, g & ~15, b & ~15, 16, top);
+      }
       if (list < 0) v = -list;
       else {
         this.blockCandidates[this.blocks] = list;
@@ -102,16 +121,10 @@ export class NearestCells {
       this.root[rootSlot] = v;
     }
     if (v > 0) return v;
-    const block = -v - 1;
-    const subSlot = block * 8 + ((((r >> 3) & 1) << 2) | (((g >> 3) & 1) << 1) | ((b >> 3) & 1));
-    let s = this.sub[subSlot]!;
-    if (s === 0) {
-      this.bound(r & ~7, g & ~7, b & ~7, 8);
-      const list = this.prune(r & ~7, g & ~7, b & ~7, 8, this.blockCandidates[block]!);
-      s = list < 0 ? -list : -(this.addMixed(list) + 1);
-      this.sub[subSlot] = s;
-    }
-    return s;
+    // The 8-cell itself is new: `nearest` only calls here when its entry in `cell` is empty.
+    this.bound(r & ~7, g & ~7, b & ~7, 8);
+    const list = this.prune(r & ~7, g & ~7, b & ~7, 8, this.blockCandidates[-v - 1]!);
+    return list < 0 ? -list : -(this.addMixed(list) + 1);
   }
 
   /**

@@ -221,15 +221,32 @@ export class PaletteMapper {
     const cells = (this.cells ??= new NearestCells(this.lab));
     let cur = new Float32Array((width + 2) * 3);
     let next = new Float32Array((width + 2) * 3);
+    const fround = Math.fround;
+    let i = 0;
     for (let y = 0; y < height; y++) {
-      next.fill(0);
-      for (let x = 0; x < width; x++) {
-        const i = (y * width + x) * 4;
-        if (src[i + 3]! < threshold) continue;
-        const e = (x + 1) * 3;
-        const r = clamp(src[i]! + cur[e]!);
-        const g = clamp(src[i + 1]! + cur[e + 1]!);
-        const b = clamp(src[i + 2]! + cur[e + 2]!);
+      // The error a pixel passes right (7/16) and the two next-row slots still gathering error
+      // (below-left is complete once this pixel adds its 3/16) stay in locals rather than in the
+      // Float32Arrays. Each sum is rounded to float32 exactly where storing it would round it, in
+      // the same order, so the pixels are the same; a pixel costs 3 loads and 3 stores of error
+      // instead of 12 loads and 12 stores, and every next-row slot is written, so no fill.
+      let rightR = 0, rightG = 0, rightB = 0;
+      let hereR = 0, hereG = 0, hereB = 0;
+      let belowR = 0, belowG = 0, belowB = 0;
+      for (let x = 0, e = 3; x < width; x++, e += 3, i += 4) {
+        if (src[i + 3]! < threshold) {
+          next[e - 3] = hereR;
+          next[e - 2] = hereG;
+          next[e - 1] = hereB;
+          hereR = belowR;
+          hereG = belowG;
+          hereB = belowB;
+          belowR = belowG = belowB = 0;
+          rightR = rightG = rightB = 0;
+          continue;
+        }
+        const r = clamp(src[i]! + fround(cur[e]! + rightR));
+        const g = clamp(src[i + 1]! + fround(cur[e + 1]! + rightG));
+        const b = clamp(src[i + 2]! + fround(cur[e + 2]! + rightB));
         // (v + 0.5) | 0 equals Math.round(v) here, and is cheaper: v is 0, 255 or a byte plus a
         // float32, which a double holds exactly, with 45 bits to spare below its point unless the
         // float32 is under 2⁻²¹ (then v is within 2⁻²¹ of a whole number); either way v + 0.5 is
@@ -243,19 +260,26 @@ export class PaletteMapper {
         const er = r - pal[p]!;
         const eg = g - pal[p + 1]!;
         const eb = b - pal[p + 2]!;
-        cur[e + 3] = cur[e + 3]! + (er * 7) / 16;
-        cur[e + 4] = cur[e + 4]! + (eg * 7) / 16;
-        cur[e + 5] = cur[e + 5]! + (eb * 7) / 16;
-        next[e - 3] = next[e - 3]! + (er * 3) / 16;
-        next[e - 2] = next[e - 2]! + (eg * 3) / 16;
-        next[e - 1] = next[e - 1]! + (eb * 3) / 16;
-        next[e] = next[e]! + (er * 5) / 16;
-        next[e + 1] = next[e + 1]! + (eg * 5) / 16;
-        next[e + 2] = next[e + 2]! + (eb * 5) / 16;
-        next[e + 3] = next[e + 3]! + er / 16;
-        next[e + 4] = next[e + 4]! + eg / 16;
-        next[e + 5] = next[e + 5]! + eb / 16;
+        rightR = (er * 7) / 16;
+        rightG = (eg * 7) / 16;
+        rightB = (eb * 7) / 16;
+        next[e - 3] = hereR + (er * 3) / 16;
+        next[e - 2] = hereG + (eg * 3) / 16;
+        next[e - 1] = hereB + (eb * 3) / 16;
+        hereR = fround(belowR + (er * 5) / 16);
+        hereG = fround(belowG + (eg * 5) / 16);
+        hereB = fround(belowB + (eb * 5) / 16);
+        belowR = fround(0 + er / 16);
+        belowG = fround(0 + eg / 16);
+        belowB = fround(0 + eb / 16);
       }
+      const e = (width + 1) * 3;
+      next[e - 3] = hereR;
+      next[e - 2] = hereG;
+      next[e - 1] = hereB;
+      next[e] = belowR;
+      next[e + 1] = belowG;
+      next[e + 2] = belowB;
       [cur, next] = [next, cur];
     }
   }
