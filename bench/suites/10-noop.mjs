@@ -71,7 +71,7 @@ export async function run({ quick, tmp }) {
     { name: `no-op build, ${n.toLocaleString('en')} assets (median of ${runs.length})`, value: fmt(ours), goal: n === 10000 ? '< 1 s' : '', note: turbo ? `turbo run no-op on the same tree: ${fmt(turbo)} (ratio ${(ours / turbo).toFixed(2)}×)` : 'turbo not measured' },
     ...(turbo ? [{ name: 'no-op build ÷ turbo no-op, same tree', value: (ours / turbo).toFixed(2), unit: '×', goal: '≤ 1.0×', note: `ours ${fmt(ours)}, turbo ${fmt(turbo)}; medians of ${runs.length}, interleaved; turbo's daemon off` }] : []),
     ...(one ? [{ name: 'no-op build ÷ turbo no-op, one-task repo', value: (ours / one).toFixed(2), unit: '×', goal: '≤ 1.0×', note: `ours ${fmt(ours)}, turbo ${fmt(one)} (one package.json script, cache hit); medians of ${runs.length}, interleaved` }] : []),
-    { name: `fresh build, ${n.toLocaleString('en')} assets`, value: fmt(fresh.ms), goal: '', note: `peak RSS ${fresh.maxRssMb.toFixed(0)} MB` },
+    { name: `fresh build, ${n.toLocaleString('en')} assets`, value: fmt(fresh.ms), goal: n === 10000 ? '< 20 s' : '', note: `peak RSS ${fresh.maxRssMb.toFixed(0)} MB` },
     { name: `peak RSS, ${n.toLocaleString('en')}-asset builds`, value: Math.max(rss, fresh.maxRssMb).toFixed(0), unit: 'MB', goal: '< 300 MB', note: `no-op ${rss.toFixed(0)} MB, fresh ${fresh.maxRssMb.toFixed(0)} MB (the CLI alone; the emulator runs in the harness)` },
   ];
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { redactingIo } from './redacting-io.js';
+import { limitHeapGrowth } from './heap-growth.js';
 import type { Io } from './terminal.js';
 
 interface CommandModule {
@@ -74,6 +75,7 @@ export async function main(argv: string[], io?: Io): Promise<number> {
     const { reportError } = await import('./error-report.js');
     return reportError(out, Object.assign(new Error(), { code: 'E_USAGE', message: `unknown command "${first}"`, hint: 'see `assets --help`', name: 'UsageError' }), argv);
   }
+  limitHeapGrowth(out.env, process.execArgv);
   try {
     return await (await command.load()).run(rest, out);
   } catch (e) {

@@ -96,22 +96,76 @@ export function parseLockfile(text: string, path: string): Lockfile {
 
 /** Stable text: keys sorted at every level, two-space indent, trailing newline — small diffs. */
 export function serializeLockfile(lock: Lockfile): string {
-  return `${JSON.stringify(sortKeys(lock), null, 2)}\n`;
+  return [...lockfileText(lock)].join('');
+}
+
+/**
+ * The text of `serializeLockfile`, one asset entry at a time: a lock of 100,000 entries is tens of
+ * megabytes of text, and a sorted copy of it as large again, which a build need not hold at once.
+ * Each entry is `JSON.stringify(…, null, 2)` of its sorted copy, indented to its depth (JSON
+ * strings escape newlines, so every newline is a line break).
+ */
+function* lockfileText(lock: Lockfile): Generator<string> {
+  const record = lock as unknown as Record<string, unknown>;
+  const keys = Object.keys(record).filter((k) => record[k] !== undefined).sort();
+  for (const [i, key] of keys.entries()) {
+    yield `${i ? ',' : '{'}\n  ${JSON.stringify(key)}: `;
+    if (key !== 'assets') {
+      yield indented(JSON.stringify(sortKeys(record[key]), null, 2), '  ');
+      continue;
+    }
+    const ids = objectKeyOrder(Object.keys(lock.assets).filter((id) => lock.assets[id] !== undefined).sort());
+    if (!ids.length) yield '{}';
+    for (const [j, id] of ids.entries()) yield `${j ? ',' : '{'}\n    ${JSON.stringify(id)}: ${indented(JSON.stringify(sortKeys(lock.assets[id]), null, 2), '    ')}`;
+    if (ids.length) yield '\n  }';
+  }
+  yield keys.length ? '\n}\n' : '{}\n';
+}
+
+function indented(json: string, by: string): string {
+  return json.replaceAll('\n', `\n${by}`);
+}
+
+/** Keys in the order a JS object holds them (integer-like keys first, ascending): the order `JSON.stringify` writes. */
+function objectKeyOrder(keys: string[]): string[] {
+  return Object.keys(Object.fromEntries(keys.map((k) => [k, 0])));
 }
 
 /** Write only when the content changed, so a no-op build touches nothing. */
 export async function writeLockfile(path: string, lock: Lockfile, previousText?: string): Promise<boolean> {
-  const text = serializeLockfile(lock);
-  if (previousText === text) return false;
-  if (previousText === undefined) {
+  let previous = previousText;
+  if (previous === undefined) {
     try {
-      if ((await readFile(path, 'utf8')) === text) return false;
+      previous = await readFile(path, 'utf8');
     } catch {
       // no lock yet
     }
   }
-  await writeFileAtomic(path, text);
+  if (previous !== undefined && sameText(lockfileText(lock), previous)) return false;
+  await writeFileAtomic(path, { [Symbol.iterator]: () => inPieces(lockfileText(lock), 1 << 20) });
   return true;
+}
+
+/** Pieces of about `size` characters: one write per megabyte, not one per asset entry. */
+function* inPieces(chunks: Iterable<string>, size: number): Generator<string> {
+  let piece = '';
+  for (const chunk of chunks) {
+    piece += chunk;
+    if (piece.length >= size) {
+      yield piece;
+      piece = '';
+    }
+  }
+  if (piece) yield piece;
+}
+
+function sameText(chunks: Iterable<string>, text: string): boolean {
+  let at = 0;
+  for (const chunk of chunks) {
+    if (!text.startsWith(chunk, at)) return false;
+    at += chunk.length;
+  }
+  return at === text.length;
 }
 
 function sortKeys(value: unknown): unknown {

@@ -1,6 +1,7 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Alias, type Node, type Document, type YAMLError } from 'yaml';
 import type { SourceLocation } from './errors.js';
 import { MAX_YAML_ALIAS_COUNT, MAX_YAML_ALIAS_NODES } from './limits.js';
+import { assetEntryChunks } from './yaml-entry-chunks.js';
 
 /** Where a node sits: the key (for map members) and the value. */
 export interface NodePosition {
@@ -26,6 +27,92 @@ export function escapePointer(segment: string | number): string {
  * alias bomb is refused in milliseconds.
  */
 export function parseYamlWithPositions(text: string, file: string): ParsedYaml {
+  return parseInEntryRuns(text, file) ?? parseWhole(text, file);
+}
+
+/** Entries per YAML document when a long `assets:` block is parsed run by run. */
+const ENTRIES_PER_RUN = 256;
+
+/**
+ * The same result as `parseWhole`, made without holding the whole document's syntax tree: the
+ * text around the `assets:` block is parsed alone, then the block's entries in runs of a few
+ * hundred (`yaml-entry-chunks.ts`), each run's tree dropped once its values and positions are
+ * taken. The `yaml` library's tree costs about a kilobyte per entry and its parser as much again
+ * while it builds it, which made reading a 100,000-entry manifest the largest thing a build held.
+ *
+ * Only clean documents take this way: no anchors, aliases or syntax errors, no key written twice.
+ * Anything else returns undefined, and the whole text is parsed at once, so every finding is the
+ * one `parseWhole` reports.
+ */
+function parseInEntryRuns(text: string, file: string): ParsedYaml | undefined {
+  const cut = assetEntryChunks(text, ENTRIES_PER_RUN);
+  if (!cut) return undefined;
+  const lines = new LineCounter();
+  lines.addNewLine(0);
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines.addNewLine(i + 1);
+  const at = (offset: number): SourceLocation => {
+    const { line, col } = lines.linePos(offset);
+    return { file, line, col };
+  };
+  const positions = new Map<string, NodePosition>();
+  const removed = cut.end - cut.start;
+  const rest = cleanPart(text.slice(0, cut.start) + text.slice(cut.end), (o) => at(o < cut.start ? o : o + removed), '', undefined, positions);
+  const root = rest?.value;
+  if (!root || typeof root !== 'object' || Array.isArray(root) || (root as Record<string, unknown>).assets !== null) return undefined;
+  const assetsKey = positions.get('/assets')?.key;
+  const assets: Record<string, unknown> = {};
+  let assetsValue: SourceLocation | undefined;
+  for (const run of cut.chunks) {
+    const part = cleanPart(text.slice(run.start, run.end), (o) => at(o + run.start), '/assets', assetsKey, positions);
+    if (!part?.map || !part.value || typeof part.value !== 'object') return undefined;
+    assetsValue ??= positions.get('/assets')?.value;
+    for (const [name, value] of Object.entries(part.value)) {
+      if (Object.hasOwn(assets, name) || name === '__proto__') return undefined;
+      assets[name] = value;
+    }
+  }
+  if (assetsValue) positions.set('/assets', assetsKey ? { key: assetsKey, value: assetsValue } : { value: assetsValue });
+  (root as Record<string, unknown>).assets = assets;
+  return { value: root, positions, errors: [] };
+}
+
+/** One part of the text as its own document, when it parses cleanly and uses no anchor or alias. */
+function cleanPart(
+  part: string,
+  at: (offset: number) => SourceLocation,
+  path: string,
+  key: SourceLocation | undefined,
+  positions: Map<string, NodePosition>,
+): { value: unknown; map: boolean } | undefined {
+  const doc = parseDocument(part, { merge: true, uniqueKeys: false, prettyErrors: false });
+  if (doc.errors.length || usesAnchors(doc, part)) return undefined;
+  const contents = doc.contents as Node | null;
+  if (walk(doc, contents, path, key, positions, at, { left: 0 }, false)) return undefined;
+  try {
+    return { value: doc.toJS({ maxAliasCount: MAX_YAML_ALIAS_COUNT }), map: isMap(contents) && !contents.flow };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether a document names or uses an anchor (checked only when its text could). */
+function usesAnchors(doc: Document, text: string): boolean {
+  if (!text.includes('&') && !text.includes('*')) return false;
+  let found = false;
+  visit(doc, {
+    Node(_, node) {
+      if (isAlias(node) || node.anchor) {
+        found = true;
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
+}
+
+/** The reference parse: the whole text as one document. */
+function parseWhole(text: string, file: string): ParsedYaml {
   const lineCounter = new LineCounter();
   // Duplicate keys are found by the walk below, in one pass: yaml's own check (`uniqueKeys`)
   // compares every key with every other, which takes seconds on a 10,000-entry manifest.

@@ -47,6 +47,32 @@ describe('assets.lock', () => {
     expect(JSON.parse(await readFile(path, 'utf8'))).toEqual(lock());
   });
 
+  it('is the JSON of its sorted copy, whatever the ids (integer-like ids come first, as in any JS object)', () => {
+    // The text before it was written entry by entry: JSON.stringify of a copy sorted at every level.
+    const sorted = (v: unknown): unknown =>
+      Array.isArray(v) ? v.map(sorted) : v && typeof v === 'object' ? Object.fromEntries(Object.keys(v).filter((k) => (v as Record<string, unknown>)[k] !== undefined).sort().map((k) => [k, sorted((v as Record<string, unknown>)[k])])) : v;
+    const reference = (l: Lockfile) => `${JSON.stringify(sorted(l), null, 2)}\n`;
+    const entry = (prompt: string) => ({ provider: 'emulator', style: undefined, request: { prompt, seed: 1 }, steps: [{ endpoint: 'inferences', genKey: 'g', outputs: ['a', 'b'], cost: { usd: 0.02 } }], postKey: 'p', files: { 'x/y.png': 'h' }, cost: {}, meta: { tiles: { width: 8, height: 8, columns: 2, rows: 1, names: ['a', 'b'] } } });
+    const tricky: Lockfile = { lockfileVersion: 1, assets: { zed: entry('line\nbreak "quoted"'), '10': entry('ten'), '2': entry('two'), '007': entry('seven'), 'ü/ö': entry('umlaut') }, atlases: { g: { key: 'k', members: ['zed'], files: { 'g.png': 'h' } } } };
+    expect(serializeLockfile(tricky)).toBe(reference(tricky));
+    expect(serializeLockfile(emptyLockfile())).toBe(reference(emptyLockfile()));
+    expect(serializeLockfile({ lockfileVersion: 1, assets: { a: entry('a') } })).toBe(reference({ lockfileVersion: 1, assets: { a: entry('a') } }));
+  });
+
+  it('a lock of many megabytes is written in pieces, compared with the last text without rebuilding it', async () => {
+    const path = join(dir, 'assets.lock');
+    const big = emptyLockfile();
+    for (let i = 0; i < 2500; i++) big.assets[`asset-${i}`] = { provider: 'emulator', request: { prompt: `item number ${i} `.repeat(20) }, steps: [], postKey: `p${i}`, files: { [`asset-${i}.png`]: `h${i}` }, cost: {} };
+    expect(await writeLockfile(path, big)).toBe(true);
+    const text = await readFile(path, 'utf8');
+    expect(text.length).toBeGreaterThan(1 << 20);
+    expect(text).toBe(serializeLockfile(big));
+    expect(await writeLockfile(path, big, text)).toBe(false);
+    big.assets['asset-2499']!.postKey = 'changed';
+    expect(await writeLockfile(path, big, text)).toBe(true);
+    expect(JSON.parse(await readFile(path, 'utf8'))).toEqual(big);
+  });
+
   it('sits beside the manifest, named after it', () => {
     expect(lockfilePathFor('/game/assets.yaml')).toBe('/game/assets.lock');
     expect(lockfilePathFor('/game/art.yml')).toBe('/game/art.lock');

@@ -107,6 +107,15 @@ export class BuildSession {
     return p;
   }
 
+  /**
+   * Let go of a finished asset's outcome (the caller keeps what it needs of it), so a long build
+   * does not hold every asset's walk to the end. Only for assets no other asset uses: a dependent
+   * asking later would walk it again.
+   */
+  forget(id: string): void {
+    this.outcomes.delete(id);
+  }
+
   /** A planned up-to-date outcome reused by the build: no second walk on a no-op build. */
   private announce(o: Outcome): Outcome {
     this.opts.onEvent({ type: 'asset-done', result: o.result });

@@ -19,7 +19,7 @@ import { Budget } from './budget.js';
 import { openCacheStore } from '../store/cache-store.js';
 import { registerBuild } from '../store/cache-registry.js';
 import { BuildSession, type Outcome, type PostProcessor, type Rgb } from './build-session.js';
-import type { AssetStatus, BuildEvent, BuildOptions, BuildResult, Plan } from './build-types.js';
+import type { AssetStatus, BuildEvent, BuildOptions, BuildResult, Plan, PlanItem } from './build-types.js';
 import { FileHasher, stampOf } from '../store/file-hasher.js';
 import { indexJson, lockOfPresentFiles, typesModule, writeIfChanged } from '../outputs/index-writer.js';
 import { emitGroupAtlases, type AtlasContext } from '../outputs/group-atlas.js';
@@ -38,11 +38,20 @@ import { selectAssets } from './target-select.js';
 import { Ledger } from '../store/ledger.js';
 import { checkForcedIds } from './unknown-asset.js';
 import { FileTaskJournal } from '../store/task-journal.js';
+import { inWindow } from './work-window.js';
 
 /** Statuses after which the asset's files are on disk as its lock entry says. */
 const WROTE_FILES: ReadonlySet<AssetStatus> = new Set(['up-to-date', 'restored', 'post-only', 'generated']);
 
 const STATUSES: AssetStatus[] = ['up-to-date', 'restored', 'post-only', 'generated', 'failed', 'skipped', 'blocked', 'cancelled'];
+
+/**
+ * Assets walked at once, per call the build may have in flight: enough that every call slot stays
+ * busy while other assets hash, store and write, few enough that memory does not grow with the
+ * manifest (each walk in the window holds its request, response and files).
+ */
+const WALKS_PER_CALL = 4;
+const MIN_WALKS = 32;
 
 /** `assets plan` / `assets build --dry-run`: what would happen and what it would cost. Writes nothing. */
 export async function plan(options: BuildOptions = {}): Promise<Plan> {
@@ -74,6 +83,9 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     await run.close();
   }
 }
+
+/** What the end of a build needs of an asset's walk. */
+type Finished = Pick<Outcome, 'result' | 'lockEntry'>;
 
 interface PreparedBuild {
   plan(): Promise<Plan>;
@@ -130,6 +142,9 @@ async function prepare(options: BuildOptions): Promise<PreparedBuild> {
   let palettes: Promise<Record<string, Rgb[]>> | undefined;
   const paletteColors = () => (palettes ??= loadPalettes(project));
   const journal = new FileTaskJournal(resolve(project.cacheDir, 'journal'));
+  const walks = Math.max(MIN_WALKS, WALKS_PER_CALL * (options.concurrency ?? manifest.concurrency));
+  // Assets whose outputs others use: their outcomes stay with the session; the rest are let go.
+  const used = new Set([...jobs.values()].flatMap((j) => j.deps));
 
   const session = (mode: 'plan' | 'build', budget: Budget, planned?: Map<string, Outcome>, priceEditTools = false) =>
     new BuildSession(project, jobs, lock, store, hasher, {
@@ -153,9 +168,15 @@ async function prepare(options: BuildOptions): Promise<PreparedBuild> {
 
   const runPlan = async (priced: boolean): Promise<{ plan: Plan; outcomes: Map<string, Outcome> }> => {
     const s = session('plan', new Budget(undefined, 'usd'), undefined, priced);
+    // Only up-to-date outcomes are reused by the build; the other walks' results are plan lines.
     const outcomes = new Map<string, Outcome>();
-    await Promise.all([...jobs.keys()].map(async (id) => outcomes.set(id, await s.outcome(id))));
-    const items = [...jobs.keys()].map((id) => outcomes.get(id)!.plan);
+    const items: PlanItem[] = new Array<PlanItem>(jobs.size);
+    await inWindow(jobs.keys(), walks, async (id, i) => {
+      const o = await s.outcome(id);
+      items[i] = o.plan;
+      if (o.plan.action === 'up-to-date') outcomes.set(id, o);
+      if (!used.has(id)) s.forget(id);
+    });
     const ids = new Set(manifest.assets.map((a) => a.id));
     const removed = options.targets?.length ? [] : Object.keys(lock.assets).filter((id) => !ids.has(id));
     const result: Plan = {
@@ -196,8 +217,18 @@ async function prepare(options: BuildOptions): Promise<PreparedBuild> {
       try {
         const budget = await makeBudget(thePlan, options, provider, onEvent);
         const s = session('build', budget, planned);
-        const outcomes = new Map<string, Outcome>();
-        await Promise.all([...jobs.keys()].map(async (id) => outcomes.set(id, await s.outcome(id))));
+        // Of each finished asset, only its result and lock entry are kept for the end of the build.
+        const outcomes = new Map<string, Finished>();
+        await inWindow(jobs.keys(), walks, async (id) => {
+          const { result, lockEntry } = await s.outcome(id);
+          outcomes.set(id, lockEntry ? { result, lockEntry } : { result });
+          if (used.has(id)) return;
+          s.forget(id);
+          // Nothing walks it again: its job (request, steps) goes too. The window's iterator has
+          // already passed this key, and a Map's iterator goes on past deleted entries.
+          jobs.delete(id);
+        });
+        jobs.clear();
         const atlas: AtlasContext = {
           manifest,
           store,
@@ -266,7 +297,7 @@ async function finish(
   lock: Lockfile,
   lockText: string | undefined,
   thePlan: Plan,
-  outcomes: Map<string, Outcome>,
+  outcomes: Map<string, Finished>,
   session: BuildSession,
   ledger: Ledger,
   cancelled: boolean,

@@ -86,8 +86,11 @@ export function runSpend(lines: readonly LedgerLine[], run: string): RunSpend {
  */
 export class Ledger {
   readonly run = randomUUID();
-  /** This build's lines, in order. */
-  readonly lines: LedgerLine[] = [];
+  /**
+   * This build's charges as its lines add up (the fold `runSpend` makes of them), in the order
+   * first recorded: one small record per charge instead of every line kept until the build ends.
+   */
+  private readonly charges = new Map<string, { cost: Cost; outcome: LedgerLine['outcome']; resumed: boolean }>();
 
   constructor(
     readonly path: string,
@@ -96,12 +99,19 @@ export class Ledger {
 
   async append(line: Omit<LedgerLine, 'time' | 'run' | 'charge'> & { charge?: string }): Promise<void> {
     const full: LedgerLine = { time: new Date(this.clock()).toISOString(), run: this.run, charge: line.charge ?? line.taskId ?? line.requestId ?? randomUUID(), ...line };
-    this.lines.push(full);
+    const known = this.charges.get(full.charge);
+    const charge = known ?? { cost: full.cost, outcome: full.outcome, resumed: false };
+    if (!known) this.charges.set(full.charge, charge);
+    else if (full.outcome !== 'accepted') {
+      charge.cost = full.cost;
+      charge.outcome = full.outcome;
+    }
     this.opened ??= this.open();
     const earlier = await this.opened;
     // A v2 Idempotency-Key hands back the task an earlier build was charged for (its records were
     // lost, or it was stopped): the service charged nothing now, so this build collected it.
     if (!full.resumed && earlier.has(full.charge)) full.resumed = true;
+    if (full.resumed) charge.resumed = true;
     // Synchronous: a few microseconds of local I/O for a line, where the promise version costs a
     // file open, write and close each on the thread pool.
     appendFileSync(this.path, `${JSON.stringify(full)}\n`);
@@ -129,8 +139,15 @@ export class Ledger {
     return earlier;
   }
 
+  /** What `runSpend` says of this build's lines. */
   spend(): RunSpend {
-    return runSpend(this.lines, this.run);
+    const made = [...this.charges.values()].filter((c) => !c.resumed);
+    return {
+      calls: made.length,
+      spent: made.reduce<Cost>((sum, c) => addCost(sum, c.cost), {}),
+      pending: made.filter((c) => c.outcome === 'accepted').length,
+      collected: this.charges.size - made.length,
+    };
   }
 }
 

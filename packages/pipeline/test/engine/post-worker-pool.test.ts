@@ -51,7 +51,7 @@ async function noisy(width: number, height = width): Promise<Buffer> {
 async function inputs(): Promise<PostInput[]> {
   const frames = Array.from({ length: 16 }, (_, i) => spriteFrame({ width: 16, height: 16, frame: i % 4, hue: Math.floor(i / 4) }));
   const gif = await gifOf(frames);
-  const sheet: PostStep = { op: 'sheet', layout: 'rows', padding: 1, extrude: 1, godot: true };
+  const sheet: PostStep = { op: 'sheet', layout: 'rows', padding: 1, extrude: 1, formats: ['texturepacker', 'aseprite', 'godot'] };
   return [
     { stem: 'noise', images: [{ role: 'image', index: 0, bytes: await noisy(96) }], steps: [{ op: 'palette', palette: 'p', dither: 'floyd-steinberg', alphaThreshold: 128 }, { op: 'scale', factor: 2 }], palettes: { p: PALETTE } },
     { stem: 'bayer', images: [{ role: 'image', index: 0, bytes: await noisy(64) }], steps: [{ op: 'palette', palette: 'p', dither: 'bayer4', alphaThreshold: 128 }, { op: 'pad', pixels: 2 }], palettes: { p: PALETTE } },
@@ -63,7 +63,7 @@ async function inputs(): Promise<PostInput[]> {
       steps: [{ op: 'palette', palette: 'p', dither: 'none', alphaThreshold: 128 }, sheet, { op: 'frames' }, { op: 'preview', formats: ['gif', 'webp'] }],
       palettes: { p: PALETTE },
     },
-    { stem: 'tiles', images: [{ role: 'image', index: 0, bytes: await noisy(64, 80) }], steps: [{ op: 'tileset', tiles: true, tiled: true, godot: true }], palettes: {} },
+    { stem: 'tiles', images: [{ role: 'image', index: 0, bytes: await noisy(64, 80) }], steps: [{ op: 'tileset', tiles: true, tiled: true, godot: true, map: false }], palettes: {} },
   ];
 }
 
@@ -110,8 +110,8 @@ describe('post-processing on worker threads', () => {
   it('throws the same coded error, of the same class, as the step threw on the thread', async () => {
     const still = await pngOf(imageOf(18, 18, () => [1, 2, 3, 255]));
     const cases: PostInput[] = [
-      { stem: 'x', images: [{ role: 'image', index: 0, bytes: still }], steps: [{ op: 'sheet', layout: 'rows', padding: 0, extrude: 0, godot: false }], palettes: {} },
-      { stem: 'x', images: [{ role: 'image', index: 0, bytes: still }], steps: [{ op: 'tileset', tiles: false, tiled: true, godot: true }], palettes: {} },
+      { stem: 'x', images: [{ role: 'image', index: 0, bytes: still }], steps: [{ op: 'sheet', layout: 'rows', padding: 0, extrude: 0, formats: ['texturepacker'] }], palettes: {} },
+      { stem: 'x', images: [{ role: 'image', index: 0, bytes: still }], steps: [{ op: 'tileset', tiles: false, tiled: true, godot: true, map: false }], palettes: {} },
       { stem: 'x', images: [{ role: 'image', index: 0, bytes: Buffer.from('not an image at all') }], steps: [{ op: 'scale', factor: 2 }], palettes: {} },
     ];
     const classes = [PostStepError, PostStepError, ImageDecodeError];

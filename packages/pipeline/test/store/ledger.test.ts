@@ -48,6 +48,27 @@ describe('the ledger', () => {
     }
   });
 
+  it("a build's spend, folded as its lines are written, is what its lines in the file add up to", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'rd-ledger-'));
+    try {
+      const earlier = new Ledger(join(dir, 'ledger.jsonl'));
+      await earlier.append({ asset: 'c', endpoint: 'inferences', callKey: 'k3', taskId: 't3', cost: { usd: 0.02 }, estimated: true, outcome: 'accepted' });
+      const ledger = new Ledger(earlier.path);
+      const call = { endpoint: 'inferences', callKey: 'k' };
+      await ledger.append({ ...call, asset: 'a', taskId: 't1', cost: { usd: 0.02 }, estimated: true, outcome: 'accepted' });
+      await ledger.append({ ...call, asset: 'b', taskId: 't2', cost: { usd: 0.01 }, estimated: true, outcome: 'accepted' });
+      await ledger.append({ ...call, asset: 'a', taskId: 't1', cost: { usd: 0.023 }, outcome: 'rejected: E_IMAGE_SIZE' });
+      // t3 was charged to the earlier build: collected here, not spent again.
+      await ledger.append({ ...call, asset: 'c', taskId: 't3', cost: { usd: 0.021 }, outcome: 'stored' });
+      await ledger.append({ ...call, asset: 'd', requestId: 'r4', cost: { credits: 3 }, outcome: 'stored' });
+      const fromFile = runSpend(await readLedger(ledger.path), ledger.run);
+      expect(ledger.spend()).toEqual(fromFile);
+      expect(fromFile).toEqual({ calls: 3, spent: { usd: 0.033, credits: 3 }, pending: 1, collected: 1 });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('appends one line per write; a torn line (a build killed mid-write) is skipped and does not swallow the next', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'rd-ledger-'));
     try {
