@@ -47,8 +47,8 @@ describe('ProgressView in CI', () => {
     const view = new WatchView(io);
     const events: WatchEvent[] = [
       { type: 'build-start', build: 1, changes: [] },
-      { type: 'build-event', event: { type: 'call-start', id: 'a', step: 'generate', stepIndex: 0, steps: 1 } },
-      { type: 'build-event', event: { type: 'call-done', id: 'a', step: 'generate', cost: { usd: 0.01 } } },
+      { type: 'build-event', build: 1, event: { type: 'call-start', id: 'a', step: 'generate', stepIndex: 0, steps: 1 } },
+      { type: 'build-event', build: 1, event: { type: 'call-done', id: 'a', step: 'generate', cost: { usd: 0.01 } } },
     ];
     for (const e of events) view.onEvent(e);
     const text = writes.join('');
