@@ -17,6 +17,9 @@ export class ProgressView {
   private readonly inFlight = new Map<string, string>();
   private lastDraw = 0;
   private statusShown = false;
+  /** CI lines not written yet: one write per turn of the event loop, not one per line. */
+  private pending: string[] = [];
+  private flushScheduled = false;
 
   constructor(private readonly io: Io) {
     this.live = isInteractive(io);
@@ -89,10 +92,30 @@ export class ProgressView {
   }
 
   private line(text: string): void {
-    if (this.live && this.statusShown) this.io.stderr.write('\r\u001b[2K');
-    this.io.stderr.write(`${text}\n`);
-    this.statusShown = false;
+    if (this.live) {
+      if (this.statusShown) this.io.stderr.write('\r\u001b[2K');
+      this.io.stderr.write(`${text}\n`);
+      this.statusShown = false;
+      return;
+    }
+    // stderr to a pipe is written synchronously, a system call per write: a build in CI
+    // finishes several assets per turn of the loop, and their lines go out together.
+    this.pending.push(text);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(this.flush);
+    }
   }
+
+  /** Write the lines held back so far; anyone else writing to stderr calls this first. */
+  readonly flush = (): void => {
+    this.flushScheduled = false;
+    if (!this.pending.length) return;
+    // Joined, not appended to one string: the redactor reads the text char by char, fastest flat.
+    const text = `${this.pending.join('\n')}\n`;
+    this.pending = [];
+    this.io.stderr.write(text);
+  };
 
   private draw(force = false): void {
     if (!this.live || !this.total) return;
@@ -111,6 +134,7 @@ export class ProgressView {
 
   /** Remove the status line before the summary. */
   finish(): void {
+    this.flush();
     if (this.live && this.statusShown) this.io.stderr.write('\r\u001b[2K');
     this.statusShown = false;
   }

@@ -98,6 +98,8 @@ export class WatchView {
 
   line(text: string): void {
     // On a terminal a build's status line may be on screen: clear it; the next event redraws it.
+    // In CI the build's own lines may be held back for one turn of the loop: they come first.
+    this.progress?.flush();
     this.io.stderr.write(`${isInteractive(this.io) ? '\r\u001b[2K' : ''}${text}\n`);
   }
 }

@@ -3,6 +3,15 @@ import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
+// Unique per process and thread (each worker loads its own copy of this module), so a counter
+// after it names each temp file: no random bytes drawn per write.
+const tempPrefix = `.tmp-${process.pid}-${randomBytes(6).toString('hex')}-`;
+let tempSerial = 0;
+
+function tempPath(dir: string): string {
+  return `${dir}/${tempPrefix}${(tempSerial++).toString(36)}`;
+}
+
 /**
  * Write a file so readers see either the old content or the new, never a torn one: write a
  * temporary file beside it, then rename over. A kill at any instant leaves at worst a stray
@@ -11,7 +20,7 @@ import { dirname } from 'node:path';
  */
 export async function writeFileAtomic(path: string, data: Uint8Array | string | Iterable<string>): Promise<void> {
   const dir = dirname(path);
-  const tmp = `${dir}/.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
+  const tmp = tempPath(dir);
   try {
     await writeFile(tmp, data);
   } catch (e) {
@@ -35,7 +44,7 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string | 
  */
 export function writeFileAtomicSync(path: string, data: Uint8Array | string): void {
   const dir = dirname(path);
-  const tmp = `${dir}/.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
+  const tmp = tempPath(dir);
   try {
     writeFileSync(tmp, data);
   } catch (e) {

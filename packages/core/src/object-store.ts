@@ -1,6 +1,6 @@
-import { readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { readdir, readFile, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { writeFileAtomicSync, isTempName } from './atomic-file.js';
 import { sha256Hex, isSha256Hex } from './hash.js';
 import type { Cost } from './pricing.js';
@@ -69,6 +69,8 @@ export interface CacheStore {
 export class ObjectStore implements CacheStore {
   readonly root: string;
   private readonly reported = new Set<string>();
+  /** Folders (`objects/ab`, `actions/gen/ab`) made or found by this store already. */
+  private readonly folders = new Set<string>();
   private readonly onWarning: (w: StoreWarning) => void;
 
   constructor(root: string, options: { onWarning?: (w: StoreWarning) => void } = {}) {
@@ -88,7 +90,7 @@ export class ObjectStore implements CacheStore {
   async putObject(bytes: Uint8Array): Promise<string> {
     const sha256 = sha256Hex(bytes);
     const path = this.objectPath(sha256);
-    if (!existsNow(path)) writeFileAtomicSync(path, bytes);
+    if (!existsNow(path)) this.write(path, bytes);
     return sha256;
   }
 
@@ -114,7 +116,21 @@ export class ObjectStore implements CacheStore {
   }
 
   async putAction(record: ActionRecord): Promise<void> {
-    writeFileAtomicSync(this.actionPath(record.kind, record.key), JSON.stringify(record));
+    this.write(this.actionPath(record.kind, record.key), JSON.stringify(record));
+  }
+
+  /**
+   * A fresh cache has none of its 256 folders per kind: make each once, before its first write,
+   * rather than let that write fail and retry (an open, a mkdir and an open again, per folder).
+   * A folder removed behind the store's back is still made again by the atomic write itself.
+   */
+  private write(path: string, data: Uint8Array | string): void {
+    const folder = dirname(path);
+    if (!this.folders.has(folder)) {
+      mkdirSync(folder, { recursive: true });
+      this.folders.add(folder);
+    }
+    writeFileAtomicSync(path, data);
   }
 
   async getAction<K extends 'gen' | 'post'>(kind: K, key: string): Promise<(K extends 'gen' ? GenActionRecord : PostActionRecord) | undefined> {

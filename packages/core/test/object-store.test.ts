@@ -25,6 +25,16 @@ const record = (key: string, sha: string): GenActionRecord => ({
 });
 
 describe('object store', () => {
+  it('writes into a folder it made before, even after the cache was removed behind its back', async () => {
+    const a = 'ab'.padEnd(64, '1');
+    const b = 'ab'.padEnd(64, '2');
+    await store.putAction(record(a, sha256Hex('x')));
+    await rm(join(dir, 'actions'), { recursive: true, force: true });
+    await store.putAction(record(b, sha256Hex('y')));
+    expect((await store.getAction('gen', b))?.key).toBe(b);
+    expect(await readdir(join(dir, 'actions', 'gen', 'ab'))).toEqual([`${b}.json`]);
+  });
+
   it('stores bytes under their sha256 and gives them back', async () => {
     const bytes = Buffer.from('pixel');
     const sha = await store.putObject(bytes);

@@ -110,8 +110,8 @@ export async function run(argv: string[], io: Io, defaults: Partial<BuildOptions
     result = await build(options);
   } finally {
     signals?.dispose();
+    view?.finish();
   }
-  view?.finish();
   if (values.report && !options.dryRun) {
     const path = await writePreviewReport(values.report, {
       cwd: io.cwd,

@@ -23,6 +23,7 @@ import type { Budget } from './budget.js';
 import type { AssetResult, AssetStatus, BuildEvent } from './build-types.js';
 import { keyPayload, lockRequest, walkRequest, wireBody, type RequestField } from './request-walk.js';
 import type { FileHasher } from '../store/file-hasher.js';
+import { RecentObjects } from '../store/recent-objects.js';
 import { probeImage } from '@rd-assets/core';
 import type { Project } from '../project/project.js';
 import { assertInsideRoot } from '../project/project-paths.js';
@@ -82,16 +83,18 @@ export class BuildSession {
   private readonly callLimit: LimitFunction;
   private readonly postLimit: LimitFunction;
   private readonly inputs: RequestInputs;
+  private readonly store: CacheStore;
   remaining: Cost | undefined;
 
   constructor(
     private readonly project: Project,
     private readonly jobs: Map<string, AssetJob>,
     private readonly lock: Lockfile,
-    private readonly store: CacheStore,
+    store: CacheStore,
     private readonly hasher: FileHasher,
     private readonly opts: SessionOptions,
   ) {
+    this.store = new RecentObjects(store);
     this.callLimit = pLimit(opts.concurrency);
     this.postLimit = pLimit(POST_RUNS_AT_ONCE);
     this.inputs = new RequestInputs(project, hasher, opts.palettes, (sha256) => this.objectBytes(sha256));
