@@ -251,7 +251,7 @@ async function prepare(options: BuildOptions): Promise<PreparedBuild> {
       const extra = [index, ...(manifest.types ? [resolve(manifest.dir, manifest.types)] : [])];
       // The stamp only lets the next no-op build skip its checks; without it that build checks
       // everything, so a failed write must not fail a build that succeeded.
-      await writeNoopStamp(options, new Map([...seen, ...stamps, ...hasher.touched]), extra, result.assets, result.warnings).catch(() => {});
+      await writeNoopStamp(options, [seen, stamps, hasher.touched], extra, result.assets, result.warnings).catch(() => {});
     },
     close: async () => {
       await postPool.close();
