@@ -1,4 +1,5 @@
 import { MAX_REDIRECTS, MAX_RESPONSE_BYTES, PIXEL_FIXER, PRICES, secretRedactor, type Cost, type StyleInfo } from '@rd-assets/core';
+import { CallSignal } from './call-signal.js';
 import { errorForResponse } from './api-error-mapping.js';
 import type { CallOptions, JournalEntry, Provider, ProviderEvent, ProviderRequest, ProviderResult, RequestOptions } from './provider.js';
 import { HttpExchange, type HttpRequest, type ResponseHeaders } from './http-exchange.js';
@@ -73,7 +74,9 @@ export class RetroDiffusionProvider implements Provider {
   private readonly random: () => number;
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   private readonly clock: () => number;
-  private readonly timeoutSignal: (ms: number) => AbortSignal;
+  private readonly timeoutSignal: ((ms: number) => AbortSignal) | undefined;
+  /** One combined signal per pair of build signals, not one per wait (see `waitSignal`). */
+  private readonly waitSignals = new WeakMap<AbortSignal, WeakMap<AbortSignal, AbortSignal>>();
   private readonly pixelFixer: RateLimiter;
   private readonly timing = new TaskTiming();
   private readonly exchange = new HttpExchange();
@@ -90,7 +93,7 @@ export class RetroDiffusionProvider implements Provider {
     this.random = options.random ?? Math.random;
     this.clock = options.clock ?? Date.now;
     this.sleep = options.sleep ?? sleepFor;
-    this.timeoutSignal = options.timeoutSignal ?? ((ms) => AbortSignal.timeout(ms));
+    this.timeoutSignal = options.timeoutSignal;
     const limit = options.pixelFixerLimit ?? { requests: PIXEL_FIXER.requestsPerMinute, windowMs: 60_000 };
     this.pixelFixer = new RateLimiter({ ...limit, clock: this.clock, sleep: this.sleep });
   }
@@ -217,8 +220,15 @@ export class RetroDiffusionProvider implements Provider {
 
   /** What waits (back-offs, polls, free reads) listen to: stopping ends them, as does forcing. */
   private waitSignal(options: CallOptions): AbortSignal | undefined {
-    if (options.stop && options.signal) return AbortSignal.any([options.stop, options.signal]);
-    return options.stop ?? options.signal;
+    const { stop, signal } = options;
+    if (!stop || !signal) return stop ?? signal;
+    // The stop and force signals live as long as the build: `AbortSignal.any` over them for every
+    // wait left a dependent behind on both per call. One per pair, made once, is all it needs.
+    let bySignal = this.waitSignals.get(stop);
+    if (!bySignal) this.waitSignals.set(stop, (bySignal = new WeakMap()));
+    let combined = bySignal.get(signal);
+    if (!combined) bySignal.set(signal, (combined = AbortSignal.any([stop, signal])));
+    return combined;
   }
 
   private acceptedTaskId(body: Record<string, unknown>, what: string): string {
@@ -523,8 +533,9 @@ export class RetroDiffusionProvider implements Provider {
    */
   private async fetchRaw(url: string, init: HttpRequest, signal: AbortSignal | undefined, timeoutMs: number, credential = false): Promise<{ status: number; bytes: Buffer; headers: ResponseHeaders }> {
     if (signal?.aborted) throw new CancelledError('E_CANCELLED', 'cancelled');
-    const timer = this.timeoutSignal(timeoutMs);
-    const combined = signal ? AbortSignal.any([signal, timer]) : timer;
+    const timer = this.timeoutSignal?.(timeoutMs);
+    const call = new CallSignal([signal, timer], timer ? undefined : timeoutMs);
+    const combined = call.signal;
     const target = new URL(url);
     try {
       const refuse = credential ? (r: RedirectRefusal) => this.redirectRefused(r, describe(init.method, target.pathname)) : undefined;
@@ -539,8 +550,10 @@ export class RetroDiffusionProvider implements Provider {
     } catch (e) {
       if (e instanceof ProviderError) throw e;
       if (signal?.aborted) throw new CancelledError('E_CANCELLED', 'cancelled while waiting for the API');
-      if (timer.aborted) throw Object.assign(new Error('timeout'), { name: 'TimeoutError' });
+      if (call.timedOut || timer?.aborted) throw Object.assign(new Error('timeout'), { name: 'TimeoutError' });
       throw e;
+    } finally {
+      call.release();
     }
   }
 }

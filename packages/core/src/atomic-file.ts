@@ -15,10 +15,10 @@ function tempPath(dir: string): string {
 /**
  * Write a file so readers see either the old content or the new, never a torn one: write a
  * temporary file beside it, then rename over. A kill at any instant leaves at worst a stray
- * temp file (named `.tmp-*`, ignored by readers and removed by `assets gc`). Text too large to
- * hold at once comes as an iterable of pieces, read again from the start if the write is retried.
+ * temp file (named `.tmp-*`, ignored by readers and removed by `assets gc`). Content too large to
+ * hold at once comes as an iterable of pieces (text or bytes), read again from the start if the write is retried.
  */
-export async function writeFileAtomic(path: string, data: Uint8Array | string | Iterable<string>): Promise<void> {
+export async function writeFileAtomic(path: string, data: Uint8Array | string | Iterable<string | Uint8Array>): Promise<void> {
   const dir = dirname(path);
   const tmp = tempPath(dir);
   try {

@@ -251,7 +251,7 @@ async function prepare(options: BuildOptions): Promise<PreparedBuild> {
       const extra = [index, ...(manifest.types ? [resolve(manifest.dir, manifest.types)] : [])];
       // The stamp only lets the next no-op build skip its checks; without it that build checks
       // everything, so a failed write must not fail a build that succeeded.
-      await writeNoopStamp(options, new Map([...seen, ...stamps, ...hasher.touched]), extra, result.assets, result.warnings).catch(() => {});
+      await writeNoopStamp(options, [seen, stamps, hasher.touched], extra, result.assets, result.warnings).catch(() => {});
     },
     close: async () => {
       await postPool.close();
@@ -329,9 +329,12 @@ async function finish(
   const rewrite = !untouched || !(await present(indexPath)) || !(await present(typesPath));
   if (rewrite) {
     const done = new Set([...outcomes.values()].filter((o) => WROTE_FILES.has(o.result.status)).map((o) => o.result.id));
-    const indexed = await lockOfPresentFiles(next, project.outDir, done);
-    await writeIfChanged(indexPath, indexJson(manifest, indexed));
-    if (typesPath) await writeIfChanged(typesPath, typesModule(manifest, indexed, relative(resolve(typesPath, '..'), project.outDir) || '.'));
+    const indexed = lockOfPresentFiles(next, project.outDir, done);
+    await writeIfChanged(indexPath, () => indexJson(manifest, indexed));
+    if (typesPath) {
+      const relativeOut = relative(resolve(typesPath, '..'), project.outDir) || '.';
+      await writeIfChanged(typesPath, () => typesModule(manifest, indexed, relativeOut));
+    }
   }
   await registerBuild({ cacheDir: project.cacheDir, lockPath: project.lockPath, files: [indexPath, typesPath], rewritten: rewrite });
   const assets = [...outcomes.values()].map((o) => o.result);

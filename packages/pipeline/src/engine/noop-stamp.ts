@@ -219,35 +219,79 @@ function statNumbers(stamp: string): number[] {
 
 /**
  * After a build with nothing left to do: stamp what it saw. `files` are the stamps taken when each
- * file was hashed, so a file changed during the build does not match; `extra` files are stamped now.
+ * file was hashed, so a file changed during the build does not match (a path in more than one map
+ * takes its stamp from the last); `extra` files are stamped now. Written in pieces from the maps
+ * as they are: merged into one map, joined and concatenated, a 100,000-asset build's stamp held
+ * several copies of every path at its end.
  */
-export async function writeNoopStamp(options: BuildOptions, files: Map<string, string>, extra: string[], assets: AssetResult[], warnings: Diagnostic[]): Promise<void> {
+export async function writeNoopStamp(options: BuildOptions, files: ReadonlyArray<ReadonlyMap<string, string>>, extra: string[], assets: AssetResult[], warnings: Diagnostic[]): Promise<void> {
   const at = locate(options);
   if (!at) return;
-  const all = new Map(files);
+  const now = new Map<string, string>();
   for (const path of extra) {
     const s = stampOf(path);
     if (!s) return;
-    all.set(path, s);
+    now.set(path, s);
   }
+  const sources = [...files, now];
   const root = resolve(at.manifest, '..') + sep;
-  const stats = new Float64Array(all.size * FIELDS);
-  const paths: string[] = [];
-  for (const [path, stamp] of all) {
+  const stored = (path: string) => (path.startsWith(root) ? path.slice(root.length) : path);
+  let count = 0;
+  let pathBytes = 0;
+  for (const [path] of entries(sources)) {
     // One path per line: a name with a line break in it (legal, and rare) gets no stamp.
     if (path.includes('\n')) return;
-    stats.set(statNumbers(stamp), paths.length * FIELDS);
-    paths.push(path.startsWith(root) ? path.slice(root.length) : path);
+    pathBytes += Buffer.byteLength(stored(path)) + (count ? 1 : 0);
+    count++;
   }
-  const pathBytes = Buffer.from(paths.join('\n'));
-  let header = JSON.stringify({ key: at.key, root, files: paths.length, pathBytes: pathBytes.length, assets: assets.length, warnings } satisfies Header);
+  let header = JSON.stringify({ key: at.key, root, files: count, pathBytes, assets: assets.length, warnings } satisfies Header);
   // Padded so the numbers start on an 8-byte boundary and are read in place.
   header = header.padEnd(header.length + ((8 - ((Buffer.byteLength(MAGIC + header) + 1) % 8)) % 8));
-  const body = Buffer.concat([
-    Buffer.from(`${MAGIC}${header}\n`),
-    Buffer.from(stats.buffer),
-    pathBytes,
-    Buffer.from(JSON.stringify(assets.map((a) => [a.id, ...a.files]))),
-  ]);
-  await writeFileAtomic(resolve(at.cacheDir, STAMP_FILE), body);
+  const stats = new Float64Array(count * FIELDS);
+  let i = 0;
+  for (const [, stamp] of entries(sources)) stats.set(statNumbers(stamp), FIELDS * i++);
+  function* pieces(): Generator<string | Uint8Array> {
+    yield `${MAGIC}${header}\n`;
+    yield new Uint8Array(stats.buffer);
+    yield* inPieces(
+      (function* () {
+        let first = true;
+        for (const [path] of entries(sources)) {
+          yield `${first ? '' : '\n'}${stored(path)}`;
+          first = false;
+        }
+      })(),
+    );
+    yield* inPieces(
+      (function* () {
+        yield '[';
+        for (let a = 0; a < assets.length; a++) yield `${a ? ',' : ''}${JSON.stringify([assets[a]!.id, ...assets[a]!.files])}`;
+        yield ']';
+      })(),
+    );
+  }
+  await writeFileAtomic(resolve(at.cacheDir, STAMP_FILE), { [Symbol.iterator]: pieces });
+}
+
+/** Each path of the maps once, with the stamp of the last map that has it. */
+function* entries(sources: ReadonlyArray<ReadonlyMap<string, string>>): Generator<[string, string]> {
+  for (let m = 0; m < sources.length; m++) {
+    next: for (const entry of sources[m]!) {
+      for (let later = m + 1; later < sources.length; later++) if (sources[later]!.has(entry[0])) continue next;
+      yield entry;
+    }
+  }
+}
+
+/** Pieces of about a megabyte: one write each, not one per path. */
+function* inPieces(pieces: Iterable<string>): Generator<string> {
+  let joined = '';
+  for (const piece of pieces) {
+    joined += piece;
+    if (joined.length >= 1 << 20) {
+      yield joined;
+      joined = '';
+    }
+  }
+  if (joined) yield joined;
 }

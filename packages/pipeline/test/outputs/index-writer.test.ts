@@ -3,7 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { emptyLockfile, parseManifest, type LockEntry, type Lockfile, type Manifest } from '@rd-assets/core';
 import { describe, expect, it } from 'vitest';
-import { indexJson, lockOfPresentFiles, typesModule } from '../../src/outputs/index-writer.js';
+import { indexJson as indexPieces, lockOfPresentFiles, typesModule as typesPieces } from '../../src/outputs/index-writer.js';
+
+const indexJson = (manifest: Manifest, lock: Lockfile) => [...indexPieces(manifest, lock)].join('');
+const typesModule = (manifest: Manifest, lock: Lockfile, out: string) => [...typesPieces(manifest, lock, out)].join('');
 
 function manifestOf(lines: string[]): Manifest {
   const parsed = parseManifest(['version: 1', 'types: src/assets.ts', ...lines].join('\n'), '/p/assets.yaml');
@@ -66,12 +69,40 @@ describe('the types module', () => {
     const dir = await mkdtemp(join(tmpdir(), 'rd-assets-index-'));
     try {
       await writeFile(join(dir, 'props.json'), '{}');
-      expect((await lockOfPresentFiles(lock, dir, new Set())).atlases).toBeUndefined();
-      expect(indexJson(manifest, await lockOfPresentFiles(lock, dir, new Set()))).not.toContain('"atlases"');
+      expect((lockOfPresentFiles(lock, dir, new Set())).atlases).toBeUndefined();
+      expect(indexJson(manifest, lockOfPresentFiles(lock, dir, new Set()))).not.toContain('"atlases"');
       for (const f of pages) await writeFile(join(dir, f), '');
-      expect((await lockOfPresentFiles(lock, dir, new Set())).atlases).toEqual(lock.atlases);
+      expect((lockOfPresentFiles(lock, dir, new Set())).atlases).toEqual(lock.atlases);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it('writes the index in pieces that join to the text of the whole index object, ids that are numbers first as an object orders them', () => {
+    const manifest = manifestOf([
+      'groups:',
+      '  props:',
+      '    atlas: true',
+      '    assets:',
+      '      gem: { prompt: a gem, style: rd_fast__low_res, size: 16 }',
+      'assets:',
+      '  hero: { prompt: a hero, style: rd_fast__low_res, size: 16 }',
+      '  "10": { prompt: ten, style: rd_fast__low_res, size: 16 }',
+      '  "2": { prompt: two, style: rd_fast__low_res, size: 16 }',
+      '  "007": { prompt: agent, style: rd_fast__low_res, size: 16 }',
+      '  knight: { prompt: a knight, style: rd_animation__four_angle_walking, post: [sheet: true] }',
+    ]);
+    const lock: Lockfile = emptyLockfile();
+    for (const a of manifest.assets) lock.assets[a.id] = { ...entry([`${a.id}.png`, `${a.id}.json`]), style: 'rd_fast__low_res', seed: 7 };
+    lock.assets.knight!.meta = { width: 48, height: 48, frames: 4, tags: [{ name: 'walk', from: 0, to: 3 }] };
+    lock.atlases = { props: { key: 'k', members: ['props/gem'], files: { 'props.json': 'ab', 'props.png': 'cd' } } };
+    // Reversed, as ids expanded from a matrix can come: numbers after names.
+    const pieces = [...indexPieces({ ...manifest, assets: [...manifest.assets].reverse() }, lock)];
+    expect(pieces.length).toBeGreaterThan(manifest.assets.length);
+
+    const whole = JSON.parse(pieces.join('')) as { assets: Record<string, unknown> };
+    expect(Object.keys(whole.assets)).toEqual(['2', '10', 'props/gem', 'knight', '007', 'hero']);
+    expect(pieces.join('')).toBe(`${JSON.stringify(whole, null, 2)}\n`);
+    expect([...indexPieces(manifestOf([]), emptyLockfile())].join('')).toBe(`${JSON.stringify({ version: 1, generator: 'rd-assets', assets: {} }, null, 2)}\n`);
   });
 });

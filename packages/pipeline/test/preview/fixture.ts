@@ -69,5 +69,5 @@ export async function writeBuiltProject(dir: string, manifestText = MANIFEST): P
     lock.assets[asset.id] = entry;
   }
   await put('assets.lock', serializeLockfile(lock));
-  await put('out/assets.json', indexJson(manifest, lock));
+  await put('out/assets.json', [...indexJson(manifest, lock)].join(''));
 }
