@@ -177,11 +177,14 @@ export function upToDate(options: BuildOptions): UpToDate | undefined {
       : new Float64Array(stamp.buffer.slice(stamp.byteOffset + statsStart, stamp.byteOffset + pathsStart));
   const paths = header.files ? stamp.toString('utf8', pathsStart, assetsStart).split('\n') : [];
   if (paths.length !== header.files) return undefined;
-  // One stat per file, nothing kept: the loop allocates only what statSync returns.
+  // One stat per file, nothing kept: the loop allocates only what statSync returns. Paths inside
+  // the root are stat'ed as they are stored when the root is the working folder (a build run from
+  // its project's folder): no string joined per file, and fewer folders for the kernel to walk.
   const stat = { throwIfNoEntry: false } as const;
+  const base = header.root === process.cwd() + sep ? '' : header.root;
   for (let i = 0, f = 0; i < paths.length; i++, f += FIELDS) {
     const path = paths[i]!;
-    const s = statSync(isAbsolute(path) ? path : header.root + path, stat);
+    const s = statSync(isAbsolute(path) ? path : base + path, stat);
     if (!s || !s.isFile() || s.mtimeMs !== stats[f] || s.ctimeMs !== stats[f + 1] || s.size !== stats[f + 2] || s.ino !== stats[f + 3]) return undefined;
   }
   // Not registered (last built by a version before the registry, or the record was lost): the full
