@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { isAbsolute, resolve, sep } from 'node:path';
 // Subpaths, not the package root: this module is the whole of a no-op build, and the root loads
@@ -19,11 +18,11 @@ import { checkRemoteCacheConfig } from '../store/remote-cache-config.js';
 
 /**
  * The no-op fast path. After a build that left everything up to date, the cache keeps a stamp: a
- * key over everything that decides a build's outcome without touching a file (manifest bytes, lock
- * bytes, provider, API version, style catalog override, tool versions) and the stat of every file
+ * key over everything that decides a build's outcome without touching a file (manifest bytes, the
+ * lock's and the style catalog override's stat, provider, API version, tool versions) and the stat of every file
  * the build read or wrote, as it was when it was hashed. A build whose key matches and whose files
  * all stat the same has nothing to do, and skips parsing the manifest and planning — what makes a
- * no-op build of 10,000 assets cost reading the manifest and the lock and one `stat` per file.
+ * no-op build of 10,000 assets cost reading the manifest and one `stat` per file.
  * Any difference takes the full path.
  *
  * The stamp is one file laid out for that read, not JSON (parsing 10,000 path → stat entries
@@ -100,31 +99,19 @@ function readRegular(path: string, maxBytes = Infinity): Buffer | null | undefin
 }
 
 /**
- * sha256 of a regular file's bytes, with `readRegular`'s answers for the rest. Read through one
- * small buffer, hashed as it comes: a 10 MB lock read whole into a fresh buffer cost six times as
- * much (page faults on new memory, then hashing it back out of RAM instead of the CPU's cache).
+ * A regular file's stat (`mtimeNs:ctimeNs:size:ino`) standing for its bytes, as every output's
+ * does: '' when there is none; undefined when it cannot be used here (a pipe, a folder), which
+ * the full build reports. A change to a byte moves the change time even when the modification
+ * time and the size are put back, and a rewrite by rename is a new inode; reading and hashing the
+ * 10 MB lock instead was most of a no-op build's reading.
  */
-function hashRegular(path: string): string | null | undefined {
-  let fd: number;
+function statKey(path: string): string | undefined {
   try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    const s = statSync(path, { bigint: true, throwIfNoEntry: false });
+    if (!s) return '';
+    return s.isFile() ? `${s.mtimeNs}:${s.ctimeNs}:${s.size}:${s.ino}` : undefined;
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    return code === 'ENOENT' || code === 'ENOTDIR' ? null : undefined;
-  }
-  try {
-    const s = fstatSync(fd);
-    if (!s.isFile()) return undefined;
-    const hash = createHash('sha256');
-    const chunk = Buffer.allocUnsafe(256 * 1024);
-    let read = 0;
-    for (let n; (n = readSync(fd, chunk, 0, chunk.length, read)) > 0; read += n) hash.update(chunk.subarray(0, n));
-    // A file whose size changed while it was read is being written, not a stamp's.
-    return read === s.size ? hash.digest('hex') : undefined;
-  } catch {
-    return undefined;
-  } finally {
-    closeSync(fd);
+    return (e as NodeJS.ErrnoException).code === 'ENOTDIR' ? '' : undefined;
   }
 }
 
@@ -140,17 +127,16 @@ function locate(options: BuildOptions): Located | undefined {
   if (!options.cacheDir && !env.RD_ASSETS_CACHE && /^cache\s*:/m.test(text.toString('utf8'))) return undefined;
   const cacheDir = resolveCacheDir(manifest, undefined, options);
   // A pipe or a folder in either place takes the full path, which reports it.
-  const lock = hashRegular(lockfilePathFor(manifest));
-  const styles = hashRegular(stylesOverridePath(cacheDir));
+  const lock = statKey(lockfilePathFor(manifest));
+  const styles = statKey(stylesOverridePath(cacheDir));
   if (lock === undefined || styles === undefined) return undefined;
   const key = sha256Hex(
     JSON.stringify({
-      tool: [GEN_KEY_VERSION, POST_VERSION, 2],
+      tool: [GEN_KEY_VERSION, POST_VERSION, 3],
       manifest,
       text: sha256Hex(text),
-      // A missing lock or catalog hashes as empty, as it reads.
-      lock: lock ?? sha256Hex(''),
-      styles: styles ?? sha256Hex(''),
+      lock,
+      styles,
       provider: providerIdFor(options),
       api: env.RD_API_VERSION ?? '',
     }),
@@ -191,11 +177,14 @@ export function upToDate(options: BuildOptions): UpToDate | undefined {
       : new Float64Array(stamp.buffer.slice(stamp.byteOffset + statsStart, stamp.byteOffset + pathsStart));
   const paths = header.files ? stamp.toString('utf8', pathsStart, assetsStart).split('\n') : [];
   if (paths.length !== header.files) return undefined;
-  // One stat per file, nothing kept: the loop allocates only what statSync returns.
+  // One stat per file, nothing kept: the loop allocates only what statSync returns. Paths inside
+  // the root are stat'ed as they are stored when the root is the working folder (a build run from
+  // its project's folder): no string joined per file, and fewer folders for the kernel to walk.
   const stat = { throwIfNoEntry: false } as const;
+  const base = header.root === process.cwd() + sep ? '' : header.root;
   for (let i = 0, f = 0; i < paths.length; i++, f += FIELDS) {
     const path = paths[i]!;
-    const s = statSync(isAbsolute(path) ? path : header.root + path, stat);
+    const s = statSync(isAbsolute(path) ? path : base + path, stat);
     if (!s || !s.isFile() || s.mtimeMs !== stats[f] || s.ctimeMs !== stats[f + 1] || s.size !== stats[f + 2] || s.ino !== stats[f + 3]) return undefined;
   }
   // Not registered (last built by a version before the registry, or the record was lost): the full
