@@ -40,10 +40,15 @@ export class ProgressView {
       case 'balance':
         this.line(this.s.dim(`balance ${formatCost(e.balance)}, this build about ${formatCost(e.estimate)}`));
         break;
-      case 'call-start':
+      case 'call-start': {
+        const first = this.inFlight.size === 0;
         this.inFlight.set(`${e.id}#${e.stepIndex}`, e.steps > 1 ? `${e.id} (${e.step})` : e.id);
         if (!this.live) this.line(this.s.dim(`calling ${e.id}: ${e.step}`));
+        // Calls starting after a quiet spell are shown at once, not at the next 80 ms tick: a
+        // build of fast calls would otherwise finish without ever saying what it was calling.
+        if (first) this.draw(true);
         break;
+      }
       case 'call-retry':
         this.line(this.s.yellow(`retry ${e.id}: ${e.reason}; waiting ${(e.waitMs / 1000).toFixed(1)}s (attempt ${e.attempt})`));
         break;
