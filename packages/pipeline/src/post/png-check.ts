@@ -1,18 +1,5 @@
 import { crc32, inflateSync } from 'node:zlib';
-import { isPng } from './png-format.js';
-
-const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
-const DEPTHS = new Set([1, 2, 4, 8, 16]);
-/** Adam7 passes: x0, y0, dx, dy. */
-const ADAM7: ReadonlyArray<readonly [number, number, number, number]> = [
-  [0, 0, 8, 8],
-  [4, 0, 8, 8],
-  [0, 4, 4, 8],
-  [2, 0, 4, 4],
-  [0, 2, 2, 4],
-  [1, 0, 2, 2],
-  [0, 1, 1, 2],
-];
+import { ADAM7, isPng, PNG_CHANNELS as CHANNELS, PNG_DEPTHS as DEPTHS } from './png-format.js';
 
 /**
  * Checks that PNG bytes are whole — every chunk complete with its CRC, a valid header, image data

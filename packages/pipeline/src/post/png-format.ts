@@ -79,8 +79,13 @@ export function isPng(bytes: Uint8Array): boolean {
   return bytes.length >= 8 && Buffer.from(bytes.buffer, bytes.byteOffset, 8).equals(SIGNATURE);
 }
 
+/** Samples per pixel of each PNG colour type. */
+export const PNG_CHANNELS: Readonly<Record<number, number>> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
+/** Bit depths a PNG may declare. */
+export const PNG_DEPTHS: ReadonlySet<number> = new Set([1, 2, 4, 8, 16]);
+
 /** Adam7 passes: x0, y0, dx, dy. */
-const ADAM7: Array<[number, number, number, number]> = [
+export const ADAM7: ReadonlyArray<readonly [number, number, number, number]> = [
   [0, 0, 8, 8],
   [4, 0, 8, 8],
   [0, 4, 4, 8],
@@ -125,8 +130,8 @@ export function decodePngSync(bytes: Uint8Array, maxPixels = 16_777_216): RgbaIm
   }
   if (!width || !height) throw new Error('PNG has no IHDR');
   if (width * height > maxPixels) throw new Error(`PNG is ${width}×${height}, too large`);
-  const channels = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 }[colorType];
-  if (!channels || ![1, 2, 4, 8, 16].includes(depth)) throw new Error(`unsupported PNG colour type ${colorType} / depth ${depth}`);
+  const channels = PNG_CHANNELS[colorType];
+  if (!channels || !PNG_DEPTHS.has(depth)) throw new Error(`unsupported PNG colour type ${colorType} / depth ${depth}`);
   if (colorType === 3 && !palette) throw new Error('indexed PNG has no PLTE');
   const raw = inflateSync(Buffer.concat(idat));
   const bitsPerPixel = channels * depth;
@@ -147,7 +152,7 @@ export function decodePngSync(bytes: Uint8Array, maxPixels = 16_777_216): RgbaIm
   const rawSample = (row: Uint8Array, x: number, c: number): number =>
     depth === 16 ? (row[(x * channels + c) * 2]! << 8) | row[(x * channels + c) * 2 + 1]! : sample(row, x, c);
 
-  const passes = interlace ? ADAM7 : [[0, 0, 1, 1] as [number, number, number, number]];
+  const passes = interlace ? ADAM7 : ([[0, 0, 1, 1]] as const);
   for (const [x0, y0, dx, dy] of passes) {
     const pw = Math.ceil((width - x0) / dx);
     const ph = Math.ceil((height - y0) / dy);
