@@ -1,6 +1,5 @@
-import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import type { Worker } from 'node:worker_threads';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { watchWorkerThreads } from './helpers/worker-threads.js';
 import { apiConnector } from '@rd-assets/api';
 import { build, type BuildOptions, type BuildResult } from '@rd-assets/pipeline';
 import { emulatorSuite } from './helpers/emulator-suite.js';
@@ -10,20 +9,8 @@ import type { TempProject } from './helpers/temp-project.js';
 const KEY = 'rdpk-threads';
 const suite = emulatorSuite(KEY);
 
-/** Every worker thread this process starts (Node announces each on this channel). */
-const started: Worker[] = [];
-const exited = new Set<Worker>();
-const onWorker = (message: unknown) => {
-  const { worker } = message as { worker: Worker };
-  started.push(worker);
-  worker.once('exit', () => exited.add(worker));
-};
-beforeEach(() => subscribe('worker_threads', onWorker));
-afterEach(() => {
-  unsubscribe('worker_threads', onWorker);
-  started.length = 0;
-  exited.clear();
-});
+/** Every worker thread this process starts, per test. */
+const { started, exited } = watchWorkerThreads();
 
 /** Eight post runs with steps (enough for threads): palettes dithered and scaled, sheets, frames, previews, tiles. */
 const HEAVY = [

@@ -1,25 +1,12 @@
-import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import type { Worker } from 'node:worker_threads';
 import { builtInCatalog, RdError, type PostStep } from '@rd-assets/core';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { watchWorkerThreads } from '../../../../test/helpers/worker-threads.js';
 import { PostWorkerPool, postThreads } from '../../src/engine/post-worker-pool.js';
 import { ImageDecodeError, PostStepError, type PostInput, type PostOutput } from '../../src/post/index.js';
 import { gifOf, imageOf, pngOf, seeded, spriteFrame } from '../post/image-helpers.js';
 
-/** Every worker thread this process starts (Node announces each on this channel). */
-const started: Worker[] = [];
-const exited = new Set<Worker>();
-const onWorker = (message: unknown) => {
-  const { worker } = message as { worker: Worker };
-  started.push(worker);
-  worker.once('exit', () => exited.add(worker));
-};
-beforeEach(() => subscribe('worker_threads', onWorker));
-afterEach(() => {
-  unsubscribe('worker_threads', onWorker);
-  started.length = 0;
-  exited.clear();
-});
+/** Every worker thread this process starts, per test. */
+const { started, exited } = watchWorkerThreads();
 
 const pools: PostWorkerPool[] = [];
 afterEach(async () => {
