@@ -1,12 +1,10 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { expectedTags, SHEET_ANIMATIONS, sheetManifest } from './helpers/animation-sheets.js';
+import { serveStatic } from './helpers/static-server.js';
 import { cliEnv, runCli } from './helpers/cli.js';
 import { TempProject } from './helpers/temp-project.js';
 
@@ -104,7 +102,7 @@ k.onLoad(() => {
 };
 
 let project: TempProject | undefined;
-let server: Server | undefined;
+let server: Awaited<ReturnType<typeof serveStatic>> | undefined;
 let browser: Browser | undefined;
 let base = '';
 
@@ -114,26 +112,15 @@ beforeAll(async () => {
   const built = await runCli(['build', '--offline'], { cwd: project.dir, env: cliEnv() });
   if (built.code !== 0) throw new Error(`the fixture build failed:\n${built.stderr}`);
   const out = project.path('out');
-  server = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
-    const page = PAGES[path];
-    const file = LIBRARIES[path] ?? (/^\/out\/[a-z]+(\.aseprite)?\.(png|json)$/.test(path) ? join(out, path.slice('/out/'.length)) : undefined);
-    const type = page || path.endsWith('.html') ? 'text/html' : path.endsWith('.js') ? 'text/javascript' : path.endsWith('.png') ? 'image/png' : 'application/json';
-    const body = page !== undefined ? Promise.resolve(Buffer.from(page)) : file ? readFile(file) : Promise.reject(new Error('not found'));
-    body.then(
-      (bytes) => res.writeHead(200, { 'content-type': type }).end(bytes),
-      () => res.writeHead(404).end(),
-    );
-  });
-  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await serveStatic({ out, files: LIBRARIES, pages: PAGES });
+  base = server.origin;
   // KAPLAY draws with WebGL: SwiftShader gives headless Chromium a software GPU.
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'] });
 }, 120_000);
 
 afterAll(async () => {
   await browser?.close();
-  await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+  await server?.close();
   await project?.cleanup();
 });
 

@@ -1,15 +1,13 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { extname, join, normalize, sep } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser } from 'playwright-core';
 import { animationLayout, frameNames, imageStem, parseManifest, type AssetEntry, type Manifest } from '@rd-assets/core';
 import { godotValueToJson, parseGodotResource } from '../packages/pipeline/test/post/godot-resource.js';
 import { cliEnv, runCli } from './helpers/cli.js';
+import { serveStatic } from './helpers/static-server.js';
 import { REPO, TempProject } from './helpers/temp-project.js';
 
 // Debian's chromium (`apt-get install -y chromium`), driven by playwright-core.
@@ -83,14 +81,13 @@ interface IndexAtlas {
   files: string[];
 }
 
-const TYPES: Record<string, string> = { '.json': 'application/json', '.png': 'image/png', '.js': 'text/javascript', '.html': 'text/html' };
 const LIBRARIES: Record<string, string> = {
   '/lib/phaser.js': join(REPO, 'node_modules/phaser/dist/phaser.min.js'),
   '/lib/pixi.js': join(REPO, 'node_modules/pixi.js/dist/pixi.min.js'),
 };
 
 let browser: Browser;
-let server: Server;
+let server: Awaited<ReturnType<typeof serveStatic>> | undefined;
 let base: string;
 let project: TempProject;
 let manifest: Manifest;
@@ -104,31 +101,14 @@ beforeAll(async () => {
   manifest = parseManifest(MANIFEST, project.path('assets.yaml')).manifest!;
   index = JSON.parse(await project.text('out/assets.json')) as typeof index;
   const out = project.path('out');
-  server = createServer((req, res) => {
-    const { pathname } = new URL(req.url ?? '/', 'http://localhost');
-    if (pathname === '/') {
-      res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>atlas</title>');
-      return;
-    }
-    // The built libraries, and out/ (nothing outside it).
-    const path = LIBRARIES[pathname] ?? normalize(join(out, pathname.replace(/^\/out\//, '')));
-    if (!LIBRARIES[pathname] && !path.startsWith(out + sep)) {
-      res.writeHead(404).end();
-      return;
-    }
-    readFile(path).then(
-      (bytes) => res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' }).end(bytes),
-      () => res.writeHead(404).end(),
-    );
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await serveStatic({ out, files: LIBRARIES, pages: { '/': '<!doctype html><title>atlas</title>' } });
+  base = server.origin;
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
 }, 120_000);
 
 afterAll(async () => {
   await browser?.close();
-  await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+  await server?.close();
   await project?.cleanup();
 });
 

@@ -1,13 +1,10 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
-import { extname, join, normalize } from 'node:path';
 import type * as Phaser from 'phaser';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './helpers/cli.js';
+import { serveStatic } from './helpers/static-server.js';
 import { emulatorSuite } from './helpers/emulator-suite.js';
 import { TempProject } from './helpers/temp-project.js';
 import { tilesetAssets, tilesetManifest, WANG } from './helpers/tileset-fixture.js';
@@ -35,40 +32,24 @@ const suite = emulatorSuite(KEY);
 const assets = tilesetAssets();
 let project: TempProject;
 let browser: Browser;
-let server: Server;
+let server: Awaited<ReturnType<typeof serveStatic>> | undefined;
 let origin: string;
 
-const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.png': 'image/png', '.tmj': 'application/json' };
 const PAGE = '<!doctype html><meta charset="utf-8"><script src="/phaser.js"></script>';
-
-/** `/` a page with Phaser, `/phaser.js` Phaser's dist file, `/out/…` the build's output folder. */
-function serve(outDir: string): Promise<Server> {
-  const s = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-    const file = path === '/phaser.js' ? PHASER : path.startsWith('/out/') ? join(outDir, normalize(path.slice('/out/'.length))) : undefined;
-    if (path === '/') return void res.writeHead(200, { 'content-type': TYPES['.html'] }).end(PAGE);
-    if (path === '/favicon.ico') return void res.writeHead(204).end();
-    if (!file || (file !== PHASER && !file.startsWith(`${outDir}/`))) return void res.writeHead(404).end();
-    readFile(file).then(
-      (body) => res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(body),
-      () => res.writeHead(404).end(),
-    );
-  });
-  return new Promise((resolve) => s.listen(0, '127.0.0.1', () => resolve(s)));
-}
 
 beforeAll(async () => {
   if (!HAVE_CHROMIUM) return;
   project = await TempProject.create({ 'assets.yaml': tilesetManifest(assets) });
   const built = await runCli(['build'], { cwd: project.dir, env: suite.env() });
   expect(built.code, built.stderr).toBe(0);
-  server = await serve(project.path('out'));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // `/` a page with Phaser, `/phaser.js` Phaser's dist file, `/out/…` the build's output folder.
+  server = await serveStatic({ out: project.path('out'), files: { '/phaser.js': PHASER }, pages: { '/': PAGE } });
+  origin = server.origin;
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
 }, 120_000);
 afterAll(async () => {
   await browser?.close();
-  await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+  await server?.close();
   await project?.cleanup();
 });
 
