@@ -87,6 +87,7 @@ export async function run(argv: string[], io: Io, defaults: Partial<BuildOptions
       else io.stderr.write(buildSummary(noopTotals(unchanged), style(io)));
       return 0;
     }
+    options.noopChecked = true;
   }
   const [{ build, writePreviewReport }, { ProgressView }, { stopOnSignals }, { spendConfirmer }] = await Promise.all([
     import('@rd-assets/pipeline'),

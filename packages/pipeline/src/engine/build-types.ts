@@ -93,6 +93,11 @@ export interface BuildOptions {
   /** Only these ids or globs (`items/*`); what they depend on is built too. */
   targets?: string[];
   /**
+   * The caller already asked `upToDate()` (from `@rd-assets/pipeline/up-to-date`) with these
+   * options and got no answer: `build()` does not read the stamp a second time.
+   */
+  noopChecked?: boolean;
+  /**
    * What generates the art: `apiConnector({ apiKey })` from `@rd-assets/api`, `offlineProvider()`
    * from `@rd-assets/cli` (the built-in emulator), or any `Provider`. Needed only when a call is.
    */

@@ -72,7 +72,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   // The manifest's stat before anything reads it: an edit during the build voids the stamp.
   const manifestFile = manifestPath(options);
   const manifestStamp = stampOf(manifestFile);
-  const unchanged = upToDate(options);
+  const unchanged = options.noopChecked ? undefined : upToDate(options);
   if (unchanged) return noopResult(unchanged, options.onEvent);
   const run = await prepare(options);
   try {
