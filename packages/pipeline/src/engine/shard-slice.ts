@@ -16,7 +16,7 @@ export interface SliceEntry {
 const MAX_SHARDS = 256;
 
 /** A shard that does not name one of its count's jobs: a library caller's mistake, with the fix. */
-export function checkShard(shard: Shard): void {
+function checkShard(shard: Shard): void {
   const { index, count } = shard;
   if (!Number.isInteger(count) || count < 1 || count > MAX_SHARDS || !Number.isInteger(index) || index < 1 || index > count) {
     throw new RdError('E_SHARD', `shard ${index}/${count} is not one of ${count} jobs`, {
@@ -53,7 +53,8 @@ export function shardAssignments(entries: readonly SliceEntry[], count: number):
       if (!parent.has(dep)) continue;
       const [a, b] = [root(e.id), root(dep)];
       // The smaller id stays the root: a component's root is its first id in sorted order.
-      if (a !== b) (a < b ? parent.set(b, a) : parent.set(a, b));
+      if (a < b) parent.set(b, a);
+      else if (b < a) parent.set(a, b);
     }
   }
   const shardOfRoot = new Map<string, number>();

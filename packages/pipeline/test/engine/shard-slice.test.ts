@@ -36,7 +36,11 @@ function components(entries: readonly SliceEntry[]): string[][] {
     while (queue.length) {
       const id = queue.pop()!;
       component.push(id);
-      for (const next of links.get(id)!) if (!seen.has(next)) (seen.add(next), queue.push(next));
+      for (const next of links.get(id)!) {
+        if (seen.has(next)) continue;
+        seen.add(next);
+        queue.push(next);
+      }
     }
     out.push(component);
   }
