@@ -97,6 +97,9 @@ describe('assets build --shard (CLI, emulator, real turborepo-remote-cache serve
     let mark = emulator.log.length;
     const whole = json(await runCli(['build', '--json'], { cwd: single.dir, env: jobEnv(true), timeoutMs: BUILD_GUARD_MS }));
     expect(server.requests.filter((r) => r.method === 'PUT')).toEqual([]);
+    // What a whole build leaves, and a shard must not.
+    const ASSEMBLED = ['assets.lock', 'out/assets.json', 'out/items.png', '.rd-assets/noop-stamp.json'];
+    for (const path of ASSEMBLED) expect(await single.exists(path), path).toBe(true);
     const singleCalls = generationCalls(emulator.log.slice(mark));
     const singleCharges = await charges(single);
     expect(whole.calls).toBe(singleCalls);
@@ -131,10 +134,7 @@ describe('assets build --shard (CLI, emulator, real turborepo-remote-cache serve
       const ids = new Set(r.assets.map((a) => a.id));
       expect(KNIGHT_COMPONENT.filter((id) => ids.has(id)).length % KNIGHT_COMPONENT.length).toBe(0);
       // Nothing that would pass for a finished build: no lock, no index, no atlas.
-      expect(await p.exists('assets.lock')).toBe(false);
-      expect(await p.exists('out/assets.json')).toBe(false);
-      expect(await p.exists('out/items.png')).toBe(false);
-      expect(await p.exists('.rd-assets/noop-stamp.json')).toBe(false);
+      for (const path of ASSEMBLED) expect(await p.exists(path), path).toBe(false);
     }
     expect(paid).toEqual(singleCharges);
 
