@@ -170,5 +170,9 @@ describe('assets build --shard (CLI, emulator, real turborepo-remote-cache serve
         expect(refused.stderr).toContain('hint: number the jobs from 1 to N');
       }
     }
+    // The pipeline's own check (for library callers) is a usage error too.
+    const tooMany = await runCli(['plan', '--shard', '1/1000'], { cwd: p.dir, env: jobEnv() });
+    expect(tooMany.code).toBe(2);
+    expect(tooMany.stderr).toMatch(/E_SHARD .*hint: a shard is I\/N with 1 ≤ I ≤ N ≤ 256/);
   }, 120_000);
 });
