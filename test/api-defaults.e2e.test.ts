@@ -8,7 +8,7 @@ interface Lock {
   assets: Record<string, { style?: string; steps: Array<{ genKey: string }> }>;
 }
 
-/** Requests written as the API allows them: no style sent where the API has a default. */
+/** Requests written as the API allows them: no style sent where the API has a default, edits at the documented path. */
 describe('requests as the API allows them', () => {
   it.each(['v1', 'v2'])('an asset without `style:` is sent with no prompt_style, priced as the default style, and built (%s)', async (api) => {
     const p = await suite.project({
@@ -50,5 +50,18 @@ describe('requests as the API allows them', () => {
     const r = await runCli(['validate'], { cwd: p.dir, env: suite.env() });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('E_STYLE_REQUIRED');
+  });
+
+  it('with api v2 a progressive edit goes to the OpenAPI path /v2/edit/; v1 keeps /v1/edit', async () => {
+    for (const api of ['v1', 'v2']) {
+      const p = await suite.project({
+        'assets.yaml': 'version: 1\nassets:\n  hat:\n    prompt: a knight\n    style: rd_fast__default\n    size: 64\n    edit:\n      - prompt: add a hat\n',
+      });
+      const before = suite.emulator.log.length;
+      const r = await runCli(['build'], { cwd: p.dir, env: suite.env({ RD_API_VERSION: api }) });
+      expect(r.code, r.stderr).toBe(0);
+      const edits = suite.emulator.log.slice(before).filter((e) => e.route === `POST /${api}/edit`);
+      expect(edits.map((e) => [e.status, e.sentPath ?? e.path])).toEqual([[200, api === 'v2' ? '/v2/edit/' : '/v1/edit']]);
+    }
   });
 });
