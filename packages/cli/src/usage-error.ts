@@ -3,7 +3,8 @@ import { RdError } from '@rd-assets/core/errors';
 
 /** Bad command-line usage: exit code 2, with the command's help named in the hint. */
 export class UsageError extends RdError {
-  constructor(message: string, command?: string) {
-    super('E_USAGE', message, { hint: `see \`assets ${command ? `${command} ` : ''}--help\`` });
+  constructor(message: string, command?: string, suggestion?: string) {
+    const help = `see \`assets ${command ? `${command} ` : ''}--help\``;
+    super('E_USAGE', message, { hint: suggestion ? `did you mean ${suggestion}? (${help})` : help });
   }
 }

@@ -1,6 +1,6 @@
 import { closest } from 'fastest-levenshtein';
 import { deriveSeed } from '../asset-seed.js';
-import { similar } from '../manifest-schema.js';
+import { similar } from '../did-you-mean.js';
 import { PASS_THROUGH_FIELDS } from '../manifest-shape.generated.js';
 import type { AssetEntry, GenerateRequest } from '../manifest-types.js';
 import { paramsOverride } from '../params-override.js';
