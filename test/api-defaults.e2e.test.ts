@@ -25,7 +25,8 @@ describe('requests as the API allows them', () => {
     const r = await runCli(['build'], { cwd: p.dir, env });
     expect(r.code, r.stderr).toBe(0);
     const sent = suite.emulator.log.slice(before).filter((e) => e.route === `POST /${api}/inferences`);
-    expect(sent.map((e) => [e.promptStyle, e.styleId]).sort()).toEqual([
+    const byStyle = (e: (typeof sent)[number]) => (e.promptStyle === undefined ? 0 : 1);
+    expect(sent.sort((a, b) => byStyle(a) - byStyle(b)).map((e) => [e.promptStyle, e.styleId])).toEqual([
       [undefined, 'rd_fast__default'],
       ['rd_fast__default', 'rd_fast__default'],
     ]);

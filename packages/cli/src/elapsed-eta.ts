@@ -1,5 +1,5 @@
 /** `1:05` or `1:02:05`: minutes and seconds, hours only when there are some. */
-export function clockTime(ms: number): string {
+function clockTime(ms: number): string {
   const total = Math.max(0, Math.round(ms / 1000));
   const h = Math.floor(total / 3600);
   const m = Math.floor((total % 3600) / 60);
