@@ -12,7 +12,7 @@ Options:
       --offline            plan against the emulator's provider id
       --frozen             mark what a --frozen build would refuse
       --all                list up-to-date assets too
-      --json               print the plan as JSON
+      --json               print the plan as JSON (with durationMs)
   -h, --help               show this help
 
 A plan costing more than the manifest's \`confirm_above\` (default $5) says so: \`assets build\`
