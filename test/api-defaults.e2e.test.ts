@@ -9,7 +9,8 @@ interface Lock {
 }
 
 /** Requests written as the API allows them: no style sent where the API has a default, edits at the documented path. */
-describe('requests as the API allows them', () => {
+// Several CLI runs per test: generous under a second copy of the suite on 2 cores.
+describe('requests as the API allows them', { timeout: 90_000 }, () => {
   it.each(['v1', 'v2'])('an asset without `style:` is sent with no prompt_style, priced as the default style, and built (%s)', async (api) => {
     const p = await suite.project({
       'assets.yaml': 'version: 1\nassets:\n  corgi:\n    prompt: a really cool corgi\n    size: 64\n  styled:\n    prompt: a really cool corgi\n    style: rd_fast__default\n    size: 64\n',

@@ -42,7 +42,8 @@ async function clone(p: TempProject): Promise<TempProject> {
   return c;
 }
 
-describe('assets init --ci github', () => {
+// Several CLI runs (and git) per test: generous under a second copy of the suite on 2 cores.
+describe('assets init --ci github', { timeout: 90_000 }, () => {
   it('writes workflows that actionlint accepts for both flows, and actionlint catches a broken one', async () => {
     for (const flow of ['committed', 'remote-cache']) {
       const p = await gitProject({ 'assets.yaml': MANIFEST });

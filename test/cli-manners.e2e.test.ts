@@ -19,7 +19,8 @@ interface Lock {
   assets: Record<string, { postKey: string; steps: Array<{ genKey: string }> }>;
 }
 
-describe('CLI manners', () => {
+// Several CLI runs per test: generous under a second copy of the suite on 2 cores.
+describe('CLI manners', { timeout: 90_000 }, () => {
   it('--quiet prints the final line only; errors still show', async () => {
     const p = await suite.project({ 'assets.yaml': MANIFEST });
     const r = await runCli(['build', '--quiet'], { cwd: p.dir, env: suite.env() });

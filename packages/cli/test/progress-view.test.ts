@@ -101,3 +101,28 @@ describe('ProgressView at a terminal', () => {
     view.finish();
   });
 });
+
+describe('WatchView output levels', () => {
+  const build: WatchEvent[] = [
+    { type: 'build-start', build: 1, changes: [] },
+    { type: 'build-event', build: 1, event: { type: 'asset-done', result: { id: 'a', status: 'up-to-date', reason: 'unchanged', calls: 0, cost: {}, files: [] } } },
+    { type: 'build-event', build: 1, event: { type: 'call-done', id: 'b', step: 'generate', cost: { usd: 0.01 } } },
+    { type: 'build-event', build: 1, event: { type: 'asset-done', result: { ...generated('b'), reason: 'prompt changed' } } },
+  ];
+
+  it('--quiet keeps paid calls and drops per-asset lines; --verbose adds reasons and up-to-date assets', async () => {
+    const quiet = ciIo();
+    const q = new WatchView(quiet.io, { quiet: true });
+    for (const e of build) q.onEvent(e);
+    await nextTurn();
+    expect(quiet.writes.join('')).toContain('paid $0.01');
+    expect(quiet.writes.join('')).not.toContain('✓ b');
+
+    const verbose = ciIo();
+    const v = new WatchView(verbose.io, { verbose: true });
+    for (const e of build) v.onEvent(e);
+    await nextTurn();
+    expect(verbose.writes.join('')).toContain('· a  up to date: unchanged');
+    expect(verbose.writes.join('')).toContain('✓ b  generated  $0.010  (prompt changed)');
+  });
+});
