@@ -127,6 +127,12 @@ describe('assets init --ci github', { timeout: 90_000 }, () => {
     expect(frozen.code, frozen.stderr).toBe(0);
     expect(generationCalls(suite.emulator.log)).toBe(before);
     expect(git(ci, 'status', '--porcelain')).toBe('');
+    // The workflow's own last step, as the job runs it: passes here, fails on an output never committed.
+    const check = /test -z .*$/m.exec((await workflows(ci))['assets.yml']!)![0];
+    expect(() => execFileSync('bash', ['-c', check], { cwd: ci.dir })).not.toThrow();
+    await ci.write('out/stray.png', 'not committed');
+    expect(() => execFileSync('bash', ['-c', check], { cwd: ci.dir })).toThrow();
+    await ci.remove('out/stray.png');
 
     await ci.edit('assets.yaml', (t) => t.replace('a coin', 'a gold coin'));
     const stale = await runCli(['build', '--frozen'], { cwd: ci.dir, env: suite.env() });

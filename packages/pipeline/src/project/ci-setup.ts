@@ -43,10 +43,14 @@ export async function setupCi(options: CiSetupOptions = {}): Promise<CiSetupResu
     const rel = relative(root, abs);
     return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel.split(sep).join('/') : undefined;
   };
+  const lock = inRoot(join(dirname(file), 'assets.lock')) ?? 'assets.lock';
+  const out = inRoot(resolve(manifest.dir, manifest.out));
+  const types = manifest.types ? inRoot(resolve(manifest.dir, manifest.types)) : undefined;
   const files = ciWorkflows({
     flow,
     manifest: inRoot(file) ?? 'assets.yaml',
-    lock: inRoot(join(dirname(file), 'assets.lock')) ?? 'assets.lock',
+    lock,
+    written: [lock, ...(out ? [out] : []), ...(types ? [types] : [])],
     remoteInManifest: manifest.remote !== undefined,
     shards: options.shards ?? 3,
   });
@@ -65,7 +69,6 @@ export async function setupCi(options: CiSetupOptions = {}): Promise<CiSetupResu
 
   // Patterns anchored at the root: only our folders, not same-named ones elsewhere.
   const cache = inRoot(resolveCacheDir(file, manifest.cache, {}));
-  const out = inRoot(resolve(manifest.dir, manifest.out));
   const lines = ['# the build cache: content-addressed, restored or rebuilt, never committed'];
   if (cache) lines.push(`/${cache}/`);
   if (flow === 'remote-cache' && out) lines.push('# outputs: restored from the shared remote cache by `assets build`', `/${out}/`);

@@ -18,6 +18,8 @@ export interface CiWorkflowInput {
   manifest: string;
   /** `assets.lock`, relative to the repository root. */
   lock: string;
+  /** What a build writes that the committed flow commits (the lock, the out folder, the types module), relative to the root. */
+  written: string[];
   /** Whether the manifest has a `remote:` block; without one the server comes from repository variables. */
   remoteInManifest: boolean;
   /** Parallel jobs of the generate workflow. */
@@ -42,14 +44,14 @@ const SETUP = `      - uses: actions/checkout@v4
 export function ciWorkflows(input: CiWorkflowInput): CiFile[] {
   const m = input.manifest === 'assets.yaml' ? '' : ` --manifest ${shellWord(input.manifest)}`;
   return input.flow === 'committed'
-    ? [{ path: '.github/workflows/assets.yml', text: committedCheck(m) }]
+    ? [{ path: '.github/workflows/assets.yml', text: committedCheck(m, input.written.map(shellWord).join(' ')) }]
     : [
         { path: '.github/workflows/assets.yml', text: remoteCheck(m, input) },
         { path: '.github/workflows/assets-generate.yml', text: remoteGenerate(m, input) },
       ];
 }
 
-function committedCheck(m: string): string {
+function committedCheck(m: string, written: string): string {
   return `# Written by \`assets init --ci github\` (outputs committed).
 # Developers build locally (that is where new art is paid for) and commit the outputs and
 # assets.lock. This job has no API key: it checks that they agree with assets.yaml.
@@ -67,10 +69,11 @@ jobs:
     steps:
 ${SETUP}      - name: Check outputs and assets.lock against assets.yaml (never calls the API)
         run: npx assets build --frozen${m}
+      # Only what a build writes: other files the job leaves (node_modules) are not the question.
       - name: Fail if the build changed or added files (outputs not committed, or edited by hand)
         run: |
-          git status --porcelain
-          test -z "$(git status --porcelain)"
+          git status --porcelain -- ${written}
+          test -z "$(git status --porcelain -- ${written})"
 `;
 }
 
