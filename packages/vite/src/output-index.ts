@@ -4,7 +4,7 @@ import { ManifestError } from '@rd-assets/core';
 import { validateManifest, type ProjectOptions } from '@rd-assets/pipeline';
 
 /** One asset of `assets.json`, as the pipeline's index writer lists it. */
-export interface IndexedAsset {
+interface IndexedAsset {
   files: string[];
   width?: number;
   height?: number;

@@ -3,7 +3,7 @@ import { basename, dirname, join } from 'node:path';
 import type { OutputIndex } from './output-index.js';
 
 /** Beside the types module: its registration, so `virtual:rd-assets` is typed by its names. */
-export const REGISTRATION_FILE = 'rd-assets.d.ts';
+const REGISTRATION_FILE = 'rd-assets.d.ts';
 
 /**
  * When the manifest asks for a types module (`types: src/assets.ts`), write `rd-assets.d.ts`

@@ -40,7 +40,7 @@ export type Atlases = {
   readonly [Name in keyof GeneratedAtlases]: GeneratedAtlases[Name] & { readonly url: string; readonly urls: Record<string, string> };
 };
 
-export type AssetId = keyof Assets & string;
+export type AssetId = Extract<keyof Assets, string>;
 
 /** What a hot update says: the assets whose files changed (their entries in `assets` are already new). */
 export interface AssetsUpdate {
