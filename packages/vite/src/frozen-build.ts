@@ -4,9 +4,10 @@ import { build, type BuildOptions } from '@rd-assets/pipeline';
 /**
  * `vite build`'s build: frozen, so it never calls the API (CI, a release): every asset must be
  * up to date, or restorable from the cache without paying. Anything else stops the bundle with
- * the assets named.
+ * the assets named. The provider is never called: its id is part of each result's key, so a
+ * project built with `offlineProvider()` is frozen-built with it too.
  */
-export async function frozenBuild(options: Pick<BuildOptions, 'manifest' | 'cwd' | 'cacheDir' | 'env'>): Promise<void> {
+export async function frozenBuild(options: Pick<BuildOptions, 'manifest' | 'cwd' | 'cacheDir' | 'env' | 'provider'>): Promise<void> {
   const result = await build({ ...options, frozen: true });
   if (!result.failed) return;
   const missing = result.assets.filter((a) => a.status === 'blocked' || a.status === 'failed' || a.status === 'skipped');

@@ -49,7 +49,7 @@ export function rdAssets(options: RdAssetsOptions = {}): Plugin {
     async buildStart() {
       if (config.command !== 'build') return;
       // One frozen build per `vite build`, however many environments start.
-      built ??= frozenBuild({ ...project(), env: pluginEnvironment(options).env });
+      built ??= frozenBuild({ ...project(), ...pluginEnvironment(options) });
       try {
         await built;
       } catch (e) {
