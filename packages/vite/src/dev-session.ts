@@ -111,11 +111,11 @@ export class DevSession {
   }
 
   private async refresh(): Promise<void> {
-    const before = this.index;
     const next = await readOutputIndex({ manifest: this.options.manifest, cwd: this.options.cwd, env: this.options.env });
+    // Before a first good build (the manifest was broken at start) a page holds an empty module.
+    const before = this.index ?? { ...next, assets: {}, atlases: {} };
     this.index = next;
     await writeTypesRegistration(next);
-    if (!before) return;
     const changed = changedEntries(before, next);
     if (!changed.assets.length && !changed.files.length) return;
     const module = this.server.moduleGraph.getModuleById(RESOLVED_VIRTUAL_ID);
