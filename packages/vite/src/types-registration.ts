@@ -27,6 +27,7 @@ export async function writeTypesRegistration(index: OutputIndex): Promise<void> 
     '',
   ].join('\n');
   const path = join(dirname(index.typesModule), REGISTRATION_FILE);
+  // Not there yet (or unreadable): written below either way.
   const old = await readFile(path, 'utf8').catch(() => undefined);
   if (old !== text) await writeFile(path, text);
 }
