@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page, type Response } from 'playwright-core';
-import { createServer, type ViteDevServer } from 'vite';
+import { createLogger, createServer, type ViteDevServer } from 'vite';
 import { startEmulator, type Emulator } from '@rd-assets/emulator';
 import { rdAssets } from '@rd-assets/vite';
 import { generationCalls } from './helpers/emulator-log.js';
@@ -70,7 +70,6 @@ beforeAll(async () => {
   // The plugin reads the key and URL from its process's environment, as the CLI does from its own.
   process.env.RD_API_KEY = KEY;
   process.env.RD_API_URL = emulator.url;
-  process.env.RD_API_MAX_ATTEMPTS = '1';
 });
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
@@ -78,18 +77,22 @@ afterEach(async () => {
 afterAll(async () => {
   delete process.env.RD_API_KEY;
   delete process.env.RD_API_URL;
-  delete process.env.RD_API_MAX_ATTEMPTS;
   await browser?.close();
   await emulator?.close();
 });
 
 /** `vite dev` of the project with the plugin on 127.0.0.1 port 0, and the page open in Chromium. */
-async function openDevPage(project: TempProject): Promise<{ page: Page; problems: string[]; loaded: Response[] }> {
+async function openDevPage(project: TempProject): Promise<{ page: Page; problems: string[]; loaded: Response[]; log: string[] }> {
   cleanups.push(() => project.cleanup());
+  // What the plugin tells the developer, in Vite's log.
+  const log: string[] = [];
+  const logger = createLogger('info');
+  logger.info = (message) => void log.push(message);
+  logger.error = (message) => void log.push(message);
   const server: ViteDevServer = await createServer({
     configFile: false,
     root: project.dir,
-    logLevel: 'silent',
+    customLogger: logger,
     server: { host: '127.0.0.1', port: 0, strictPort: true },
     optimizeDeps: { noDiscovery: true, include: [] },
     plugins: [rdAssets({ debounceMs: 100 })],
@@ -106,7 +109,7 @@ async function openDevPage(project: TempProject): Promise<{ page: Page; problems
     if (r.status() >= 400) problems.push(`${r.status()} ${r.url()}`);
   });
   await page.goto(server.resolvedUrls!.local[0]!);
-  return { page, problems, loaded };
+  return { page, problems, loaded, log };
 }
 
 const shown = (page: Page) => page.$$eval('img', (list) => (list as HTMLImageElement[]).map((i) => ({ id: i.id, src: i.src, complete: i.complete, width: i.naturalWidth })));
@@ -121,7 +124,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the Vite plugin in vite dev, in headless Chromi
   it('builds at start, shows the asset, and swaps the image of an edited prompt without a reload', { timeout: 120_000 }, async () => {
     const project = await TempProject.create({ 'assets.yaml': MANIFEST, 'index.html': PAGE, 'main.js': MAIN });
     const callsBefore = generationCalls(emulator.log);
-    const { page, problems, loaded } = await openDevPage(project);
+    const { page, problems, loaded, log } = await openDevPage(project);
     await bothShown(page);
     const before = await shown(page);
     expect(before.map((i) => new URL(i.src).pathname)).toEqual(['/@rd-assets/hero.png', '/@rd-assets/coin.png']);
@@ -148,6 +151,8 @@ describe.skipIf(!HAVE_CHROMIUM)('the Vite plugin in vite dev, in headless Chromi
     expect(state.loadMark, 'the page was not reloaded').toBe('first load');
     expect(state.updates, JSON.stringify(state.updates)).toEqual([{ changed: ['hero'], heroUrl: new URL(after[0]!.src).pathname + new URL(after[0]!.src).search }]);
     expect(generationCalls(emulator.log) - callsAtStart).toBe(1);
+    // Each paid call is in Vite's log: two at start, one for the edit.
+    expect(log.filter((l) => l.includes('[rd-assets] paid $')).map((l) => / {2}(\w+) \(/.exec(l)?.[1] ?? l).sort((a, b) => a.localeCompare(b))).toEqual(['coin', 'hero', 'hero']);
 
     // The new picture is another image, not the same bytes under a new URL.
     expect((await bytes(after[0]!.src)).equals(heroBefore)).toBe(false);
@@ -164,12 +169,14 @@ describe.skipIf(!HAVE_CHROMIUM)('the Vite plugin in vite dev, in headless Chromi
   it('a page opened while the manifest is broken shows the assets once it is fixed, without a reload', { timeout: 120_000 }, async () => {
     const project = await TempProject.create({ 'assets.yaml': MANIFEST.replace('version: 1', 'version: ['), 'index.html': PAGE, 'main.js': MAIN });
     const callsBefore = generationCalls(emulator.log);
-    const { page, problems } = await openDevPage(project);
+    const { page, problems, log } = await openDevPage(project);
     await page.waitForFunction(() => (window as unknown as PageState).loadMark === 'first load');
     expect(await shown(page)).toEqual([
       { id: 'hero', src: '', complete: true, width: 0 },
       { id: 'coin', src: '', complete: true, width: 0 },
     ]);
+
+    expect(log.some((l) => l.includes('assets.yaml:1:') && l.includes('E_')), log.join('\n')).toBe(true);
 
     await project.edit('assets.yaml', (t) => t.replace('version: [', 'version: 1'));
     await bothShown(page);

@@ -78,6 +78,10 @@ export class DevSession {
       case 'build-start':
         if (event.changes.length) logger.info(`[rd-assets] changed: ${event.changes.join(', ')}, rebuilding`, { timestamp: true });
         break;
+      case 'build-event':
+        // Every paid call as it finishes, as `assets watch` prints it: money is never spent silently.
+        if (event.event.type === 'call-done') logger.info(`[rd-assets] paid ${formatCost(event.event.cost, '$0')}  ${event.event.id} (${event.event.step})`, { timestamp: true });
+        break;
       case 'build-done':
         this.report(event.result, event.spent, event.remaining);
         // The index is read only after the build wrote it; the page hears of it once it is read.
