@@ -27,6 +27,8 @@ export interface DevSessionOptions {
  */
 export class DevSession {
   private index: OutputIndex | undefined;
+  /** The index's files and their hashes, looked up once per URL of the module. */
+  private files = new Map<string, string>();
   private session: WatchSession | undefined;
   private firstBuild!: () => void;
   /** Resolves once the first build has ended (built, broken or refused): the module waits for it. */
@@ -37,18 +39,18 @@ export class DevSession {
     private readonly options: DevSessionOptions,
   ) {}
 
-  /** The index of the last build, with the set of files it names. */
+  /** The index of the last build. */
   get current(): OutputIndex | undefined {
     return this.index;
   }
 
-  get servedFiles(): { outDir: string; names: ReadonlySet<string> } | undefined {
-    return this.index && { outDir: this.index.outDir, names: new Set(indexedFiles(this.index).keys()) };
+  get servedFiles(): { outDir: string; names: ReadonlyMap<string, string> } | undefined {
+    return this.index && { outDir: this.index.outDir, names: this.files };
   }
 
   /** A file's URL in dev: the middleware's path, with its content hash to bust caches. */
   url(file: string): string {
-    const sha = this.index ? indexedFiles(this.index).get(file) : undefined;
+    const sha = this.files.get(file);
     return `${servedPath(this.server.config.base, file)}${sha ? `?t=${sha.slice(0, 12)}` : ''}`;
   }
 
@@ -119,6 +121,7 @@ export class DevSession {
     // Before a first good build (the manifest was broken at start) a page holds an empty module.
     const before = this.index ?? { ...next, assets: {}, atlases: {} };
     this.index = next;
+    this.files = indexedFiles(next);
     await writeTypesRegistration(next);
     const changed = changedEntries(before, next);
     if (!changed.assets.length && !changed.files.length) return;

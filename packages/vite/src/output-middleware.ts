@@ -23,7 +23,7 @@ export function servedPath(base: string, file: string): string {
  * lock or anything else in or beside the output folder), always revalidated, since a rebuild
  * rewrites them in place and the URLs carry the content hash anyway.
  */
-export function outputMiddleware(options: { base: string; files: () => { outDir: string; names: ReadonlySet<string> } | undefined }) {
+export function outputMiddleware(options: { base: string; files: () => { outDir: string; names: ReadonlyMap<string, unknown> } | undefined }) {
   const prefix = `${options.base}@rd-assets/`;
   return (req: IncomingMessage, res: ServerResponse, next: () => void): void => {
     const path = (req.url ?? '').split('?')[0]!;
