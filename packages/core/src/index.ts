@@ -25,6 +25,8 @@ export { WANG_TILES, TILESET_COLUMNS, TILESET_ROWS } from './tileset-layout.js';
 export type { WangTile } from './tileset-layout.js';
 export { parseManifest } from './manifest-loader.js';
 export { safeRelative } from './manifest/safe-relative.js';
+export { spliceScalars } from './manifest-splice.js';
+export type { ScalarEdit } from './manifest-splice.js';
 export { assetOutputs, atlasOutputs, extraImageName, imageStem, partsFolder, sheetFormatFile } from './output-names.js';
 export type { OutputClaim } from './output-names.js';
 export { didYouMean } from './did-you-mean.js';

@@ -1,0 +1,97 @@
+import { isMap, isScalar, parseDocument, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
+import { RdError } from './errors.js';
+
+/** One scalar to set: its path of map keys from the document's root, and its new value. */
+export interface ScalarEdit {
+  path: string[];
+  value: string | number;
+}
+
+/**
+ * The manifest's text with these scalars set, and nothing else changed: each edit replaces the
+ * characters of one scalar at the range the `yaml` parser reports, or adds one `key: value` to
+ * the map that should hold it (a line under a block map, an item in a flow map). Re-serialising
+ * the document instead would move every aligned comment and requote strings. Pure.
+ *
+ * Each edit is checked by parsing the result: if the value read back is not the value set, a
+ * quoted form is tried, then the edit is refused.
+ */
+export function spliceScalars(text: string, edits: readonly ScalarEdit[]): string {
+  let out = text;
+  for (const edit of edits) out = spliceOne(out, edit);
+  return out;
+}
+
+function spliceOne(text: string, edit: ScalarEdit): string {
+  const doc = parseClean(text);
+  const where = edit.path.join('.');
+  const node = doc.getIn(edit.path, true) as Node | undefined;
+  for (const form of scalarForms(edit.value)) {
+    let next: string;
+    if (node !== undefined) {
+      if (!isScalar(node) || !node.range || node.srcToken?.type === 'alias') throw refusal(`\`${where}\` is not a plain value`, 'edit it by hand');
+      if (isScalar(node) && typeof node.value === 'object' && node.value !== null) throw refusal(`\`${where}\` is not a plain value`, 'edit it by hand');
+      next = text.slice(0, node.range[0]) + form + text.slice(node.range[1]);
+    } else {
+      next = insertPair(text, doc, edit.path, form);
+    }
+    if (readsBack(next, edit)) return next;
+  }
+  throw refusal(`cannot write ${JSON.stringify(edit.value)} at \`${where}\` so that it reads back the same`, 'edit it by hand');
+}
+
+/** Plain first (what a person writes), then double-quoted (JSON strings are YAML strings). */
+function scalarForms(value: string | number): string[] {
+  if (typeof value === 'number') return [String(value)];
+  return /[\n\r]/.test(value) ? [JSON.stringify(value)] : [value, JSON.stringify(value)];
+}
+
+function readsBack(text: string, edit: ScalarEdit): boolean {
+  try {
+    return parseClean(text).getIn(edit.path) === edit.value;
+  } catch {
+    return false;
+  }
+}
+
+function parseClean(text: string): Document {
+  const doc = parseDocument(text);
+  if (doc.errors.length) throw refusal(`the manifest does not parse (${doc.errors[0]!.message.split('\n')[0]})`, 'fix it, then run the command again');
+  return doc;
+}
+
+/** Add `key: value` as the last member of the map at `path` minus its last key. */
+function insertPair(text: string, doc: Document, path: string[], form: string): string {
+  const key = path[path.length - 1]!;
+  const parentPath = path.slice(0, -1);
+  const parent = (parentPath.length ? doc.getIn(parentPath, true) : doc.contents) as Node | undefined;
+  if (!isMap(parent) || !parent.range) throw refusal(`\`${parentPath.join('.')}\` is not a map to add \`${key}\` to`, 'edit it by hand');
+  const map = parent as YAMLMap;
+  const items = map.items as Array<Pair<Node, Node | null>>;
+  const last = items[items.length - 1];
+  if (map.flow) {
+    const end = last ? endOf(last) : text.lastIndexOf('{', parent.range[1]) + 1;
+    return `${text.slice(0, end)}${last ? ', ' : ''}${key}: ${form}${text.slice(end)}`;
+  }
+  if (!last) throw refusal(`\`${parentPath.join('.')}\` is empty`, 'edit it by hand');
+  const keyStart = last.key.range![0];
+  const indent = keyStart - (text.lastIndexOf('\n', keyStart - 1) + 1);
+  // After the last member's line (its trailing comment included), at the members' indentation.
+  const end = endOf(last);
+  let at = text[end - 1] === '\n' ? end : text.indexOf('\n', end);
+  let lead = '';
+  if (at === -1) {
+    at = text.length;
+    lead = '\n';
+  } else if (text[at] === '\n') at++;
+  return `${text.slice(0, at)}${lead}${' '.repeat(indent)}${key}: ${form}\n${text.slice(at)}`;
+}
+
+function endOf(pair: Pair<Node, Node | null>): number {
+  const node = pair.value ?? pair.key;
+  return node.range![1];
+}
+
+function refusal(why: string, hint: string): RdError {
+  return new RdError('E_MANIFEST_EDIT', `cannot edit the manifest: ${why}`, { hint });
+}
