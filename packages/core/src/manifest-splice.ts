@@ -22,6 +22,13 @@ export function spliceScalars(text: string, edits: readonly ScalarEdit[]): strin
   return out;
 }
 
+/** The keys written in the map at `path` (an entry's own fields, not those it takes from `defaults:`); empty if there is no map there. */
+export function mapKeysAt(text: string, path: readonly string[]): Set<string> {
+  const node = parseDocument(text).getIn(path, true);
+  if (!isMap(node)) return new Set();
+  return new Set(node.items.map((p) => String(isScalar(p.key) ? p.key.value : p.key)));
+}
+
 function spliceOne(text: string, edit: ScalarEdit): string {
   const doc = parseClean(text);
   const where = edit.path.join('.');
@@ -31,13 +38,25 @@ function spliceOne(text: string, edit: ScalarEdit): string {
     if (node !== undefined) {
       if (!isScalar(node) || !node.range || node.srcToken?.type === 'alias') throw refusal(`\`${where}\` is not a plain value`, 'edit it by hand');
       if (isScalar(node) && typeof node.value === 'object' && node.value !== null) throw refusal(`\`${where}\` is not a plain value`, 'edit it by hand');
-      next = text.slice(0, node.range[0]) + form + text.slice(node.range[1]);
+      next = replaceKeepingComment(text, node.range[0], node.range[1], form);
     } else {
       next = insertPair(text, doc, edit.path, form);
     }
     if (readsBack(next, edit)) return next;
   }
   throw refusal(`cannot write ${JSON.stringify(edit.value)} at \`${where}\` so that it reads back the same`, 'edit it by hand');
+}
+
+/**
+ * Replace `text[start, end)` with `form`; a comment after it on the same line keeps its column
+ * when the spaces before it allow (at least one space stays), so aligned comments stay aligned.
+ */
+function replaceKeepingComment(text: string, start: number, end: number, form: string): string {
+  let after = end;
+  while (text[after] === ' ') after++;
+  if (text[after] !== '#' || after === end) return text.slice(0, start) + form + text.slice(end);
+  const spaces = Math.max(1, after - start - form.length);
+  return text.slice(0, start) + form + ' '.repeat(spaces) + text.slice(after);
 }
 
 /** Plain first (what a person writes), then double-quoted (JSON strings are YAML strings). */

@@ -70,3 +70,13 @@ describe('spliceScalars: the manifest text with only the scalars it must change'
     expect(refused(() => spliceScalars('a: [1\n', [{ path: ['a'], value: 1 }]))).toBe('E_MANIFEST_EDIT');
   });
 });
+
+describe('spliceScalars and comments on the same line', () => {
+  it('keeps a trailing comment at its column when the new value is longer or shorter', () => {
+    const text = 'a:\n  seed: 1        # aligned\n  size: 64       # aligned\n';
+    expect(spliceScalars(text, [{ path: ['a', 'seed'], value: 123456 }])).toBe('a:\n  seed: 123456   # aligned\n  size: 64       # aligned\n');
+    expect(spliceScalars(text, [{ path: ['a', 'size'], value: 8 }])).toBe('a:\n  seed: 1        # aligned\n  size: 8        # aligned\n');
+    // No room left: one space before the comment.
+    expect(spliceScalars(text, [{ path: ['a', 'seed'], value: 12345678901 }])).toBe('a:\n  seed: 12345678901 # aligned\n  size: 64       # aligned\n');
+  });
+});

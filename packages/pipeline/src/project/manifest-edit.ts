@@ -14,12 +14,13 @@ export async function readManifestSnapshot(file: string): Promise<ManifestSnapsh
 
 /**
  * Set these scalars in the manifest (`spliceScalars`: every other byte stays as written) and
- * write it atomically, unless the file on disk is no longer the text the snapshot read: an edit
+ * write it atomically (after `check`, which may refuse the new text), unless the file on disk is no longer the text the snapshot read: an edit
  * made meanwhile in an editor is never overwritten. Returns the new text ('' edits: unchanged).
  */
-export async function writeManifestEdits(snapshot: ManifestSnapshot, edits: readonly ScalarEdit[]): Promise<string> {
+export async function writeManifestEdits(snapshot: ManifestSnapshot, edits: readonly ScalarEdit[], check?: (next: string) => void): Promise<string> {
   const next = spliceScalars(snapshot.text, edits);
   if (next === snapshot.text) return next;
+  check?.(next);
   // Compared as bytes just before the write: the window left is the rename itself.
   const onDisk = await readFile(snapshot.file).catch(() => undefined);
   if (!onDisk || !onDisk.equals(Buffer.from(snapshot.text, 'utf8'))) {
