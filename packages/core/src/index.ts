@@ -27,7 +27,7 @@ export { parseManifest } from './manifest-loader.js';
 export { safeRelative } from './manifest/safe-relative.js';
 export { spliceScalars } from './manifest-splice.js';
 export type { ScalarEdit } from './manifest-splice.js';
-export { assetOutputs, atlasOutputs, extraImageName, imageStem, partsFolder, sheetFormatFile } from './output-names.js';
+export { assetOutputs, atlasOutputs, extraImageName, imageStem, pickedImageCount, partsFolder, sheetFormatFile } from './output-names.js';
 export type { OutputClaim } from './output-names.js';
 export { didYouMean } from './did-you-mean.js';
 export type { ParseOptions, ParseResult } from './manifest-loader.js';

@@ -10,6 +10,7 @@ export const GENERATION_FIELDS = [
   "seed",
   "count",
   "num_images",
+  "pick",
   "input_image",
   "strength",
   "input_palette",
@@ -111,6 +112,8 @@ export type RawEntry = {
   /** num_images */
   count?: number;
   num_images?: number;
+  /** Of `count` candidates, the one (0-based, as in id-N) written as the asset's output `id.png`; the others stay in the cache */
+  pick?: number;
   /** An image: a path relative to the manifest, or another asset's output ({ asset: id, index? }) */
   input_image?: RawImageRef;
   strength?: number;
@@ -172,6 +175,8 @@ type RawDefaults = {
   /** num_images */
   count?: number;
   num_images?: number;
+  /** Of `count` candidates, the one (0-based, as in id-N) written as the asset's output `id.png`; the others stay in the cache */
+  pick?: number;
   /** An image: a path relative to the manifest, or another asset's output ({ asset: id, index? }) */
   input_image?: RawImageRef;
   strength?: number;
