@@ -48,6 +48,14 @@ export type { ProviderChoice } from './engine/provider-id.js';
 export { balance, refreshStyles } from './engine/account.js';
 export type { AccountOptions } from './engine/account.js';
 export { gc, clean } from './store/maintenance.js';
+export type { GcOptions } from './store/maintenance.js';
+// Curation: choose among results (pick, reroll, history, revert), editing the manifest in place.
+export { pick, pickCandidate } from './curate/pick.js';
+export { reroll, rerollSeed } from './curate/reroll.js';
+export type { RerollOptions } from './curate/reroll.js';
+export { assetHistory } from './curate/history.js';
+export type { HistoryItem } from './curate/history.js';
+export { revert, revertRequest } from './curate/revert.js';
 export { initManifest, STARTER_MANIFEST } from './project/init-manifest.js';
 // Post-processing (./post): API output bytes → files game engines load. sharp loads lazily.
 export {
