@@ -1,5 +1,5 @@
 import type { BuildOptions } from '@rd-assets/pipeline';
-import { parse } from './args.js';
+import type { parse } from './args.js';
 import { UsageError } from './usage-error.js';
 import type { Io } from './terminal.js';
 

@@ -31,6 +31,8 @@ export { watch, DEFAULT_DEBOUNCE_MS } from './watch/watch.js';
 export type { WatchOptions, WatchEvent, WatchSession } from './watch/watch.js';
 export { startPreviewServer, PreviewPortError, DEFAULT_PREVIEW_PORT } from './preview/server.js';
 export type { PreviewServer, PreviewServerOptions } from './preview/server.js';
+export type { GalleryAction, GalleryActionOptions } from './preview/gallery-actions.js';
+export type { PreviewCuration } from './preview/curation-model.js';
 export { writePreviewReport } from './preview/report.js';
 export type { PreviewReportOptions } from './preview/report.js';
 export { loadPreview } from './preview/model.js';

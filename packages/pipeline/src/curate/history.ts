@@ -1,6 +1,6 @@
 import { readLockfile, type LockEntry } from '@rd-assets/core';
 import { openProject, type ProjectOptions } from '../project/project.js';
-import { readHistory, resultIdentity } from '../store/asset-history.js';
+import { readHistory, resultIdentity, type HistoryLine } from '../store/asset-history.js';
 
 /** One result an asset had, as `assets history` lists it. */
 export interface HistoryItem {
@@ -21,17 +21,22 @@ export interface HistoryItem {
 export async function assetHistory(options: ProjectOptions & { id: string }): Promise<HistoryItem[]> {
   const project = await openProject(options);
   const current = (await readLockfile(project.lockPath)).assets[options.id];
-  const lines = (await readHistory(project.cacheDir, project.lockPath)).filter((l) => l.id === options.id).reverse();
+  return historyItems(current, (await readHistory(project.cacheDir, project.lockPath)).filter((l) => l.id === options.id));
+}
+
+/** The numbered list of one asset's results from its current lock entry and its history lines (oldest first). Pure. */
+export function historyItems(current: LockEntry | undefined, lines: readonly HistoryLine[]): HistoryItem[] {
+  const newestFirst = [...lines].reverse();
   const items: HistoryItem[] = [];
   const seen = new Set<string>();
   const add = (entry: LockEntry, isCurrent: boolean) => {
     const identity = resultIdentity(entry);
     if (seen.has(identity)) return;
     seen.add(identity);
-    const at = lines.find((l) => resultIdentity(l.entry) === identity)?.at;
+    const at = newestFirst.find((l) => resultIdentity(l.entry) === identity)?.at;
     items.push({ n: items.length + 1, current: isCurrent, ...(at ? { at } : {}), entry });
   };
   if (current) add(current, true);
-  for (const l of lines) add(l.entry, false);
+  for (const l of newestFirst) add(l.entry, false);
   return items;
 }
