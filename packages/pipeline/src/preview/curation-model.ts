@@ -9,7 +9,7 @@ export interface PreviewCuration {
   candidates: PreviewImage[];
   pick?: number;
   /** Every result it has had, newest first, numbered as `assets history` numbers them. */
-  history: Array<{ n: number; current: boolean; seed?: number; prompt?: string; image?: PreviewImage }>;
+  history: Array<{ n: number; current: boolean; seed?: number; pick?: number; prompt?: string; image?: PreviewImage }>;
   /** What the call a reroll makes costs (the style's price at this size and count). */
   rerollCost: Cost;
   /** Why the gallery cannot pick, reroll or revert it (a matrix instance shares its entry). */
@@ -69,6 +69,7 @@ export async function previewCuration(input: {
       n: item.n,
       current: item.current,
       ...(e.seed !== undefined ? { seed: e.seed } : {}),
+      ...(e.pick !== undefined ? { pick: e.pick } : {}),
       ...(typeof e.request.prompt === 'string' ? { prompt: e.request.prompt } : {}),
       ...(image ? { image } : {}),
     });

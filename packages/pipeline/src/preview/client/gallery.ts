@@ -183,7 +183,7 @@ function start(): void {
       for (const h of c.history) {
         const button = el('button', { type: 'button', text: h.current ? 'current' : 'revert', disabled: !can || h.current, 'data-action': 'revert', 'data-n': String(h.n) });
         button.addEventListener('click', () => void act(a.id, { action: 'revert', n: h.n }));
-        list.append(el('li', { 'data-n': String(h.n) }, h.image ? picture(a, h.image) : null, el('span', { text: `${h.n}. seed ${h.seed ?? '?'}` }), button));
+        list.append(el('li', { 'data-n': String(h.n) }, h.image ? picture(a, h.image) : null, el('span', { text: `${h.n}. seed ${h.seed ?? '?'}${h.pick === undefined ? '' : `, pick ${h.pick}`}`, title: h.prompt ?? '' }), button));
       }
       box.append(el('h3', { text: 'history' }), list);
     }
