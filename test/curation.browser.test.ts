@@ -85,7 +85,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the gallery’s pick, reroll and revert buttons
       expect((await p.read('out/hero.png')).equals(picked)).toBe(true);
       expect(await page.locator('#action').textContent()).toBe('revert hero: done');
 
-      // `GALLERY_SCREENSHOT=docs/gallery-curation.png` keeps the picture the README shows.
+      // `GALLERY_SCREENSHOT=docs/images/curation.png` keeps the picture the README shows.
       if (process.env.GALLERY_SCREENSHOT) {
         await page.evaluate(() => window.scrollTo(0, 0));
         await page.screenshot({ path: process.env.GALLERY_SCREENSHOT, fullPage: true });
