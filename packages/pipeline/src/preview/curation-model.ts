@@ -1,4 +1,4 @@
-import { estimateStyleCost, ObjectStore, probeImage, type AssetEntry, type Cost, type LockEntry } from '@rd-assets/core';
+import { estimateStyleCost, probeImage, type AssetEntry, type Cost, type LockEntry, type ObjectStore } from '@rd-assets/core';
 import { historyItems } from '../curate/history.js';
 import type { HistoryLine } from '../store/asset-history.js';
 import type { PreviewImage } from './image.js';

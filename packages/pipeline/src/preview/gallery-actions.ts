@@ -20,7 +20,7 @@ export interface GalleryActionOptions {
 }
 
 /** The header carrying the page's token: a custom header also makes every write a CORS-preflighted request. */
-export const TOKEN_HEADER = 'x-rd-preview-token';
+const TOKEN_HEADER = 'x-rd-preview-token';
 
 /** A token per server run, embedded in the page it serves: only that page can write. */
 export function actionToken(): string {

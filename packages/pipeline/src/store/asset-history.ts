@@ -12,7 +12,7 @@ export interface HistoryLine {
 }
 
 /** The file of every result a build replaced, beside the ledger. */
-export function historyPath(cacheDir: string): string {
+function historyPath(cacheDir: string): string {
   return resolve(cacheDir, 'history.jsonl');
 }
 
