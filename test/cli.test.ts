@@ -15,7 +15,8 @@ describe('the assets command', () => {
     expect(bare.stdout).toContain('Usage: assets');
   });
 
-  it('every command has --help', async () => {
+  // One process per command, one after another: slow on a busy machine, not a budget.
+  it('every command has --help', { timeout: 120_000 }, async () => {
     for (const cmd of ['build', 'plan', 'validate', 'watch', 'preview', 'styles', 'credits', 'init', 'pick', 'reroll', 'history', 'revert', 'clean', 'gc', 'emulator']) {
       const r = await run([cmd, '--help']);
       expect(r.code, cmd).toBe(0);

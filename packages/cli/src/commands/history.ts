@@ -1,4 +1,3 @@
-import { assetHistory } from '@rd-assets/pipeline';
 import { parse } from '../args.js';
 import { oneId } from '../curation-command.js';
 import { style, type Io } from '../terminal.js';
@@ -23,6 +22,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
     io.stdout.write(help);
     return 0;
   }
+  // Loaded after --help: the pipeline loads sharp and the manifest parser.
+  const { assetHistory } = await import('@rd-assets/pipeline');
   const [id] = oneId('history', positionals) as [string];
   const items = await assetHistory({ cwd: io.cwd, env: io.env, id, ...(values.manifest ? { manifest: values.manifest } : {}), ...(values.cache ? { cacheDir: values.cache } : {}) });
   if (values.json) {

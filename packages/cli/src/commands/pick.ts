@@ -1,4 +1,3 @@
-import { pickCandidate } from '@rd-assets/pipeline';
 import { intOption, parse } from '../args.js';
 import { buildOne, CURATION_HELP, CURATION_OPTIONS, oneId, projectOptions } from '../curation-command.js';
 import type { Io } from '../terminal.js';
@@ -22,6 +21,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
     io.stdout.write(help);
     return 0;
   }
+  // Loaded after --help: the pipeline loads sharp and the manifest parser.
+  const { pickCandidate } = await import('@rd-assets/pipeline');
   const [id, n] = oneId('pick', positionals, 1) as [string, string | undefined];
   if (n === undefined) throw new UsageError('`assets pick` needs the candidate: `assets pick <id> <n>` (0-based, as in the id-N files)', 'pick');
   const index = intOption('pick', 'n', n, 0)!;

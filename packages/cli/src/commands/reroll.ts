@@ -1,4 +1,3 @@
-import { rerollSeed } from '@rd-assets/pipeline';
 import { intOption, parse } from '../args.js';
 import { buildOne, CURATION_HELP, CURATION_OPTIONS, oneId, projectOptions } from '../curation-command.js';
 import type { Io } from '../terminal.js';
@@ -24,6 +23,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
     io.stdout.write(help);
     return 0;
   }
+  // Loaded after --help: the pipeline loads sharp and the manifest parser.
+  const { rerollSeed } = await import('@rd-assets/pipeline');
   const [id] = oneId('reroll', positionals) as [string];
   const count = intOption('reroll', 'count', values.count);
   const edits = await rerollSeed({ ...projectOptions(io, values), id, ...(count !== undefined ? { count } : {}) });

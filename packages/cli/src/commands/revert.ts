@@ -1,4 +1,3 @@
-import { revertRequest } from '@rd-assets/pipeline';
 import { intOption, parse } from '../args.js';
 import { buildOne, CURATION_HELP, CURATION_OPTIONS, oneId, projectOptions } from '../curation-command.js';
 import type { Io } from '../terminal.js';
@@ -22,6 +21,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
     io.stdout.write(help);
     return 0;
   }
+  // Loaded after --help: the pipeline loads sharp and the manifest parser.
+  const { revertRequest } = await import('@rd-assets/pipeline');
   const [id, n] = oneId('revert', positionals, 1) as [string, string | undefined];
   const which = intOption('revert', 'n', n);
   const { edits } = await revertRequest({ ...projectOptions(io, values), id, ...(which !== undefined ? { n: which } : {}) });
