@@ -141,19 +141,27 @@ describe('reroll, history and revert', () => {
     expect(await p.text('assets.yaml')).toBe(rerolled);
   });
 
-  it('a group member gets its own `seed:`; a matrix instance and an edit chain are refused with a code', async () => {
+  it('a group member gets its own `seed:`, a matrix instance an override under `instances:`; an edit chain is refused with a code', async () => {
     const p = suite.keep(await TempProject.fromExample());
     const example = await p.text('assets.yaml');
     await rerollSeed({ cwd: p.dir, id: 'items/sword', newSeed: () => 4242 });
     expect(changedLines(example, await p.text('assets.yaml'))).toEqual(['      sword: { prompt: an iron sword, seed: 4242 }']);
 
-    const matrix = await cli(p, 'reroll', 'potion-red');
-    expect(matrix.code).toBe(2);
-    expect(matrix.stderr).toContain('E_CURATE_MATRIX_INSTANCE');
+    const withSword = await p.text('assets.yaml');
+    expect((await cli(p, 'build', 'potion-*')).code).toBe(0);
+    await rerollSeed({ cwd: p.dir, id: 'potion-red', newSeed: () => 77 });
+    const lines = withSword.split('\n');
+    const at = lines.indexOf('    size: 32') + 1;
+    expect(await p.text('assets.yaml')).toBe([...lines.slice(0, at), '    instances: { potion-red: { seed: 77 } }', ...lines.slice(at)].join('\n'));
+    // Only that instance's request changed: its siblings keep their derived seeds.
+    const plan = await cli(p, 'plan', '--json', 'potion-*');
+    const items = (JSON.parse(plan.stdout) as { plan: { items: Array<{ id: string; action: string }> } }).plan.items;
+    expect(items.filter((i) => i.action === 'generate').map((i) => i.id)).toEqual(['potion-red']);
+
     const chain = await cli(p, 'reroll', 'hero-hat');
     expect(chain.code).toBe(2);
     expect(chain.stderr).toContain('E_CURATE_NOT_GENERATED');
-    expect(matrix.calls + chain.calls).toBe(0);
+    expect(plan.calls + chain.calls).toBe(0);
   });
 
   it('gc --prune-history lets the earlier results go: history keeps only the current one, and gc removed the replaced call', async () => {

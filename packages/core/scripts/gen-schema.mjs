@@ -209,6 +209,15 @@ const entry = {
         },
       ],
     },
+    instances: {
+      description: 'Matrix: fields of one instance (by its name, e.g. potion-red) that override the template; written by `assets reroll`/`pick`/`revert`',
+      type: 'object',
+      additionalProperties: {
+        type: 'object',
+        additionalProperties: false,
+        properties: Object.fromEntries(['prompt', 'style', 'prompt_style', 'seed', 'count', 'num_images', 'pick'].map((k) => [k, entryProps[k]])),
+      },
+    },
   },
 };
 

@@ -79,10 +79,19 @@ function parseClean(text: string): Document {
   return doc;
 }
 
-/** Add `key: value` as the last member of the map at `path` minus its last key. */
-function insertPair(text: string, doc: Document, path: string[], form: string): string {
-  const key = path[path.length - 1]!;
-  const parentPath = path.slice(0, -1);
+/**
+ * Add `key: value` as the last member of the map at `path` minus its last key. Maps missing on
+ * the way are added with it, as one flow value (`instances: { potion-red: { seed: 7 } }`).
+ */
+function insertPair(text: string, doc: Document, path: string[], value: string): string {
+  let depth = path.length - 1;
+  let form = value;
+  while (depth > 0 && doc.getIn(path.slice(0, depth), true) === undefined) {
+    form = `{ ${path[depth]}: ${form} }`;
+    depth--;
+  }
+  const key = path[depth]!;
+  const parentPath = path.slice(0, depth);
   const parent = (parentPath.length ? doc.getIn(parentPath, true) : doc.contents) as Node | undefined;
   if (!isMap(parent) || !parent.range) throw refusal(`\`${parentPath.join('.')}\` is not a map to add \`${key}\` to`, 'edit it by hand');
   const map = parent as YAMLMap;

@@ -80,3 +80,15 @@ describe('spliceScalars and comments on the same line', () => {
     expect(spliceScalars(text, [{ path: ['a', 'seed'], value: 12345678901 }])).toBe('a:\n  seed: 12345678901 # aligned\n  size: 64       # aligned\n');
   });
 });
+
+describe('spliceScalars adding maps that are not there yet', () => {
+  it('adds a missing map and its member as one flow value, at the entry’s indentation', () => {
+    const after = spliceScalars(EXAMPLE, [{ path: ['assets', 'potion-${each}', 'instances', 'potion-red', 'seed'], value: 9 }]);
+    const before = EXAMPLE.split('\n');
+    const at = before.indexOf('    size: 32') + 1;
+    expect(after).toBe([...before.slice(0, at), '    instances: { potion-red: { seed: 9 } }', ...before.slice(at)].join('\n'));
+    // A second edit goes into the map the first one made.
+    const again = spliceScalars(after, [{ path: ['assets', 'potion-${each}', 'instances', 'potion-blue', 'seed'], value: 10 }]);
+    expect(again).toContain('    instances: { potion-red: { seed: 9 }, potion-blue: { seed: 10 } }\n');
+  });
+});

@@ -5,8 +5,9 @@ import type { Io } from '../terminal.js';
 export const help = `Usage: assets reroll <id> [--count <n>] [options]
 
 Try again: write a new random seed into the asset's own entry (its \`seed:\`, added if it has
-none; a group member's entry is its own) and build that asset only. Nothing else in the manifest
-changes. A matrix instance shares its template with its siblings: refused, with what to do.
+none; a group member's entry is its own; a matrix instance's goes under its template's
+\`instances: { <id>: { seed: … } }\`, for it alone) and build that asset only. Nothing else in
+the manifest changes.
 The result it replaces stays in the cache: \`assets history <id>\` lists it and
 \`assets revert <id>\` brings it back without calling the API.
 

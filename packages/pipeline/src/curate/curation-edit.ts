@@ -9,7 +9,7 @@ import { entryPath } from './entry-path.js';
 export interface CurationContext {
   project: Project;
   asset: AssetEntry & { source: { kind: 'generate'; request: GenerateRequest } };
-  /** Where the asset's own fields are written. */
+  /** Where the asset's own fields are written (a matrix instance's: under its template's `instances:`). */
   path: string[];
   /** The fields its entry writes itself (not through `defaults:`). */
   own: Set<string>;
@@ -24,7 +24,7 @@ export async function editAssetEntry(options: ProjectOptions, id: string, comman
   const snapshot = await readManifestSnapshot(manifestPath(options));
   const project = await openProject(options);
   const asset = generatedAsset(project.manifest, id, command);
-  const path = entryPath(asset, command);
+  const path = entryPath(asset, command, snapshot.text);
   const edits = decide({ project, asset, path, own: mapKeysAt(snapshot.text, path) });
   await writeManifestEdits(snapshot, edits, (next) => {
     const errors = parseManifest(next, snapshot.file, { catalog: project.catalog }).diagnostics.filter((d) => d.severity === 'error');

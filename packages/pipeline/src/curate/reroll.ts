@@ -19,7 +19,8 @@ export interface RerollOptions extends ProjectOptions {
 
 /**
  * A new seed for one asset, written to its own entry's `seed:` (added when it has none; a group
- * member's entry is its own too). A pick that would name no candidate of the new count goes back to 0.
+ * member's entry is its own too; a matrix instance's goes under its template's `instances:`).
+ * A pick that would name no candidate of the new count goes back to 0.
  */
 export function rerollSeed(options: RerollOptions): Promise<ScalarEdit[]> {
   return editAssetEntry(options, options.id, 'reroll', ({ asset, path, own }) => {
@@ -33,11 +34,9 @@ export function rerollSeed(options: RerollOptions): Promise<ScalarEdit[]> {
       if (!Number.isInteger(count) || count < 1) throw new RdError('E_USAGE', `--count must be an integer ≥ 1; got ${count}`, { hint: 'e.g. `assets reroll hero --count 4`' });
       edits.push({ path: [...path, writtenKey(own, ['count', 'num_images'])], value: count });
     }
+    // A pick past the new count (its own, or from defaults or the template) starts again at 0.
     const pick = asset.source.pick;
-    if (pick !== undefined && pick >= count) {
-      if (!own.has('pick')) throw new RdError('E_CURATE_PICK_SHARED', `"${asset.id}" takes \`pick: ${pick}\` from \`defaults:\`, and ${count} candidates have no candidate ${pick}`, { hint: 'set `pick:` on the entry, or keep the count' });
-      edits.push({ path: [...path, 'pick'], value: 0 });
-    }
+    if (pick !== undefined && pick >= count) edits.push({ path: [...path, 'pick'], value: 0 });
     return edits;
   });
 }

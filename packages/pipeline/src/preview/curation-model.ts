@@ -12,8 +12,6 @@ export interface PreviewCuration {
   history: Array<{ n: number; current: boolean; seed?: number; pick?: number; prompt?: string; image?: PreviewImage }>;
   /** What the call a reroll makes costs (the style's price at this size and count). */
   rerollCost: Cost;
-  /** Why the gallery cannot pick, reroll or revert it (a matrix instance shares its entry). */
-  fixed?: string;
 }
 
 /** Results shown per asset: enough to go back a few steps; `assets history` lists them all. */
@@ -38,7 +36,6 @@ export async function previewCuration(input: {
   const r = asset.source.request;
   const curation: PreviewCuration = { candidates: [], history: [], rerollCost: estimateStyleCost(asset.source.style, r.width, r.height, r.num_images) };
   if (asset.source.pick !== undefined) curation.pick = asset.source.pick;
-  if (asset.matrix) curation.fixed = 'an instance of a matrix: its entry is shared with its siblings';
   const cached = async (sha256: string | undefined, label: string): Promise<PreviewImage | undefined> => {
     if (!sha256) return undefined;
     const ref = `cache/${sha256}`;

@@ -161,7 +161,7 @@ function start(): void {
   /** Candidates with a pick button, a reroll button priced first, and the history with revert buttons. */
   function curation(a: PreviewAsset, c: PreviewCuration): HTMLElement {
     const box = el('section', { class: 'curation', 'data-curation': a.id });
-    const can = !!token && !c.fixed;
+    const can = !!token;
     if (c.candidates.length) {
       const row = el('div', { class: 'pictures candidates' });
       for (const [i, img] of c.candidates.entries()) {
@@ -173,11 +173,11 @@ function start(): void {
       box.append(el('h3', { text: 'candidates' }), row);
     }
     const price = cost(c.rerollCost) || 'free';
-    const reroll = el('button', { type: 'button', text: `reroll · ${price}`, disabled: !can, 'data-action': 'reroll', title: c.fixed ?? `a new seed: one call, about ${price}` });
+    const reroll = el('button', { type: 'button', text: `reroll · ${price}`, disabled: !can, 'data-action': 'reroll', title: `a new seed: one call, about ${price}` });
     reroll.addEventListener('click', () => {
       if (window.confirm(`Reroll ${a.id} with a new seed? One call, about ${price}.`)) void act(a.id, { action: 'reroll' });
     });
-    box.append(el('div', { class: 'actions' }, reroll, c.fixed ? el('span', { class: 'empty', text: c.fixed }) : null));
+    box.append(el('div', { class: 'actions' }, reroll));
     if (c.history.length > 1) {
       const list = el('ol', { class: 'history' });
       for (const h of c.history) {
