@@ -323,7 +323,7 @@ async function finish(
     Object.keys(next.assets).length === Object.keys(lock.assets).length &&
     [...outcomes.values()].every((o) => !o.lockEntry || o.lockEntry === lock.assets[o.result.id]);
   const lockChanged = untouched ? false : await writeLockfile(project.lockPath, next, lockText);
-  if (lockChanged) await recordHistory(project.cacheDir, project.lockPath, lock, next, new Date());
+  if (lockChanged) await recordHistory(project.cacheDir, project.lockPath, lock, [...outcomes.values()].map((o) => [o.result.id, o.lockEntry]), new Date());
   const { manifest } = project;
   const indexPath = resolve(project.outDir, manifest.index);
   const typesPath = manifest.types ? resolve(manifest.dir, manifest.types) : undefined;

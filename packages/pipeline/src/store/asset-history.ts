@@ -22,18 +22,20 @@ export function resultIdentity(entry: LockEntry): string {
 }
 
 /**
- * After a build wrote `after` over `before`: for each asset whose result changed (other calls, or
- * another pick), append the result it had, then the one it has. The replaced result stays
+ * After a build wrote new lock entries (`made`: the assets it walked) over `before`: for each asset
+ * whose result changed (other calls, or another pick), append the result it had, then the one it
+ * has. Only the assets the build walked are compared, so a build of one target over a large
+ * manifest looks at one entry. The replaced result stays
  * addressable (`assets history`, `assets revert`) and `gc` keeps what these lines name. A first
  * build appends nothing: the lock itself is the history of one result. One appended write per
  * build; a torn last line is skipped when read.
  */
-export async function recordHistory(cacheDir: string, lockPath: string, before: Lockfile, after: Lockfile, now: Date): Promise<void> {
+export async function recordHistory(cacheDir: string, lockPath: string, before: Lockfile, made: Iterable<[string, LockEntry | undefined]>, now: Date): Promise<void> {
   const at = now.toISOString();
   let text = '';
-  for (const [id, entry] of Object.entries(after.assets)) {
-    const old = before.assets[id];
-    if (!old || old === entry || resultIdentity(old) === resultIdentity(entry)) continue;
+  for (const [id, entry] of made) {
+    const old = entry && before.assets[id];
+    if (!entry || !old || old === entry || resultIdentity(old) === resultIdentity(entry)) continue;
     for (const e of [old, entry]) text += `${JSON.stringify({ lock: lockPath, id, at, entry: e } satisfies HistoryLine)}\n`;
   }
   if (!text) return;
