@@ -76,7 +76,8 @@ export interface GenerateRequest extends PassThroughFields {
 }
 
 export type AssetSource =
-  | { kind: 'generate'; request: GenerateRequest; style: StyleInfo }
+  /** `pick`: of `num_images` candidates, the one written as the asset's output (the others stay in the cache). */
+  | { kind: 'generate'; request: GenerateRequest; style: StyleInfo; pick?: number }
   /** An edit chain that starts from an image file or another asset's output. */
   | { kind: 'image'; image: ImageRef };
 

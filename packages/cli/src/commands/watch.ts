@@ -70,7 +70,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
   const view = new WatchView(io, { ...(maxCredits === undefined ? {} : { maxCredits }), quiet: values.quiet === true, verbose: values.verbose === true });
   let server: PreviewServer | undefined;
   if (values.preview) {
-    server = await startPreviewServer({ ...projectOf(options), ...(port === undefined ? {} : { port }) });
+    // The gallery's buttons write the manifest; this session's watcher rebuilds it.
+    server = await startPreviewServer({ ...projectOf(options), actions: {}, ...(port === undefined ? {} : { port }) });
     io.stderr.write(`${style(io).bold('preview')} ${server.url}\n`);
   }
   options.onEvent = (e) => {

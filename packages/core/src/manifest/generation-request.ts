@@ -141,7 +141,12 @@ export function generation(ctx: Context, id: string, v: Raw, p: (f: string) => s
       ctx.error('E_NEEDS', `\`${field}\` needs \`${needed}\``, p(field), `set \`${needed}\` or remove \`${field}\``, id);
     }
   }
-  return { kind: 'generate', request, style };
+  const source: AssetEntry['source'] = { kind: 'generate', request, style };
+  if (typeof v.pick === 'number') {
+    if (v.pick >= count) ctx.error('E_PICK_RANGE', `\`pick: ${v.pick}\` names no candidate: ${count === 1 ? 'there is one (0)' : `there are ${count} (0 to ${count - 1})`}`, p('pick'), 'pick a 0-based index below `count`, as in the `id-N` files', id);
+    else source.pick = v.pick;
+  }
+  return source;
 }
 
 function readSize(ctx: Context, id: string, v: Raw, p: (f: string) => string, style: StyleInfo, widest: ReturnType<typeof widestLimits>, pointer: string): [number, number] | undefined {

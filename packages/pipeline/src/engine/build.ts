@@ -18,6 +18,7 @@ import { assetJob, type AssetJob } from './asset-job.js';
 import { Budget } from './budget.js';
 import { openCacheStore } from '../store/cache-store.js';
 import { registerBuild } from '../store/cache-registry.js';
+import { recordHistory } from '../store/asset-history.js';
 import { BuildSession, type Outcome, type PostProcessor, type Rgb } from './build-session.js';
 import type { AssetStatus, BuildEvent, BuildOptions, BuildResult, Plan, PlanItem } from './build-types.js';
 import { FileHasher, stampOf } from '../store/file-hasher.js';
@@ -326,6 +327,7 @@ async function finish(
     Object.keys(next.assets).length === Object.keys(lock.assets).length &&
     [...outcomes.values()].every((o) => !o.lockEntry || o.lockEntry === lock.assets[o.result.id]);
   const lockChanged = untouched ? false : await writeLockfile(project.lockPath, next, lockText);
+  if (lockChanged) await recordHistory(project.cacheDir, project.lockPath, lock, [...outcomes.values()].map((o) => [o.result.id, o.lockEntry]), new Date());
   const { manifest } = project;
   const indexPath = resolve(project.outDir, manifest.index);
   const typesPath = manifest.types ? resolve(manifest.dir, manifest.types) : undefined;
