@@ -254,6 +254,7 @@ async function prepare(options: BuildOptions): Promise<PreparedBuild> {
       await writeNoopStamp(options, [seen, stamps, hasher.touched], extra, result.assets, result.warnings).catch(() => {});
     },
     close: async () => {
+      ledger.close();
       await postPool.close();
       // Uploads to the remote cache finish (or are given up, bounded) before the build returns;
       // after Ctrl-C only briefly.
