@@ -60,6 +60,11 @@ export async function run({ quick, tmp }) {
   } finally {
     await emulator.close();
   }
+  // Signed and rounded once, so a difference under 0.5 MB reads "no difference", never "-0 MB".
+  const threadCost = (mb) => {
+    const r = Math.round(mb);
+    return r === 0 ? 'the threads cost no measurable memory' : r > 0 ? `the threads cost ${r} MB` : `${-r} MB less with threads`;
+  };
   const pick = (mode, k) => median(runs[mode].map((x) => x[k]));
   const [t, i] = [(k) => pick('threads', k), (k) => pick('inline', k)];
   return [
@@ -80,7 +85,7 @@ export async function run({ quick, tmp }) {
       value: t('maxRssMb').toFixed(0),
       unit: 'MB',
       goal: '',
-      note: `post on the build's thread: ${i('maxRssMb').toFixed(0)} MB (the threads cost ${(t('maxRssMb') - i('maxRssMb')).toFixed(0)} MB)`,
+      note: `post on the build's thread: ${i('maxRssMb').toFixed(0)} MB (${threadCost(t('maxRssMb') - i('maxRssMb'))})`,
     },
   ];
 }

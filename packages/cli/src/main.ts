@@ -72,8 +72,9 @@ export async function main(argv: string[], io?: Io): Promise<number> {
   }
   const command = COMMANDS[first];
   if (!command) {
-    const { reportError } = await import('./error-report.js');
-    return reportError(out, Object.assign(new Error(), { code: 'E_USAGE', message: `unknown command "${first}"`, hint: 'see `assets --help`', name: 'UsageError' }), argv);
+    const [{ reportError }, { UsageError }, { didYouMean }] = await Promise.all([import('./error-report.js'), import('./usage-error.js'), import('@rd-assets/core/did-you-mean')]);
+    const guess = didYouMean(first, Object.keys(COMMANDS));
+    return reportError(out, new UsageError(`unknown command "${first}"`, undefined, guess ? { suggestion: `\`assets ${guess}\`` } : {}), argv);
   }
   limitHeapGrowth(out.env, process.execArgv);
   try {

@@ -61,7 +61,8 @@ export type PassThroughFields = Pick<RawEntry, (typeof PASS_THROUGH_FIELDS)[numb
  */
 export interface GenerateRequest extends PassThroughFields {
   prompt: string;
-  prompt_style: string;
+  /** Absent when the manifest names no style: the API then uses its default (`API_DEFAULT_STYLE`). */
+  prompt_style?: string;
   width: number;
   height: number;
   num_images: number;

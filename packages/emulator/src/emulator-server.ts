@@ -113,6 +113,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const tokenHeader = req.headers['x-rd-token'];
     const key = typeof tokenHeader === 'string' && tokenHeader ? tokenHeader : undefined;
     const entry: LogEntry = { seq: ++seq, time: 0, method, path, route: routeOf(method, path), status: 0, api, chargedUsd: 0, chargedCredits: 0, ...(key ? { keyFingerprint: fingerprint(key) } : {}) };
+    // Routes are matched without a trailing slash, so `/v2/edit/` (the OpenAPI path) and `/v2/edit` (the guide's) both answer.
+    if (url.pathname !== path) entry.sentPath = url.pathname;
     let logged = false;
     const finishLog = (status: number) => {
       if (logged) return;
@@ -224,6 +226,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     }
   };
 
+  // Node's default keeps an idle connection 5 s and tells clients so; a client starved of CPU
+  // (tests run beside another copy of the suite on 2 cores) can still pick such a socket just as
+  // the server closes it, and a POST that may have been charged is never resent. A minute of idle
+  // time, as load balancers commonly allow, keeps that race out of reach of a build's pauses.
+  server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());

@@ -49,6 +49,8 @@ export { balance, refreshStyles } from './engine/account.js';
 export type { AccountOptions } from './engine/account.js';
 export { gc, clean } from './store/maintenance.js';
 export { initManifest, STARTER_MANIFEST } from './project/init-manifest.js';
+export { setupCi, type CiSetupOptions, type CiSetupResult } from './project/ci-setup.js';
+export { CI_FLOWS, type CiFlow } from './project/ci-workflows.js';
 // Post-processing (./post): API output bytes → files game engines load. sharp loads lazily.
 export {
   runPost,

@@ -1,5 +1,5 @@
 import { closest } from 'fastest-levenshtein';
-import { similar } from '../manifest-schema.js';
+import { similar } from '../did-you-mean.js';
 import type { AssetEntry, Manifest } from '../manifest-types.js';
 import { assetRefs } from '../asset-refs.js';
 import { checkOutputOwnership } from '../output-ownership.js';

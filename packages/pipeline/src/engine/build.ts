@@ -35,6 +35,8 @@ import { parsePalette, POST_VERSION } from '../post/index.js';
 import { PostWorkerPool } from './post-worker-pool.js';
 import { onFreeProvider, overThreshold, spendToConfirm } from './spend-confirmation.js';
 import { selectAssets } from './target-select.js';
+import { keepShard } from './shard-slice.js';
+import { shardResult } from './shard-result.js';
 import { Ledger } from '../store/ledger.js';
 import { checkForcedIds } from './unknown-asset.js';
 import { FileTaskJournal } from '../store/task-journal.js';
@@ -109,6 +111,7 @@ async function prepare(options: BuildOptions): Promise<PreparedBuild> {
   const lock = lockText === undefined ? emptyLockfile() : parseLockfile(lockText, project.lockPath);
   checkForcedIds(options.force, manifest.assets);
   const selected = selectAssets(manifest.assets, options.targets);
+  if (options.shard) keepShard(selected, manifest.assets, options.shard);
   const jobs = new Map<string, AssetJob>();
   for (const a of manifest.assets) if (selected.has(a.id)) jobs.set(a.id, await assetJob(manifest, a));
 
@@ -178,7 +181,7 @@ async function prepare(options: BuildOptions): Promise<PreparedBuild> {
       if (!used.has(id)) s.forget(id);
     });
     const ids = new Set(manifest.assets.map((a) => a.id));
-    const removed = options.targets?.length ? [] : Object.keys(lock.assets).filter((id) => !ids.has(id));
+    const removed = options.targets?.length || options.shard ? [] : Object.keys(lock.assets).filter((id) => !ids.has(id));
     const result: Plan = {
       items,
       estimate: items.reduce<Cost>((acc, i) => addCost(acc, i.estimate), {}),
@@ -237,6 +240,7 @@ async function prepare(options: BuildOptions): Promise<PreparedBuild> {
           writeOutputs: (files) => s.writeOutputs(files),
           removeFiles: (entries) => s.removeFiles(entries),
         };
+        if (options.shard) return shardResult(options.shard, outcomes, ledger, s, project, stop.aborted);
         return await finish(project, lock, lockText, thePlan, outcomes, s, ledger, stop.aborted, options.targets?.length ? false : true, atlas);
       } finally {
         // The hash cache only saves rehashing next time; a build that could not write it still
@@ -251,7 +255,7 @@ async function prepare(options: BuildOptions): Promise<PreparedBuild> {
       const extra = [index, ...(manifest.types ? [resolve(manifest.dir, manifest.types)] : [])];
       // The stamp only lets the next no-op build skip its checks; without it that build checks
       // everything, so a failed write must not fail a build that succeeded.
-      await writeNoopStamp(options, [seen, stamps, hasher.touched], extra, result.assets, result.warnings).catch(() => {});
+      await writeNoopStamp(options, [seen, stamps, hasher.touched], extra, result.assets, result.warnings, result.outDir).catch(() => {});
     },
     close: async () => {
       ledger.close();
@@ -346,6 +350,7 @@ async function finish(
   const money = ledger.spend();
   const result: BuildResult = {
     assets,
+    outDir: project.outDir,
     spent: money.spent,
     calls: money.calls,
     ...(money.pending ? { pending: money.pending } : {}),
@@ -364,7 +369,7 @@ async function finish(
 function planAsResult(thePlan: Plan, project: Project): BuildResult {
   const assets = thePlan.items.map((i) => ({ id: i.id, status: (i.action === 'up-to-date' ? 'up-to-date' : 'skipped') as AssetStatus, reason: i.reason, calls: 0, cost: {}, files: [] }));
   const counts = Object.fromEntries(STATUSES.map((s) => [s, assets.filter((a) => a.status === s).length])) as Record<AssetStatus, number>;
-  return { assets, spent: {}, calls: 0, counts, removed: [], lockChanged: false, warnings: project.warnings, failed: false, cancelled: false };
+  return { assets, outDir: project.outDir, spent: {}, calls: 0, counts, removed: [], lockChanged: false, warnings: project.warnings, failed: false, cancelled: false };
 }
 
 /**
@@ -402,7 +407,7 @@ function frozenFailure(thePlan: Plan, stale: Plan['items'], project: Project, hi
     assets.push({ id, status: 'blocked', reason: 'in assets.lock but no longer in the manifest', calls: 0, cost: {}, files: [], error: { code: 'E_FROZEN_OUT_OF_DATE', message: 'in assets.lock but no longer in the manifest' } });
   }
   const counts = Object.fromEntries(STATUSES.map((s) => [s, assets.filter((a) => a.status === s).length])) as Record<AssetStatus, number>;
-  return { assets, spent: {}, calls: 0, counts, removed: [], lockChanged: false, warnings: project.warnings, failed: true, cancelled: false };
+  return { assets, outDir: project.outDir, spent: {}, calls: 0, counts, removed: [], lockChanged: false, warnings: project.warnings, failed: true, cancelled: false };
 }
 
 async function loadPalettes(project: Project): Promise<Record<string, Rgb[]>> {

@@ -14,7 +14,7 @@ export function lockEntryFor(job: AssetJob, states: StepState[], providerId: str
   };
   if (job.asset.source.kind === 'generate') {
     const r = job.asset.source.request;
-    entry.style = r.prompt_style;
+    if (r.prompt_style !== undefined) entry.style = r.prompt_style;
     entry.size = [r.width, r.height];
     entry.seed = r.seed;
   }

@@ -40,11 +40,13 @@ export function postKeyFor(job: AssetJob, raw: StoredOutput[], post: PostProcess
 function postContext(job: AssetJob): { style?: string; request?: PostInput['request'] } {
   if (job.asset.source.kind !== 'generate') return {};
   const r = job.asset.source.request;
-  const request: NonNullable<PostInput['request']> = { prompt_style: r.prompt_style, width: r.width, height: r.height, num_images: r.num_images };
+  // A request that sends no style is made by the API's default one, which the loader resolved.
+  const style = r.prompt_style ?? job.asset.source.style.id;
+  const request: NonNullable<PostInput['request']> = { prompt_style: style, width: r.width, height: r.height, num_images: r.num_images };
   if (r.frames_duration !== undefined) request.frames_duration = r.frames_duration;
   if (r.return_spritesheet !== undefined) request.return_spritesheet = r.return_spritesheet;
   if (r.upscale_output_factor !== undefined) request.upscale_output_factor = r.upscale_output_factor;
-  return { style: r.prompt_style, request };
+  return { style, request };
 }
 
 /** What one post run reads and where it keeps its result. */

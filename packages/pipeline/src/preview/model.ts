@@ -182,7 +182,7 @@ async function previewAsset(input: {
             bytes: await readFile(resolve(input.outDir, main.ref.slice('out/'.length))),
             ref: `strip/${asset.id}`,
             version: sha,
-            ...(asset.source.kind === 'generate' ? { style: asset.source.request.prompt_style, request: asset.source.request } : {}),
+            ...(asset.source.kind === 'generate' ? { style: asset.source.style.id, request: asset.source.request } : {}),
           });
           input.memo?.set(sha, made);
         }
@@ -243,7 +243,7 @@ function describe(asset: AssetEntry): Pick<PreviewAsset, 'prompt' | 'edits' | 's
     return { prompt: `from ${from}`, edits, style: 'edit' };
   }
   const r = asset.source.request;
-  return { prompt: r.extra_prompt ? `${r.prompt} / ${r.extra_prompt}` : r.prompt, edits, style: r.prompt_style, seed: r.seed, size: [r.width, r.height] };
+  return { prompt: r.extra_prompt ? `${r.prompt} / ${r.extra_prompt}` : r.prompt, edits, style: asset.source.style.id, seed: r.seed, size: [r.width, r.height] };
 }
 
 async function palettes(manifest: Manifest): Promise<PreviewPalette[]> {
