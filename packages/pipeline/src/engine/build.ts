@@ -259,6 +259,7 @@ async function prepare(options: BuildOptions): Promise<PreparedBuild> {
       await writeNoopStamp(options, [seen, stamps, hasher.touched], extra, result.assets, result.warnings, result.outDir).catch(() => {});
     },
     close: async () => {
+      ledger.close();
       await postPool.close();
       // Uploads to the remote cache finish (or are given up, bounded) before the build returns;
       // after Ctrl-C only briefly.
