@@ -9,6 +9,7 @@ import { SeededRandom } from './art/seeded-random.js';
 import { corruptImages, EARLY_FAULTS, FaultInjector, type FaultOptions } from './fault-injector.js';
 import { routeOf, type LogEntry } from './request-log.js';
 import { TaskBoard } from './task-board.js';
+import { contentTypeOf } from './hosted-file-types.js';
 
 export interface EmulatorOptions {
   /** Default 0: any free port. */
@@ -152,7 +153,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         if (res.destroyed) return;
         const file = method === 'GET' && path.startsWith('/files/') ? files.get(path.slice('/files/'.length)) : undefined;
         if (file) {
-          res.writeHead(200, { 'content-type': 'image/png', 'content-length': file.length });
+          res.writeHead(200, { 'content-type': contentTypeOf(path), 'content-length': file.length });
           res.end(file);
         } else {
           res.writeHead(404, { 'content-type': 'application/json' });
