@@ -153,8 +153,32 @@ export type RawEntry = {
   post?: Array<RawPostStep>;
   /** Output file stem relative to `out` (default: the asset id) */
   output?: string;
+  /** A low-poly 3D model with pixel-art textures (POST /v2/lowpoly/generate): each step is cached on its own */
+  model?: RawModel;
   /** Matrix: one asset per value (${each}) or per combination (${name}) */
   each?: (Array<string | number>) | (Record<string, Array<string | number>>);
+};
+
+/** A low-poly 3D model with pixel-art textures (POST /v2/lowpoly/generate): each step is cached on its own */
+export type RawModel = {
+  /** What to build */
+  prompt?: string;
+  /** Reference images (several views of one object work best) */
+  references?: Array<RawImageRef>;
+  /** A Low-Poly style id, rd_lowpoly__… (default rd_lowpoly__detailed) */
+  style?: string;
+  /** Cube size in texels (16, 32, 64, 128, 256) or auto (default) */
+  size?: "auto" | number;
+  /** Revisions, in order: each makes a new version of the model */
+  revise?: string | Array<string>;
+  /** Animations of the last version; rigging is automatic and free */
+  animations?: Array<string | {
+    /** Local name: used in output file names and the types module */
+    name?: string;
+    prompt: string;
+  }>;
+  /** Export targets (free): godot, unity, unreal, threejs, blender (.glb), blockbench (.bbmodel), obj, atlas, turntable, gif, sheet … */
+  export?: Array<string>;
 };
 
 /** Fields every asset gets unless it sets them */
