@@ -22,6 +22,16 @@ export interface LowPolyTransport {
   taskTimeoutMs: number;
 }
 
+/** A model the key cannot see belongs to another account (or was deleted): say so, and what to do. */
+function notOwned(e: unknown, what: string, assetId: string): unknown {
+  if (!(e instanceof ProviderError) || e.serverCode !== 'asset_not_found') return e;
+  return new ProviderError('E_MODEL_NOT_OWNED', `${what}: the API has no model ${assetId} for this key; a model's revisions, animations and exports need the account that made it`, {
+    status: e.status,
+    hint: 'build with the API key of the account that generated it (assets.lock names the model), or `assets build --force <id>` to generate it again on this account (paid)',
+    cause: e,
+  });
+}
+
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 
 /**
@@ -62,7 +72,11 @@ export class LowPolyClient implements LowPolyApi {
       const entry: JournalEntry = { api: 'v2', acceptedAt: '', attempt, idempotencyKey, kind: 'lowpoly' };
       await options.journal?.put(options.callKey, { ...entry, submittedAt: new Date(this.t.clock()).toISOString() });
       // The same key on a repeat returns the original task, never a second charge.
-      const text = await this.t.withRetries(what, true, this.t.waitSignal(options), options.onEvent, () => this.t.request('POST', path, job.body, options.signal, { 'Idempotency-Key': idempotencyKey }));
+      const text = await this.t
+        .withRetries(what, true, this.t.waitSignal(options), options.onEvent, () => this.t.request('POST', path, job.body, options.signal, { 'Idempotency-Key': idempotencyKey }))
+        .catch((e: unknown) => {
+          throw job.operation === 'generate' ? e : notOwned(e, what, job.assetId);
+        });
       const accepted = parseJson(text, what);
       if (typeof accepted.task_id !== 'string' || !accepted.task_id) throw new MalformedResponseError('E_MALFORMED', `${what}: the API accepted the job but sent no task_id`, { hint: 'rebuild to try again' });
       taskId = accepted.task_id;
@@ -103,14 +117,7 @@ export class LowPolyClient implements LowPolyApi {
     try {
       text = await this.t.withRetries(what, true, options.signal, undefined, () => this.t.request('POST', `/v2/lowpoly/assets/${encodeURIComponent(assetId)}/export`, body, options.signal));
     } catch (e) {
-      if (e instanceof ProviderError && e.serverCode === 'asset_not_found') {
-        throw new ProviderError('E_MODEL_NOT_OWNED', `${what}: the API has no model ${assetId} for this key; exports need the account that made the model`, {
-          status: e.status,
-          hint: 'build with the API key of the account that generated it (see assets.lock), or pass --force to generate the model again (paid)',
-          cause: e,
-        });
-      }
-      throw e;
+      throw notOwned(e, what, assetId);
     }
     const b = parseJson(text, what);
     if (typeof b.url !== 'string' || typeof b.filename !== 'string') throw new MalformedResponseError('E_MALFORMED', `${what}: the answer has no url or filename`, { hint: 'rebuild to try again' });

@@ -39,6 +39,8 @@ export interface RouteDeps {
   pixelFixerLimit: { requests: number; windowMs: number };
   /** Hosted outputs (`output_urls`), served at `/files/<name>` without a key. */
   files: Map<string, Buffer>;
+  /** Where Low-Poly assets are kept between runs (none: in memory only). */
+  lowPolyStateFile?: string;
 }
 
 export type Route = (ctx: RequestContext, method: string, path: string, query: URLSearchParams, raw: Buffer, headers: IncomingMessage['headers']) => Promise<Reply>;
@@ -57,7 +59,7 @@ export function apiRoutes(deps: RouteDeps): Route {
   const admissions = new IdempotencyRegistry<Reply>();
   const fixerWindow = deps.pixelFixerLimit;
   const fixerUse = new Map<string, number[]>();
-  const lowPoly = lowPolyRoutes({ accounts, tasks, clock, files });
+  const lowPoly = lowPolyRoutes({ accounts, tasks, clock, files, ...(deps.lowPolyStateFile ? { stateFile: deps.lowPolyStateFile } : {}) });
 
   const host = (buffer: Buffer, baseUrl: string): string => {
     const name = `${createHash('sha256').update(buffer).digest('hex').slice(0, 32)}.png`;

@@ -34,6 +34,11 @@ export interface EmulatorOptions {
   pixelFixerLimit?: { requests: number; windowMs: number };
   clock?: () => number;
   /**
+   * A file to keep Low-Poly 3D assets in between runs, as the service keeps them for their
+   * account (`--offline` puts it in the build's cache); without it they live in memory.
+   */
+  lowPolyStateFile?: string;
+  /**
    * Told when a request has fully arrived (before latency and work) and when it was answered:
    * what `assets emulator --log` prints, so a test of a standalone emulator can wait for calls to
    * be in flight or admitted instead of sleeping.
@@ -87,7 +92,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const taskDurationMs = options.taskDurationMs ?? 1000;
   const tasks = new TaskBoard(taskDurationMs, clock, (key, charge) => accounts.refund(key, charge));
   const files = new Map<string, Buffer>();
-  const route = apiRoutes({ accounts, tasks, clock, taskDurationMs, files, pixelFixerLimit: options.pixelFixerLimit ?? { requests: 10, windowMs: 60_000 } });
+  const route = apiRoutes({ accounts, tasks, clock, taskDurationMs, files, pixelFixerLimit: options.pixelFixerLimit ?? { requests: 10, windowMs: 60_000 }, ...(options.lowPolyStateFile ? { lowPolyStateFile: options.lowPolyStateFile } : {}) });
   const log: LogEntry[] = [];
   const open = new Set<ServerResponse>();
   let seq = 0;

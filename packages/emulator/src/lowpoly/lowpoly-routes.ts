@@ -12,7 +12,8 @@ import type { LogEntry } from '../request-log.js';
 import type { TaskBoard } from '../task-board.js';
 import { writeBbmodel } from './bbmodel-writer.js';
 import { writeGlb } from './glb-writer.js';
-import { seedOf } from './model-scene.js';
+import { seedOf, type ModelScene } from './model-scene.js';
+import { ModelStateFile } from './model-state-file.js';
 import { animationName, autoSize, ModelStore, sceneOf, type ModelAsset, type ModelVersion } from './model-store.js';
 import { animationFrames, renderTurntable, renderView, writeObj } from './model-views.js';
 
@@ -36,6 +37,8 @@ export interface LowPolyDeps {
   clock: () => number;
   /** Hosted files (renders, exports), served at `/files/<name>` without a key. */
   files: Map<string, Buffer>;
+  /** A file to keep the assets in between runs (see `model-state-file.ts`). */
+  stateFile?: string;
 }
 
 const catalog = BUILT_IN_LOWPOLY_CATALOG;
@@ -108,22 +111,29 @@ function assetRead(asset: ModelAsset, baseUrl: string): Body {
  */
 export function lowPolyRoutes(deps: LowPolyDeps) {
   const { accounts, tasks, clock, files } = deps;
-  const store = new ModelStore();
+  const state = deps.stateFile ? new ModelStateFile(deps.stateFile) : undefined;
+  const store = new ModelStore(state?.load());
+  const persist = () => state?.save(store.all());
+  // Renders of versions kept from an earlier run are hosted again before the first request.
+  const rehosted = Promise.all([...store.all()].flatMap((a) => a.versions.map((v) => hostViews(sceneOf(v))))).catch(() => {
+    // A render that cannot be drawn again only leaves its URL unanswered (404); the asset is intact.
+  });
   const admissions = new IdempotencyRegistry<LowPolyReply>();
 
-  const hostName = (bytes: Buffer, extension: string): string => {
+  function hostName(bytes: Buffer, extension: string): string {
     const name = `${createHash('sha256').update(bytes).digest('hex').slice(0, 32)}.${extension}`;
     files.set(name, bytes);
     return name;
-  };
+  }
 
   /** A new version's render and turntable are drawn once and hosted, as the service hosts them. */
+  async function hostViews(scene: ModelScene): Promise<{ render: string; turntable: string }> {
+    return { render: hostName(await encodePng(renderView(scene, 0.5)), 'png'), turntable: hostName(await encodePng(renderTurntable(scene)), 'png') };
+  }
   const addVersion = async (asset: ModelAsset, version: Omit<ModelVersion, 'render' | 'turntable'>): Promise<void> => {
-    const scene = sceneOf({ ...version, render: '', turntable: '' });
-    const render = await encodePng(renderView(scene, 0.5));
-    const turntable = await encodePng(renderTurntable(scene));
-    asset.versions.push({ ...version, render: hostName(render, 'png'), turntable: hostName(turntable, 'png') });
+    asset.versions.push({ ...version, ...(await hostViews(sceneOf({ ...version, render: '', turntable: '' }))) });
     asset.updatedAt = clock();
+    persist();
   };
 
   const charge = (ctx: LowPolyContext, usd: number): Charge => {
@@ -212,6 +222,7 @@ export function lowPolyRoutes(deps: LowPolyDeps) {
         version.animations.set(name, [...(version.animations.get(name) ?? []), prompt]);
         version.rigged = true;
         asset.updatedAt = clock();
+        persist();
         return { operation: 'animate', asset_id: asset.id, animation: name, result: assetRead(asset, ctx.baseUrl) };
       };
       return { asset, operation: 'animate', cost: price(asset.style, 'animate', asset.size), work };
@@ -295,6 +306,7 @@ export function lowPolyRoutes(deps: LowPolyDeps) {
       if (method !== m) throw new ApiError(405, 'method_not_allowed', 'Method Not Allowed');
     };
     accounts.authenticate(ctx.key);
+    await rehosted;
     const [first, id, action] = parts;
     if (first === 'pricing' && parts.length === 1) {
       allow('GET');
@@ -328,6 +340,7 @@ export function lowPolyRoutes(deps: LowPolyDeps) {
     if (parts.length === 2) {
       if (method === 'DELETE') {
         store.delete(ctx.key!, id);
+        persist();
         return { status: 204, body: null };
       }
       allow('GET');

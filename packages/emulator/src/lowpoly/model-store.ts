@@ -36,6 +36,14 @@ export interface ModelAsset {
 export class ModelStore {
   private readonly assets = new Map<string, ModelAsset>();
 
+  constructor(saved: ModelAsset[] = []) {
+    for (const a of saved) this.assets.set(a.id, a);
+  }
+
+  all(): IterableIterator<ModelAsset> {
+    return this.assets.values();
+  }
+
   create(owner: string, fields: Omit<ModelAsset, 'id' | 'owner' | 'versions' | 'createdAt' | 'updatedAt'>, now: number): ModelAsset {
     const asset: ModelAsset = { id: randomUUID(), owner, ...fields, createdAt: now, updatedAt: now, versions: [] };
     this.assets.set(asset.id, asset);
