@@ -49,7 +49,7 @@ export {
   LOCKFILE_VERSION,
 } from './lockfile.js';
 export { lockfilePathFor } from './lockfile-path.js';
-export type { Lockfile, LockEntry, LockMeta, LockStep, LockAtlas } from './lockfile.js';
+export type { Lockfile, LockEntry, LockMeta, LockStep, LockAtlas, LockModel } from './lockfile.js';
 export { acquireCacheLock } from './cache-lock.js';
 export type { CacheLock, LockOwner } from './cache-lock.js';
 export { assetRefs, assetDependencies } from './asset-refs.js';

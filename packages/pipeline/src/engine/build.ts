@@ -4,6 +4,7 @@ import { relative, resolve } from 'node:path';
 import {
   acquireCacheLock,
   addCost,
+  BUILT_IN_LOWPOLY_CATALOG,
   emptyLockfile,
   formatAmount,
   parseLockfile,
@@ -39,6 +40,8 @@ import { Ledger } from '../store/ledger.js';
 import { checkForcedIds } from './unknown-asset.js';
 import { FileTaskJournal } from '../store/task-journal.js';
 import { inWindow } from './work-window.js';
+import { ModelSteps, type ModelStepsOptions } from './model-steps.js';
+import { lockedModels, splitTargets, type BuiltModel } from './model-lock.js';
 
 /** Statuses after which the asset's files are on disk as its lock entry says. */
 const WROTE_FILES: ReadonlySet<AssetStatus> = new Set(['up-to-date', 'restored', 'post-only', 'generated']);
@@ -107,8 +110,9 @@ async function prepare(options: BuildOptions): Promise<PreparedBuild> {
   const { manifest } = project;
   const lockText = await readRegularFile(project.lockPath, 'the lock');
   const lock = lockText === undefined ? emptyLockfile() : parseLockfile(lockText, project.lockPath);
-  checkForcedIds(options.force, manifest.assets);
-  const selected = selectAssets(manifest.assets, options.targets);
+  checkForcedIds(options.force, [...manifest.assets, ...(manifest.models ?? [])]);
+  const targets = splitTargets(manifest.models ?? [], options.targets);
+  const selected = targets.onlyModels ? new Set<string>() : selectAssets(manifest.assets, targets.imageTargets);
   const jobs = new Map<string, AssetJob>();
   for (const a of manifest.assets) if (selected.has(a.id)) jobs.set(a.id, await assetJob(manifest, a));
 
@@ -132,7 +136,7 @@ async function prepare(options: BuildOptions): Promise<PreparedBuild> {
 
   let handle: Promise<ProviderConnection> | undefined;
   const provider = (): Promise<Provider> => {
-    handle ??= providerConnector(options).connect({ api: manifest.api });
+    handle ??= providerConnector(options).connect({ api: manifest.api, cacheDir: project.cacheDir });
     return handle.then((h) => h.provider);
   };
   // Starts threads only when the plan has enough post runs with steps (expect); closed with the build.
@@ -145,6 +149,12 @@ async function prepare(options: BuildOptions): Promise<PreparedBuild> {
   const walks = Math.max(MIN_WALKS, WALKS_PER_CALL * (options.concurrency ?? manifest.concurrency));
   // Assets whose outputs others use: their outcomes stay with the session; the rest are let go.
   const used = new Set([...jobs.values()].flatMap((j) => j.deps));
+
+  const modelSteps = (io: { writeOutputs: ModelStepsOptions['writeOutputs'] }) =>
+    new ModelSteps(targets.models, {
+      project, lock, store, catalog: project.lowPolyCatalog ?? BUILT_IN_LOWPOLY_CATALOG, providerId: providerIdFor(options), provider, journal, ledger, signal, stop,
+      force: new Set(options.force ?? []), frozen: options.frozen === true, writeOutputs: io.writeOutputs, onEvent,
+    });
 
   const session = (mode: 'plan' | 'build', budget: Budget, planned?: Map<string, Outcome>, priceEditTools = false) =>
     new BuildSession(project, jobs, lock, store, hasher, {
@@ -177,6 +187,7 @@ async function prepare(options: BuildOptions): Promise<PreparedBuild> {
       if (o.plan.action === 'up-to-date') outcomes.set(id, o);
       if (!used.has(id)) s.forget(id);
     });
+    items.push(...(await modelSteps({ writeOutputs: async () => ({}) }).plan(priced)));
     const ids = new Set(manifest.assets.map((a) => a.id));
     const removed = options.targets?.length ? [] : Object.keys(lock.assets).filter((id) => !ids.has(id));
     const result: Plan = {
@@ -208,7 +219,7 @@ async function prepare(options: BuildOptions): Promise<PreparedBuild> {
       }
       const spend = spendToConfirm(thePlan, manifest, options);
       if (spend && options.confirmSpend) await options.confirmSpend(spend);
-      postPool.expect(thePlan.items.filter((i) => i.action === 'generate' || i.action === 'post-only').map((i) => jobs.get(i.id)!.asset.post));
+      postPool.expect(thePlan.items.filter((i) => (i.action === 'generate' || i.action === 'post-only') && jobs.has(i.id)).map((i) => jobs.get(i.id)!.asset.post));
       const cacheLock = await acquireCacheLock(resolve(project.cacheDir, 'lock'), {
         command: 'assets build',
         signal: stop,
@@ -229,6 +240,7 @@ async function prepare(options: BuildOptions): Promise<PreparedBuild> {
           jobs.delete(id);
         });
         jobs.clear();
+        const models = await modelSteps({ writeOutputs: (files) => s.writeOutputs(files) }).build();
         const atlas: AtlasContext = {
           manifest,
           store,
@@ -237,7 +249,7 @@ async function prepare(options: BuildOptions): Promise<PreparedBuild> {
           writeOutputs: (files) => s.writeOutputs(files),
           removeFiles: (entries) => s.removeFiles(entries),
         };
-        return await finish(project, lock, lockText, thePlan, outcomes, s, ledger, stop.aborted, options.targets?.length ? false : true, atlas);
+        return await finish(project, lock, lockText, thePlan, outcomes, s, ledger, stop.aborted, options.targets?.length ? false : true, atlas, models);
       } finally {
         // The hash cache only saves rehashing next time; a build that could not write it still
         // built, and the next one hashes the inputs again.
@@ -303,8 +315,11 @@ async function finish(
   cancelled: boolean,
   full: boolean,
   atlas: AtlasContext,
+  models: BuiltModel[] = [],
 ): Promise<BuildResult> {
   const next: Lockfile = { lockfileVersion: lock.lockfileVersion, assets: { ...lock.assets }, ...(lock.atlases ? { atlases: lock.atlases } : {}) };
+  const nextModels = lockedModels(lock, project.manifest, models, full && !cancelled);
+  if (nextModels) next.models = nextModels;
   for (const o of outcomes.values()) if (o.lockEntry) next.assets[o.result.id] = o.lockEntry;
   const removedFiles: string[] = [];
   if (full && !cancelled) {
@@ -318,6 +333,7 @@ async function finish(
   const untouched =
     lockText !== undefined &&
     JSON.stringify(next.atlases) === JSON.stringify(lock.atlases) &&
+    JSON.stringify(next.models) === JSON.stringify(lock.models) &&
     removedFiles.length === 0 &&
     Object.keys(next.assets).length === Object.keys(lock.assets).length &&
     [...outcomes.values()].every((o) => !o.lockEntry || o.lockEntry === lock.assets[o.result.id]);
@@ -337,7 +353,7 @@ async function finish(
     }
   }
   await registerBuild({ cacheDir: project.cacheDir, lockPath: project.lockPath, files: [indexPath, typesPath], rewritten: rewrite });
-  const assets = [...outcomes.values()].map((o) => o.result);
+  const assets = [...outcomes.values()].map((o) => o.result).concat(models.map((m) => m.result));
   for (const f of atlasFailures) {
     assets.push({ id: `${f.group} (atlas)`, status: 'failed', reason: 'atlas not packed', calls: 0, cost: {}, files: [], error: { code: f.error.code, message: f.error.message, ...(f.error.hint ? { hint: f.error.hint } : {}) } });
   }
