@@ -258,7 +258,8 @@ export class ModelSteps {
       files,
       cost: calls ? addCost(locked?.cost ?? {}, cost) : (locked?.cost ?? {}),
     };
-    const status = calls ? 'generated' : locked && JSON.stringify(locked.files) === JSON.stringify(files) ? 'up-to-date' : 'restored';
+    const sameFiles = locked && Object.keys(locked.files).length === Object.keys(files).length && Object.entries(files).every(([path, sha256]) => locked.files[path] === sha256);
+    const status = calls ? 'generated' : sameFiles ? 'up-to-date' : 'restored';
     return { result: { id: model.id, status, reason: calls ? `${calls} paid step(s)` : 'cached', calls, cost, files: Object.keys(files) }, lock };
   }
 }
