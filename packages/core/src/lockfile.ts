@@ -69,6 +69,8 @@ export interface LockModel {
   versionKeys: string[];
   /** Local animation name → its step key and the server's name for it. */
   animations: Record<string, { key: string; server: string }>;
+  /** The key of each export's record, so `gc` keeps them (exports need the owning account to remake). */
+  exportKeys?: string[];
   /** Output files (relative to `out`) → sha256. */
   files: Record<string, string>;
   /** What this model's steps cost when they were paid for. */

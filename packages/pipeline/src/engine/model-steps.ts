@@ -234,6 +234,7 @@ export class ModelSteps {
     }
 
     const written: Array<{ path: string; sha256: string }> = [];
+    const exportKeys: string[] = [];
     for (const file of modelFiles(model, this.o.catalog)) {
       const key = walk.exportKey(file);
       let record = await this.o.store.getCompleteAction('gen', key);
@@ -245,6 +246,7 @@ export class ModelSteps {
         await this.o.store.putAction(record);
       }
       written.push({ path: file.path, sha256: record.outputs[0]!.sha256 });
+      exportKeys.push(key);
     }
     const files = await this.o.writeOutputs(written);
     const lock: LockModel = {
@@ -255,6 +257,7 @@ export class ModelSteps {
       version: versionState.version,
       versionKeys,
       animations,
+      exportKeys,
       files,
       cost: calls ? addCost(locked?.cost ?? {}, cost) : (locked?.cost ?? {}),
     };
