@@ -79,6 +79,16 @@ describe('model entries (low-poly 3D)', () => {
     expect(emulator.charges().length).toBe(charges);
     expect((await project.read('out/well.obj')).toString()).toMatch(/^# /);
     expect((await project.read('out/well.turntable.png')).subarray(1, 4).toString()).toBe('PNG');
+
+    // An animation without a name is named for its prompt; a new prompt in its place still changes it in place.
+    await project.edit('assets.yaml', (t) => t.replace('the bucket swings', 'the bucket rocks back and forth'));
+    const renamed = await runCli(['build'], { cwd: project.dir, env });
+    expect(renamed.code, renamed.stderr).toBe(0);
+    expect(emulator.charges().length).toBe(charges + 1);
+    const third = await lockOf(project);
+    expect(third.models.well!.animations.the_bucket_rocks!.server).toBe(first.models.well!.animations.the_bucket_swings!.server);
+    const after = (await (await fetch(`${emulator.url}/v2/lowpoly/assets/${third.models.well!.assetId}`, { headers: { 'x-rd-token': 'rdpk-model' } })).json()) as { versions: Array<{ animations: string[] }> };
+    expect(after.versions[0]!.animations).toHaveLength(2);
   });
 
   it('a build killed while the model job runs resumes the task: no second generate', async () => {

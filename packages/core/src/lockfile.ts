@@ -67,8 +67,8 @@ export interface LockModel {
   version: number;
   /** The key of each version step (generate, then each revision), in order. */
   versionKeys: string[];
-  /** Local animation name → its step key and the server's name for it. */
-  animations: Record<string, { key: string; server: string }>;
+  /** Local animation name → its step key, the server's name for it, and its place in the manifest's list. */
+  animations: Record<string, { key: string; server: string; index?: number }>;
   /** The key of each export's record, so `gc` keeps them (exports need the owning account to remake). */
   exportKeys?: string[];
   /** Output files (relative to `out`) → sha256. */

@@ -150,10 +150,10 @@ async function prepare(options: BuildOptions): Promise<PreparedBuild> {
   // Assets whose outputs others use: their outcomes stay with the session; the rest are let go.
   const used = new Set([...jobs.values()].flatMap((j) => j.deps));
 
-  const modelSteps = (io: { writeOutputs: ModelStepsOptions['writeOutputs'] }) =>
+  const modelSteps = (io: Pick<ModelStepsOptions, 'writeOutputs' | 'removeFiles'>) =>
     new ModelSteps(targets.models, {
       project, lock, store, catalog: project.lowPolyCatalog ?? BUILT_IN_LOWPOLY_CATALOG, providerId: providerIdFor(options), provider, journal, ledger, signal, stop,
-      force: new Set(options.force ?? []), frozen: options.frozen === true, writeOutputs: io.writeOutputs, onEvent,
+      force: new Set(options.force ?? []), frozen: options.frozen === true, writeOutputs: io.writeOutputs, removeFiles: io.removeFiles, onEvent,
     });
 
   const session = (mode: 'plan' | 'build', budget: Budget, planned?: Map<string, Outcome>, priceEditTools = false) =>
@@ -187,7 +187,7 @@ async function prepare(options: BuildOptions): Promise<PreparedBuild> {
       if (o.plan.action === 'up-to-date') outcomes.set(id, o);
       if (!used.has(id)) s.forget(id);
     });
-    items.push(...(await modelSteps({ writeOutputs: async () => ({}) }).plan(priced)));
+    items.push(...(await modelSteps({ writeOutputs: async () => ({}), removeFiles: async () => [] }).plan(priced)));
     const ids = new Set(manifest.assets.map((a) => a.id));
     const removed = options.targets?.length ? [] : Object.keys(lock.assets).filter((id) => !ids.has(id));
     const result: Plan = {
@@ -240,7 +240,7 @@ async function prepare(options: BuildOptions): Promise<PreparedBuild> {
           jobs.delete(id);
         });
         jobs.clear();
-        const models = await modelSteps({ writeOutputs: (files) => s.writeOutputs(files) }).build();
+        const models = await modelSteps({ writeOutputs: (files) => s.writeOutputs(files), removeFiles: (entries) => s.removeFiles(entries) }).build();
         const atlas: AtlasContext = {
           manifest,
           store,

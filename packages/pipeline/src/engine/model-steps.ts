@@ -24,6 +24,8 @@ export interface ModelStepsOptions {
   force: ReadonlySet<string>;
   frozen: boolean;
   writeOutputs: (files: ReadonlyArray<{ path: string; sha256: string }>) => Promise<Record<string, string>>;
+  /** Remove files of ours (unchanged since written) that a model no longer makes. */
+  removeFiles: (entries: Array<[string, string]>) => Promise<string[]>;
   onEvent: (e: BuildEvent) => void;
 }
 
@@ -224,13 +226,18 @@ export class ModelSteps {
     const animations: LockModel['animations'] = {};
     // The lock's server names belong to the version it records: only on that version does a name change an animation in place.
     const sameVersion = locked && locked.assetId === versionState.assetId && locked.version === versionState.version;
-    for (const step of walk.animations) {
+    const names = new Set(walk.animations.map((a) => a.animation!));
+    // An animation without a `name:` is named for its prompt, so a new prompt is a new local name:
+    // it is the same animation when it stands where one the manifest no longer names stood.
+    const earlier = (name: string, index: number) =>
+      locked?.animations[name] ?? Object.entries(locked?.animations ?? {}).find(([local, a]) => a.index === index && !names.has(local))?.[1];
+    for (const [index, step] of walk.animations.entries()) {
       let record = await this.cached(model, step.key);
       if (!record) {
-        const server = sameVersion ? locked.animations[step.animation!]?.server : undefined;
+        const server = sameVersion ? earlier(step.animation!, index)?.server : undefined;
         record = await pay(step, { ...step.body, version: versionState.version, ...(server ? { animation: server } : {}) }, versionState.assetId);
       }
-      animations[step.animation!] = { key: step.key, server: record.lowPoly!.animation ?? step.animation! };
+      animations[step.animation!] = { key: step.key, server: record.lowPoly!.animation ?? step.animation!, index };
     }
 
     const written: Array<{ path: string; sha256: string }> = [];
@@ -249,6 +256,7 @@ export class ModelSteps {
       exportKeys.push(key);
     }
     const files = await this.o.writeOutputs(written);
+    if (locked) await this.o.removeFiles(Object.entries(locked.files).filter(([path]) => !(path in files)));
     const lock: LockModel = {
       provider: this.o.providerId,
       style: model.style,
