@@ -50,6 +50,11 @@ describe('model entries (low-poly 3D)', () => {
     // Offline, the model stays with the build's cache: the next build changes it, not a new one.
     const again = await runCli(['build', '--offline'], { cwd: project.dir, env: cliEnv() });
     expect(again.stdout + again.stderr).toContain('1 up to date');
+    await project.edit('assets.yaml', (t) => t.replace('turns around slowly', 'turns around fast'));
+    const changed = await runCli(['build', '--offline', '--json'], { cwd: project.dir, env: cliEnv() });
+    expect(changed.code, changed.stderr).toBe(0);
+    expect((JSON.parse(changed.stdout) as { calls: number }).calls).toBe(1);
+    expect((await lockOf(project)).models.well!.assetId).toBe(lock.models.well!.assetId);
   });
 
   it('re-pays exactly one animation, in place, when its prompt changes; a new export target costs nothing', async () => {
