@@ -10,6 +10,10 @@ export type {
   TaskJournal,
   JournalEntry,
   ProviderEvent,
+  LowPolyApi,
+  LowPolyJob,
+  LowPolyJobResult,
+  LowPolyExport,
 } from './provider.js';
 export {
   ProviderError,

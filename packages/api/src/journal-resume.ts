@@ -10,5 +10,6 @@ export function journalEntryResumedBy(entry: JournalEntry | undefined, call: { a
   if (!entry || entry.api !== call.api) return undefined;
   if (call.endpoint === 'inferences') return entry.kind !== 'edit-tool' ? entry : undefined;
   if (call.endpoint.startsWith('edit/tools/')) return call.api === 'v2' && entry.kind === 'edit-tool' ? entry : undefined;
+  if (call.endpoint.startsWith('lowpoly/')) return call.api === 'v2' && entry.kind === 'lowpoly' ? entry : undefined;
   return undefined;
 }

@@ -18,7 +18,8 @@ export interface ProviderConnector {
   readonly id: string;
   /** Its calls cost nothing real (the built-in emulator): a build asks no spending confirmation. */
   readonly free?: boolean;
-  connect(needs: { api: 'v1' | 'v2' }): Promise<ProviderConnection>;
+  /** `cacheDir`: the build's cache, where a local stand-in for the service may keep its state. */
+  connect(needs: { api: 'v1' | 'v2'; cacheDir?: string }): Promise<ProviderConnection>;
   /**
    * Keep what the connections share (an emulator's server) alive until the returned function is
    * called: a watch session holds it so its builds see one balance instead of one each.

@@ -1,4 +1,4 @@
-import type { Cost, StyleInfo } from '@rd-assets/core';
+import type { Cost, LowPolyCatalog, StyleInfo } from '@rd-assets/core';
 
 /**
  * The API operations a build can call, named without their version prefix: the same logical call
@@ -61,8 +61,8 @@ export interface JournalEntry {
   idempotencyKey?: string;
   /** Older journals counted failed submissions here; read as `attempt`. */
   failures?: number;
-  /** The task route family: generations or edit-tool tasks. */
-  kind?: 'inference' | 'edit-tool';
+  /** The task route family: generations, edit-tool tasks or Low-Poly 3D jobs. */
+  kind?: 'inference' | 'edit-tool' | 'lowpoly';
 }
 
 export type ProviderEvent =
@@ -113,4 +113,53 @@ export interface Provider {
   styles(options?: RequestOptions): Promise<StyleInfo[]>;
   /** Service health (`GET /v1/status`, no key needed). */
   status(options?: RequestOptions): Promise<Record<string, string>>;
+  /** The Low-Poly 3D API (`/v2/lowpoly`); absent on v1, which has none. */
+  readonly lowPoly?: LowPolyApi;
+}
+
+/** A paid Low-Poly job: `generate` a model, `revise` it into a new version, or `animate` a version. */
+export type LowPolyJob =
+  | { operation: 'generate'; body: Record<string, unknown> }
+  | { operation: 'revise' | 'animate'; assetId: string; body: Record<string, unknown> };
+
+/** What a finished job left on the server. */
+export interface LowPolyJobResult {
+  taskId: string;
+  assetId: string;
+  /** The newest version after the job (the one it made, for generate and revise). */
+  version: number;
+  size: number;
+  /** animate: the server's name of the animation it added or changed. */
+  animation?: string;
+  /** The version's animations, by their server names. */
+  animations: string[];
+  renderUrl?: string;
+  turntableUrl?: string;
+  cost: Cost;
+}
+
+/** One downloaded export. */
+export interface LowPolyExport {
+  target: string;
+  version: number;
+  filename: string;
+  contentType: string;
+  bytes: Buffer;
+}
+
+/**
+ * The Low-Poly 3D API. `run` is journaled and idempotent like a v2 generation: the submission
+ * (with its Idempotency-Key) is journaled before its POST, the task once accepted, so a build
+ * stopped at any point resumes polling the same task instead of paying again.
+ */
+export interface LowPolyApi {
+  /** `GET /v2/lowpoly/pricing`. */
+  pricing(options?: RequestOptions): Promise<LowPolyCatalog>;
+  /** `POST /v2/lowpoly/estimate` (free). */
+  estimate(body: Record<string, unknown>, options?: RequestOptions): Promise<{ cost: number; size: number; sizeSource: string }>;
+  run(job: LowPolyJob, options: CallOptions): Promise<LowPolyJobResult>;
+  /** `POST /v2/lowpoly/assets/{id}/export` (free), then the file's download. */
+  exportFile(assetId: string, body: { target: string; version?: number; animation?: string }, options?: RequestOptions): Promise<LowPolyExport>;
+  /** A hosted file the API named (a render or turntable). */
+  download(url: string, options?: RequestOptions): Promise<Buffer>;
 }

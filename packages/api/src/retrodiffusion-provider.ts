@@ -1,7 +1,8 @@
 import { MAX_REDIRECTS, MAX_RESPONSE_BYTES, PIXEL_FIXER, PRICES, secretRedactor, type Cost, type StyleInfo } from '@rd-assets/core';
 import { CallSignal } from './call-signal.js';
 import { errorForResponse } from './api-error-mapping.js';
-import type { CallOptions, JournalEntry, Provider, ProviderEvent, ProviderRequest, ProviderResult, RequestOptions } from './provider.js';
+import type { CallOptions, JournalEntry, LowPolyApi, Provider, ProviderEvent, ProviderRequest, ProviderResult, RequestOptions } from './provider.js';
+import { LowPolyClient } from './lowpoly-client.js';
 import { HttpExchange, type HttpRequest, type ResponseHeaders } from './http-exchange.js';
 import {
   CancelledError,
@@ -17,7 +18,7 @@ import { checkImageBytes, decodeResponseImage, parseJson, readCost } from './res
 import { backoffMs, DEFAULT_RETRY, retryAfterTooLong, type RetryPolicy } from './retry-policy.js';
 import type { RedirectRefusal } from './same-origin-redirects.js';
 import { selectorToStyles } from './style-selector.js';
-import { attemptOf, retireSubmission } from './submission-attempts.js';
+import { attemptOf, retireSubmission, submissionKey } from './submission-attempts.js';
 import { journalEntryResumedBy } from './journal-resume.js';
 import { TaskPoller, TaskTiming } from './task-timing.js';
 
@@ -80,6 +81,7 @@ export class RetroDiffusionProvider implements Provider {
   private readonly pixelFixer: RateLimiter;
   private readonly timing = new TaskTiming();
   private readonly exchange = new HttpExchange();
+  readonly lowPoly?: LowPolyApi;
 
   constructor(options: RetroDiffusionProviderOptions) {
     this.key = options.apiKey;
@@ -96,6 +98,26 @@ export class RetroDiffusionProvider implements Provider {
     this.timeoutSignal = options.timeoutSignal;
     const limit = options.pixelFixerLimit ?? { requests: PIXEL_FIXER.requestsPerMinute, windowMs: 60_000 };
     this.pixelFixer = new RateLimiter({ ...limit, clock: this.clock, sleep: this.sleep });
+    if (this.api === 'v2') {
+      this.lowPoly = new LowPolyClient({
+        request: async (method, path, body, signal, headers = {}) => (await this.http(method, path, body, signal, method === 'POST', headers, true)).text,
+        fetchFile: async (url, what, signal) => {
+          const target = new URL(url, this.baseUrl);
+          const res = await this.withRetries(`${what}: download the file`, true, signal, undefined, async () => {
+            const r = await this.fetchRaw(target.toString(), { method: 'GET', headers: {} }, signal, 60_000);
+            if (r.status >= 400) throw errorForResponse({ status: r.status, text: '', retryAfter: r.headers.get('retry-after'), what: `${what}: download the file`, now: this.clock(), redact: this.redact });
+            return r;
+          });
+          return res.bytes;
+        },
+        withRetries: (what, safe, signal, onEvent, attempt) => this.withRetries(what, safe, signal, onEvent, attempt),
+        waitSignal: (options) => this.waitSignal(options),
+        sleep: (ms, signal) => this.sleep(ms, signal),
+        clock: () => this.clock(),
+        redact: (s) => this.redact(s),
+        taskTimeoutMs: this.taskTimeoutMs,
+      });
+    }
   }
 
   async call(request: ProviderRequest, options: CallOptions): Promise<ProviderResult> {
@@ -556,14 +578,6 @@ export class RetroDiffusionProvider implements Provider {
       call.release();
     }
   }
-}
-
-/**
- * The v2 Idempotency-Key (or edit-task `custom_id`) of one submission: the call key, so two
- * machines or shards building the same asset share one task, plus the attempt once it changed.
- */
-function submissionKey(callKey: string, attempt: number): string {
-  return `rd-assets-${callKey.slice(0, 64)}${attempt ? `-retry${attempt}` : ''}`;
 }
 
 function describe(method: string, path: string): string {

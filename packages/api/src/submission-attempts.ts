@@ -14,3 +14,11 @@ export async function retireSubmission(journal: TaskJournal | undefined, callKey
   if (!journal || !entry) return;
   await journal.put(callKey, { api: entry.api, acceptedAt: '', attempt: attemptOf(entry) + 1, ...(entry.kind ? { kind: entry.kind } : {}) });
 }
+
+/**
+ * The v2 Idempotency-Key (or edit-task `custom_id`) of one submission: the call key, so two
+ * machines or shards building the same asset share one task, plus the attempt once it changed.
+ */
+export function submissionKey(callKey: string, attempt: number): string {
+  return `rd-assets-${callKey.slice(0, 64)}${attempt ? `-retry${attempt}` : ''}`;
+}

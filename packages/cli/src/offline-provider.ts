@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { ProviderConnector } from '@rd-assets/api';
 
 interface RunningEmulator {
@@ -13,11 +14,12 @@ let offline: { emulator: Promise<RunningEmulator>; holders: number } | undefined
  * holds it while it runs; a watch session holds it for its whole life, so its builds talk to one
  * emulator and the balance it shows goes down across rebuilds instead of starting over.
  */
-async function holdOfflineEmulator(): Promise<{ url: string; release: () => Promise<void> }> {
+async function holdOfflineEmulator(cacheDir?: string): Promise<{ url: string; release: () => Promise<void> }> {
   if (!offline) {
     const emulator = import('@rd-assets/emulator').then((m) =>
-      // Offline art is free: a balance large enough not to cap a 10,000-asset build.
-      m.startEmulator({ acceptAnyKey: true, taskDurationMs: 0, defaultBalanceUsd: 1000 }),
+      // Offline art is free: a balance large enough not to cap a 10,000-asset build. Low-poly
+      // models live on the service between builds; offline, they live in the build's cache.
+      m.startEmulator({ acceptAnyKey: true, taskDurationMs: 0, defaultBalanceUsd: 1000, ...(cacheDir ? { lowPolyStateFile: join(cacheDir, 'emulator', 'lowpoly-assets.json') } : {}) }),
     );
     offline = { emulator, holders: 0 };
   }
@@ -55,7 +57,7 @@ export function offlineProvider(options: { api?: 'v1' | 'v2' } = {}): ProviderCo
     connect: async (needs) => {
       // The client loads when a call is needed, as the emulator starts: a no-op build loads neither.
       const { RetroDiffusionProvider } = await import('@rd-assets/api');
-      const emulator = await holdOfflineEmulator();
+      const emulator = await holdOfflineEmulator(needs.cacheDir);
       const provider = new RetroDiffusionProvider({ baseUrl: emulator.url, apiKey: 'rdpk-offline', api: options.api ?? needs.api, id: 'emulator' });
       return { provider, close: emulator.release };
     },

@@ -144,6 +144,45 @@ const editStep = {
   },
 };
 
+/** A low-poly 3D model: the Low-Poly API's generate, revise and animate jobs, and its free exports. */
+const modelAnimation = {
+  description: 'An animation: its prompt, or { name, prompt } (the name is yours; the server names it too)',
+  oneOf: [
+    { type: 'string', minLength: 1 },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['prompt'],
+      properties: {
+        name: { type: 'string', pattern: '^[A-Za-z0-9_][A-Za-z0-9_-]*$', description: 'Local name: used in output file names and the types module' },
+        prompt: { type: 'string', minLength: 1 },
+      },
+    },
+  ],
+};
+const modelSpec = {
+  description: 'A low-poly 3D model with pixel-art textures (POST /v2/lowpoly/generate): each step is cached on its own',
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    prompt: { type: 'string', minLength: 1, description: 'What to build' },
+    references: { type: 'array', items: imageRef, maxItems: 4, description: 'Reference images (several views of one object work best)' },
+    style: { type: 'string', minLength: 1, description: 'A Low-Poly style id, rd_lowpoly__… (default rd_lowpoly__detailed)' },
+    size: { oneOf: [{ const: 'auto' }, { type: 'integer', minimum: 1 }], description: 'Cube size in texels (16, 32, 64, 128, 256) or auto (default)' },
+    revise: {
+      description: 'Revisions, in order: each makes a new version of the model',
+      oneOf: [{ type: 'string', minLength: 1 }, { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 }],
+    },
+    animations: { type: 'array', items: modelAnimation, description: 'Animations of the last version; rigging is automatic and free' },
+    export: {
+      description: 'Export targets (free): godot, unity, unreal, threejs, blender (.glb), blockbench (.bbmodel), obj, atlas, turntable, gif, sheet …',
+      type: 'array',
+      items: { type: 'string', minLength: 1 },
+      uniqueItems: true,
+    },
+  },
+};
+
 /**
  * How the loader makes the generation request from an asset's fields, said where each field is
  * defined: `sent` to the API as written, or `read` into the request (aliases, sizes, images,
@@ -191,6 +230,7 @@ const entryProps = {
   },
   post: { type: 'array', items: postStep, description: 'Local post-processing steps' },
   output: { type: 'string', minLength: 1, description: 'Output file stem relative to `out` (default: the asset id)' },
+  model: modelSpec,
 };
 
 const entry = {
@@ -226,7 +266,7 @@ const defaults = {
   additionalProperties: false,
   description: 'Fields every asset gets unless it sets them',
   properties: Object.fromEntries(
-    Object.entries(entryProps).filter(([k]) => !['from', 'image', 'output', 'prompt'].includes(k)),
+    Object.entries(entryProps).filter(([k]) => !['from', 'image', 'output', 'prompt', 'model'].includes(k)),
   ),
 };
 
@@ -333,9 +373,9 @@ writeFileSync(new URL('../schema/assets.schema.json', import.meta.url), JSON.str
 const generationFields = Object.keys(entryProps).filter((k) => sentAsWritten.has(entryProps[k]) || readIntoRequest.has(entryProps[k]));
 const passThroughFields = Object.keys(entryProps).filter((k) => sentAsWritten.has(entryProps[k]));
 const shape = manifestShapeModule({
-  names: { RawManifest: schema, RawEntry: entry, RawDefaults: defaults, RawAssets: assets, RawEditStep: editStep, RawPostStep: postStep, RawImageRef: imageRef, RawSize: size, Dither: dither, SheetFormat: sheetFormat },
+  names: { RawManifest: schema, RawEntry: entry, RawModel: modelSpec, RawDefaults: defaults, RawAssets: assets, RawEditStep: editStep, RawPostStep: postStep, RawImageRef: imageRef, RawSize: size, Dither: dither, SheetFormat: sheetFormat },
   definitions,
-  exported: ['RawManifest', 'RawEntry', 'RawEditStep', 'Dither', 'SheetFormat'],
+  exported: ['RawManifest', 'RawEntry', 'RawEditStep', 'RawModel', 'Dither', 'SheetFormat'],
   lists: { GENERATION_FIELDS: generationFields, PASS_THROUGH_FIELDS: passThroughFields },
 });
 const shapeFile = new URL('../src/manifest-shape.generated.ts', import.meta.url);

@@ -17,6 +17,8 @@ export { EDIT_TOOLS, getEditTool, PIXEL_FIXER, DITHER_MODES } from './edit-tool-
 export type { EditToolInfo } from './edit-tool-catalog.js';
 export { priceUsd, priceCredits, estimateStyleCost, addCost, minCost, roundUsd } from './pricing.js';
 export { PRICES, USD_PER_CREDIT } from './price-table.js';
+export { BUILT_IN_LOWPOLY_CATALOG, DEFAULT_LOWPOLY_STYLE, lowPolyPrice, lowPolyCatalogFromWire, lowPolyCatalogToWire } from './lowpoly-catalog.js';
+export type { LowPolyCatalog, LowPolyStyle, LowPolyExportTarget, LowPolyOperation } from './lowpoly-catalog.js';
 export { formatCost, formatAmount } from './cost-format.js';
 export type { Cost } from './pricing.js';
 export { animationLayout, frameNames, DIRECTIONS } from './animation-layout.js';
@@ -49,7 +51,7 @@ export {
   LOCKFILE_VERSION,
 } from './lockfile.js';
 export { lockfilePathFor } from './lockfile-path.js';
-export type { Lockfile, LockEntry, LockMeta, LockStep, LockAtlas } from './lockfile.js';
+export type { Lockfile, LockEntry, LockMeta, LockStep, LockAtlas, LockModel } from './lockfile.js';
 export { acquireCacheLock } from './cache-lock.js';
 export type { CacheLock, LockOwner } from './cache-lock.js';
 export { assetRefs, assetDependencies } from './asset-refs.js';

@@ -54,10 +54,37 @@ export interface LockAtlas {
   files: Record<string, string>;
 }
 
+/**
+ * A low-poly 3D model's committed state: which server asset and version the manifest's steps made,
+ * the server's name for each manifest animation, and the exported files. The server asset belongs
+ * to the account that made it; the files restore from the cache without it.
+ */
+export interface LockModel {
+  provider: string;
+  style: string;
+  /** The size the model was built at (the server's pick when the manifest says auto). */
+  size: number;
+  assetId: string;
+  /** The server's version number of the manifest's last version. */
+  version: number;
+  /** The key of each version step (generate, then each revision), in order. */
+  versionKeys: string[];
+  /** Local animation name → its step key, the server's name for it, and its place in the manifest's list. */
+  animations: Record<string, { key: string; server: string; index?: number }>;
+  /** The key of each export's record, so `gc` keeps them (exports need the owning account to remake). */
+  exportKeys?: string[];
+  /** Output files (relative to `out`) → sha256. */
+  files: Record<string, string>;
+  /** What this model's steps cost when they were paid for. */
+  cost: Cost;
+}
+
 export interface Lockfile {
   lockfileVersion: number;
   assets: Record<string, LockEntry>;
   atlases?: Record<string, LockAtlas>;
+  /** `model:` entries, by id. */
+  models?: Record<string, LockModel>;
 }
 
 /** Everything the lock records as made by rd-assets: each asset's and each atlas's post key and files. */

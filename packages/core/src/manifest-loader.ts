@@ -1,3 +1,4 @@
+import type { LowPolyCatalog } from './lowpoly-catalog.js';
 import type { Diagnostic } from './errors.js';
 import { checkSchema } from './manifest-schema.js';
 import type { Manifest } from './manifest-types.js';
@@ -12,6 +13,8 @@ import { crossChecks } from './manifest/cross-checks.js';
 export interface ParseOptions {
   /** The style table to check against (default: the built-in one). */
   catalog?: StyleCatalog;
+  /** The Low-Poly catalog `model:` entries are checked against (default: the built-in one). */
+  lowPolyCatalog?: LowPolyCatalog;
 }
 
 export interface ParseResult {
@@ -36,7 +39,7 @@ export function parseManifest(text: string, file: string, options: ParseOptions 
   if (parsed.errors.length) {
     return { diagnostics: parsed.errors.map((e) => ({ severity: 'error', ...e })) };
   }
-  const ctx = new Context(file, parsed.positions, catalog);
+  const ctx = new Context(file, parsed.positions, catalog, options.lowPolyCatalog);
   const root = parsed.value;
   if (!root || typeof root !== 'object' || Array.isArray(root)) {
     ctx.error('E_TYPE', 'the manifest must be a mapping with `version: 1` and `assets:`', '', 'start from `assets init`');

@@ -156,6 +156,8 @@ export type RawEntry = {
   post?: Array<RawPostStep>;
   /** Output file stem relative to `out` (default: the asset id) */
   output?: string;
+  /** A low-poly 3D model with pixel-art textures (POST /v2/lowpoly/generate): each step is cached on its own */
+  model?: RawModel;
   /** Matrix: one asset per value (${each}) or per combination (${name}) */
   each?: (Array<string | number>) | (Record<string, Array<string | number>>);
   /** Matrix: fields of one instance (by its name, e.g. potion-red) that override the template; written by `assets reroll`/`pick`/`revert` */
@@ -174,6 +176,28 @@ export type RawEntry = {
     /** Of `count` candidates, the one (0-based, as in id-N) written as the asset's output `id.png`; the others stay in the cache */
     pick?: number;
   }>;
+};
+
+/** A low-poly 3D model with pixel-art textures (POST /v2/lowpoly/generate): each step is cached on its own */
+export type RawModel = {
+  /** What to build */
+  prompt?: string;
+  /** Reference images (several views of one object work best) */
+  references?: Array<RawImageRef>;
+  /** A Low-Poly style id, rd_lowpoly__… (default rd_lowpoly__detailed) */
+  style?: string;
+  /** Cube size in texels (16, 32, 64, 128, 256) or auto (default) */
+  size?: "auto" | number;
+  /** Revisions, in order: each makes a new version of the model */
+  revise?: string | Array<string>;
+  /** Animations of the last version; rigging is automatic and free */
+  animations?: Array<string | {
+    /** Local name: used in output file names and the types module */
+    name?: string;
+    prompt: string;
+  }>;
+  /** Export targets (free): godot, unity, unreal, threejs, blender (.glb), blockbench (.bbmodel), obj, atlas, turntable, gif, sheet … */
+  export?: Array<string>;
 };
 
 /** Fields every asset gets unless it sets them */

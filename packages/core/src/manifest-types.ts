@@ -97,6 +97,32 @@ export interface AssetEntry {
   matrix?: Record<string, string>;
 }
 
+/** One animation a model entry asks for. */
+export interface ModelAnimationDecl {
+  /** The local name (default: derived from the prompt); the server's own name is in the lock. */
+  name: string;
+  prompt: string;
+  location: SourceLocation;
+}
+
+/** A `model:` entry: a low-poly 3D model built by the Low-Poly API, step by step. */
+export interface ModelEntry {
+  id: string;
+  group?: string;
+  /** Output file stem inside `out` (default: the id). */
+  output: string;
+  location: SourceLocation;
+  prompt?: string;
+  references: ImageRef[];
+  style: string;
+  size: number | 'auto';
+  /** Revision prompts, in order: version n+1 is version n revised by the n-th. */
+  revise: string[];
+  animations: ModelAnimationDecl[];
+  /** Export target ids, as written. */
+  exports: string[];
+}
+
 export interface AtlasOptions {
   maxSize: number;
   padding: number;
@@ -140,5 +166,7 @@ export interface Manifest {
   keyLocations?: Partial<Record<'out' | 'index' | 'types' | 'cache', SourceLocation>>;
   palettes: Record<string, PaletteDecl>;
   assets: AssetEntry[];
+  /** `model:` entries (low-poly 3D), kept apart from image assets: they are built by their own steps. */
+  models?: ModelEntry[];
   groups: GroupDecl[];
 }

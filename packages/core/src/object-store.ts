@@ -23,6 +23,8 @@ export interface GenActionRecord {
   model?: string;
   requestId?: string;
   createdAt: string;
+  /** A Low-Poly step: the server asset and version it made or changed, and an animation's server name. */
+  lowPoly?: { assetId: string; version: number; size: number; animation?: string };
 }
 
 export interface PostFile {

@@ -11,6 +11,7 @@ import { fixPixels } from './pixel-fixer.js';
 import { renderInference } from './render-inference.js';
 import type { LogEntry } from './request-log.js';
 import { styleSelector } from './style-selector.js';
+import { lowPolyRoutes } from './lowpoly/lowpoly-routes.js';
 import type { TaskBoard } from './task-board.js';
 
 /** What a route answers: sent as JSON. */
@@ -38,6 +39,8 @@ export interface RouteDeps {
   pixelFixerLimit: { requests: number; windowMs: number };
   /** Hosted outputs (`output_urls`), served at `/files/<name>` without a key. */
   files: Map<string, Buffer>;
+  /** Where Low-Poly assets are kept between runs (none: in memory only). */
+  lowPolyStateFile?: string;
 }
 
 export type Route = (ctx: RequestContext, method: string, path: string, query: URLSearchParams, raw: Buffer, headers: IncomingMessage['headers']) => Promise<Reply>;
@@ -56,6 +59,7 @@ export function apiRoutes(deps: RouteDeps): Route {
   const admissions = new IdempotencyRegistry<Reply>();
   const fixerWindow = deps.pixelFixerLimit;
   const fixerUse = new Map<string, number[]>();
+  const lowPoly = lowPolyRoutes({ accounts, tasks, clock, files, ...(deps.lowPolyStateFile ? { stateFile: deps.lowPolyStateFile } : {}) });
 
   const host = (buffer: Buffer, baseUrl: string): string => {
     const name = `${createHash('sha256').update(buffer).digest('hex').slice(0, 32)}.png`;
@@ -248,6 +252,7 @@ export function apiRoutes(deps: RouteDeps): Route {
       accounts.authenticate(ctx.key);
       return { status: 200, body: await tasks.read(parts[2]!, ctx.key!, 'edit-tool', ctx.requestId) };
     }
+    if (parts[0] === 'lowpoly' && ctx.api === 'v2') return lowPoly(ctx, method, parts.slice(1), json, headers);
     if (parts[0] === 'pixel-fixer' && parts.length === 2) {
       allow('POST');
       return pixelFixer(ctx, parts[1]!, json(), raw.length);

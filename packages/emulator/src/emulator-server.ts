@@ -9,6 +9,7 @@ import { SeededRandom } from './art/seeded-random.js';
 import { corruptImages, EARLY_FAULTS, FaultInjector, type FaultOptions } from './fault-injector.js';
 import { routeOf, type LogEntry } from './request-log.js';
 import { TaskBoard } from './task-board.js';
+import { contentTypeOf } from './hosted-file-types.js';
 
 export interface EmulatorOptions {
   /** Default 0: any free port. */
@@ -32,6 +33,11 @@ export interface EmulatorOptions {
   /** Pixel Fixer's per-token limit (default 10 per 60 s). */
   pixelFixerLimit?: { requests: number; windowMs: number };
   clock?: () => number;
+  /**
+   * A file to keep Low-Poly 3D assets in between runs, as the service keeps them for their
+   * account (`--offline` puts it in the build's cache); without it they live in memory.
+   */
+  lowPolyStateFile?: string;
   /**
    * Told when a request has fully arrived (before latency and work) and when it was answered:
    * what `assets emulator --log` prints, so a test of a standalone emulator can wait for calls to
@@ -86,7 +92,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const taskDurationMs = options.taskDurationMs ?? 1000;
   const tasks = new TaskBoard(taskDurationMs, clock, (key, charge) => accounts.refund(key, charge));
   const files = new Map<string, Buffer>();
-  const route = apiRoutes({ accounts, tasks, clock, taskDurationMs, files, pixelFixerLimit: options.pixelFixerLimit ?? { requests: 10, windowMs: 60_000 } });
+  const route = apiRoutes({ accounts, tasks, clock, taskDurationMs, files, pixelFixerLimit: options.pixelFixerLimit ?? { requests: 10, windowMs: 60_000 }, ...(options.lowPolyStateFile ? { lowPolyStateFile: options.lowPolyStateFile } : {}) });
   const log: LogEntry[] = [];
   const open = new Set<ServerResponse>();
   let seq = 0;
@@ -154,7 +160,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         if (res.destroyed) return;
         const file = method === 'GET' && path.startsWith('/files/') ? files.get(path.slice('/files/'.length)) : undefined;
         if (file) {
-          res.writeHead(200, { 'content-type': 'image/png', 'content-length': file.length });
+          res.writeHead(200, { 'content-type': contentTypeOf(path), 'content-length': file.length });
           res.end(file);
         } else {
           res.writeHead(404, { 'content-type': 'application/json' });

@@ -26,7 +26,7 @@ export interface LogEntry {
   bytesSent?: number;
 }
 
-const ID_SEGMENT = /\/(tasks|files|styles|requests)\/(?!selector$)[^/]+/g;
+const ID_SEGMENT = /\/(tasks|files|styles|requests|assets)\/(?!selector$)[^/]+/g;
 
 export function routeOf(method: string, path: string): string {
   return `${method} ${path.replace(ID_SEGMENT, '/$1/:id')}`;

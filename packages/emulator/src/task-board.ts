@@ -5,7 +5,7 @@ import type { Charge } from './accounts.js';
 interface Task {
   id: string;
   key: string;
-  kind: 'inference' | 'edit-tool';
+  kind: 'inference' | 'edit-tool' | 'lowpoly';
   createdAt: number;
   work: Promise<Record<string, unknown>>;
   result?: Record<string, unknown>;
@@ -49,7 +49,7 @@ export class TaskBoard {
   async read(id: string, key: string, kind: Task['kind'], requestId: string): Promise<Record<string, unknown>> {
     const task = this.tasks.get(id);
     if (!task || task.key !== key || task.kind !== kind) {
-      throw new ApiError(404, kind === 'inference' ? 'task_not_found' : 'edit_task_not_found', 'Task not found.', { v1Shape: 'string' });
+      throw new ApiError(404, kind === 'edit-tool' ? 'edit_task_not_found' : 'task_not_found', 'Task not found.', { v1Shape: 'string' });
     }
     const age = this.clock() - task.createdAt;
     const base = { task_id: id, created_at: new Date(task.createdAt).toISOString(), updated_at: new Date(this.clock()).toISOString() };
@@ -74,6 +74,8 @@ export class TaskBoard {
         error: { status_code: e.status, code: e.code, message: e.message, request_id: requestId, detail: { code: e.code, message: e.message } },
       };
     }
+    // A Low-Poly task's work answers the whole body (operation, asset_id, animation, result).
+    if (kind === 'lowpoly') return { ...base, status: 'succeeded', ...task.result };
     return { ...base, status: 'succeeded', result: task.result };
   }
 

@@ -5,6 +5,7 @@ import { MAX_MATRIX_INSTANCES } from '../limits.js';
 import type { Context, Merged, Raw } from './context.js';
 import { defaultsAt, merge } from './defaults-merge.js';
 import { readAssetEntry, ID_SEGMENT } from './asset-entry.js';
+import { readModelEntry } from './model-entry.js';
 
 /**
  * The asset entries, top-level then group by group: each with its layers of defaults, each
@@ -79,6 +80,13 @@ export function readAssetEntries(ctx: Context, root: Raw, manifest: Manifest): v
         const known = vars ? Object.keys(vars).map((v) => `\${${v}}`).join(', ') : 'none (add `each:` to the entry)';
         ctx.error('E_MATRIX_VAR', `unknown matrix variable \${${unresolved(merged.values[leftInDefaults])[0]}} in \`${leftInDefaults}\` of the defaults of "${name}"`, merged.from[leftInDefaults]!, `known variables: ${known}`, name, true);
         break;
+      }
+      if ('model' in merged.values && merged.from.model?.startsWith(`${r.pointer}/`)) {
+        if (!ID_SEGMENT.test(name) || !ctx.nameAllowed('asset id', name, r.pointer, name)) continue;
+        ctx.declared.add(r.group ? `${r.group}/${name}` : name);
+        const model = readModelEntry(ctx, ctx.lowPolyCatalog, name, r.group, merged, r.pointer);
+        if (model) (manifest.models ??= []).push(model);
+        continue;
       }
       const asset = readAssetEntry(ctx, name, r.group, merged, r.pointer, vars);
       if (asset) manifest.assets.push(asset);

@@ -2,6 +2,7 @@ import type { Diagnostic, SourceLocation } from '../errors.js';
 import type { PaletteDecl } from '../manifest-types.js';
 import { nameProblem } from '../name-rules.js';
 import { type StyleCatalog } from '../style-catalog.js';
+import { BUILT_IN_LOWPOLY_CATALOG, type LowPolyCatalog } from '../lowpoly-catalog.js';
 import { locate, type NodePosition } from '../yaml-positions.js';
 
 /** A raw mapping from the YAML. */
@@ -25,6 +26,8 @@ export class Context {
     readonly file: string,
     readonly positions: Map<string, NodePosition>,
     readonly catalog: StyleCatalog,
+    /** What `model:` entries are checked against: the cached live catalog, else the built-in one. */
+    readonly lowPolyCatalog: LowPolyCatalog = BUILT_IN_LOWPOLY_CATALOG,
   ) {
   }
 

@@ -4,6 +4,7 @@ import { relative, resolve } from 'node:path';
 import {
   acquireCacheLock,
   addCost,
+  BUILT_IN_LOWPOLY_CATALOG,
   emptyLockfile,
   formatAmount,
   parseLockfile,
@@ -36,12 +37,14 @@ import { parsePalette, POST_VERSION } from '../post/index.js';
 import { PostWorkerPool } from './post-worker-pool.js';
 import { onFreeProvider, overThreshold, spendToConfirm } from './spend-confirmation.js';
 import { selectAssets } from './target-select.js';
-import { keepShard } from './shard-slice.js';
+import { keepShard, modelsOfShard } from './shard-slice.js';
 import { shardResult } from './shard-result.js';
 import { Ledger } from '../store/ledger.js';
 import { checkForcedIds } from './unknown-asset.js';
 import { FileTaskJournal } from '../store/task-journal.js';
 import { inWindow } from './work-window.js';
+import { ModelSteps, type ModelStepsOptions } from './model-steps.js';
+import { lockedModels, splitTargets, type BuiltModel } from './model-lock.js';
 
 /** Statuses after which the asset's files are on disk as its lock entry says. */
 const WROTE_FILES: ReadonlySet<AssetStatus> = new Set(['up-to-date', 'restored', 'post-only', 'generated']);
@@ -110,9 +113,11 @@ async function prepare(options: BuildOptions): Promise<PreparedBuild> {
   const { manifest } = project;
   const lockText = await readRegularFile(project.lockPath, 'the lock');
   const lock = lockText === undefined ? emptyLockfile() : parseLockfile(lockText, project.lockPath);
-  checkForcedIds(options.force, manifest.assets);
-  const selected = selectAssets(manifest.assets, options.targets);
+  checkForcedIds(options.force, [...manifest.assets, ...(manifest.models ?? [])]);
+  const targets = splitTargets(manifest.models ?? [], options.targets);
+  const selected = targets.onlyModels ? new Set<string>() : selectAssets(manifest.assets, targets.imageTargets);
   if (options.shard) keepShard(selected, manifest.assets, options.shard);
+  const modelEntries = options.shard ? modelsOfShard(targets.models, options.shard) : targets.models;
   const jobs = new Map<string, AssetJob>();
   for (const a of manifest.assets) if (selected.has(a.id)) jobs.set(a.id, await assetJob(manifest, a));
 
@@ -136,7 +141,7 @@ async function prepare(options: BuildOptions): Promise<PreparedBuild> {
 
   let handle: Promise<ProviderConnection> | undefined;
   const provider = (): Promise<Provider> => {
-    handle ??= providerConnector(options).connect({ api: manifest.api });
+    handle ??= providerConnector(options).connect({ api: manifest.api, cacheDir: project.cacheDir });
     return handle.then((h) => h.provider);
   };
   // Starts threads only when the plan has enough post runs with steps (expect); closed with the build.
@@ -149,6 +154,12 @@ async function prepare(options: BuildOptions): Promise<PreparedBuild> {
   const walks = Math.max(MIN_WALKS, WALKS_PER_CALL * (options.concurrency ?? manifest.concurrency));
   // Assets whose outputs others use: their outcomes stay with the session; the rest are let go.
   const used = new Set([...jobs.values()].flatMap((j) => j.deps));
+
+  const modelSteps = (io: Pick<ModelStepsOptions, 'writeOutputs' | 'removeFiles'>) =>
+    new ModelSteps(modelEntries, {
+      project, lock, store, catalog: project.lowPolyCatalog ?? BUILT_IN_LOWPOLY_CATALOG, providerId: providerIdFor(options), provider, journal, ledger, signal, stop,
+      force: new Set(options.force ?? []), frozen: options.frozen === true, writeOutputs: io.writeOutputs, removeFiles: io.removeFiles, onEvent,
+    });
 
   const session = (mode: 'plan' | 'build', budget: Budget, planned?: Map<string, Outcome>, priceEditTools = false) =>
     new BuildSession(project, jobs, lock, store, hasher, {
@@ -181,6 +192,7 @@ async function prepare(options: BuildOptions): Promise<PreparedBuild> {
       if (o.plan.action === 'up-to-date') outcomes.set(id, o);
       if (!used.has(id)) s.forget(id);
     });
+    items.push(...(await modelSteps({ writeOutputs: async () => ({}), removeFiles: async () => [] }).plan(priced)));
     const ids = new Set(manifest.assets.map((a) => a.id));
     const removed = options.targets?.length || options.shard ? [] : Object.keys(lock.assets).filter((id) => !ids.has(id));
     const result: Plan = {
@@ -212,7 +224,7 @@ async function prepare(options: BuildOptions): Promise<PreparedBuild> {
       }
       const spend = spendToConfirm(thePlan, manifest, options);
       if (spend && options.confirmSpend) await options.confirmSpend(spend);
-      postPool.expect(thePlan.items.filter((i) => i.action === 'generate' || i.action === 'post-only').map((i) => jobs.get(i.id)!.asset.post));
+      postPool.expect(thePlan.items.filter((i) => (i.action === 'generate' || i.action === 'post-only') && jobs.has(i.id)).map((i) => jobs.get(i.id)!.asset.post));
       const cacheLock = await acquireCacheLock(resolve(project.cacheDir, 'lock'), {
         command: 'assets build',
         signal: stop,
@@ -233,6 +245,7 @@ async function prepare(options: BuildOptions): Promise<PreparedBuild> {
           jobs.delete(id);
         });
         jobs.clear();
+        const models = await modelSteps({ writeOutputs: (files) => s.writeOutputs(files), removeFiles: (entries) => s.removeFiles(entries) }).build();
         const atlas: AtlasContext = {
           manifest,
           store,
@@ -241,8 +254,8 @@ async function prepare(options: BuildOptions): Promise<PreparedBuild> {
           writeOutputs: (files) => s.writeOutputs(files),
           removeFiles: (entries) => s.removeFiles(entries),
         };
-        if (options.shard) return shardResult(options.shard, outcomes, ledger, s, project, stop.aborted);
-        return await finish(project, lock, lockText, thePlan, outcomes, s, ledger, stop.aborted, options.targets?.length ? false : true, atlas);
+        if (options.shard) return shardResult(options.shard, outcomes, ledger, s, project, stop.aborted, models.map((m) => m.result));
+        return await finish(project, lock, lockText, thePlan, outcomes, s, ledger, stop.aborted, options.targets?.length ? false : true, atlas, models);
       } finally {
         // The hash cache only saves rehashing next time; a build that could not write it still
         // built, and the next one hashes the inputs again.
@@ -309,8 +322,11 @@ async function finish(
   cancelled: boolean,
   full: boolean,
   atlas: AtlasContext,
+  models: BuiltModel[] = [],
 ): Promise<BuildResult> {
   const next: Lockfile = { lockfileVersion: lock.lockfileVersion, assets: { ...lock.assets }, ...(lock.atlases ? { atlases: lock.atlases } : {}) };
+  const nextModels = lockedModels(lock, project.manifest, models, full && !cancelled);
+  if (nextModels) next.models = nextModels;
   for (const o of outcomes.values()) if (o.lockEntry) next.assets[o.result.id] = o.lockEntry;
   const removedFiles: string[] = [];
   if (full && !cancelled) {
@@ -324,6 +340,7 @@ async function finish(
   const untouched =
     lockText !== undefined &&
     JSON.stringify(next.atlases) === JSON.stringify(lock.atlases) &&
+    JSON.stringify(next.models) === JSON.stringify(lock.models) &&
     removedFiles.length === 0 &&
     Object.keys(next.assets).length === Object.keys(lock.assets).length &&
     [...outcomes.values()].every((o) => !o.lockEntry || o.lockEntry === lock.assets[o.result.id]);
@@ -344,7 +361,7 @@ async function finish(
     }
   }
   await registerBuild({ cacheDir: project.cacheDir, lockPath: project.lockPath, files: [indexPath, typesPath], rewritten: rewrite });
-  const assets = [...outcomes.values()].map((o) => o.result);
+  const assets = [...outcomes.values()].map((o) => o.result).concat(models.map((m) => m.result));
   for (const f of atlasFailures) {
     assets.push({ id: `${f.group} (atlas)`, status: 'failed', reason: 'atlas not packed', calls: 0, cost: {}, files: [], error: { code: f.error.code, message: f.error.message, ...(f.error.hint ? { hint: f.error.hint } : {}) } });
   }

@@ -20,8 +20,10 @@ export function shardResult(
   session: { remaining: Cost | undefined },
   project: { warnings: Diagnostic[] },
   cancelled: boolean,
+  /** The results of the models this shard built (each model is built by one shard). */
+  models: readonly AssetResult[] = [],
 ): BuildResult {
-  const assets = [...outcomes.values()].map((o) => o.result);
+  const assets = [...outcomes.values()].map((o) => o.result).concat(models);
   const counts = Object.fromEntries(STATUSES.map((s) => [s, assets.filter((a) => a.status === s).length])) as Record<AssetStatus, number>;
   const money = ledger.spend();
   return {

@@ -95,3 +95,16 @@ export function keepShard(selected: Set<string>, assets: readonly AssetEntry[], 
   );
   for (const id of selected) if (!slice.has(id)) selected.delete(id);
 }
+
+/**
+ * The models shard `index` builds. A model uses no other entry's output (its references are
+ * files), so each is a component of its own and lands where `shardAssignments` would put it:
+ * every model is paid by exactly one job.
+ */
+export function modelsOfShard<M extends { id: string }>(models: readonly M[], shard: Shard): M[] {
+  const slice = shardSlice(
+    models.map((m) => ({ id: m.id, deps: [] })),
+    shard,
+  );
+  return models.filter((m) => slice.has(m.id));
+}

@@ -31,7 +31,8 @@ export function selectAssets(assets: AssetEntry[], targets: string[] | undefined
   return chosen;
 }
 
-function globToRegExp(glob: string): RegExp {
+/** A target glob as a regular expression: `*` within a segment, `**` across segments, `?` one character. */
+export function globToRegExp(glob: string): RegExp {
   let re = '';
   for (let i = 0; i < glob.length; i++) {
     const c = glob[i]!;

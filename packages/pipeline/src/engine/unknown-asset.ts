@@ -1,4 +1,4 @@
-import { didYouMean, RdError, type AssetEntry } from '@rd-assets/core';
+import { didYouMean, RdError } from '@rd-assets/core';
 
 /** A command line that names an asset the manifest does not have. */
 export class UnknownAssetError extends RdError {
@@ -13,7 +13,7 @@ export class UnknownAssetError extends RdError {
  * `--force` pays again for exactly the ids it names, so a typo must not pass silently: the build
  * would look like it worked while regenerating nothing.
  */
-export function checkForcedIds(force: readonly string[] | undefined, assets: readonly AssetEntry[]): void {
+export function checkForcedIds(force: readonly string[] | undefined, assets: ReadonlyArray<{ id: string }>): void {
   if (!force?.length) return;
   const ids = new Set(assets.map((a) => a.id));
   for (const id of force) if (!ids.has(id)) throw new UnknownAssetError('--force', id, didYouMean(id, ids));

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { writeFileAtomic, type Lockfile, type Manifest } from '@rd-assets/core';
 import { mainImages } from './main-images.js';
+import { modelIndex, modelTypes } from './model-index.js';
 
 export interface IndexEntry {
   files: string[];
@@ -41,6 +42,8 @@ export function* indexJson(manifest: Manifest, lock: Lockfile): Generator<string
   yield first ? '}' : '\n  }';
   const atlases = atlasIndex(lock);
   if (atlases) yield `,\n  "atlases": ${indented(atlases, '  ')}`;
+  const models = modelIndex(lock);
+  if (models) yield `,\n  "models": ${indented(models, '  ')}`;
   yield '\n}\n';
 }
 
@@ -125,6 +128,7 @@ export function* typesModule(manifest: Manifest, lock: Lockfile, relativeOut: st
   const rest = ['} as const;', '', 'export type AssetId = keyof typeof assets;', ''];
   rest.push(...animationTypes(manifest, lock));
   rest.push(...atlasTypes(lock));
+  rest.push(...modelTypes(lock));
   yield `\n${rest.join('\n')}`;
 }
 

@@ -7,6 +7,7 @@ import {
   parseManifest,
   readRegularFile,
   type AssetEntry,
+  type ModelEntry,
   type Cost,
   type Diagnostic,
   type LockEntry,
@@ -122,7 +123,7 @@ export async function loadPreview(options: PreviewLoadOptions = {}): Promise<Loa
   if (!manifest) return { model: { ...empty, problems: problemLines(diagnostics) }, blobs };
 
   const outDir = isAbsolute(manifest.out) ? manifest.out : resolve(manifest.dir, manifest.out);
-  const index = await readJson<{ assets?: Record<string, IndexEntry> }>(resolve(outDir, manifest.index));
+  const index = await readJson<{ assets?: Record<string, IndexEntry>; models?: Record<string, IndexEntry> }>(resolve(outDir, manifest.index));
   const lock = await readLock(lockfilePathFor(manifest.file));
   const assets = await Promise.all(
     manifest.assets.map((a) =>
@@ -130,7 +131,21 @@ export async function loadPreview(options: PreviewLoadOptions = {}): Promise<Loa
     ),
   );
   if (options.curation) await addCuration(manifest, assets, lock, blobs, options);
-  return { model: { ...empty, assets, palettes: await palettes(manifest) }, blobs, manifest };
+  const models = await Promise.all((manifest.models ?? []).map((m) => previewModel(m, index?.models?.[m.id], lock.models?.[m.id]?.cost, options.results?.get(m.id), { outDir, blobs })));
+  return { model: { ...empty, assets: [...assets, ...models], palettes: await palettes(manifest) }, blobs, manifest };
+}
+
+/** A 3D model in the gallery: its pictures (turntable, atlas, animation GIFs), when it exports any. */
+async function previewModel(model: ModelEntry, entry: IndexEntry | undefined, cost: Cost | undefined, result: AssetResult | undefined, input: { outDir: string; blobs: Map<string, PreviewBlob> }): Promise<PreviewAsset> {
+  const edits = [...model.revise, ...model.animations.map((a) => `animate ${a.name}: ${a.prompt}`)];
+  const preview: PreviewAsset = { id: model.id, prompt: model.prompt ?? 'from reference images', edits, style: model.style, cost: cost ?? result?.cost ?? {}, status: statusOf(result, entry), images: [] };
+  if (result?.error) preview.error = result.error;
+  for (const f of entry?.files ?? []) {
+    const picture = /\.([a-z0-9_-]+)\.(png|gif)$/.exec(f);
+    const image = picture ? await fileImage(f, picture[1]!, entry!, input) : undefined;
+    if (image) preview.images.push(image);
+  }
+  return preview;
 }
 
 async function addCuration(manifest: Manifest, assets: PreviewAsset[], lock: Lockfile, blobs: Map<string, PreviewBlob>, options: PreviewLoadOptions): Promise<void> {

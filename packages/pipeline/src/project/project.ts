@@ -6,6 +6,7 @@ import {
   parseManifest,
   readRegularFile,
   type StyleCatalog,
+  type LowPolyCatalog,
   type Diagnostic,
   type Manifest,
   type StyleInfo,
@@ -14,6 +15,7 @@ import { checkRemoteCacheConfig } from '../store/remote-cache-config.js';
 import { checkManifestFiles, type FileCheckOptions } from './manifest-files.js';
 import { checkProjectPaths, findProjectRoot } from './project-paths.js';
 import { readManifestText } from './manifest-read.js';
+import { loadLowPolyCatalog } from './lowpoly-catalog-cache.js';
 import { manifestPath, resolveCacheDir, stylesOverridePath } from './manifest-location.js';
 import { parsePalette } from '../post/index.js';
 
@@ -21,6 +23,8 @@ import { parsePalette } from '../post/index.js';
 export interface Project {
   manifest: Manifest;
   catalog: StyleCatalog;
+  /** What `model:` entries were checked against (the cached live catalog, else the built-in one). */
+  lowPolyCatalog?: LowPolyCatalog;
   /** Absolute output folder. */
   outDir: string;
   /** Absolute cache folder (object store, action records, journal, stat cache). */
@@ -48,7 +52,8 @@ export async function validateManifest(options: ProjectOptions = {}): Promise<{ 
   const file = manifestPath(options);
   const text = await readManifestText(file);
   const catalog = await loadCatalog(resolveCacheDir(file, undefined, options));
-  const result = parseManifest(text, file, { catalog });
+  const lowPolyCatalog = await loadLowPolyCatalog(resolveCacheDir(file, undefined, options));
+  const result = parseManifest(text, file, { catalog, lowPolyCatalog });
   // Files are checked in the same pass, for every entry that passed its own checks.
   const checked = result.manifest ?? result.partial;
   if (!checked) return { diagnostics: result.diagnostics };
@@ -72,6 +77,7 @@ export async function openProject(options: ProjectOptions = {}): Promise<Project
   return {
     manifest,
     catalog: await loadCatalog(cacheDir),
+    lowPolyCatalog: await loadLowPolyCatalog(cacheDir),
     outDir: isAbsolute(manifest.out) ? manifest.out : resolve(manifest.dir, manifest.out),
     cacheDir,
     lockPath: lockfilePathFor(manifest.file),

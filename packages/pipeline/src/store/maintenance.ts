@@ -77,6 +77,14 @@ async function keepWhatLockNeeds(store: ObjectStore, lock: Lockfile, keep: Keep)
       s.outputs.forEach((h) => keep.objects.add(h));
     }
   }
+  // Models: every step's record (versions, animations, exports) and every file.
+  for (const model of Object.values(lock.models ?? {})) {
+    for (const key of [...model.versionKeys, ...Object.values(model.animations).map((a) => a.key), ...(model.exportKeys ?? [])]) {
+      keep.gen.add(key);
+      (await store.getAction('gen', key))?.outputs.forEach((o) => keep.objects.add(o.sha256));
+    }
+    Object.values(model.files).forEach((h) => keep.objects.add(h));
+  }
   // Assets and group atlases: their post records and every file those name.
   for (const out of lockOutputs(lock)) {
     keep.post.add(out.postKey);
@@ -102,7 +110,7 @@ export async function clean(options: ProjectOptions = {}): Promise<{ removed: st
   const ours = await generatedToRemove(generated, await recordedWrites(project.cacheDir, project.lockPath));
   const removed: string[] = [];
   const kept: string[] = [];
-  for (const entry of lockOutputs(lock)) {
+  for (const entry of [...lockOutputs(lock), ...Object.values(lock.models ?? {})]) {
     for (const [path, sha256] of Object.entries(entry.files)) {
       if (!safeRelative(path)) continue;
       const abs = resolve(project.outDir, path);

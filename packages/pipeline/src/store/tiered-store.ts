@@ -340,7 +340,8 @@ function parseRecord(bytes: Buffer, kind: ActionKind, key: string): ActionRecord
       typeof r.endpoint === 'string' &&
       isObject(r.cost) &&
       Array.isArray(r.outputs) &&
-      r.outputs.length > 0 &&
+      // A Low-Poly step may change only the server's model (an animation): its record says which.
+      (r.outputs.length > 0 || isLowPolyStep(r.lowPoly)) &&
       r.outputs.every((o: Record<string, unknown>) => isObject(o) && typeof o.sha256 === 'string' && isSha256Hex(o.sha256) && typeof o.role === 'string' && Number.isInteger(o.index) && typeof o.format === 'string');
     return ok ? (r as unknown as GenActionRecord) : undefined;
   }
@@ -349,6 +350,10 @@ function parseRecord(bytes: Buffer, kind: ActionKind, key: string): ActionRecord
     Array.isArray(r.files) &&
     r.files.every((f: Record<string, unknown>) => isObject(f) && typeof f.path === 'string' && safeRelative(f.path) && typeof f.sha256 === 'string' && isSha256Hex(f.sha256) && typeof f.role === 'string');
   return ok ? (r as unknown as PostActionRecord) : undefined;
+}
+
+function isLowPolyStep(v: unknown): boolean {
+  return isObject(v) && typeof v.assetId === 'string' && Number.isInteger(v.version) && Number.isInteger(v.size);
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
