@@ -39,6 +39,7 @@ import { Ledger } from '../store/ledger.js';
 import { checkForcedIds } from './unknown-asset.js';
 import { FileTaskJournal } from '../store/task-journal.js';
 import { inWindow } from './work-window.js';
+import { FinishedAssets } from './finished-assets.js';
 
 /** Statuses after which the asset's files are on disk as its lock entry says. */
 const WROTE_FILES: ReadonlySet<AssetStatus> = new Set(['up-to-date', 'restored', 'post-only', 'generated']);
@@ -83,9 +84,6 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     await run.close();
   }
 }
-
-/** What the end of a build needs of an asset's walk. */
-type Finished = Pick<Outcome, 'result' | 'lockEntry'>;
 
 interface PreparedBuild {
   plan(): Promise<Plan>;
@@ -214,14 +212,15 @@ async function prepare(options: BuildOptions): Promise<PreparedBuild> {
         signal: stop,
         onWait: (owner) => onEvent({ type: 'waiting-for-lock', pid: owner.pid, command: owner.command }),
       });
+      let kept: FinishedAssets | undefined;
       try {
         const budget = await makeBudget(thePlan, options, provider, onEvent);
         const s = session('build', budget, planned);
-        // Of each finished asset, only its result and lock entry are kept for the end of the build.
-        const outcomes = new Map<string, Finished>();
+        // Of each finished asset, only its result and lock entry are kept for the end of the build, on disk.
+        const finished = (kept = new FinishedAssets(project.cacheDir, lock.assets));
         await inWindow(jobs.keys(), walks, async (id) => {
           const { result, lockEntry } = await s.outcome(id);
-          outcomes.set(id, lockEntry ? { result, lockEntry } : { result });
+          finished.add(result, lockEntry);
           if (used.has(id)) return;
           s.forget(id);
           // Nothing walks it again: its job (request, steps) goes too. The window's iterator has
@@ -237,11 +236,12 @@ async function prepare(options: BuildOptions): Promise<PreparedBuild> {
           writeOutputs: (files) => s.writeOutputs(files),
           removeFiles: (entries) => s.removeFiles(entries),
         };
-        return await finish(project, lock, lockText, thePlan, outcomes, s, ledger, stop.aborted, options.targets?.length ? false : true, atlas);
+        return await finish(project, lock, lockText, thePlan, finished, s, ledger, stop.aborted, options.targets?.length ? false : true, atlas);
       } finally {
         // The hash cache only saves rehashing next time; a build that could not write it still
         // built, and the next one hashes the inputs again.
         await hasher.save().catch(() => {});
+        kept?.close();
         await cacheLock.release();
       }
     },
@@ -297,15 +297,14 @@ async function finish(
   lock: Lockfile,
   lockText: string | undefined,
   thePlan: Plan,
-  outcomes: Map<string, Finished>,
+  finished: FinishedAssets,
   session: BuildSession,
   ledger: Ledger,
   cancelled: boolean,
   full: boolean,
   atlas: AtlasContext,
 ): Promise<BuildResult> {
-  const next: Lockfile = { lockfileVersion: lock.lockfileVersion, assets: { ...lock.assets }, ...(lock.atlases ? { atlases: lock.atlases } : {}) };
-  for (const o of outcomes.values()) if (o.lockEntry) next.assets[o.result.id] = o.lockEntry;
+  const next: Lockfile = { lockfileVersion: lock.lockfileVersion, assets: finished.lockAssets(), ...(lock.atlases ? { atlases: lock.atlases } : {}) };
   const removedFiles: string[] = [];
   if (full && !cancelled) {
     for (const id of thePlan.removed) {
@@ -320,7 +319,7 @@ async function finish(
     JSON.stringify(next.atlases) === JSON.stringify(lock.atlases) &&
     removedFiles.length === 0 &&
     Object.keys(next.assets).length === Object.keys(lock.assets).length &&
-    [...outcomes.values()].every((o) => !o.lockEntry || o.lockEntry === lock.assets[o.result.id]);
+    finished.newEntries === 0;
   const lockChanged = untouched ? false : await writeLockfile(project.lockPath, next, lockText);
   const { manifest } = project;
   const indexPath = resolve(project.outDir, manifest.index);
@@ -328,7 +327,8 @@ async function finish(
   const present = async (p: string | undefined) => !p || (await stat(p).then(() => true, () => false));
   const rewrite = !untouched || !(await present(indexPath)) || !(await present(typesPath));
   if (rewrite) {
-    const done = new Set([...outcomes.values()].filter((o) => WROTE_FILES.has(o.result.status)).map((o) => o.result.id));
+    const done = new Set<string>();
+    for (const r of finished.results()) if (WROTE_FILES.has(r.status)) done.add(r.id);
     const indexed = lockOfPresentFiles(next, project.outDir, done);
     await writeIfChanged(indexPath, () => indexJson(manifest, indexed));
     if (typesPath) {
@@ -337,7 +337,7 @@ async function finish(
     }
   }
   await registerBuild({ cacheDir: project.cacheDir, lockPath: project.lockPath, files: [indexPath, typesPath], rewritten: rewrite });
-  const assets = [...outcomes.values()].map((o) => o.result);
+  const assets = [...finished.results()];
   for (const f of atlasFailures) {
     assets.push({ id: `${f.group} (atlas)`, status: 'failed', reason: 'atlas not packed', calls: 0, cost: {}, files: [], error: { code: f.error.code, message: f.error.message, ...(f.error.hint ? { hint: f.error.hint } : {}) } });
   }
