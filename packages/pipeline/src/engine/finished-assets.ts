@@ -86,7 +86,7 @@ export class FinishedAssets {
       return slot !== undefined && this.ownsEntry[slot] === 1;
     };
     return new Proxy(target, {
-      get: (t, key, receiver) => (owned(key) ? this.record(this.slots.get(key)!)[1] : Reflect.get(t, key, receiver)),
+      get: (t, key, receiver): unknown => (owned(key) ? this.record(this.slots.get(key)!)[1] : (Reflect.get(t, key, receiver) as unknown)),
       has: (t, key) => owned(key) || Reflect.has(t, key),
       set: (t, key, value, receiver) => {
         if (typeof key === 'string') deleted.add(key);
