@@ -59,7 +59,8 @@ export async function startRemoteCacheServer(options: { token?: string; team?: s
   let exited = false;
   const exit = new Promise<void>((resolve) => child.once('exit', () => ((exited = true), resolve())));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`turborepo-remote-cache did not start:\n${output}`)), 15_000);
+    // A hang guard, not a budget: beside other suites on two cores the server takes seconds to load.
+    const timer = setTimeout(() => reject(new Error(`turborepo-remote-cache did not start:\n${output}`)), 60_000);
     let buffer = '';
     child.stdout!.on('data', (d: Buffer) => {
       output += d.toString();

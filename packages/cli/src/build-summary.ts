@@ -19,7 +19,11 @@ export function buildSummary(result: Omit<BuildResult, 'assets'> & { assets?: As
   const money = [`${result.calls} call${result.calls === 1 ? '' : 's'}`, `spent ${formatCost(result.spent, '$0')}`];
   if (result.remaining) money.push(`balance ${formatCost(result.remaining)}`);
   if (result.collected) money.push(`${result.collected} result${result.collected === 1 ? '' : 's'} of an earlier build collected`);
-  const lines = [`${result.cancelled ? 'Interrupted' : result.failed ? 'Build finished with problems' : 'Built'}: ${parts.join(', ') || 'nothing to do'} · ${money.join(' · ')}`];
+  const verdict = result.cancelled ? 'Interrupted' : result.failed ? 'Build finished with problems' : 'Built';
+  // A shard's money is its own: each CI job reports what it paid, the assembling build $0.
+  const head = result.shard ? `Shard ${result.shard.index}/${result.shard.count} ${verdict.charAt(0).toLowerCase()}${verdict.slice(1)}` : verdict;
+  const lines = [`${head}: ${parts.join(', ') || 'nothing to do'} · ${money.join(' · ')}`];
+  if (result.shard) lines.push(s.dim('assets.lock, the index and group atlases not written: a plain `assets build` after every shard assembles them from the cache'));
   if (result.pending) {
     lines.push(
       s.yellow(`${result.pending} paid task${result.pending === 1 ? '' : 's'} still running (cost estimated); the next \`assets build\` collects ${result.pending === 1 ? 'it' : 'them'} without paying again`),

@@ -2,7 +2,7 @@ import { formatDiagnostic, type Diagnostic } from '@rd-assets/core';
 import { style, type Io } from './terminal.js';
 
 /** Errors about what the command line asked for (exit 2, like any usage error). */
-const USAGE_CODES: ReadonlySet<string> = new Set(['E_UNKNOWN_ASSET', 'E_UNKNOWN_FAMILY', 'E_CONFIRM_REQUIRED', 'E_SPEND_DECLINED', 'E_OFFLINE_REFRESH', 'E_RETRY_CONFIG']);
+const USAGE_CODES: ReadonlySet<string> = new Set(['E_UNKNOWN_ASSET', 'E_UNKNOWN_FAMILY', 'E_CONFIRM_REQUIRED', 'E_SPEND_DECLINED', 'E_OFFLINE_REFRESH', 'E_RETRY_CONFIG', 'E_SHARD']);
 
 interface ErrorLike {
   code?: string;

@@ -224,6 +224,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     }
   };
 
+  // Node's default keeps an idle connection 5 s and tells clients so; a client starved of CPU
+  // (tests run beside another copy of the suite on 2 cores) can still pick such a socket just as
+  // the server closes it, and a POST that may have been charged is never resent. A minute of idle
+  // time, as load balancers commonly allow, keeps that race out of reach of a build's pauses.
+  server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());

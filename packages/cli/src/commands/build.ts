@@ -3,6 +3,7 @@ import type { BuildOptions, BuildResult, Plan } from '@rd-assets/pipeline';
 import { noopResult, noopTotals, upToDate } from '@rd-assets/pipeline/up-to-date';
 import { intOption, numberOption, parse } from '../args.js';
 import { buildSummary } from '../build-summary.js';
+import { shardOption } from '../shard-option.js';
 import { style, type Io } from '../terminal.js';
 import { providerFromEnv } from '../provider-from-env.js';
 
@@ -23,6 +24,9 @@ Options:
       --dry-run            show the plan and its cost; call nothing, write nothing
       --frozen             for CI: never call the API; exit 1 naming out-of-date assets
       --cache <dir>        cache folder (default: .rd-assets beside the manifest)
+      --shard <i/n>        CI: build only the i-th of n slices (assets that use each
+                           other stay together) into the cache and remote cache; writes
+                           no assets.lock: a plain \`assets build\` after all n assembles
       --json               print the result as JSON on stdout
       --report <file>      also write the gallery of this build as one static HTML file
                            (images inlined; for CI artifacts)
@@ -54,6 +58,7 @@ export async function run(argv: string[], io: Io, defaults: Partial<BuildOptions
     all: { type: 'boolean' },
     report: { type: 'string' },
     yes: { type: 'boolean', short: 'y' },
+    shard: { type: 'string' },
   });
   if (values.help) {
     io.stdout.write(defaults.dryRun ? (await import('./plan.js')).help : help);
@@ -75,6 +80,8 @@ export async function run(argv: string[], io: Io, defaults: Partial<BuildOptions
   if (concurrency !== undefined) options.concurrency = concurrency;
   const maxCredits = numberOption(command, 'max-credits', values['max-credits']);
   if (maxCredits !== undefined) options.maxCredits = maxCredits;
+  const shard = shardOption(command, values.shard);
+  if (shard) options.shard = shard;
 
   const json = values.json === true;
   // Nothing changed since the last build: answered from its stamp before the pipeline, the API

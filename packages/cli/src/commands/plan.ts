@@ -12,6 +12,7 @@ Options:
       --offline            plan against the emulator's provider id
       --frozen             mark what a --frozen build would refuse
       --all                list up-to-date assets too
+      --shard <i/n>        plan only the i-th of n slices (as \`assets build --shard\`)
       --json               print the plan as JSON
   -h, --help               show this help
 

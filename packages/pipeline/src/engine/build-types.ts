@@ -72,6 +72,11 @@ export interface BuildResult {
   /** True when any asset failed, was skipped or blocked: the exit code is 1. */
   failed: boolean;
   cancelled: boolean;
+  /**
+   * Set when the build was one shard of several (`shard` option): `assets` are its slice only,
+   * `spent` and `calls` what this shard paid, and it wrote no `assets.lock`, index or atlas.
+   */
+  shard?: { index: number; count: number };
 }
 
 export type BuildEvent =
@@ -92,6 +97,13 @@ export interface BuildOptions {
   cacheDir?: string;
   /** Only these ids or globs (`items/*`); what they depend on is built too. */
   targets?: string[];
+  /**
+   * CI: build only shard `index` (1-based) of `count`, a stable slice of the manifest in which an
+   * asset goes with every asset it uses or is used by. It fills the cache (and the remote cache)
+   * and writes its assets' files, but no `assets.lock`, index or group atlas: a plain build after
+   * every shard assembles those from the cache with no call.
+   */
+  shard?: { index: number; count: number };
   /**
    * The caller already asked `upToDate()` (from `@rd-assets/pipeline/up-to-date`) with these
    * options and got no answer: `build()` does not read the stamp a second time.

@@ -35,6 +35,8 @@ import { parsePalette, POST_VERSION } from '../post/index.js';
 import { PostWorkerPool } from './post-worker-pool.js';
 import { onFreeProvider, overThreshold, spendToConfirm } from './spend-confirmation.js';
 import { selectAssets } from './target-select.js';
+import { keepShard } from './shard-slice.js';
+import { shardResult } from './shard-result.js';
 import { Ledger } from '../store/ledger.js';
 import { checkForcedIds } from './unknown-asset.js';
 import { FileTaskJournal } from '../store/task-journal.js';
@@ -107,6 +109,7 @@ async function prepare(options: BuildOptions): Promise<PreparedBuild> {
   const lock = lockText === undefined ? emptyLockfile() : parseLockfile(lockText, project.lockPath);
   checkForcedIds(options.force, manifest.assets);
   const selected = selectAssets(manifest.assets, options.targets);
+  if (options.shard) keepShard(selected, manifest.assets, options.shard);
   const jobs = new Map<string, AssetJob>();
   for (const a of manifest.assets) if (selected.has(a.id)) jobs.set(a.id, await assetJob(manifest, a));
 
@@ -176,7 +179,7 @@ async function prepare(options: BuildOptions): Promise<PreparedBuild> {
       if (!used.has(id)) s.forget(id);
     });
     const ids = new Set(manifest.assets.map((a) => a.id));
-    const removed = options.targets?.length ? [] : Object.keys(lock.assets).filter((id) => !ids.has(id));
+    const removed = options.targets?.length || options.shard ? [] : Object.keys(lock.assets).filter((id) => !ids.has(id));
     const result: Plan = {
       items,
       estimate: items.reduce<Cost>((acc, i) => addCost(acc, i.estimate), {}),
@@ -236,6 +239,7 @@ async function prepare(options: BuildOptions): Promise<PreparedBuild> {
           writeOutputs: (files) => s.writeOutputs(files),
           removeFiles: (entries) => s.removeFiles(entries),
         };
+        if (options.shard) return shardResult(options.shard, finished.results(), ledger, s, project, stop.aborted);
         return await finish(project, lock, lockText, thePlan, finished, s, ledger, stop.aborted, options.targets?.length ? false : true, atlas);
       } finally {
         // The hash cache only saves rehashing next time; a build that could not write it still

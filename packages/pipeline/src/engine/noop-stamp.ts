@@ -65,7 +65,8 @@ interface Located {
 
 /** Only whole builds read and leave the stamp: not a subset, not forced regeneration, not a dry run. */
 export function usesNoopStamp(options: BuildOptions): boolean {
-  return !(options.targets?.length || options.force?.length || options.dryRun);
+  // A shard writes no lock: its stamp would let the assembling build in this folder skip its work.
+  return !(options.targets?.length || options.force?.length || options.dryRun || options.shard);
 }
 
 /**

@@ -10,11 +10,12 @@ let server: RemoteCacheServer;
 let signedServer: RemoteCacheServer;
 const dirs: string[] = [];
 
+// Two servers loading at once on a busy two-core machine take longer than the default hook timeout.
 beforeAll(async () => {
   [server, signedServer] = await Promise.all([startRemoteCacheServer(), startRemoteCacheServer({ keepTags: true })]);
-});
+}, 90_000);
 afterAll(async () => {
-  await Promise.all([server.close(), signedServer.close()]);
+  await Promise.all([server?.close(), signedServer?.close()]);
 });
 afterEach(async () => {
   await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
