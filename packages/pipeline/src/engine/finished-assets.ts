@@ -101,8 +101,10 @@ export class FinishedAssets {
         for (const [id] of this.slots) if (owned(id) && !Object.hasOwn(t, id)) keys.push(id);
         return keys;
       },
+      // An accessor, not the value: `Object.keys` asks every key's descriptor and holds them all
+      // until it returns, which read and kept every entry at once (a 100,000-entry lock's worth).
       getOwnPropertyDescriptor: (t, key) =>
-        owned(key) ? { value: this.record(this.slots.get(key)!)[1], writable: true, enumerable: true, configurable: true } : Reflect.getOwnPropertyDescriptor(t, key),
+        owned(key) ? { get: () => this.record(this.slots.get(key)!)[1], enumerable: true, configurable: true } : Reflect.getOwnPropertyDescriptor(t, key),
     });
   }
 

@@ -71,6 +71,16 @@ describe('FinishedAssets', () => {
     finished.close();
   });
 
+  it("lists the lock's ids without reading an entry (a list that read them held them all at once)", () => {
+    const finished = new FinishedAssets(dir, {});
+    for (let n = 0; n < 10; n++) finished.add(result(`a${n}`), entry(`a${n}`, n));
+    const assets = finished.lockAssets();
+    finished.close();
+    // Closed: reading an entry now fails, so listing must not read any.
+    expect(Object.keys(assets)).toHaveLength(10);
+    expect(() => assets.a3).toThrow();
+  });
+
   it('leaves no file in the cache folder', async () => {
     const finished = new FinishedAssets(dir, {});
     finished.add(result('a'), entry('a', 1));
