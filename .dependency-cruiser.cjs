@@ -2,7 +2,8 @@
  * Which of our packages may import which (npm run deps). The layers, bottom up: core (the
  * manifest language, keys, lock, object store, prices) imports nothing of ours; the API client
  * (api) imports only core and does no file I/O; the emulator imports only core; the pipeline
- * imports core and api, never the emulator; the CLI imports them all. See docs/ARCHITECTURE.md.
+ * imports core and api, never the emulator; the CLI imports them all; the Vite plugin imports
+ * only the pipeline and core. See docs/ARCHITECTURE.md.
  */
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -52,8 +53,15 @@ module.exports = {
     {
       name: 'nothing-imports-the-cli',
       severity: 'error',
-      from: { path: '^packages/(core|api|emulator|pipeline)/src/' },
+      from: { path: '^packages/(core|api|emulator|pipeline|vite)/src/' },
       to: { path: '^packages/cli/' },
+    },
+    {
+      name: 'vite-plugin-to-pipeline-and-core',
+      severity: 'error',
+      comment: 'The Vite plugin runs builds through the pipeline; the CLI is a program, and the emulator a test double a user passes in.',
+      from: { path: '^packages/vite/src/' },
+      to: { path: '^packages/(api|emulator|cli)/' },
     },
     {
       name: 'no-unresolvable',

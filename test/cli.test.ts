@@ -9,14 +9,15 @@ describe('the assets command', () => {
   it('--help lists every command and exits 0; no command prints usage and exits 2', async () => {
     const help = await run(['--help']);
     expect(help.code).toBe(0);
-    for (const cmd of ['build', 'plan', 'validate', 'watch', 'preview', 'styles', 'credits', 'init', 'clean', 'gc', 'emulator']) expect(help.stdout).toContain(`  ${cmd}`);
+    for (const cmd of ['build', 'plan', 'validate', 'watch', 'preview', 'styles', 'credits', 'init', 'pick', 'reroll', 'history', 'revert', 'clean', 'gc', 'emulator']) expect(help.stdout).toContain(`  ${cmd}`);
     const bare = await run([]);
     expect(bare.code).toBe(2);
     expect(bare.stdout).toContain('Usage: assets');
   });
 
-  it('every command has --help', async () => {
-    for (const cmd of ['build', 'plan', 'validate', 'watch', 'preview', 'styles', 'credits', 'init', 'clean', 'gc', 'emulator']) {
+  // One process per command, one after another: slow on a busy machine, not a budget.
+  it('every command has --help', { timeout: 120_000 }, async () => {
+    for (const cmd of ['build', 'plan', 'validate', 'watch', 'preview', 'styles', 'credits', 'init', 'pick', 'reroll', 'history', 'revert', 'clean', 'gc', 'emulator']) {
       const r = await run([cmd, '--help']);
       expect(r.code, cmd).toBe(0);
       expect(r.stdout, cmd).toMatch(new RegExp(`Usage: assets ${cmd}`));

@@ -35,6 +35,14 @@ describe('layers', () => {
     expect(Object.keys(pkg.dependencies)).not.toContain('@rd-assets/emulator');
   });
 
+  it('the Vite plugin reads the environment in one file, and imports neither the CLI nor the emulator', async () => {
+    const vite = await sources('vite');
+    const reads = uses(vite, /process\.(env|argv|on|once|stdout|stderr|stdin)\b|isTTY/);
+    expect(reads.length).toBeGreaterThan(0);
+    expect(reads.filter((line) => !line.startsWith('packages/vite/src/plugin-environment.ts:'))).toEqual([]);
+    expect(uses(vite, /@rd-assets\/(cli|emulator)/)).toEqual([]);
+  });
+
   it('the API client does no file I/O and imports only core', async () => {
     const api = await sources('api');
     expect(uses(api, /from '(node:)?fs(\/promises)?'|from '@rd-assets\/(pipeline|emulator|cli)'/)).toEqual([]);

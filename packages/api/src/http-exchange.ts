@@ -39,10 +39,17 @@ export class HttpExchange {
     let current = url;
     let req = request;
     for (let hop = 0; ; hop++) {
-      const res = await this.open(current, req, options.signal);
-      if (!REDIRECTS.has(res.statusCode ?? 0)) return { status: res.statusCode ?? 0, headers: headersOf(res), bytes: await readWithin(res, options.limit) };
+      const { res, release } = await this.open(current, req, options.signal);
+      if (!REDIRECTS.has(res.statusCode ?? 0)) {
+        try {
+          return { status: res.statusCode ?? 0, headers: headersOf(res), bytes: await readWithin(res, options.limit) };
+        } finally {
+          release();
+        }
+      }
       // A redirect's body is never read.
       res.destroy();
+      release();
       const location = res.headers.location;
       const next = location ? safeUrl(location, current) : undefined;
       const refusal = (reason: RedirectRefusal['reason'], to?: URL): Error => options.refuse?.({ from: current, to, reason }) ?? new Error(`redirect refused (${reason})`);
@@ -58,36 +65,66 @@ export class HttpExchange {
     }
   }
 
-  private open(url: URL, request: HttpRequest, signal: AbortSignal): Promise<IncomingMessage> {
+  /**
+   * One request. The signal is listened to directly, not handed to `http.request`: that wraps
+   * every request in an end-of-stream watcher and a second abort listener, a visible share of
+   * the client's CPU when a build sends thousands of them.
+   */
+  private open(url: URL, request: HttpRequest, signal: AbortSignal): Promise<{ res: IncomingMessage; release: () => void }> {
     return new Promise((resolve, reject) => {
+      if (signal.aborted) return reject(abortError(signal));
       const https = url.protocol === 'https:';
       const headers: OutgoingHttpHeaders = { ...request.headers };
       if (request.body !== undefined) headers['Content-Length'] = Buffer.byteLength(request.body);
-      const req = (https ? httpsRequest : httpRequest)(url, { method: request.method, headers, agent: https ? this.https : this.http, signal }, resolve);
-      req.on('error', reject);
+      const options = { method: request.method, headers, agent: https ? this.https : this.http, host: url.hostname.replace(/^\[(.*)\]$/, '$1'), port: url.port, path: `${url.pathname}${url.search}` };
+      const req = (https ? httpsRequest : httpRequest)(options);
+      const onAbort = (): void => {
+        req.destroy(abortError(signal));
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      const done = (): void => signal.removeEventListener('abort', onAbort);
+      // The body is read under the same signal: the caller stops listening once it has read it.
+      req.once('response', (res) => resolve({ res, release: done }));
+      req.once('error', (e) => {
+        done();
+        reject(e);
+      });
       req.end(request.body);
     });
   }
 }
 
-/** The body, or undefined once it passes `limit` (declared or counted). */
-async function readWithin(res: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+/** What `fetch` and `http.request({ signal })` reject with: an AbortError carrying the reason. */
+function abortError(signal: AbortSignal): Error {
+  return Object.assign(new Error('The operation was aborted', { cause: signal.reason }), { name: 'AbortError', code: 'ABORT_ERR' });
+}
+
+/** The body, or undefined once it passes `limit` (declared or counted). Read by events: an async iterator over the stream costs several promises per chunk. */
+function readWithin(res: IncomingMessage, limit: number): Promise<Buffer | undefined> {
   const declared = Number(res.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) {
     res.destroy();
-    return undefined;
+    return Promise.resolve(undefined);
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of res) {
-    size += (chunk as Buffer).length;
-    if (size > limit) {
-      res.destroy();
-      return undefined;
-    }
-    chunks.push(chunk as Buffer);
-  }
-  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    res.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        res.destroy();
+        resolve(undefined);
+        return;
+      }
+      chunks.push(chunk);
+    });
+    res.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
+    res.once('error', reject);
+    // Ended before its end (aborted, connection lost): as the iterator did, an error.
+    res.once('close', () => {
+      if (!res.complete && size <= limit) reject(res.errored ?? Object.assign(new Error('aborted'), { code: 'ECONNRESET' }));
+    });
+  });
 }
 
 function headersOf(res: IncomingMessage): ResponseHeaders {

@@ -301,7 +301,7 @@ export class RetroDiffusionProvider implements Provider {
   private async progressiveEdit(request: ProviderRequest, options: CallOptions): Promise<ProviderResult> {
     const what = 'edit';
     this.checkNotStopped(options, what);
-    const res = await this.withRetries(what, false, this.waitSignal(options), options.onEvent, () => this.post(`/${this.api}/edit`, request.body, options.signal, true));
+    const res = await this.withRetries(what, false, this.waitSignal(options), options.onEvent, () => this.post(this.api === 'v2' ? '/v2/edit/' : '/v1/edit', request.body, options.signal, true));
     const body = parseJson(res.text, what);
     const image = body.outputImageBase64 ?? (Array.isArray(body.base64_images) ? body.base64_images[0] : undefined);
     const { cost, remaining } = readCost(body);
@@ -570,7 +570,7 @@ function describe(method: string, path: string): string {
   if (path.includes('/inferences/tasks')) return 'poll the task';
   if (path.endsWith('/estimate')) return 'estimate the edit';
   if (path.includes('/edit/tools/')) return `edit tool ${path.split('/edit/tools/')[1]!.split('/')[0]}`;
-  if (path.endsWith('/edit')) return 'edit';
+  if (/\/edit\/?$/.test(path)) return 'edit';
   if (path.includes('/pixel-fixer/')) return 'pixel fixer';
   if (path.endsWith('/credits')) return 'read the balance';
   if (path.includes('/styles')) return 'read the style catalog';

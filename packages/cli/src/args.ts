@@ -1,4 +1,6 @@
 import { parseArgs } from 'node:util';
+// The subpath: every command parses its arguments before anything loads the manifest parser.
+import { didYouMean } from '@rd-assets/core/did-you-mean';
 import { UsageError } from './usage-error.js';
 
 interface OptionSpec {
@@ -25,7 +27,10 @@ export function parse<O extends Record<string, OptionSpec>>(
     const { values, positionals } = parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals, strict: true });
     return { values: values as Values<O>, positionals };
   } catch (e) {
-    throw new UsageError((e as Error).message.replace(/\. To specify a positional argument.*$/s, ''), command);
+    const message = (e as Error).message.replace(/\. To specify a positional argument.*$/s, '');
+    const unknown = /^Unknown option '--([^'=]+)/.exec(message)?.[1];
+    const guess = unknown === undefined ? undefined : didYouMean(unknown, [...Object.keys(options), 'help']);
+    throw new UsageError(message, command, guess ? { suggestion: `--${guess}` } : {});
   }
 }
 

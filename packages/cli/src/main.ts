@@ -18,6 +18,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
   styles: { summary: 'list every style with its sizes and rules (--refresh reads the live catalog)', load: () => import('./commands/styles.js') },
   credits: { summary: "show the account's balance", load: () => import('./commands/credits.js') },
   init: { summary: 'write a starter assets.yaml', load: () => import('./commands/init.js') },
+  pick: { summary: 'make candidate n of an asset its output (writes `pick:`; no call)', load: () => import('./commands/pick.js') },
+  reroll: { summary: 'a new seed for one asset, then build it', load: () => import('./commands/reroll.js') },
+  history: { summary: "list every result an asset has had, newest first", load: () => import('./commands/history.js') },
+  revert: { summary: 'bring back an earlier result of an asset from the cache (no call)', load: () => import('./commands/revert.js') },
   clean: { summary: 'remove the output files rd-assets wrote', load: () => import('./commands/clean.js') },
   gc: { summary: 'remove cache entries that no lock using this cache refers to', load: () => import('./commands/gc.js') },
   emulator: { summary: 'run the local RetroDiffusion API emulator', load: () => import('./commands/emulator.js') },
@@ -72,8 +76,9 @@ export async function main(argv: string[], io?: Io): Promise<number> {
   }
   const command = COMMANDS[first];
   if (!command) {
-    const { reportError } = await import('./error-report.js');
-    return reportError(out, Object.assign(new Error(), { code: 'E_USAGE', message: `unknown command "${first}"`, hint: 'see `assets --help`', name: 'UsageError' }), argv);
+    const [{ reportError }, { UsageError }, { didYouMean }] = await Promise.all([import('./error-report.js'), import('./usage-error.js'), import('@rd-assets/core/did-you-mean')]);
+    const guess = didYouMean(first, Object.keys(COMMANDS));
+    return reportError(out, new UsageError(`unknown command "${first}"`, undefined, guess ? { suggestion: `\`assets ${guess}\`` } : {}), argv);
   }
   limitHeapGrowth(out.env, process.execArgv);
   try {

@@ -1,6 +1,14 @@
 import type { BuildEvent, Plan } from '@rd-assets/pipeline';
 import { formatAmount, formatCost } from '@rd-assets/core';
+import { elapsedAndEta } from './elapsed-eta.js';
 import { isInteractive, style, type Io } from './terminal.js';
+
+export interface ProgressViewOptions {
+  /** Milliseconds, for the elapsed time and ETA on the status line (injected by tests). */
+  clock?: () => number;
+  /** List every asset with its reason, up-to-date ones too (`--verbose`). */
+  verbose?: boolean;
+}
 
 /**
  * Build progress. On a terminal: finished assets scroll above one redrawn status line (counts,
@@ -12,6 +20,14 @@ export class ProgressView {
   private readonly s;
   private total = 0;
   private done = 0;
+  /** Assets with work to do (not up to date), and how many of them have finished: the ETA's measure. */
+  private work = 0;
+  private workDone = 0;
+  private readonly clock: () => number;
+  private readonly started: number;
+  private readonly verbose: boolean;
+  /** Redraws the line once a second while calls are slow, so the elapsed time moves. */
+  private ticker: NodeJS.Timeout | undefined;
   private spentUsd = 0;
   private spentCredits = 0;
   private readonly inFlight = new Map<string, string>();
@@ -21,9 +37,15 @@ export class ProgressView {
   private pending: string[] = [];
   private flushScheduled = false;
 
-  constructor(private readonly io: Io) {
+  constructor(
+    private readonly io: Io,
+    options: ProgressViewOptions = {},
+  ) {
     this.live = isInteractive(io);
     this.s = style(io);
+    this.clock = options.clock ?? Date.now;
+    this.started = this.clock();
+    this.verbose = options.verbose === true;
   }
 
   readonly onEvent = (e: BuildEvent): void => {
@@ -31,6 +53,8 @@ export class ProgressView {
       case 'plan': {
         this.total = e.plan.items.length;
         const todo = e.plan.items.filter((i) => i.action !== 'up-to-date').length;
+        this.work = todo;
+        if (this.live && todo && !this.ticker) this.ticker = setInterval(() => this.draw(true), 1000).unref();
         if (todo) this.line(this.planLine(e.plan));
         break;
       }
@@ -61,8 +85,13 @@ export class ProgressView {
         const r = e.result;
         this.done++;
         for (const k of this.inFlight.keys()) if (k.startsWith(`${r.id}#`)) this.inFlight.delete(k);
-        if (r.status === 'up-to-date') break;
+        if (r.status !== 'up-to-date') this.workDone++;
+        if (r.status === 'up-to-date') {
+          if (this.verbose) this.line(this.s.dim(`· ${r.id}  up to date: ${r.reason}`));
+          break;
+        }
         const cost = r.calls ? `  ${formatCost(r.cost, 'free')}` : '';
+        const why = this.verbose && r.status !== 'failed' && r.status !== 'skipped' && r.status !== 'blocked' ? this.s.dim(`  (${r.reason})`) : '';
         const text =
           r.status === 'generated'
             ? this.s.green(`✓ ${r.id}  generated${cost}`)
@@ -73,7 +102,7 @@ export class ProgressView {
                 : r.status === 'cancelled'
                   ? this.s.yellow(`- ${r.id}  cancelled`)
                   : this.s.cyan(`✓ ${r.id}  ${r.status === 'restored' ? 'restored from cache' : 'post-processed'}`);
-        this.line(text);
+        this.line(text + why);
         break;
       }
       case 'warning':
@@ -124,13 +153,13 @@ export class ProgressView {
 
   private draw(force = false): void {
     if (!this.live || !this.total) return;
-    const now = Date.now();
+    const now = this.clock();
     if (!force && now - this.lastDraw < 80) return;
     this.lastDraw = now;
     const spent = this.spentUsd ? ` · spent ${formatAmount(this.spentUsd, 'usd')}` : this.spentCredits ? ` · spent ${formatAmount(this.spentCredits, 'credits')}` : '';
     const flying = [...this.inFlight.values()];
     const names = flying.slice(0, 3).join(', ') + (flying.length > 3 ? ` +${flying.length - 3}` : '');
-    let status = `[${this.done}/${this.total}]${spent}${flying.length ? ` · calling ${names}` : ''}`;
+    let status = `[${this.done}/${this.total}] ${elapsedAndEta(now - this.started, this.workDone, this.work)}${spent}${flying.length ? ` · calling ${names}` : ''}`;
     const width = this.io.stderr.columns ?? 80;
     if (status.length > width - 1) status = `${status.slice(0, width - 2)}…`;
     this.io.stderr.write(`\r\u001b[2K${this.s.dim(status)}`);
@@ -139,6 +168,8 @@ export class ProgressView {
 
   /** Remove the status line before the summary. */
   finish(): void {
+    clearInterval(this.ticker);
+    this.ticker = undefined;
     this.flush();
     if (this.live && this.statusShown) this.io.stderr.write('\r\u001b[2K');
     this.statusShown = false;

@@ -13,7 +13,7 @@ export function shardOption(command: string, value: string | undefined): { index
     throw new UsageError(
       `--shard must be I/N with 1 ≤ I ≤ N; got "${value}"`,
       command,
-      'number the jobs from 1 to N: `--shard 2/3` is the second of three',
+      { hint: 'number the jobs from 1 to N: `--shard 2/3` is the second of three' },
     );
   }
   return { index, count };

@@ -20,7 +20,8 @@ export class WatchView {
 
   constructor(
     private readonly io: Io,
-    private readonly options: { maxCredits?: number } = {},
+    /** `quiet`: no per-asset lines (paid calls and each build's summary still show); `verbose`: every asset with its reason. */
+    private readonly options: { maxCredits?: number; quiet?: boolean; verbose?: boolean } = {},
   ) {
     this.s = style(io);
   }
@@ -38,7 +39,7 @@ export class WatchView {
         this.building = true;
         this.buildSpent = {};
         if (e.changes.length) this.line(this.s.cyan(`changed: ${e.changes.slice(0, 5).join(', ')}${e.changes.length > 5 ? ` +${e.changes.length - 5}` : ''}, rebuilding`));
-        this.progress = new ProgressView(this.io);
+        this.progress = this.options.quiet ? undefined : new ProgressView(this.io, { verbose: this.options.verbose === true });
         break;
       case 'build-event': {
         this.progress?.onEvent(e.event);

@@ -164,6 +164,7 @@ const entryProps = {
   seed: read({ type: 'integer', minimum: 0, maximum: 4294967295, description: 'Default: derived from the asset id' }),
   count: read({ type: 'integer', minimum: 1, maximum: 16, description: 'num_images' }),
   num_images: read({ type: 'integer', minimum: 1, maximum: 16 }),
+  pick: read({ type: 'integer', minimum: 0, maximum: 15, description: 'Of `count` candidates, the one (0-based, as in id-N) written as the asset\'s output `id.png`; the others stay in the cache' }),
   input_image: read(imageRef),
   strength: sent({ type: 'number', minimum: 0, maximum: 1 }),
   input_palette: read({ type: 'string', minLength: 1, description: 'Palette sent to the API: a palette name or an image path' }),
@@ -207,6 +208,15 @@ const entry = {
           additionalProperties: { type: 'array', minItems: 1, items: { type: ['string', 'number'] } },
         },
       ],
+    },
+    instances: {
+      description: 'Matrix: fields of one instance (by its name, e.g. potion-red) that override the template; written by `assets reroll`/`pick`/`revert`',
+      type: 'object',
+      additionalProperties: {
+        type: 'object',
+        additionalProperties: false,
+        properties: Object.fromEntries(['prompt', 'style', 'prompt_style', 'seed', 'count', 'num_images', 'pick'].map((k) => [k, entryProps[k]])),
+      },
     },
   },
 };

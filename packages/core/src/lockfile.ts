@@ -20,6 +20,8 @@ export interface LockEntry {
   style?: string;
   size?: [number, number];
   seed?: number;
+  /** `pick:` — which of the call's candidates is the output; `--frozen` builds reproduce it. */
+  pick?: number;
   /** What the API saw, images as `{ file, sha256 }` / `{ asset, sha256 }`: makes diffs readable. */
   request: Record<string, unknown>;
   steps: LockStep[];

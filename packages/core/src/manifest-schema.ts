@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { closest, distance } from 'fastest-levenshtein';
+import { closest } from 'fastest-levenshtein';
+import { similar } from './did-you-mean.js';
 import type { Diagnostic } from './errors.js';
 import { locate, type NodePosition } from './yaml-positions.js';
 
@@ -174,10 +175,4 @@ function describe(e: ErrorObject, positions: Map<string, NodePosition>, file: st
 function article(type: string): string {
   const t = type.replace(/,/g, ' or ');
   return /^[aeiou]/.test(t) ? `an ${t}` : `a ${t}`;
-}
-
-/** A suggestion is only worth making when it is close to what was typed. */
-export function similar(typed: string, candidate: string): boolean {
-  const d = distance(typed.toLowerCase(), candidate.toLowerCase());
-  return d <= Math.max(2, Math.floor(candidate.length / 3));
 }

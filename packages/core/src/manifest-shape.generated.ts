@@ -10,6 +10,7 @@ export const GENERATION_FIELDS = [
   "seed",
   "count",
   "num_images",
+  "pick",
   "input_image",
   "strength",
   "input_palette",
@@ -111,6 +112,8 @@ export type RawEntry = {
   /** num_images */
   count?: number;
   num_images?: number;
+  /** Of `count` candidates, the one (0-based, as in id-N) written as the asset's output `id.png`; the others stay in the cache */
+  pick?: number;
   /** An image: a path relative to the manifest, or another asset's output ({ asset: id, index? }) */
   input_image?: RawImageRef;
   strength?: number;
@@ -155,6 +158,22 @@ export type RawEntry = {
   output?: string;
   /** Matrix: one asset per value (${each}) or per combination (${name}) */
   each?: (Array<string | number>) | (Record<string, Array<string | number>>);
+  /** Matrix: fields of one instance (by its name, e.g. potion-red) that override the template; written by `assets reroll`/`pick`/`revert` */
+  instances?: Record<string, {
+    /** What to draw: describe the subject, the style does the pixel-art look */
+    prompt?: string;
+    /** Style id (prompt_style), see `assets styles` */
+    style?: string;
+    /** Same as style (the API's name) */
+    prompt_style?: string;
+    /** Default: derived from the asset id */
+    seed?: number;
+    /** num_images */
+    count?: number;
+    num_images?: number;
+    /** Of `count` candidates, the one (0-based, as in id-N) written as the asset's output `id.png`; the others stay in the cache */
+    pick?: number;
+  }>;
 };
 
 /** Fields every asset gets unless it sets them */
@@ -172,6 +191,8 @@ type RawDefaults = {
   /** num_images */
   count?: number;
   num_images?: number;
+  /** Of `count` candidates, the one (0-based, as in id-N) written as the asset's output `id.png`; the others stay in the cache */
+  pick?: number;
   /** An image: a path relative to the manifest, or another asset's output ({ asset: id, index? }) */
   input_image?: RawImageRef;
   strength?: number;

@@ -61,7 +61,8 @@ export type PassThroughFields = Pick<RawEntry, (typeof PASS_THROUGH_FIELDS)[numb
  */
 export interface GenerateRequest extends PassThroughFields {
   prompt: string;
-  prompt_style: string;
+  /** Absent when the manifest names no style: the API then uses its default (`API_DEFAULT_STYLE`). */
+  prompt_style?: string;
   width: number;
   height: number;
   num_images: number;
@@ -75,7 +76,8 @@ export interface GenerateRequest extends PassThroughFields {
 }
 
 export type AssetSource =
-  | { kind: 'generate'; request: GenerateRequest; style: StyleInfo }
+  /** `pick`: of `num_images` candidates, the one written as the asset's output (the others stay in the cache). */
+  | { kind: 'generate'; request: GenerateRequest; style: StyleInfo; pick?: number }
   /** An edit chain that starts from an image file or another asset's output. */
   | { kind: 'image'; image: ImageRef };
 

@@ -20,6 +20,12 @@ export function imageStem(stem: string, index: number, count: number): string {
   return count > 1 ? `${stem}-${index}` : stem;
 }
 
+/** How many result images an asset writes: `count`, or one with `pick:`; edit chains and file sources make one. */
+export function pickedImageCount(asset: AssetEntry): number {
+  if (asset.source.kind !== 'generate') return 1;
+  return asset.source.pick === undefined ? asset.source.request.num_images : 1;
+}
+
 /** Extra images the API returns beside a result (`pre-palette`, `non-bg-removed`): `hero.pre-palette.png`. */
 export function extraImageName(stem: string, role: string, extension: string): string {
   return `${stem}.${role}.${extension}`;
@@ -60,7 +66,7 @@ export function sheetFormatFile(stem: string, format: SheetFormat): string {
 export function assetOutputs(asset: AssetEntry): OutputClaim[] {
   const source = asset.source.kind === 'generate' ? asset.source : undefined;
   // Edit steps take one image (validation refuses them on a multi-image asset).
-  const count = source?.request.num_images ?? 1;
+  const count = pickedImageCount(asset);
   const animation = source?.style.output === 'animation';
   const step = <K extends PostStep['op']>(op: K) => asset.post.find((s) => s.op === op) as Extract<PostStep, { op: K }> | undefined;
   const sheet = step('sheet');

@@ -32,7 +32,7 @@ describe('the manifest shape has one source: the schema', () => {
   });
 
   it('every field the schema allows on an asset is either part of the generation request or says where it starts and goes', () => {
-    const chain = ['from', 'image', 'edit', 'post', 'output', 'each'];
+    const chain = ['from', 'image', 'edit', 'post', 'output', 'each', 'instances'];
     expect(Object.keys(entryFields).filter((k) => !chain.includes(k)).sort()).toEqual([...GENERATION_FIELDS].sort());
   });
 

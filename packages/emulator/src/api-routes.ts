@@ -90,6 +90,7 @@ export function apiRoutes(deps: RouteDeps): Route {
     const admit = async (): Promise<Reply> => {
       const request = await parseInferenceRequest(body);
       ctx.entry.styleId = request.style.id;
+      if (typeof body.prompt_style === 'string') ctx.entry.promptStyle = body.prompt_style;
       if (request.checkCost) {
         ctx.entry.checkCost = true;
         return { status: 200, body: { ...accounts.costFields(ctx.key!, request.cost), model: 'check_cost', base64_images: [], created_at: new Date(clock()).toISOString().slice(0, 19) } };

@@ -113,6 +113,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const tokenHeader = req.headers['x-rd-token'];
     const key = typeof tokenHeader === 'string' && tokenHeader ? tokenHeader : undefined;
     const entry: LogEntry = { seq: ++seq, time: 0, method, path, route: routeOf(method, path), status: 0, api, chargedUsd: 0, chargedCredits: 0, ...(key ? { keyFingerprint: fingerprint(key) } : {}) };
+    // Routes are matched without a trailing slash, so `/v2/edit/` (the OpenAPI path) and `/v2/edit` (the guide's) both answer.
+    if (url.pathname !== path) entry.sentPath = url.pathname;
     let logged = false;
     const finishLog = (status: number) => {
       if (logged) return;

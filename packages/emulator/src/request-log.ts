@@ -17,6 +17,10 @@ export interface LogEntry {
   taskId?: string;
   fault?: string;
   styleId?: string;
+  /** The `prompt_style` the request sent; absent when it sent none (the API then uses its default, `styleId`). */
+  promptStyle?: string;
+  /** The path as sent, when a trailing slash made it differ from `path` (the v2 OpenAPI names `/v2/edit/`). */
+  sentPath?: string;
   checkCost?: boolean;
   /** Body bytes written before the client hung up (the `huge-body` fault). */
   bytesSent?: number;

@@ -31,6 +31,8 @@ export { watch, DEFAULT_DEBOUNCE_MS } from './watch/watch.js';
 export type { WatchOptions, WatchEvent, WatchSession } from './watch/watch.js';
 export { startPreviewServer, PreviewPortError, DEFAULT_PREVIEW_PORT } from './preview/server.js';
 export type { PreviewServer, PreviewServerOptions } from './preview/server.js';
+export type { GalleryAction, GalleryActionOptions } from './preview/gallery-actions.js';
+export type { PreviewCuration } from './preview/curation-model.js';
 export { writePreviewReport } from './preview/report.js';
 export type { PreviewReportOptions } from './preview/report.js';
 export { loadPreview } from './preview/model.js';
@@ -48,7 +50,17 @@ export type { ProviderChoice } from './engine/provider-id.js';
 export { balance, refreshStyles } from './engine/account.js';
 export type { AccountOptions } from './engine/account.js';
 export { gc, clean } from './store/maintenance.js';
+export type { GcOptions } from './store/maintenance.js';
+// Curation: choose among results (pick, reroll, history, revert), editing the manifest in place.
+export { pick, pickCandidate } from './curate/pick.js';
+export { reroll, rerollSeed } from './curate/reroll.js';
+export type { RerollOptions } from './curate/reroll.js';
+export { assetHistory } from './curate/history.js';
+export type { HistoryItem } from './curate/history.js';
+export { revert, revertRequest } from './curate/revert.js';
 export { initManifest, STARTER_MANIFEST } from './project/init-manifest.js';
+export { setupCi, type CiSetupOptions, type CiSetupResult } from './project/ci-setup.js';
+export { CI_FLOWS, type CiFlow } from './project/ci-workflows.js';
 // Post-processing (./post): API output bytes → files game engines load. sharp loads lazily.
 export {
   runPost,

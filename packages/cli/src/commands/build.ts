@@ -1,4 +1,5 @@
-import type { BuildOptions, BuildResult, Plan } from '@rd-assets/pipeline';
+import { resolve } from 'node:path';
+import type { AssetResult, BuildOptions, BuildResult, Plan } from '@rd-assets/pipeline';
 // Loaded with this module, not after it: the no-op check is the first thing a build does.
 import { noopResult, noopTotals, upToDate } from '@rd-assets/pipeline/up-to-date';
 import { intOption, numberOption, parse } from '../args.js';
@@ -6,6 +7,7 @@ import { buildSummary } from '../build-summary.js';
 import { shardOption } from '../shard-option.js';
 import { style, type Io } from '../terminal.js';
 import { providerFromEnv } from '../provider-from-env.js';
+import { UsageError } from '../usage-error.js';
 
 export const help = `Usage: assets build [ids or globs...] [options]
 
@@ -27,7 +29,11 @@ Options:
       --shard <i/n>        CI: build only the i-th of n slices (assets that use each
                            other stay together) into the cache and remote cache; writes
                            no assets.lock: a plain \`assets build\` after all n assembles
-      --json               print the result as JSON on stdout
+      --json               print the result as JSON on stdout, with durationMs, the out
+                           folder and each asset's file paths
+  -q, --quiet              print errors and the final line only
+      --verbose            also list every asset with its reason, and the keys it is
+                           cached under (genKey, postKey)
       --report <file>      also write the gallery of this build as one static HTML file
                            (images inlined; for CI artifacts)
   -h, --help               show this help
@@ -59,6 +65,8 @@ export async function run(argv: string[], io: Io, defaults: Partial<BuildOptions
     report: { type: 'string' },
     yes: { type: 'boolean', short: 'y' },
     shard: { type: 'string' },
+    quiet: { type: 'boolean', short: 'q' },
+    verbose: { type: 'boolean' },
   });
   if (values.help) {
     io.stdout.write(defaults.dryRun ? (await import('./plan.js')).help : help);
@@ -84,14 +92,22 @@ export async function run(argv: string[], io: Io, defaults: Partial<BuildOptions
   if (shard) options.shard = shard;
 
   const json = values.json === true;
+  const started = performance.now();
+  const { quiet, verbose } = outputLevel(command, values);
+  const manifestFile = resolve(io.cwd, values.manifest ?? 'assets.yaml');
   // Nothing changed since the last build: answered from its stamp before the pipeline, the API
   // client and the manifest parser load, which is most of what a no-op build used to cost.
   if (!values.report) {
     const unchanged = upToDate(options);
     if (unchanged) {
       // The summary line counts assets; only --json lists them.
-      if (json) io.stdout.write(`${JSON.stringify(noopResult(unchanged), null, 2)}\n`);
-      else io.stderr.write(buildSummary(noopTotals(unchanged), style(io)));
+      if (json) {
+        const { jsonResult } = await import('../json-result.js');
+        io.stdout.write(`${JSON.stringify(jsonResult(noopResult(unchanged), io.cwd, Math.round(performance.now() - started)), null, 2)}\n`);
+      } else {
+        if (verbose) await writeVerbose(io, manifestFile, noopResult(unchanged).assets, true);
+        io.stderr.write(buildSummary(noopTotals(unchanged), style(io)));
+      }
       return 0;
     }
     options.noopChecked = true;
@@ -102,7 +118,7 @@ export async function run(argv: string[], io: Io, defaults: Partial<BuildOptions
     import('../stop-signals.js'),
     import('../spend-prompt.js'),
   ]);
-  const view = json ? undefined : new ProgressView(io);
+  const view = json || quiet ? undefined : new ProgressView(io, { verbose });
   if (view && !options.dryRun) options.onEvent = view.onEvent;
   let plan: Plan | undefined;
   if (options.dryRun) options.onEvent = (e) => (e.type === 'plan' ? (plan = e.plan) : undefined);
@@ -128,16 +144,32 @@ export async function run(argv: string[], io: Io, defaults: Partial<BuildOptions
       ...(options.manifest ? { manifest: options.manifest } : {}),
       ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}),
     });
-    if (!json) io.stderr.write(style(io).dim(`report: ${path}\n`));
+    if (!json && !quiet) io.stderr.write(style(io).dim(`report: ${path}\n`));
   }
   if (json) {
-    io.stdout.write(`${JSON.stringify(options.dryRun ? { plan } : result, null, 2)}\n`);
+    const { jsonResult } = await import('../json-result.js');
+    const durationMs = Math.round(performance.now() - started);
+    io.stdout.write(`${JSON.stringify(options.dryRun ? { plan, durationMs } : jsonResult(result, io.cwd, durationMs), null, 2)}\n`);
   } else if (options.dryRun && plan) {
     const { planTable } = await import('../plan-table.js');
     io.stdout.write(planTable(plan, style(io, 'stdout'), values.all === true));
   } else {
+    if (verbose) await writeVerbose(io, manifestFile, result.assets, false);
     io.stderr.write(buildSummary(result, style(io)));
   }
   if (result.cancelled) return 130;
   return result.failed ? 1 : 0;
+}
+
+function outputLevel(command: string, values: { quiet?: boolean; verbose?: boolean }): { quiet: boolean; verbose: boolean } {
+  if (values.quiet && values.verbose) throw new UsageError('--quiet and --verbose contradict each other; give one', command);
+  return { quiet: values.quiet === true, verbose: values.verbose === true };
+}
+
+/** `--verbose` after a build: each asset's reason (a no-op build lists them here, having had no progress view), then its keys. */
+async function writeVerbose(io: Io, manifest: string, assets: readonly AssetResult[], listReasons: boolean): Promise<void> {
+  const { assetKeyLines } = await import('../asset-keys.js');
+  const s = style(io);
+  if (listReasons) io.stderr.write(assets.map((a) => s.dim(`· ${a.id}  up to date: ${a.reason}\n`)).join(''));
+  io.stderr.write(assetKeyLines(manifest, assets, s));
 }

@@ -14,6 +14,8 @@ that asset collects them without paying again).
 Options:
   -m, --manifest <file>    manifest whose lock decides what is kept (default: assets.yaml)
       --cache <dir>        cache folder
+      --prune-history      also let go of this project's earlier results (\`assets history\`),
+                           which gc otherwise keeps so \`assets revert\` needs no call
       --json               print what was removed as JSON
   -h, --help               show this help
 
@@ -21,12 +23,12 @@ Exit codes: 0 ok, 1 a registered lock cannot be read, 2 bad usage or manifest.
 `;
 
 export async function run(argv: string[], io: Io): Promise<number> {
-  const { values } = parse('gc', argv, { manifest: { type: 'string', short: 'm' }, cache: { type: 'string' }, json: { type: 'boolean' } }, false);
+  const { values } = parse('gc', argv, { manifest: { type: 'string', short: 'm' }, cache: { type: 'string' }, json: { type: 'boolean' }, 'prune-history': { type: 'boolean' } }, false);
   if (values.help) {
     io.stdout.write(help);
     return 0;
   }
-  const r = await gc({ cwd: io.cwd, env: io.env, ...(values.manifest ? { manifest: values.manifest } : {}), ...(values.cache ? { cacheDir: values.cache } : {}) });
+  const r = await gc({ cwd: io.cwd, env: io.env, ...(values.manifest ? { manifest: values.manifest } : {}), ...(values.cache ? { cacheDir: values.cache } : {}), pruneHistory: values['prune-history'] === true });
   io.stdout.write(values.json ? `${JSON.stringify(r)}\n` : `removed ${r.objects} objects and ${r.actions} records (${(r.bytes / 1024).toFixed(1)} KiB)\n`);
   return 0;
 }

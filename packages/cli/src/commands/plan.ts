@@ -13,7 +13,7 @@ Options:
       --frozen             mark what a --frozen build would refuse
       --all                list up-to-date assets too
       --shard <i/n>        plan only the i-th of n slices (as \`assets build --shard\`)
-      --json               print the plan as JSON
+      --json               print the plan as JSON (with durationMs)
   -h, --help               show this help
 
 A plan costing more than the manifest's \`confirm_above\` (default $5) says so: \`assets build\`

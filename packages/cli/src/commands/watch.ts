@@ -4,6 +4,7 @@ import { stopOnSignals } from '../stop-signals.js';
 import { style, type Io } from '../terminal.js';
 import { WatchView } from '../watch-view.js';
 import { providerFromEnv } from '../provider-from-env.js';
+import { UsageError } from '../usage-error.js';
 
 export const help = `Usage: assets watch [options]
 
@@ -21,6 +22,8 @@ Options:
       --preview            also serve the live gallery on 127.0.0.1 (see \`assets preview\`)
       --port <n>           port of the gallery (default: ${DEFAULT_PREVIEW_PORT}, or a free one; 0: any free one)
       --cache <dir>        cache folder (default: .rd-assets beside the manifest)
+  -q, --quiet              no per-asset lines: paid calls, errors and each build's summary
+      --verbose            every asset of each build with its reason
   -h, --help               show this help
 
 Exit codes: 0 stopped while idle, 2 bad usage, 130 stopped during a build (the cache stays
@@ -43,6 +46,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
       preview: { type: 'boolean' },
       port: { type: 'string' },
       cache: { type: 'string' },
+      quiet: { type: 'boolean', short: 'q' },
+      verbose: { type: 'boolean' },
     },
     false,
   );
@@ -61,10 +66,12 @@ export async function run(argv: string[], io: Io): Promise<number> {
   if (debounce !== undefined) options.debounceMs = debounce;
   const port = intOption('watch', 'port', values.port, 0);
 
-  const view = new WatchView(io, maxCredits === undefined ? {} : { maxCredits });
+  if (values.quiet && values.verbose) throw new UsageError('--quiet and --verbose contradict each other; give one', 'watch');
+  const view = new WatchView(io, { ...(maxCredits === undefined ? {} : { maxCredits }), quiet: values.quiet === true, verbose: values.verbose === true });
   let server: PreviewServer | undefined;
   if (values.preview) {
-    server = await startPreviewServer({ ...projectOf(options), ...(port === undefined ? {} : { port }) });
+    // The gallery's buttons write the manifest; this session's watcher rebuilds it.
+    server = await startPreviewServer({ ...projectOf(options), actions: {}, ...(port === undefined ? {} : { port }) });
     io.stderr.write(`${style(io).bold('preview')} ${server.url}\n`);
   }
   options.onEvent = (e) => {

@@ -57,8 +57,9 @@ export function readAssetEntries(ctx: Context, root: Raw, manifest: Manifest): v
       continue;
     }
     const combos = entry.each ? matrixCombinations(entry.each as MatrixSpec) : [undefined];
+    const overrides = instanceOverrides(ctx, entry, combos, r);
     for (const vars of combos) {
-      const values = vars ? substitute({ ...entry, each: undefined }, vars) : entry;
+      const values = vars ? substitute({ ...entry, each: undefined, instances: undefined }, vars) : entry;
       const name = vars ? substitute(r.name, vars) : r.name;
       const left = unresolved({ name, ...values });
       if (left.length) {
@@ -66,7 +67,9 @@ export function readAssetEntries(ctx: Context, root: Raw, manifest: Manifest): v
         ctx.error('E_MATRIX_VAR', `unknown matrix variable \${${left[0]}} in asset "${r.name}"`, r.pointer, `known variables: ${known}`, r.name, true);
         break;
       }
-      const merged = merge(r.defaults, values, r.pointer);
+      const own = overrides.get(name);
+      // An instance's own fields (`instances: { potion-red: { seed: 7 } }`) win over the template's.
+      const merged = own ? merge([merge(r.defaults, values, r.pointer)], own, `${r.pointer}/instances/${escapePointer(name)}`) : merge(r.defaults, values, r.pointer);
       // Steps taken from `defaults:` (post, edit) are written once for many entries: they see
       // each instance's variables too, and one left over is reported where the defaults say it.
       const inherited = Object.keys(merged.values).filter((k) => !merged.from[k]!.startsWith(`${r.pointer}/`));
@@ -81,4 +84,24 @@ export function readAssetEntries(ctx: Context, root: Raw, manifest: Manifest): v
       if (asset) manifest.assets.push(asset);
     }
   }
+}
+
+/** `instances:` of a matrix entry, by instance name; each name must be one the matrix makes. */
+function instanceOverrides(ctx: Context, entry: Raw, combos: Array<Record<string, string> | undefined>, r: { name: string; pointer: string }): Map<string, Raw> {
+  const out = new Map<string, Raw>();
+  const given = entry.instances;
+  if (!given || typeof given !== 'object') return out;
+  if (!entry.each) {
+    ctx.error('E_INSTANCES_WITHOUT_EACH', `\`instances:\` of "${r.name}" overrides instances of a matrix, and it has no \`each:\``, `${r.pointer}/instances`, 'set the fields on the entry itself', r.name);
+    return out;
+  }
+  const names = combos.map((vars) => substitute(r.name, vars ?? {}));
+  for (const [name, fields] of Object.entries(given as Raw)) {
+    if (!names.includes(name)) {
+      ctx.error('E_INSTANCE_UNKNOWN', `\`instances:\` of "${r.name}" names "${name}", which its matrix does not make`, `${r.pointer}/instances/${escapePointer(name)}`, `its instances: ${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''}`, r.name);
+      continue;
+    }
+    if (fields && typeof fields === 'object') out.set(name, fields as Raw);
+  }
+  return out;
 }

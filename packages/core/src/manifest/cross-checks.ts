@@ -1,6 +1,7 @@
 import { closest } from 'fastest-levenshtein';
-import { similar } from '../manifest-schema.js';
+import { similar } from '../did-you-mean.js';
 import type { AssetEntry, Manifest } from '../manifest-types.js';
+import { pickedImageCount } from '../output-names.js';
 import { assetRefs } from '../asset-refs.js';
 import { checkOutputOwnership } from '../output-ownership.js';
 import type { Context } from './context.js';
@@ -41,7 +42,7 @@ export function crossChecks(ctx: Context, manifest: Manifest): void {
         });
         continue;
       }
-      const count = target.source.kind === 'generate' ? target.source.request.num_images : 1;
+      const count = pickedImageCount(target);
       if (ref.index >= count) {
         ctx.diagnostics.push({
           severity: 'error',

@@ -1,6 +1,6 @@
 import { closest } from 'fastest-levenshtein';
 import { getEditTool, EDIT_TOOLS, PIXEL_FIXER } from '../edit-tool-catalog.js';
-import { similar } from '../manifest-schema.js';
+import { similar } from '../did-you-mean.js';
 import type { AssetEntry, EditStep } from '../manifest-types.js';
 import { escapePointer } from '../yaml-positions.js';
 import type { Context, Raw } from './context.js';

@@ -1,10 +1,11 @@
 import { closest } from 'fastest-levenshtein';
 import { deriveSeed } from '../asset-seed.js';
-import { similar } from '../manifest-schema.js';
+import { similar } from '../did-you-mean.js';
 import { PASS_THROUGH_FIELDS } from '../manifest-shape.generated.js';
 import type { AssetEntry, GenerateRequest } from '../manifest-types.js';
 import { paramsOverride } from '../params-override.js';
 import { describeLimits, sizeFits, sourcesAccepting, widestLimits, type StyleInfo } from '../style-catalog.js';
+import { API_DEFAULT_STYLE } from '../api-default-style.js';
 import { escapePointer } from '../yaml-positions.js';
 import type { Context, Raw } from './context.js';
 import { imageRef } from './image-ref.js';
@@ -22,11 +23,13 @@ export function generation(ctx: Context, id: string, v: Raw, p: (f: string) => s
     ctx.error('E_CONFLICT', 'give `size` or `width`/`height`, not both', p('size'), undefined, id);
   }
   const styleField = 'style' in v ? 'style' : 'prompt_style';
-  const styleId = v[styleField] as string | undefined;
-  if (!styleId) {
-    ctx.error('E_STYLE_REQUIRED', `asset "${id}" has no style`, pointer, 'set `style:` (see `assets styles`) on the asset or under `defaults:`', id, true);
+  const written = v[styleField] as string | undefined;
+  if (written === '') {
+    ctx.error('E_STYLE_REQUIRED', `asset "${id}" has an empty style`, p(styleField), 'remove `style:` to use the API\'s default, or name one (see `assets styles`)', id);
     return undefined;
   }
+  // The API takes a request without `prompt_style` as its default style: checked and priced as that style, sent without the field.
+  const styleId = written ?? API_DEFAULT_STYLE;
   const style = ctx.catalog.get(styleId);
   if (!style) {
     const guess = closest(styleId, ctx.catalog.names());
@@ -56,7 +59,7 @@ export function generation(ctx: Context, id: string, v: Raw, p: (f: string) => s
 
   const request: GenerateRequest = {
     prompt: prompt ?? '',
-    prompt_style: style.id,
+    ...(written === undefined ? {} : { prompt_style: style.id }),
     width,
     height,
     num_images: count,
@@ -138,7 +141,12 @@ export function generation(ctx: Context, id: string, v: Raw, p: (f: string) => s
       ctx.error('E_NEEDS', `\`${field}\` needs \`${needed}\``, p(field), `set \`${needed}\` or remove \`${field}\``, id);
     }
   }
-  return { kind: 'generate', request, style };
+  const source: AssetEntry['source'] = { kind: 'generate', request, style };
+  if (typeof v.pick === 'number') {
+    if (v.pick >= count) ctx.error('E_PICK_RANGE', `\`pick: ${v.pick}\` names no candidate: ${count === 1 ? 'there is one (0)' : `there are ${count} (0 to ${count - 1})`}`, p('pick'), 'pick a 0-based index below `count`, as in the `id-N` files', id);
+    else source.pick = v.pick;
+  }
+  return source;
 }
 
 function readSize(ctx: Context, id: string, v: Raw, p: (f: string) => string, style: StyleInfo, widest: ReturnType<typeof widestLimits>, pointer: string): [number, number] | undefined {

@@ -1,5 +1,5 @@
 import { closest } from 'fastest-levenshtein';
-import { similar } from '../manifest-schema.js';
+import { similar } from '../did-you-mean.js';
 import type { PaletteInput } from '../manifest-types.js';
 import type { Context } from './context.js';
 

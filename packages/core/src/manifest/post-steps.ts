@@ -1,5 +1,5 @@
 import { closest } from 'fastest-levenshtein';
-import { similar } from '../manifest-schema.js';
+import { similar } from '../did-you-mean.js';
 import type { AssetEntry, Dither, PostStep, SheetFormat } from '../manifest-types.js';
 import type { Context, Raw } from './context.js';
 

@@ -22,7 +22,13 @@ export class Raster {
 
   set(x: number, y: number, c: Rgba): void {
     if (x < 0 || y < 0 || x >= this.width || y >= this.height) return;
-    this.data.set(c, (y * this.width + x) * 4);
+    // By channel: TypedArray#set from an array is a generic copy, and this runs per pixel.
+    const i = (y * this.width + x) * 4;
+    const d = this.data;
+    d[i] = c[0];
+    d[i + 1] = c[1];
+    d[i + 2] = c[2];
+    d[i + 3] = c[3];
   }
 
   alpha(x: number, y: number): number {
@@ -31,7 +37,13 @@ export class Raster {
   }
 
   fill(c: Rgba): this {
-    for (let i = 0; i < this.width * this.height; i++) this.data.set(c, i * 4);
+    const d = this.data;
+    for (let i = 0; i < d.length; i += 4) {
+      d[i] = c[0];
+      d[i + 1] = c[1];
+      d[i + 2] = c[2];
+      d[i + 3] = c[3];
+    }
     return this;
   }
 
@@ -41,10 +53,20 @@ export class Raster {
 
   /** Draw `src` at (dx, dy); fully transparent source pixels leave the destination as it is. */
   draw(src: Raster, dx: number, dy: number): void {
+    const s = src.data;
+    const d = this.data;
     for (let y = 0; y < src.height; y++) {
+      const ty = dy + y;
+      if (ty < 0 || ty >= this.height) continue;
       for (let x = 0; x < src.width; x++) {
-        const c = src.get(x, y);
-        if (c[3] > 0) this.set(dx + x, dy + y, c);
+        const tx = dx + x;
+        const i = (y * src.width + x) * 4;
+        if (s[i + 3]! === 0 || tx < 0 || tx >= this.width) continue;
+        const o = (ty * this.width + tx) * 4;
+        d[o] = s[i]!;
+        d[o + 1] = s[i + 1]!;
+        d[o + 2] = s[i + 2]!;
+        d[o + 3] = s[i + 3]!;
       }
     }
   }
@@ -63,9 +85,18 @@ export class Raster {
   resize(width: number, height: number): Raster {
     if (width === this.width && height === this.height) return this.clone();
     const out = new Raster(width, height);
+    const s = this.data;
+    const d = out.data;
     for (let y = 0; y < height; y++) {
       const sy = Math.min(this.height - 1, Math.floor((y * this.height) / height));
-      for (let x = 0; x < width; x++) out.set(x, y, this.get(Math.min(this.width - 1, Math.floor((x * this.width) / width)), sy));
+      for (let x = 0; x < width; x++) {
+        const i = (sy * this.width + Math.min(this.width - 1, Math.floor((x * this.width) / width))) * 4;
+        const o = (y * width + x) * 4;
+        d[o] = s[i]!;
+        d[o + 1] = s[i + 1]!;
+        d[o + 2] = s[i + 2]!;
+        d[o + 3] = s[i + 3]!;
+      }
     }
     return out;
   }

@@ -133,12 +133,12 @@ export function drawSprite(width: number, height: number, options: SpriteOptions
   const skin = ramp(SKIN);
   const grid = new Raster(gw, gh).fill(TRANSPARENT);
   const filled = (x: number, y: number) => x >= 0 && y >= 0 && x < gw && y < gh && parts[y * gw + x] !== 0;
+  const outline = mix(main.outline, accent.outline, 0.3);
   for (let y = 0; y < gh; y++) {
     for (let x = 0; x < gw; x++) {
       const part = parts[y * gw + x]!;
       if (part === 0) {
-        const next = [[1, 0], [-1, 0], [0, 1], [0, -1]].find(([dx, dy]) => filled(x + dx!, y + dy!));
-        if (next) grid.set(x, y, mix(main.outline, accent.outline, 0.3));
+        if (filled(x + 1, y) || filled(x - 1, y) || filled(x, y + 1) || filled(x, y - 1)) grid.set(x, y, outline);
         continue;
       }
       if (part === 4) {
@@ -164,13 +164,15 @@ export function drawBackground(width: number, height: number, reading: PromptRea
   const out = new Raster(width, height);
   const bands = 6;
   const bayer = [0, 2, 3, 1];
+  // A pixel is one of the bands' colours: mixed once each, not once per pixel.
+  const colors = Array.from({ length: bands + 2 }, (_, step) => mix(top, bottom, Math.min(1, step / bands)));
   for (let y = 0; y < height; y++) {
     const t = (y / height) * bands;
     const band = Math.floor(t);
     const frac = t - band;
     for (let x = 0; x < width; x++) {
       const step = frac * 4 > bayer[(x & 1) + ((y & 1) << 1)]! ? band + 1 : band;
-      out.set(x, y, mix(top, bottom, Math.min(1, step / bands)));
+      out.set(x, y, colors[step]!);
     }
   }
   void random;

@@ -3,6 +3,7 @@ import { CancelledError } from '@rd-assets/api';
 import type { AssetJob } from './asset-job.js';
 import type { AssetResult, AssetStatus, PlanAction, PlanItem } from './build-types.js';
 import type { Finished, StepState } from './step-state.js';
+import { pickedOutputs } from './picked-outputs.js';
 import { BlockedError, SkippedError } from './asset-outcome-errors.js';
 
 /** What walking one asset came to: its result, its plan line, and what dependents need of it. */
@@ -46,6 +47,6 @@ export function upToDateOutcome(job: AssetJob, lockEntry: LockEntry, states: Ste
     result,
     plan: { id: job.asset.id, action: 'up-to-date', reason: 'unchanged', calls: 0, estimate: {} },
     lockEntry,
-    finished: { outputs: states[states.length - 1]!.outputs! },
+    finished: { outputs: pickedOutputs(job.asset, states[states.length - 1]!.outputs!) },
   };
 }

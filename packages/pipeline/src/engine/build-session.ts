@@ -36,6 +36,7 @@ import { mainOutput, type Finished, type StepState } from './step-state.js';
 import { BlockedError, SkippedError } from './asset-outcome-errors.js';
 import { POST_RUNS_AT_ONCE, postKeyFor, rawForPost, runPostSteps, type PostProcessor } from './post-run.js';
 import { lockEntryFor, sameGenKeys } from './lock-entry.js';
+import { pickedOutputs } from './picked-outputs.js';
 import { outOfDateReason } from './out-of-date-reason.js';
 import { estimateStepCost, priceChain } from './step-pricing.js';
 import { RequestInputs } from './request-inputs.js';
@@ -406,7 +407,7 @@ export class BuildSession {
       result,
       plan: { id: asset.id, action: status === 'restored' ? 'restore' : status === 'post-only' ? 'post-only' : 'generate', reason, calls: 0, estimate: {} },
       lockEntry,
-      finished: { outputs: states[states.length - 1]!.outputs! },
+      finished: { outputs: pickedOutputs(asset, states[states.length - 1]!.outputs!) },
       meta: record.meta,
     };
   }

@@ -51,6 +51,8 @@ export interface AssetResult {
 
 export interface BuildResult {
   assets: AssetResult[];
+  /** The output folder (absolute): each asset's `files` are relative to it. */
+  outDir?: string;
   /**
    * Money spent by this build, from its lines in the ledger (`<cache>/ledger.jsonl`): every charge,
    * results refused after payment included; the estimate for tasks whose result it did not read.

@@ -18,6 +18,7 @@ import { assetJob, type AssetJob } from './asset-job.js';
 import { Budget } from './budget.js';
 import { openCacheStore } from '../store/cache-store.js';
 import { registerBuild } from '../store/cache-registry.js';
+import { recordHistory } from '../store/asset-history.js';
 import { BuildSession, type Outcome, type PostProcessor, type Rgb } from './build-session.js';
 import type { AssetStatus, BuildEvent, BuildOptions, BuildResult, Plan, PlanItem } from './build-types.js';
 import { FileHasher, stampOf } from '../store/file-hasher.js';
@@ -255,9 +256,10 @@ async function prepare(options: BuildOptions): Promise<PreparedBuild> {
       const extra = [index, ...(manifest.types ? [resolve(manifest.dir, manifest.types)] : [])];
       // The stamp only lets the next no-op build skip its checks; without it that build checks
       // everything, so a failed write must not fail a build that succeeded.
-      await writeNoopStamp(options, [seen, stamps, hasher.touched], extra, result.assets, result.warnings).catch(() => {});
+      await writeNoopStamp(options, [seen, stamps, hasher.touched], extra, result.assets, result.warnings, result.outDir).catch(() => {});
     },
     close: async () => {
+      ledger.close();
       await postPool.close();
       // Uploads to the remote cache finish (or are given up, bounded) before the build returns;
       // after Ctrl-C only briefly.
@@ -325,6 +327,7 @@ async function finish(
     Object.keys(next.assets).length === Object.keys(lock.assets).length &&
     finished.newEntries === 0;
   const lockChanged = untouched ? false : await writeLockfile(project.lockPath, next, lockText);
+  if (lockChanged) await recordHistory(project.cacheDir, project.lockPath, lock, finished.replacedEntries(), new Date());
   const { manifest } = project;
   const indexPath = resolve(project.outDir, manifest.index);
   const typesPath = manifest.types ? resolve(manifest.dir, manifest.types) : undefined;
@@ -349,6 +352,7 @@ async function finish(
   const money = ledger.spend();
   const result: BuildResult = {
     assets,
+    outDir: project.outDir,
     spent: money.spent,
     calls: money.calls,
     ...(money.pending ? { pending: money.pending } : {}),
@@ -367,7 +371,7 @@ async function finish(
 function planAsResult(thePlan: Plan, project: Project): BuildResult {
   const assets = thePlan.items.map((i) => ({ id: i.id, status: (i.action === 'up-to-date' ? 'up-to-date' : 'skipped') as AssetStatus, reason: i.reason, calls: 0, cost: {}, files: [] }));
   const counts = Object.fromEntries(STATUSES.map((s) => [s, assets.filter((a) => a.status === s).length])) as Record<AssetStatus, number>;
-  return { assets, spent: {}, calls: 0, counts, removed: [], lockChanged: false, warnings: project.warnings, failed: false, cancelled: false };
+  return { assets, outDir: project.outDir, spent: {}, calls: 0, counts, removed: [], lockChanged: false, warnings: project.warnings, failed: false, cancelled: false };
 }
 
 /**
@@ -405,7 +409,7 @@ function frozenFailure(thePlan: Plan, stale: Plan['items'], project: Project, hi
     assets.push({ id, status: 'blocked', reason: 'in assets.lock but no longer in the manifest', calls: 0, cost: {}, files: [], error: { code: 'E_FROZEN_OUT_OF_DATE', message: 'in assets.lock but no longer in the manifest' } });
   }
   const counts = Object.fromEntries(STATUSES.map((s) => [s, assets.filter((a) => a.status === s).length])) as Record<AssetStatus, number>;
-  return { assets, spent: {}, calls: 0, counts, removed: [], lockChanged: false, warnings: project.warnings, failed: true, cancelled: false };
+  return { assets, outDir: project.outDir, spent: {}, calls: 0, counts, removed: [], lockChanged: false, warnings: project.warnings, failed: true, cancelled: false };
 }
 
 async function loadPalettes(project: Project): Promise<Record<string, Rgb[]>> {

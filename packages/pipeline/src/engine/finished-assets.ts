@@ -72,6 +72,11 @@ export class FinishedAssets {
     for (let i = 0; i < this.count; i++) yield this.record(i)[0];
   }
 
+  /** This build's new lock entries of assets the earlier lock had, each read when its turn comes. */
+  *replacedEntries(): Generator<[string, LockEntry]> {
+    for (const [id, slot] of this.slots) if (this.ownsEntry[slot] === 1 && Object.hasOwn(this.earlier, id)) yield [id, this.record(slot)[1]!];
+  }
+
   /**
    * The lock's assets after this build: those of the earlier lock, with this build's new entries
    * over them. A view, not a copy: an entry of this build is read from the file each time it is

@@ -14,9 +14,10 @@ export function lockEntryFor(job: AssetJob, states: StepState[], providerId: str
   };
   if (job.asset.source.kind === 'generate') {
     const r = job.asset.source.request;
-    entry.style = r.prompt_style;
+    if (r.prompt_style !== undefined) entry.style = r.prompt_style;
     entry.size = [r.width, r.height];
     entry.seed = r.seed;
+    if (job.asset.source.pick !== undefined) entry.pick = job.asset.source.pick;
   }
   if (job.source) entry.request = { source: job.source.kind === 'file' ? { file: job.source.path } : { asset: job.source.asset }, ...entry.request };
   // Post steps report these facts of their outputs; the lock keeps them typed.

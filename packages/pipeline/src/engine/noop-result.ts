@@ -4,7 +4,7 @@ import type { UpToDate } from './noop-stamp.js';
 /** A no-op build's result but for its list of assets: what a summary line needs, with nothing decoded. */
 export function noopTotals(unchanged: UpToDate): Omit<BuildResult, 'assets'> {
   const counts = { 'up-to-date': unchanged.count, restored: 0, 'post-only': 0, generated: 0, failed: 0, skipped: 0, blocked: 0, cancelled: 0 };
-  return { spent: {}, calls: 0, counts, removed: [], lockChanged: false, warnings: unchanged.warnings, failed: false, cancelled: false };
+  return { ...(unchanged.outDir ? { outDir: unchanged.outDir } : {}), spent: {}, calls: 0, counts, removed: [], lockChanged: false, warnings: unchanged.warnings, failed: false, cancelled: false };
 }
 
 /** What a build reports when the no-op stamp says nothing changed: the events and result of a full build with nothing to do. */

@@ -46,6 +46,8 @@ interface Header {
   pathBytes: number;
   assets: number;
   warnings: Diagnostic[];
+  /** The output folder, for results that name it. */
+  out?: string;
 }
 
 /** What a no-op build found: every asset is up to date. */
@@ -53,6 +55,8 @@ export interface UpToDate {
   /** How many assets the manifest has. */
   count: number;
   warnings: Diagnostic[];
+  /** The output folder (absolute), as the build that left the stamp had it. */
+  outDir?: string;
   /** Each asset's result, decoded from the stamp only when asked for (`--json`, a script). */
   assets(): AssetResult[];
 }
@@ -195,6 +199,7 @@ export function upToDate(options: BuildOptions): UpToDate | undefined {
   return {
     count: header.assets,
     warnings: header.warnings,
+    ...(header.out ? { outDir: header.out } : {}),
     assets: () => entries().map(([id, ...files]) => ({ id: id!, status: 'up-to-date', reason: 'unchanged', calls: 0, cost: {}, files })),
   };
 }
@@ -214,7 +219,7 @@ function statNumbers(stamp: string): number[] {
  * as they are: merged into one map, joined and concatenated, a 100,000-asset build's stamp held
  * several copies of every path at its end.
  */
-export async function writeNoopStamp(options: BuildOptions, files: ReadonlyArray<ReadonlyMap<string, string>>, extra: string[], assets: AssetResult[], warnings: Diagnostic[]): Promise<void> {
+export async function writeNoopStamp(options: BuildOptions, files: ReadonlyArray<ReadonlyMap<string, string>>, extra: string[], assets: AssetResult[], warnings: Diagnostic[], outDir?: string): Promise<void> {
   const at = locate(options);
   if (!at) return;
   const now = new Map<string, string>();
@@ -234,7 +239,7 @@ export async function writeNoopStamp(options: BuildOptions, files: ReadonlyArray
     pathBytes += Buffer.byteLength(stored(path)) + (count ? 1 : 0);
     count++;
   }
-  let header = JSON.stringify({ key: at.key, root, files: count, pathBytes, assets: assets.length, warnings } satisfies Header);
+  let header = JSON.stringify({ key: at.key, root, files: count, pathBytes, assets: assets.length, warnings, ...(outDir ? { out: outDir } : {}) } satisfies Header);
   // Padded so the numbers start on an 8-byte boundary and are read in place.
   header = header.padEnd(header.length + ((8 - ((Buffer.byteLength(MAGIC + header) + 1) % 8)) % 8));
   const stats = new Float64Array(count * FIELDS);

@@ -1,6 +1,7 @@
 import { canonicalJson, type LockEntry } from '@rd-assets/core';
 import type { AssetJob } from './asset-job.js';
 import type { StepState } from './step-state.js';
+import { pickOf } from './picked-outputs.js';
 
 /** Why an asset differs from its lock entry, in words for the plan ('unchanged' when it does not). */
 export function outOfDateReason(job: AssetJob, states: StepState[], lockEntry: LockEntry | undefined, forced: boolean, providerId: string): string {
@@ -25,5 +26,6 @@ export function outOfDateReason(job: AssetJob, states: StepState[], lockEntry: L
     if (lockEntry.steps[i]?.genKey !== s.key) return `edit step ${i} (${job.steps[i]!.label}) changed`;
   }
   if (lockEntry.steps.length !== job.steps.length) return 'edit steps changed';
+  if (lockEntry.pick !== pickOf(job.asset)) return lockEntry.pick === undefined ? 'picked a candidate' : 'pick changed';
   return 'unchanged';
 }

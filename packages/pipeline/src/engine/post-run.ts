@@ -2,6 +2,7 @@ import { postKey, RdError, safeRelative, type CacheStore, type PostActionRecord,
 import type { LimitFunction } from 'p-limit';
 import type { AssetJob } from './asset-job.js';
 import type { StepState } from './step-state.js';
+import { pickedOutputs, pickOf } from './picked-outputs.js';
 import type { PostInput, PostOutput } from '../post/index.js';
 import type { Rgb } from '../post/rgba-image.js';
 
@@ -18,7 +19,7 @@ export interface PostProcessor {
 /** Final images of the chain, plus the generation's extra images (pre-palette, non-bg-removed). */
 export function rawForPost(job: AssetJob, states: StepState[]): StoredOutput[] {
   const last = states[states.length - 1]!.outputs!;
-  if (states.length === 1) return last;
+  if (states.length === 1) return pickedOutputs(job.asset, last);
   const extras = states[0]!.outputs!.filter((o) => o.role !== 'image');
   return [...last.filter((o) => o.role === 'image'), ...(job.source ? [] : extras)];
 }
@@ -40,11 +41,14 @@ export function postKeyFor(job: AssetJob, raw: StoredOutput[], post: PostProcess
 function postContext(job: AssetJob): { style?: string; request?: PostInput['request'] } {
   if (job.asset.source.kind !== 'generate') return {};
   const r = job.asset.source.request;
-  const request: NonNullable<PostInput['request']> = { prompt_style: r.prompt_style, width: r.width, height: r.height, num_images: r.num_images };
+  // A request that sends no style is made by the API's default one, which the loader resolved.
+  const style = r.prompt_style ?? job.asset.source.style.id;
+  // A pick hands post-processing one image: its layouts and names are those of a single result.
+  const request: NonNullable<PostInput['request']> = { prompt_style: style, width: r.width, height: r.height, num_images: pickOf(job.asset) === undefined ? r.num_images : 1 };
   if (r.frames_duration !== undefined) request.frames_duration = r.frames_duration;
   if (r.return_spritesheet !== undefined) request.return_spritesheet = r.return_spritesheet;
   if (r.upscale_output_factor !== undefined) request.upscale_output_factor = r.upscale_output_factor;
-  return { style: r.prompt_style, request };
+  return { style, request };
 }
 
 /** What one post run reads and where it keeps its result. */

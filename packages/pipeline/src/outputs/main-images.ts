@@ -1,8 +1,8 @@
-import { imageStem, type AssetEntry } from '@rd-assets/core';
+import { imageStem, pickedImageCount, type AssetEntry } from '@rd-assets/core';
 
-/** How many result images an asset makes (`count`); edit chains and file sources make one. */
+/** How many result images an asset writes (`count`, or one with `pick:`); edit chains and file sources make one. */
 export function imageCount(asset: AssetEntry): number {
-  return asset.source.kind === 'generate' ? asset.source.request.num_images : 1;
+  return pickedImageCount(asset);
 }
 
 /**

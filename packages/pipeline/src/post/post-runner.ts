@@ -19,7 +19,8 @@ import { wangDemoMap } from './wang-demo-map.js';
 import { wangTerrainColors } from './wang-terrain-colors.js';
 
 interface PostRequestInfo {
-  prompt_style: string;
+  /** Absent for a request that named no style; `PostInput.style` then says which one made it. */
+  prompt_style?: string;
   width: number;
   height: number;
   num_images: number;

@@ -12,6 +12,7 @@ import {
   type LockEntry,
   type Lockfile,
   type Manifest,
+  ObjectStore,
 } from '@rd-assets/core';
 import type { AssetResult } from '../engine/build-types.js';
 import type { IndexEntry } from '../outputs/index-writer.js';
@@ -20,7 +21,9 @@ import { parsePalette } from '../post/index.js';
 import { animationFromAtlas, animationFromImage, type PreviewAnimation } from './animation.js';
 import type { PreviewImage } from './image.js';
 import { openCatalog, type ProjectOptions } from '../project/project.js';
-import { manifestPath } from '../project/manifest-location.js';
+import { manifestPath, resolveCacheDir } from '../project/manifest-location.js';
+import { readHistory, type HistoryLine } from '../store/asset-history.js';
+import { previewCuration, type PreviewCuration } from './curation-model.js';
 
 /** What the gallery says about an asset. */
 export type PreviewStatus = 'fresh' | 'cached' | 'failed' | 'skipped' | 'building' | 'not-built';
@@ -51,6 +54,8 @@ export interface PreviewAsset {
   images: PreviewImage[];
   animation?: PreviewAnimation;
   tileset?: PreviewTileset;
+  /** Candidates, history and reroll price: in a gallery that can pick, reroll and revert. */
+  curation?: PreviewCuration;
 }
 
 export interface PreviewPalette {
@@ -91,6 +96,8 @@ export interface PreviewLoadOptions extends ProjectOptions {
   results?: ReadonlyMap<string, AssetResult>;
   /** Strips made from animations earlier, by source sha256: kept between reloads. */
   memo?: Map<string, { animation: PreviewAnimation; bytes: Buffer | undefined }>;
+  /** Also show each generated asset's candidates and history (a gallery with curation actions). */
+  curation?: boolean;
 }
 
 const TYPES: Record<string, string> = { png: 'image/png', gif: 'image/gif', webp: 'image/webp', jpg: 'image/jpeg', jpeg: 'image/jpeg' };
@@ -122,7 +129,21 @@ export async function loadPreview(options: PreviewLoadOptions = {}): Promise<Loa
       previewAsset({ asset: a, entry: index?.assets?.[a.id], lock: lock.assets[a.id], result: options.results?.get(a.id), outDir, blobs, memo: options.memo }),
     ),
   );
+  if (options.curation) await addCuration(manifest, assets, lock, blobs, options);
   return { model: { ...empty, assets, palettes: await palettes(manifest) }, blobs, manifest };
+}
+
+async function addCuration(manifest: Manifest, assets: PreviewAsset[], lock: Lockfile, blobs: Map<string, PreviewBlob>, options: PreviewLoadOptions): Promise<void> {
+  const cacheDir = resolveCacheDir(manifest.file, manifest.cache, options);
+  const store = new ObjectStore(cacheDir);
+  const lines = new Map<string, HistoryLine[]>();
+  for (const l of await readHistory(cacheDir, lockfilePathFor(manifest.file)).catch(() => [])) lines.set(l.id, [...(lines.get(l.id) ?? []), l]);
+  const inMemory = new Map<string, { type: string; bytes: Buffer }>();
+  for (const [i, asset] of manifest.assets.entries()) {
+    const curation = await previewCuration({ asset, lock: lock.assets[asset.id], lines: lines.get(asset.id) ?? [], store, blobs: inMemory });
+    if (curation) assets[i]!.curation = curation;
+  }
+  for (const [ref, blob] of inMemory) blobs.set(ref, blob);
 }
 
 /** `file:line:col  CODE  message (hint)`, errors only. */
@@ -182,7 +203,7 @@ async function previewAsset(input: {
             bytes: await readFile(resolve(input.outDir, main.ref.slice('out/'.length))),
             ref: `strip/${asset.id}`,
             version: sha,
-            ...(asset.source.kind === 'generate' ? { style: asset.source.request.prompt_style, request: asset.source.request } : {}),
+            ...(asset.source.kind === 'generate' ? { style: asset.source.style.id, request: asset.source.request } : {}),
           });
           input.memo?.set(sha, made);
         }
@@ -243,7 +264,7 @@ function describe(asset: AssetEntry): Pick<PreviewAsset, 'prompt' | 'edits' | 's
     return { prompt: `from ${from}`, edits, style: 'edit' };
   }
   const r = asset.source.request;
-  return { prompt: r.extra_prompt ? `${r.prompt} / ${r.extra_prompt}` : r.prompt, edits, style: r.prompt_style, seed: r.seed, size: [r.width, r.height] };
+  return { prompt: r.extra_prompt ? `${r.prompt} / ${r.extra_prompt}` : r.prompt, edits, style: asset.source.style.id, seed: r.seed, size: [r.width, r.height] };
 }
 
 async function palettes(manifest: Manifest): Promise<PreviewPalette[]> {

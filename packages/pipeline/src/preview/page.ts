@@ -7,14 +7,15 @@ import type { PreviewModel } from './model.js';
  * the static report. Live, the script listens for server-sent events and redraws only the cards
  * whose data changed, so the page keeps its scroll position and state without a reload.
  */
-export function previewPage(model: PreviewModel, options: { live: boolean }): string {
+export function previewPage(model: PreviewModel, options: { live: boolean; token?: string }): string {
   const json = JSON.stringify(model).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="icon" href="data:,">
+<link rel="icon" href="data:,">${options.token ? `
+<meta name="rd-preview-token" content="${escapeHtml(options.token)}">` : ''}
 <title>${escapeHtml(model.title)} · rd-assets preview</title>
 <style>${CSS}</style>
 </head>
@@ -23,6 +24,7 @@ export function previewPage(model: PreviewModel, options: { live: boolean }): st
   <h1>rd-assets <span id="title"></span></h1>
   <span id="state" class="state"></span>
   <span id="spent" class="spent"></span>
+  <span id="action" class="state" role="status"></span>
   <label>zoom <select id="zoom"><option value="auto">auto</option><option>1</option><option>2</option><option>3</option><option>4</option><option>6</option><option>8</option></select></label>
   <label>filter <input id="filter" type="search" placeholder="id, prompt or style"></label>
 </header>
@@ -77,6 +79,13 @@ dt { color: var(--dim); } dd { margin: 0; overflow-wrap: anywhere; }
 .error { color: var(--failed); font-size: 12px; white-space: pre-wrap; margin: 8px 0 0; }
 .reason { color: var(--skipped); font-size: 12px; margin: 8px 0 0; }
 .empty { color: var(--dim); font-size: 12px; }
+.curation { border-top: 1px solid var(--line); margin-top: 8px; padding-top: 6px; }
+.curation h3 { font-size: 12px; color: var(--dim); font-weight: normal; margin: 4px 0; }
+.curation figure.picked img { outline: 2px solid var(--fresh); }
+.curation button { margin-top: 4px; background: #2c2c3c; color: var(--text); border: 1px solid var(--line); border-radius: 4px; padding: 2px 8px; cursor: pointer; }
+.curation button:disabled { opacity: .55; cursor: default; }
+.history { list-style: none; padding: 0; margin: 0; display: flex; flex-wrap: wrap; gap: 8px; font-size: 12px; }
+.history li { display: flex; flex-direction: column; gap: 2px; }
 `;
 
 /**

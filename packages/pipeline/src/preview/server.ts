@@ -7,6 +7,7 @@ import { lockfilePathFor, RdError, type Cost, type Diagnostic } from '@rd-assets
 import type { AssetResult } from '../engine/build-types.js';
 import { loadPreview, problemLines, type LoadedPreview, type PreviewBlob, type PreviewModel, type PreviewStatus } from './model.js';
 import { previewPage } from './page.js';
+import { actionToken, handleAction, type GalleryAction, type GalleryActionOptions } from './gallery-actions.js';
 import type { ProjectOptions } from '../project/project.js';
 import { manifestPath } from '../project/manifest-location.js';
 
@@ -21,6 +22,11 @@ export interface PreviewServerOptions extends ProjectOptions {
    * what `assets preview` does. Watch mode pushes updates itself instead.
    */
   follow?: boolean;
+  /**
+   * Buttons to pick, reroll and revert, writing the manifest as the CLI does (`POST /action`,
+   * only from this page: Origin, and a token per run embedded in it). Off by default.
+   */
+  actions?: GalleryActionOptions;
 }
 
 export interface PreviewServer {
@@ -54,7 +60,9 @@ export async function startPreviewServer(options: PreviewServerOptions = {}): Pr
   const memo = new Map();
   let statuses: Record<string, PreviewStatus> = {};
   let session: { building: boolean; spent?: Cost; problems: string[] } = { building: false, problems: [] };
-  let loaded: LoadedPreview = await loadPreview({ ...options, results, memo });
+  const curation = options.actions !== undefined;
+  const token = curation ? actionToken() : undefined;
+  let loaded: LoadedPreview = await loadPreview({ ...options, results, memo, curation });
   let good = loaded;
   const clients = new Set<ServerResponse>();
 
@@ -85,7 +93,7 @@ export async function startPreviewServer(options: PreviewServerOptions = {}): Pr
   };
 
   const reload = async () => {
-    loaded = await loadPreview({ ...options, results, memo });
+    loaded = await loadPreview({ ...options, results, memo, curation });
     // A manifest that does not parse keeps the last good gallery on screen, with its problems.
     if (loaded.manifest) good = loaded;
   };
@@ -102,13 +110,24 @@ export async function startPreviewServer(options: PreviewServerOptions = {}): Pr
       res.writeHead(403, { 'content-type': 'text/plain' }).end('forbidden: the preview answers only to 127.0.0.1 and localhost\n');
       return;
     }
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
+    if (req.method === 'POST' && path === '/action' && token && options.actions) {
+      const { afterWrite } = options.actions;
+      // The page gets the gallery as the write (and the build after it) left it.
+      const actions = { ...options.actions, afterWrite: async (id: string, action: GalleryAction) => {
+        await afterWrite?.(id, action);
+        await reload();
+        push();
+      } };
+      await handleAction(req, res, { token, port, project: options, actions });
+      return;
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { allow: 'GET, HEAD' }).end();
       return;
     }
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
     if (path === '/') {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(previewPage(current(), { live: true }));
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(previewPage(current(), { live: true, ...(token ? { token } : {}) }));
     } else if (path === '/model.json') {
       res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(current()));
     } else if (path === '/events') {

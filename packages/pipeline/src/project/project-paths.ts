@@ -74,7 +74,22 @@ class PathOutsideError extends RdError {
  */
 export async function assertInsideRoot(project: { root: string }, abs: string): Promise<void> {
   const real = await realPathOf(abs);
-  if (!isInside(await realPathOf(project.root), real)) throw new PathOutsideError(abs, real, project.root);
+  if (!isInside(await realRootOf(project), real)) throw new PathOutsideError(abs, real, project.root);
+}
+
+/**
+ * The project root's real path, looked up once per project: the root is where a build starts
+ * from, settled before its first write, where the folders below it (which a link could replace
+ * during the build) are resolved again before every write.
+ */
+const realRoots = new WeakMap<{ root: string }, { root: string; real: string }>();
+
+async function realRootOf(project: { root: string }): Promise<string> {
+  const known = realRoots.get(project);
+  if (known?.root === project.root) return known.real;
+  const real = await realPathOf(project.root);
+  realRoots.set(project, { root: project.root, real });
+  return real;
 }
 
 /**

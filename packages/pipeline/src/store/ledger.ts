@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { appendFileSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
+import { writeWhole } from './append-file.js';
 import { mkdir, open, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { addCost, type Cost } from '@rd-assets/core';
@@ -113,8 +114,19 @@ export class Ledger {
     if (!full.resumed && earlier.has(full.charge)) full.resumed = true;
     if (full.resumed) charge.resumed = true;
     // Synchronous: a few microseconds of local I/O for a line, where the promise version costs a
-    // file open, write and close each on the thread pool.
-    appendFileSync(this.path, `${JSON.stringify(full)}\n`);
+    // file open, write and close each on the thread pool. The file stays open for the build (one
+    // `write` per line, as appending by name did, without its open and close).
+    this.fd ??= openSync(this.path, 'a');
+    writeWhole(this.fd, `${JSON.stringify(full)}\n`);
+  }
+
+  private fd: number | undefined;
+
+  /** The build is over: let go of the file (a later line opens it again). */
+  close(): void {
+    if (this.fd === undefined) return;
+    closeSync(this.fd);
+    this.fd = undefined;
   }
 
   private opened: Promise<ReadonlySet<string>> | undefined;

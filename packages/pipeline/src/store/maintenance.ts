@@ -1,11 +1,17 @@
 import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { acquireCacheLock, lockOutputs, ObjectStore, parseLockfile, readLockfile, readRegularFile, RdError, safeRelative, type Lockfile } from '@rd-assets/core';
+import { acquireCacheLock, lockOutputs, LOCKFILE_VERSION, ObjectStore, parseLockfile, readLockfile, readRegularFile, RdError, safeRelative, type Lockfile } from '@rd-assets/core';
+import { pruneHistory, readHistory } from './asset-history.js';
 import { recordedWrites, registeredProjects, unregister } from './cache-registry.js';
 import { FileHasher } from './file-hasher.js';
 import { generatedToRemove } from './generated-files.js';
 import { openProject, type ProjectOptions } from '../project/project.js';
 import { assertInsideRoot } from '../project/project-paths.js';
+
+export interface GcOptions extends ProjectOptions {
+  /** Also drop this project's replaced results (`assets history`), so gc may remove them. */
+  pruneHistory?: boolean;
+}
 
 interface Keep {
   gen: Set<string>;
@@ -19,13 +25,17 @@ interface Keep {
  * with it is registered in it, and what their locks need is kept too. A registered lock that
  * exists but cannot be read stops gc: it cannot know what that project needs.
  */
-export async function gc(options: ProjectOptions = {}): Promise<{ objects: number; actions: number; bytes: number; projects: number }> {
+export async function gc(options: GcOptions = {}): Promise<{ objects: number; actions: number; bytes: number; projects: number; historyPruned: number }> {
   const project = await openProject(options);
   const cacheLock = await acquireCacheLock(resolve(project.cacheDir, 'lock'), { command: 'assets gc' });
   try {
     const store = new ObjectStore(project.cacheDir);
     const keep: Keep = { gen: new Set(), post: new Set(), objects: new Set() };
     await keepWhatLockNeeds(store, await readLockfile(project.lockPath), keep);
+    // Results an asset had before (`assets history`) stay restorable, unless this project prunes its own.
+    const historyPruned = options.pruneHistory ? await pruneHistory(project.cacheDir, project.lockPath) : 0;
+    const history = await readHistory(project.cacheDir);
+    await keepWhatLockNeeds(store, { lockfileVersion: LOCKFILE_VERSION, assets: Object.fromEntries(history.map((l, i) => [i, l.entry])) }, keep);
     let projects = 1;
     for (const { record, file } of await registeredProjects(project.cacheDir)) {
       if (record.lock === project.lockPath) continue;
@@ -48,7 +58,7 @@ export async function gc(options: ProjectOptions = {}): Promise<{ objects: numbe
       await keepWhatLockNeeds(store, lock, keep);
       projects++;
     }
-    return { ...(await store.collectGarbage(keep)), projects };
+    return { ...(await store.collectGarbage(keep)), projects, historyPruned };
   } finally {
     await cacheLock.release();
   }

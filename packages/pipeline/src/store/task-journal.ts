@@ -114,7 +114,10 @@ export class FileTaskJournal implements TaskJournal {
       mkdirSync(this.dir, { recursive: true });
       appendFileSync(this.log, text);
     }
-    this.remember();
+    // The file this journal saw (checked just before) grew by the line: no second stat per write.
+    // Had another build written it in between, the next check finds another size and reads it again.
+    if (this.seen) this.seen = { size: this.seen.size + Buffer.byteLength(text), ino: this.seen.ino };
+    else this.remember();
   }
 
   private remember(): void {

@@ -52,6 +52,7 @@ describe('FinishedAssets', () => {
     finished.add(result('replaced'), entry('replaced', 20));
     finished.add(result('new'), entry('new', 30));
     expect(finished.newEntries).toBe(2);
+    expect([...finished.replacedEntries()]).toEqual([['replaced', entry('replaced', 20)]]);
     const assets = finished.lockAssets();
     expect(assets.kept).toBe(kept);
     expect(assets.replaced).toEqual(entry('replaced', 20));

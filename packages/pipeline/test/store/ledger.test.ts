@@ -87,4 +87,22 @@ describe('the ledger', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  it('keeps its file open for the build; a line after close() still lands, after the earlier ones', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'rd-ledger-'));
+    try {
+      const ledger = new Ledger(join(dir, 'ledger.jsonl'));
+      await ledger.append({ asset: 'a', endpoint: 'inferences', callKey: 'k', taskId: 't1', cost: { usd: 0.02 }, estimated: true, outcome: 'accepted' });
+      await ledger.append({ asset: 'a', endpoint: 'inferences', callKey: 'k', taskId: 't1', cost: { usd: 0.02 }, outcome: 'stored' });
+      // Each line is in the file as soon as append returns: a kill now loses nothing.
+      expect((await readLedger(ledger.path)).map((l) => l.outcome)).toEqual(['accepted', 'stored']);
+      ledger.close();
+      ledger.close();
+      await ledger.append({ asset: 'b', endpoint: 'inferences', callKey: 'k2', taskId: 't2', cost: { usd: 0.02 }, outcome: 'stored' });
+      ledger.close();
+      expect((await readLedger(ledger.path)).map((l) => l.charge)).toEqual(['t1', 't1', 't2']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });

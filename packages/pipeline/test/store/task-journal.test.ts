@@ -80,4 +80,16 @@ describe('the task journal: one append per event, read back by the next build', 
     await mine.delete('k3');
     expect(await new FileTaskJournal(dir).get('k2')).toEqual(accepted('t2'));
   });
+
+  it('after its own writes, still sees a line another build appended since', async () => {
+    const mine = new FileTaskJournal(dir);
+    await mine.put('k1', submitted(0));
+    await mine.put('k1', accepted('t1'));
+    const other = new FileTaskJournal(dir);
+    await other.put('k2', accepted('t2'));
+    expect(await mine.get('k2')).toEqual(accepted('t2'));
+    await mine.delete('k1');
+    expect(await new FileTaskJournal(dir).get('k2')).toEqual(accepted('t2'));
+    expect(await new FileTaskJournal(dir).get('k1')).toBeUndefined();
+  });
 });

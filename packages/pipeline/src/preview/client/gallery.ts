@@ -4,6 +4,7 @@ import { formatCost } from '@rd-assets/core/cost-format';
 import type { Cost } from '@rd-assets/core';
 import type { PreviewImage } from '../image.js';
 import type { PreviewAsset, PreviewModel } from '../model.js';
+import type { PreviewCuration } from '../curation-model.js';
 
 declare global {
   interface Window {
@@ -54,6 +55,9 @@ function start(): void {
   const cards = new Map<string, { key: string; el: HTMLElement }>();
   const anims: PlayingAnimation[] = [];
   const zoomSelect = byId<HTMLSelectElement>('zoom');
+  // Present only in a live gallery that may write: every write carries it.
+  const token = document.querySelector<HTMLMetaElement>('meta[name="rd-preview-token"]')?.content;
+  let actions = 0;
   const filterInput = byId<HTMLInputElement>('filter');
   zoomSelect.value = readZoom();
 
@@ -148,9 +152,58 @@ function start(): void {
     fact('seed', a.seed);
     fact('size', a.size ? `${a.size[0]}×${a.size[1]}` : undefined);
     box.append(facts);
+    if (a.curation) box.append(curation(a, a.curation));
     if (a.error) box.append(el('p', { class: 'error', text: `${a.error.code}  ${a.error.message}${a.error.hint ? ` (hint: ${a.error.hint})` : ''}` }));
     else if (a.reason && a.status !== 'cached') box.append(el('p', { class: 'reason', text: a.reason }));
     return box;
+  }
+
+  /** Candidates with a pick button, a reroll button priced first, and the history with revert buttons. */
+  function curation(a: PreviewAsset, c: PreviewCuration): HTMLElement {
+    const box = el('section', { class: 'curation', 'data-curation': a.id });
+    const can = !!token;
+    if (c.candidates.length) {
+      const row = el('div', { class: 'pictures candidates' });
+      for (const [i, img] of c.candidates.entries()) {
+        const picked = c.pick === i;
+        const button = el('button', { type: 'button', text: picked ? 'picked' : 'pick', disabled: !can || picked, 'data-action': 'pick', 'data-index': String(i) });
+        button.addEventListener('click', () => void act(a.id, { action: 'pick', index: i }));
+        row.append(el('figure', { class: picked ? 'picked' : '' }, picture(a, img), button));
+      }
+      box.append(el('h3', { text: 'candidates' }), row);
+    }
+    const price = cost(c.rerollCost) || 'free';
+    const reroll = el('button', { type: 'button', text: `reroll · ${price}`, disabled: !can, 'data-action': 'reroll', title: `a new seed: one call, about ${price}` });
+    reroll.addEventListener('click', () => {
+      if (window.confirm(`Reroll ${a.id} with a new seed? One call, about ${price}.`)) void act(a.id, { action: 'reroll' });
+    });
+    box.append(el('div', { class: 'actions' }, reroll));
+    if (c.history.length > 1) {
+      const list = el('ol', { class: 'history' });
+      for (const h of c.history) {
+        const button = el('button', { type: 'button', text: h.current ? 'current' : 'revert', disabled: !can || h.current, 'data-action': 'revert', 'data-n': String(h.n) });
+        button.addEventListener('click', () => void act(a.id, { action: 'revert', n: h.n }));
+        list.append(el('li', { 'data-n': String(h.n) }, h.image ? picture(a, h.image) : null, el('span', { text: `${h.n}. seed ${h.seed ?? '?'}${h.pick === undefined ? '' : `, pick ${h.pick}`}`, title: h.prompt ?? '' }), button));
+      }
+      box.append(el('h3', { text: 'history' }), list);
+    }
+    return box;
+  }
+
+  /** One write through the server (the same functions as the CLI); the page redraws from the pushed model. */
+  async function act(id: string, body: Record<string, string | number>): Promise<void> {
+    const state = byId('action');
+    state.textContent = `${String(body.action)} ${id}…`;
+    document.body.dataset.action = 'busy';
+    try {
+      const res = await fetch('action', { method: 'POST', headers: { 'content-type': 'application/json', 'x-rd-preview-token': token ?? '' }, body: JSON.stringify({ ...body, id }) });
+      const answer = (await res.json()) as { error?: { code: string; message: string; hint?: string } };
+      state.textContent = answer.error ? `${answer.error.code}  ${answer.error.message}${answer.error.hint ? ` (hint: ${answer.error.hint})` : ''}` : `${String(body.action)} ${id}: done`;
+    } catch (e) {
+      state.textContent = `${String(body.action)} ${id} failed: ${(e as Error).message}`;
+    }
+    actions++;
+    document.body.dataset.action = `done ${actions}`;
   }
 
   function matches(a: PreviewAsset, q: string): boolean {

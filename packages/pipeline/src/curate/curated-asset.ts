@@ -1,0 +1,23 @@
+import { didYouMean, RdError, type AssetEntry, type GenerateRequest, type Manifest } from '@rd-assets/core';
+
+/** The asset a curation command names, which must generate (a seed, candidates, a request to write back). */
+export function generatedAsset(manifest: Manifest, id: string, command: string): AssetEntry & { source: { kind: 'generate'; request: GenerateRequest } } {
+  const asset = manifest.assets.find((a) => a.id === id);
+  if (!asset) {
+    const guess = didYouMean(id, manifest.assets.map((a) => a.id));
+    throw new RdError('E_UNKNOWN_ASSET', `\`assets ${command}\` names "${id}", which is not an asset of this manifest`, {
+      hint: guess ? `did you mean "${guess}"?` : 'ids are as in assets.yaml; group members are group/name',
+    });
+  }
+  if (asset.source.kind !== 'generate') {
+    throw new RdError('E_CURATE_NOT_GENERATED', `"${id}" edits another image (\`from:\` or \`image:\`): it has no seed or candidates of its own`, {
+      hint: `curate the asset it starts from instead`,
+    });
+  }
+  return asset as AssetEntry & { source: { kind: 'generate'; request: GenerateRequest } };
+}
+
+/** The manifest key an entry sets a field under, of its two names (`count`/`num_images`, `style`/`prompt_style`); the first when it sets neither. */
+export function writtenKey(ownFields: ReadonlySet<string>, names: readonly [string, string]): string {
+  return ownFields.has(names[1]) && !ownFields.has(names[0]) ? names[1] : names[0];
+}

@@ -1,0 +1,34 @@
+import { mapKeysAt, ManifestError, parseManifest, type AssetEntry, type GenerateRequest, type ScalarEdit } from '@rd-assets/core';
+import { openProject, type Project, type ProjectOptions } from '../project/project.js';
+import { manifestPath } from '../project/manifest-location.js';
+import { readManifestSnapshot, writeManifestEdits } from '../project/manifest-edit.js';
+import { generatedAsset } from './curated-asset.js';
+import { entryPath } from './entry-path.js';
+
+/** What a curation command knows when it decides its edits. */
+export interface CurationContext {
+  project: Project;
+  asset: AssetEntry & { source: { kind: 'generate'; request: GenerateRequest } };
+  /** Where the asset's own fields are written (a matrix instance's: under its template's `instances:`). */
+  path: string[];
+  /** The fields its entry writes itself (not through `defaults:`). */
+  own: Set<string>;
+}
+
+/**
+ * Set the scalars a curation command decides on one asset's own entry, and nothing else. The
+ * manifest is read before it is opened and written only if still those bytes; the new text must
+ * pass validation, so a command never leaves a manifest the next build refuses. Returns the edits made.
+ */
+export async function editAssetEntry(options: ProjectOptions, id: string, command: string, decide: (ctx: CurationContext) => ScalarEdit[]): Promise<ScalarEdit[]> {
+  const snapshot = await readManifestSnapshot(manifestPath(options));
+  const project = await openProject(options);
+  const asset = generatedAsset(project.manifest, id, command);
+  const path = entryPath(asset, command, snapshot.text);
+  const edits = decide({ project, asset, path, own: mapKeysAt(snapshot.text, path) });
+  await writeManifestEdits(snapshot, edits, (next) => {
+    const errors = parseManifest(next, snapshot.file, { catalog: project.catalog }).diagnostics.filter((d) => d.severity === 'error');
+    if (errors.length) throw new ManifestError(errors);
+  });
+  return edits;
+}

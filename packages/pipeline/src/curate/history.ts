@@ -1,0 +1,42 @@
+import { readLockfile, type LockEntry } from '@rd-assets/core';
+import { openProject, type ProjectOptions } from '../project/project.js';
+import { readHistory, resultIdentity, type HistoryLine } from '../store/asset-history.js';
+
+/** One result an asset had, as `assets history` lists it. */
+export interface HistoryItem {
+  /** 1 is the newest (the current result when the lock has one), 2 the one before… */
+  n: number;
+  /** The result `assets.lock` records now. */
+  current: boolean;
+  /** When it was last replaced or made current, when a build recorded it. */
+  at?: string;
+  /** Its lock entry: the request (prompt, seed, style…), the calls' keys, the files. */
+  entry: LockEntry;
+}
+
+/**
+ * Every result of asset `id`, newest first and each once: the lock's current one, then those
+ * earlier builds replaced (kept in the cache's `history.jsonl`; `gc` keeps what they name).
+ */
+export async function assetHistory(options: ProjectOptions & { id: string }): Promise<HistoryItem[]> {
+  const project = await openProject(options);
+  const current = (await readLockfile(project.lockPath)).assets[options.id];
+  return historyItems(current, (await readHistory(project.cacheDir, project.lockPath)).filter((l) => l.id === options.id));
+}
+
+/** The numbered list of one asset's results from its current lock entry and its history lines (oldest first). Pure. */
+export function historyItems(current: LockEntry | undefined, lines: readonly HistoryLine[]): HistoryItem[] {
+  const newestFirst = [...lines].reverse();
+  const items: HistoryItem[] = [];
+  const seen = new Set<string>();
+  const add = (entry: LockEntry, isCurrent: boolean) => {
+    const identity = resultIdentity(entry);
+    if (seen.has(identity)) return;
+    seen.add(identity);
+    const at = newestFirst.find((l) => resultIdentity(l.entry) === identity)?.at;
+    items.push({ n: items.length + 1, current: isCurrent, ...(at ? { at } : {}), entry });
+  };
+  if (current) add(current, true);
+  for (const l of newestFirst) add(l.entry, false);
+  return items;
+}

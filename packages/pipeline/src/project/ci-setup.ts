@@ -1,0 +1,86 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { ManifestError, parseManifest, RdError } from '@rd-assets/core';
+import { ciWorkflows, type CiFlow } from './ci-workflows.js';
+import { withGitignoreBlock } from './gitignore-block.js';
+import { manifestPath, resolveCacheDir } from './manifest-location.js';
+import { readManifestText } from './manifest-read.js';
+import { findProjectRoot } from './project-paths.js';
+
+export interface CiSetupOptions {
+  cwd?: string;
+  manifest?: string;
+  /** Default: `remote-cache` when the manifest has `remote:`, else `committed`. */
+  flow?: CiFlow;
+  /** Jobs of the generate workflow (remote-cache flow). */
+  shards?: number;
+  /** Overwrite workflow files that differ from what would be written. */
+  force?: boolean;
+}
+
+export interface CiSetupResult {
+  flow: CiFlow;
+  root: string;
+  /** Files written (absolute), `.gitignore` included. */
+  written: string[];
+  /** Workflow files already as they would be written. */
+  unchanged: string[];
+}
+
+/**
+ * Write the CI workflows of a project's flow into the repository root (the nearest folder with
+ * `.git` above the manifest) and the `.gitignore` block for the cache (and, when outputs are not
+ * committed, for them). Checks every file before writing any, so a refusal writes nothing.
+ */
+export async function setupCi(options: CiSetupOptions = {}): Promise<CiSetupResult> {
+  const file = manifestPath(options);
+  const parsed = parseManifest(await readManifestText(file), file);
+  const manifest = parsed.manifest ?? parsed.partial;
+  if (!manifest) throw new ManifestError(parsed.diagnostics);
+  const root = await findProjectRoot(dirname(file));
+  const flow = options.flow ?? (manifest.remote ? 'remote-cache' : 'committed');
+  const inRoot = (abs: string): string | undefined => {
+    const rel = relative(root, abs);
+    return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel.split(sep).join('/') : undefined;
+  };
+  const lock = inRoot(join(dirname(file), 'assets.lock')) ?? 'assets.lock';
+  const out = inRoot(resolve(manifest.dir, manifest.out));
+  const types = manifest.types ? inRoot(resolve(manifest.dir, manifest.types)) : undefined;
+  const files = ciWorkflows({
+    flow,
+    manifest: inRoot(file) ?? 'assets.yaml',
+    lock,
+    written: [lock, ...(out ? [out] : []), ...(types ? [types] : [])],
+    remoteInManifest: manifest.remote !== undefined,
+    shards: options.shards ?? 3,
+  });
+
+  const written: string[] = [];
+  const unchanged: string[] = [];
+  const changes: Array<{ path: string; text: string }> = [];
+  for (const f of files) {
+    const path = resolve(root, f.path);
+    const before = await readFile(path, 'utf8').catch(() => undefined);
+    if (before === f.text) unchanged.push(path);
+    else if (before !== undefined && !options.force) {
+      throw new RdError('E_EXISTS', `${path} already exists and differs from the ${flow} workflow`, { hint: 'pass --force to overwrite it, or move it away first' });
+    } else changes.push({ path, text: f.text });
+  }
+
+  // Patterns anchored at the root: only our folders, not same-named ones elsewhere.
+  const cache = inRoot(resolveCacheDir(file, manifest.cache, {}));
+  const lines = ['# the build cache: content-addressed, restored or rebuilt, never committed'];
+  if (cache) lines.push(`/${cache}/`);
+  if (flow === 'remote-cache' && out) lines.push('# outputs: restored from the shared remote cache by `assets build`', `/${out}/`);
+  const gitignore = join(root, '.gitignore');
+  const ignoreBefore = await readFile(gitignore, 'utf8').catch(() => '');
+  const ignoreAfter = withGitignoreBlock(ignoreBefore, lines);
+  if (ignoreAfter !== ignoreBefore) changes.push({ path: gitignore, text: ignoreAfter });
+
+  for (const c of changes) {
+    await mkdir(dirname(c.path), { recursive: true });
+    await writeFile(c.path, c.text);
+    written.push(c.path);
+  }
+  return { flow, root, written, unchanged };
+}

@@ -1,0 +1,31 @@
+import { readFile } from 'node:fs/promises';
+import { RdError, spliceScalars, writeFileAtomic, type ScalarEdit } from '@rd-assets/core';
+import { readManifestText } from './manifest-read.js';
+
+/** The manifest's text as a command read it, to be edited and written back only if it is still that. */
+export interface ManifestSnapshot {
+  file: string;
+  text: string;
+}
+
+export async function readManifestSnapshot(file: string): Promise<ManifestSnapshot> {
+  return { file, text: await readManifestText(file) };
+}
+
+/**
+ * Set these scalars in the manifest (`spliceScalars`: every other byte stays as written) and
+ * write it atomically (after `check`, which may refuse the new text), unless the file on disk is no longer the text the snapshot read: an edit
+ * made meanwhile in an editor is never overwritten. Returns the new text ('' edits: unchanged).
+ */
+export async function writeManifestEdits(snapshot: ManifestSnapshot, edits: readonly ScalarEdit[], check?: (next: string) => void): Promise<string> {
+  const next = spliceScalars(snapshot.text, edits);
+  if (next === snapshot.text) return next;
+  check?.(next);
+  // Compared as bytes just before the write: the window left is the rename itself.
+  const onDisk = await readFile(snapshot.file).catch(() => undefined);
+  if (!onDisk || !onDisk.equals(Buffer.from(snapshot.text, 'utf8'))) {
+    throw new RdError('E_MANIFEST_CHANGED', `${snapshot.file} changed since it was read; nothing was written`, { hint: 'run the command again: it reads the manifest as it is now' });
+  }
+  await writeFileAtomic(snapshot.file, next);
+  return next;
+}

@@ -1,0 +1,47 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { RdError } from '@rd-assets/core';
+import { readManifestSnapshot, writeManifestEdits } from '../../src/project/manifest-edit.js';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'rd-edit-'));
+});
+afterEach(() => rm(dir, { recursive: true, force: true }));
+
+const TEXT = 'version: 1\nassets:\n  hero:            # aligned\n    prompt: a knight\n    seed: 1        # aligned too\n';
+
+describe('writeManifestEdits', () => {
+  it('writes the spliced text when the file is still what was read', async () => {
+    const file = join(dir, 'assets.yaml');
+    await writeFile(file, TEXT);
+    const snapshot = await readManifestSnapshot(file);
+    await writeManifestEdits(snapshot, [{ path: ['assets', 'hero', 'seed'], value: 77 }]);
+    expect(await readFile(file, 'utf8')).toBe(TEXT.replace('seed: 1 ', 'seed: 77'));
+  });
+
+  it('refuses, writing nothing, when the file changed since it was read', async () => {
+    const file = join(dir, 'assets.yaml');
+    await writeFile(file, TEXT);
+    const snapshot = await readManifestSnapshot(file);
+    const edited = TEXT.replace('a knight', 'a wizard');
+    await writeFile(file, edited);
+    const error = await writeManifestEdits(snapshot, [{ path: ['assets', 'hero', 'seed'], value: 77 }]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RdError);
+    expect((error as RdError).code).toBe('E_MANIFEST_CHANGED');
+    expect(await readFile(file, 'utf8')).toBe(edited);
+  });
+
+  it('refuses when the check refuses the new text', async () => {
+    const file = join(dir, 'assets.yaml');
+    await writeFile(file, TEXT);
+    const snapshot = await readManifestSnapshot(file);
+    const refused = new RdError('E_TEST', 'no');
+    await expect(writeManifestEdits(snapshot, [{ path: ['assets', 'hero', 'seed'], value: 77 }], () => {
+      throw refused;
+    })).rejects.toBe(refused);
+    expect(await readFile(file, 'utf8')).toBe(TEXT);
+  });
+});
