@@ -45,6 +45,7 @@ import { FileTaskJournal } from '../store/task-journal.js';
 import { inWindow } from './work-window.js';
 import { ModelSteps, type ModelStepsOptions } from './model-steps.js';
 import { lockedModels, splitTargets, type BuiltModel } from './model-lock.js';
+import { FinishedAssets } from './finished-assets.js';
 
 /** Statuses after which the asset's files are on disk as its lock entry says. */
 const WROTE_FILES: ReadonlySet<AssetStatus> = new Set(['up-to-date', 'restored', 'post-only', 'generated']);
@@ -89,9 +90,6 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     await run.close();
   }
 }
-
-/** What the end of a build needs of an asset's walk. */
-type Finished = Pick<Outcome, 'result' | 'lockEntry'>;
 
 interface PreparedBuild {
   plan(): Promise<Plan>;
@@ -230,14 +228,15 @@ async function prepare(options: BuildOptions): Promise<PreparedBuild> {
         signal: stop,
         onWait: (owner) => onEvent({ type: 'waiting-for-lock', pid: owner.pid, command: owner.command }),
       });
+      let kept: FinishedAssets | undefined;
       try {
         const budget = await makeBudget(thePlan, options, provider, onEvent);
         const s = session('build', budget, planned);
-        // Of each finished asset, only its result and lock entry are kept for the end of the build.
-        const outcomes = new Map<string, Finished>();
+        // Of each finished asset, only its result and lock entry are kept for the end of the build, on disk.
+        const finished = (kept = new FinishedAssets(project.cacheDir, lock.assets));
         await inWindow(jobs.keys(), walks, async (id) => {
           const { result, lockEntry } = await s.outcome(id);
-          outcomes.set(id, lockEntry ? { result, lockEntry } : { result });
+          finished.add(result, lockEntry);
           if (used.has(id)) return;
           s.forget(id);
           // Nothing walks it again: its job (request, steps) goes too. The window's iterator has
@@ -254,12 +253,13 @@ async function prepare(options: BuildOptions): Promise<PreparedBuild> {
           writeOutputs: (files) => s.writeOutputs(files),
           removeFiles: (entries) => s.removeFiles(entries),
         };
-        if (options.shard) return shardResult(options.shard, outcomes, ledger, s, project, stop.aborted, models.map((m) => m.result));
-        return await finish(project, lock, lockText, thePlan, outcomes, s, ledger, stop.aborted, options.targets?.length ? false : true, atlas, models);
+        if (options.shard) return shardResult(options.shard, finished.results(), ledger, s, project, stop.aborted, models.map((m) => m.result));
+        return await finish(project, lock, lockText, thePlan, finished, s, ledger, stop.aborted, options.targets?.length ? false : true, atlas, models);
       } finally {
         // The hash cache only saves rehashing next time; a build that could not write it still
         // built, and the next one hashes the inputs again.
         await hasher.save().catch(() => {});
+        kept?.close();
         await cacheLock.release();
       }
     },
@@ -316,7 +316,7 @@ async function finish(
   lock: Lockfile,
   lockText: string | undefined,
   thePlan: Plan,
-  outcomes: Map<string, Finished>,
+  finished: FinishedAssets,
   session: BuildSession,
   ledger: Ledger,
   cancelled: boolean,
@@ -324,10 +324,9 @@ async function finish(
   atlas: AtlasContext,
   models: BuiltModel[] = [],
 ): Promise<BuildResult> {
-  const next: Lockfile = { lockfileVersion: lock.lockfileVersion, assets: { ...lock.assets }, ...(lock.atlases ? { atlases: lock.atlases } : {}) };
+  const next: Lockfile = { lockfileVersion: lock.lockfileVersion, assets: finished.lockAssets(), ...(lock.atlases ? { atlases: lock.atlases } : {}) };
   const nextModels = lockedModels(lock, project.manifest, models, full && !cancelled);
   if (nextModels) next.models = nextModels;
-  for (const o of outcomes.values()) if (o.lockEntry) next.assets[o.result.id] = o.lockEntry;
   const removedFiles: string[] = [];
   if (full && !cancelled) {
     for (const id of thePlan.removed) {
@@ -343,16 +342,17 @@ async function finish(
     JSON.stringify(next.models) === JSON.stringify(lock.models) &&
     removedFiles.length === 0 &&
     Object.keys(next.assets).length === Object.keys(lock.assets).length &&
-    [...outcomes.values()].every((o) => !o.lockEntry || o.lockEntry === lock.assets[o.result.id]);
+    finished.newEntries === 0;
   const lockChanged = untouched ? false : await writeLockfile(project.lockPath, next, lockText);
-  if (lockChanged) await recordHistory(project.cacheDir, project.lockPath, lock, [...outcomes.values()].map((o) => [o.result.id, o.lockEntry]), new Date());
+  if (lockChanged) await recordHistory(project.cacheDir, project.lockPath, lock, finished.replacedEntries(), new Date());
   const { manifest } = project;
   const indexPath = resolve(project.outDir, manifest.index);
   const typesPath = manifest.types ? resolve(manifest.dir, manifest.types) : undefined;
   const present = async (p: string | undefined) => !p || (await stat(p).then(() => true, () => false));
   const rewrite = !untouched || !(await present(indexPath)) || !(await present(typesPath));
   if (rewrite) {
-    const done = new Set([...outcomes.values()].filter((o) => WROTE_FILES.has(o.result.status)).map((o) => o.result.id));
+    const done = new Set<string>();
+    for (const r of finished.results()) if (WROTE_FILES.has(r.status)) done.add(r.id);
     const indexed = lockOfPresentFiles(next, project.outDir, done);
     await writeIfChanged(indexPath, () => indexJson(manifest, indexed));
     if (typesPath) {
@@ -361,7 +361,7 @@ async function finish(
     }
   }
   await registerBuild({ cacheDir: project.cacheDir, lockPath: project.lockPath, files: [indexPath, typesPath], rewritten: rewrite });
-  const assets = [...outcomes.values()].map((o) => o.result).concat(models.map((m) => m.result));
+  const assets = [...finished.results(), ...models.map((m) => m.result)];
   for (const f of atlasFailures) {
     assets.push({ id: `${f.group} (atlas)`, status: 'failed', reason: 'atlas not packed', calls: 0, cost: {}, files: [], error: { code: f.error.code, message: f.error.message, ...(f.error.hint ? { hint: f.error.hint } : {}) } });
   }

@@ -15,7 +15,7 @@ const STATUSES: AssetStatus[] = ['up-to-date', 'restored', 'post-only', 'generat
  */
 export function shardResult(
   shard: Shard,
-  outcomes: Map<string, { result: AssetResult }>,
+  results: Iterable<AssetResult>,
   ledger: Ledger,
   session: { remaining: Cost | undefined },
   project: { warnings: Diagnostic[] },
@@ -23,7 +23,7 @@ export function shardResult(
   /** The results of the models this shard built (each model is built by one shard). */
   models: readonly AssetResult[] = [],
 ): BuildResult {
-  const assets = [...outcomes.values()].map((o) => o.result).concat(models);
+  const assets = [...results, ...models];
   const counts = Object.fromEntries(STATUSES.map((s) => [s, assets.filter((a) => a.status === s).length])) as Record<AssetStatus, number>;
   const money = ledger.spend();
   return {

@@ -188,9 +188,14 @@ export function lockOfPresentFiles(lock: Lockfile, outDir: string, written: Read
   // Synchronous stats, one at a time: a promise per entry of a 100,000-asset lock held hundreds
   // of MB at the end of a build, for files that are nearly all among `written` anyway.
   const isFile = (path: string) => statSync(resolve(outDir, path), { throwIfNoEntry: false })?.isFile() === true;
-  const assets: Lockfile['assets'] = {};
-  for (const [id, entry] of Object.entries(lock.assets)) {
-    if (written.has(id) || Object.keys(entry.files).every(isFile)) assets[id] = entry;
+  // Entries are read only for assets not written: a build's own may come one at a time from disk
+  // (`FinishedAssets`), and a copy holding them all is made only when some are left out.
+  const absent = Object.keys(lock.assets).filter((id) => !written.has(id) && !Object.keys(lock.assets[id]!.files).every(isFile));
+  let assets = lock.assets;
+  if (absent.length) {
+    const left = new Set(absent);
+    assets = {};
+    for (const [id, entry] of Object.entries(lock.assets)) if (!left.has(id)) assets[id] = entry;
   }
   const present = { ...lock, assets };
   // An atlas kept from an earlier build may have lost its files too (after `clean`).

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ObjectStore, sha256Hex } from '@rd-assets/core';
-import { RecentObjects } from '../../src/store/recent-objects.js';
+import { HELD_OBJECTS, RecentObjects } from '../../src/store/recent-objects.js';
 
 let dir: string;
 let disk: ObjectStore;
@@ -43,5 +43,14 @@ describe('RecentObjects', () => {
     await writeFile(disk.objectPath(b), 'corrupt');
     expect(await store.getObject(a)).toBeUndefined();
     expect((await store.getObject(b))?.equals(big(2))).toBe(true);
+  });
+
+  it('holds a bounded number of small objects: past it the oldest are read, and verified, from the store beneath', async () => {
+    const shas: string[] = [];
+    for (let i = 0; i <= HELD_OBJECTS; i++) shas.push(await store.putObject(Buffer.from(`image ${i}`)));
+    await writeFile(disk.objectPath(shas[0]!), 'corrupt');
+    await writeFile(disk.objectPath(shas[HELD_OBJECTS]!), 'corrupt');
+    expect(await store.getObject(shas[0]!)).toBeUndefined();
+    expect((await store.getObject(shas[HELD_OBJECTS]!))?.toString()).toBe(`image ${HELD_OBJECTS}`);
   });
 });
