@@ -1,6 +1,7 @@
 import type { Dither } from '@rd-assets/core';
 import { ColorMemo } from './color-memo.js';
-import { NearestCells } from './nearest-cells.js';
+import type { NearestCells } from './nearest-cells.js';
+import { paletteCells } from './palette-cells.js';
 import { bayerSize, bayerThresholds } from './dither.js';
 import { oklabTable, srgbToOklab } from './oklab.js';
 import { PostStepError } from './post-errors.js';
@@ -11,6 +12,12 @@ export interface PaletteMapOptions {
   /** Pixels with alpha below this become fully transparent (0,0,0,0); the rest fully opaque. Default 128. */
   alphaThreshold?: number;
 }
+
+/**
+ * Floyd–Steinberg's weights are sixteenths. Multiplying by 2⁻⁴ gives the same double as dividing
+ * by 16 (both are exact scalings by a power of two), without a division on every pixel's path.
+ */
+const SIXTEENTH = 1 / 16;
 
 /** Ordered dithering packs two palette indices and a mix ratio into one 32-bit memo value. */
 const MAX_COLORS = 2048;
@@ -35,7 +42,7 @@ export class PaletteMapper {
   /** Palette indices sorted by OKLab lightness, and those lightnesses. */
   private readonly order: Uint16Array;
   private readonly sortedL: Float64Array;
-  /** Built on the first error-diffused image and kept for the next frames (it depends only on the palette). */
+  /** Taken on the first error-diffused image (shared with other mappers of this palette: palette-cells.ts). */
   private cells: NearestCells | undefined;
 
   constructor(palette: readonly Rgb[]) {
@@ -218,7 +225,7 @@ export class PaletteMapper {
     const { width, height } = image;
     // Diffused error spreads pixels over ~10⁵ distinct colours, so a per-colour memo would miss
     // almost every time; the cells answer most colours from what they know of their neighbourhood.
-    const cells = (this.cells ??= new NearestCells(this.lab));
+    const cells = (this.cells ??= paletteCells(this.rgb, this.lab));
     let cur = new Float32Array((width + 2) * 3);
     let next = new Float32Array((width + 2) * 3);
     const fround = Math.fround;
@@ -260,18 +267,18 @@ export class PaletteMapper {
         const er = r - pal[p]!;
         const eg = g - pal[p + 1]!;
         const eb = b - pal[p + 2]!;
-        rightR = (er * 7) / 16;
-        rightG = (eg * 7) / 16;
-        rightB = (eb * 7) / 16;
-        next[e - 3] = hereR + (er * 3) / 16;
-        next[e - 2] = hereG + (eg * 3) / 16;
-        next[e - 1] = hereB + (eb * 3) / 16;
-        hereR = fround(belowR + (er * 5) / 16);
-        hereG = fround(belowG + (eg * 5) / 16);
-        hereB = fround(belowB + (eb * 5) / 16);
-        belowR = fround(0 + er / 16);
-        belowG = fround(0 + eg / 16);
-        belowB = fround(0 + eb / 16);
+        rightR = er * 7 * SIXTEENTH;
+        rightG = eg * 7 * SIXTEENTH;
+        rightB = eb * 7 * SIXTEENTH;
+        next[e - 3] = hereR + er * 3 * SIXTEENTH;
+        next[e - 2] = hereG + eg * 3 * SIXTEENTH;
+        next[e - 1] = hereB + eb * 3 * SIXTEENTH;
+        hereR = fround(belowR + er * 5 * SIXTEENTH);
+        hereG = fround(belowG + eg * 5 * SIXTEENTH);
+        hereB = fround(belowB + eb * 5 * SIXTEENTH);
+        belowR = fround(er * SIXTEENTH);
+        belowG = fround(eg * SIXTEENTH);
+        belowB = fround(eb * SIXTEENTH);
       }
       const e = (width + 1) * 3;
       next[e - 3] = hereR;
