@@ -89,6 +89,11 @@ export class NearestCells {
     this.candidatesEnd = n + 1;
   }
 
+  /** The memory its tables hold, which grows with the cells visited (bounded by the cube's 2¹⁵ cells). */
+  get bytes(): number {
+    return [this.q, this.norm, this.top, this.root, this.blockCandidates, this.cell, this.candidates, this.mixed, this.pairs].reduce((sum, a) => sum + a.byteLength, 0);
+  }
+
   /** Index of the palette colour nearest to (r, g, b), each 0–255 — the same as `nearestLab` gives. */
   nearest(r: number, g: number, b: number): number {
     const slot = ((r >> 3) << 10) | ((g >> 3) << 5) | (b >> 3);
