@@ -1,7 +1,7 @@
 // Runs the built CLI in this process; at exit writes its peak RSS and CPU time to fd 3 (when the
 // harness opened it).
 import { writeSync } from 'node:fs';
-import { main } from '../../packages/cli/dist/main.js';
+import { main } from '../../packages/cli/dist/assets-entry.js';
 
 process.on('exit', () => {
   try {

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { main } from '../dist/main.js';
+import { main } from '../dist/assets-entry.js';
 
 // `assets styles | head` closes the pipe early: that is not an error.
 for (const stream of [process.stdout, process.stderr]) {
