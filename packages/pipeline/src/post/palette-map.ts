@@ -36,6 +36,8 @@ export class PaletteMapper {
   readonly palette: readonly Rgb[];
   private readonly lab: Float64Array;
   private readonly rgb: Uint8Array;
+  /** Each palette colour with alpha 255 as one 32-bit word, bytes in memory order: one store per pixel. */
+  private readonly rgba: Uint32Array;
   private readonly nearestMemo = new ColorMemo();
   private readonly orderedMemo = new ColorMemo();
   private readonly scratch = new Float64Array(3);
@@ -51,6 +53,7 @@ export class PaletteMapper {
     this.palette = palette;
     this.lab = oklabTable(palette);
     this.rgb = Uint8Array.from(palette.flat());
+    this.rgba = new Uint32Array(Uint8Array.from(palette.flatMap(([r, g, b]) => [r, g, b, 255])).buffer);
     this.order = Uint16Array.from(palette.keys()).sort((x, y) => this.lab[x * 3]! - this.lab[y * 3]! || x - y);
     this.sortedL = Float64Array.from(this.order, (i) => this.lab[i * 3]!);
   }
@@ -226,6 +229,9 @@ export class PaletteMapper {
     // Diffused error spreads pixels over ~10⁵ distinct colours, so a per-colour memo would miss
     // almost every time; the cells answer most colours from what they know of their neighbourhood.
     const cells = (this.cells ??= paletteCells(this.rgb, this.lab));
+    const rgba = this.rgba;
+    // `out` is a fresh array of whole RGBA pixels, so its words are the pixels.
+    const words = new Uint32Array(out.buffer, out.byteOffset, out.length >> 2);
     let cur = new Float32Array((width + 2) * 3);
     let next = new Float32Array((width + 2) * 3);
     const fround = Math.fround;
@@ -260,10 +266,7 @@ export class PaletteMapper {
         // exact or far from a whole number, so truncating it rounds half up as Math.round does.
         const index = cells.nearest((r + 0.5) | 0, (g + 0.5) | 0, (b + 0.5) | 0);
         const p = index * 3;
-        out[i] = pal[p]!;
-        out[i + 1] = pal[p + 1]!;
-        out[i + 2] = pal[p + 2]!;
-        out[i + 3] = 255;
+        words[i >> 2] = rgba[index]!;
         const er = r - pal[p]!;
         const eg = g - pal[p + 1]!;
         const eb = b - pal[p + 2]!;
