@@ -62,10 +62,14 @@ export class NearestCells {
   /** Candidate lists, each preceded by its length; palette order is kept (ties: earlier wins). */
   private candidates: Uint16Array;
   private candidatesEnd: number;
-  /** Per mixed 8-cell: its candidate list, reference colour and offset of its pair bounds. */
-  private mixed = new Int32Array(3 * 1024);
+  /**
+   * Per mixed 8-cell: its candidate list, reference colour and offset of its pair bounds. Sized
+   * for a large image's first mapping (the bench's visits 4,400 mixed cells and 29,000 pair
+   * numbers) so it seldom grows: growing copies, and the cells of a palette are kept.
+   */
+  private mixed = new Int32Array(3 * 8192);
   private mixedCount = 0;
-  private pairs = new Float64Array(PAIR * 4096);
+  private pairs = new Float64Array(PAIR * 8192);
   private pairsEnd = 0;
   /** The chord bounds of the cell being set up: per LMS row k, σ·M₁ (9), then base (3), gap (3). */
   private readonly chord = new Float64Array(15);
