@@ -29,11 +29,18 @@ await build({
   logLevel: 'warning',
   plugins: [
     {
-      name: 'dynamic-imports-stay-modules',
+      name: 'what-joins-the-bundle',
       setup(b) {
         b.onResolve({ filter: /.*/ }, (args) => {
-          if (args.kind !== 'dynamic-import') return undefined;
-          if (!args.path.startsWith('.')) return { path: args.path, external: true };
+          const inPackage = args.path.startsWith('.') || args.path.startsWith('/');
+          // Of the static imports, only our own modules by subpath join the bundle (and Node's
+          // built-ins stay built-ins): a package's root (ours loads the manifest parser) or another
+          // package's code stays an import of the installed package.
+          if (args.kind !== 'dynamic-import') {
+            const joins = inPackage || args.path.startsWith('node:') || /^@rd-assets\/[^/]+\/./.test(args.path);
+            return joins ? undefined : { path: args.path, external: true };
+          }
+          if (!inPackage) return { path: args.path, external: true };
           const target = resolve(args.resolveDir, args.path);
           if (INLINED.has(target)) return undefined;
           // Relative to the bundle, which sits in dist/ beside main.js.
