@@ -22,7 +22,8 @@ const loadedBy = (args: string[], cwd: string) =>
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
     child.on('close', (code) => {
-      const files = [...stderr.matchAll(/^loaded file:\/\/(.*)$/gm)].map((m) => decodeURIComponent(m[1]!).replace(REPO, ''));
+      // Ours only: an installed package the first path imports stays a module of its own.
+      const files = [...stderr.matchAll(/^loaded file:\/\/(.*)$/gm)].map((m) => decodeURIComponent(m[1]!).replace(REPO, '')).filter((f) => f.startsWith('packages/'));
       resolve({ code, files, stderr });
     });
   });
