@@ -128,8 +128,9 @@ function locate(options: BuildOptions): Located | undefined {
   const text = readRegular(manifest, MAX_MANIFEST_BYTES);
   if (!text) return undefined;
   const env = options.env ?? {};
-  // A manifest that names its own cache folder is resolved only by parsing it: full path.
-  if (!options.cacheDir && !env.RD_ASSETS_CACHE && /^cache\s*:/m.test(text.toString('utf8'))) return undefined;
+  // A manifest that names its own cache folder is resolved only by parsing it: full path. Most
+  // manifests have no "cache" anywhere, which a byte search tells without decoding the text.
+  if (!options.cacheDir && !env.RD_ASSETS_CACHE && text.includes('cache') && /^cache\s*:/m.test(text.toString('utf8'))) return undefined;
   const cacheDir = resolveCacheDir(manifest, undefined, options);
   // A pipe or a folder in either place takes the full path, which reports it.
   const lock = statKey(lockfilePathFor(manifest));

@@ -1,6 +1,7 @@
 import type { Dither } from '@rd-assets/core';
 import { ColorMemo } from './color-memo.js';
-import { NearestCells } from './nearest-cells.js';
+import type { NearestCells } from './nearest-cells.js';
+import { paletteCells } from './palette-cells.js';
 import { bayerSize, bayerThresholds } from './dither.js';
 import { oklabTable, srgbToOklab } from './oklab.js';
 import { PostStepError } from './post-errors.js';
@@ -11,6 +12,12 @@ export interface PaletteMapOptions {
   /** Pixels with alpha below this become fully transparent (0,0,0,0); the rest fully opaque. Default 128. */
   alphaThreshold?: number;
 }
+
+/**
+ * Floyd–Steinberg's weights are sixteenths. Multiplying by 2⁻⁴ gives the same double as dividing
+ * by 16 (both are exact scalings by a power of two), without a division on every pixel's path.
+ */
+const SIXTEENTH = 1 / 16;
 
 /** Ordered dithering packs two palette indices and a mix ratio into one 32-bit memo value. */
 const MAX_COLORS = 2048;
@@ -29,13 +36,15 @@ export class PaletteMapper {
   readonly palette: readonly Rgb[];
   private readonly lab: Float64Array;
   private readonly rgb: Uint8Array;
+  /** Each palette colour with alpha 255 as one 32-bit word, bytes in memory order: one store per pixel. */
+  private readonly rgba: Uint32Array;
   private readonly nearestMemo = new ColorMemo();
   private readonly orderedMemo = new ColorMemo();
   private readonly scratch = new Float64Array(3);
   /** Palette indices sorted by OKLab lightness, and those lightnesses. */
   private readonly order: Uint16Array;
   private readonly sortedL: Float64Array;
-  /** Built on the first error-diffused image and kept for the next frames (it depends only on the palette). */
+  /** Taken on the first error-diffused image (shared with other mappers of this palette: palette-cells.ts). */
   private cells: NearestCells | undefined;
 
   constructor(palette: readonly Rgb[]) {
@@ -44,6 +53,7 @@ export class PaletteMapper {
     this.palette = palette;
     this.lab = oklabTable(palette);
     this.rgb = Uint8Array.from(palette.flat());
+    this.rgba = new Uint32Array(Uint8Array.from(palette.flatMap(([r, g, b]) => [r, g, b, 255])).buffer);
     this.order = Uint16Array.from(palette.keys()).sort((x, y) => this.lab[x * 3]! - this.lab[y * 3]! || x - y);
     this.sortedL = Float64Array.from(this.order, (i) => this.lab[i * 3]!);
   }
@@ -218,7 +228,10 @@ export class PaletteMapper {
     const { width, height } = image;
     // Diffused error spreads pixels over ~10⁵ distinct colours, so a per-colour memo would miss
     // almost every time; the cells answer most colours from what they know of their neighbourhood.
-    const cells = (this.cells ??= new NearestCells(this.lab));
+    const cells = (this.cells ??= paletteCells(this.rgb, this.lab));
+    const rgba = this.rgba;
+    // `out` is a fresh array of whole RGBA pixels, so its words are the pixels.
+    const words = new Uint32Array(out.buffer, out.byteOffset, out.length >> 2);
     let cur = new Float32Array((width + 2) * 3);
     let next = new Float32Array((width + 2) * 3);
     const fround = Math.fround;
@@ -253,25 +266,22 @@ export class PaletteMapper {
         // exact or far from a whole number, so truncating it rounds half up as Math.round does.
         const index = cells.nearest((r + 0.5) | 0, (g + 0.5) | 0, (b + 0.5) | 0);
         const p = index * 3;
-        out[i] = pal[p]!;
-        out[i + 1] = pal[p + 1]!;
-        out[i + 2] = pal[p + 2]!;
-        out[i + 3] = 255;
+        words[i >> 2] = rgba[index]!;
         const er = r - pal[p]!;
         const eg = g - pal[p + 1]!;
         const eb = b - pal[p + 2]!;
-        rightR = (er * 7) / 16;
-        rightG = (eg * 7) / 16;
-        rightB = (eb * 7) / 16;
-        next[e - 3] = hereR + (er * 3) / 16;
-        next[e - 2] = hereG + (eg * 3) / 16;
-        next[e - 1] = hereB + (eb * 3) / 16;
-        hereR = fround(belowR + (er * 5) / 16);
-        hereG = fround(belowG + (eg * 5) / 16);
-        hereB = fround(belowB + (eb * 5) / 16);
-        belowR = fround(0 + er / 16);
-        belowG = fround(0 + eg / 16);
-        belowB = fround(0 + eb / 16);
+        rightR = er * 7 * SIXTEENTH;
+        rightG = eg * 7 * SIXTEENTH;
+        rightB = eb * 7 * SIXTEENTH;
+        next[e - 3] = hereR + er * 3 * SIXTEENTH;
+        next[e - 2] = hereG + eg * 3 * SIXTEENTH;
+        next[e - 1] = hereB + eb * 3 * SIXTEENTH;
+        hereR = fround(belowR + er * 5 * SIXTEENTH);
+        hereG = fround(belowG + eg * 5 * SIXTEENTH);
+        hereB = fround(belowB + eb * 5 * SIXTEENTH);
+        belowR = fround(er * SIXTEENTH);
+        belowG = fround(eg * SIXTEENTH);
+        belowB = fround(eb * SIXTEENTH);
       }
       const e = (width + 1) * 3;
       next[e - 3] = hereR;

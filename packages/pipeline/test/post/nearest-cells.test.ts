@@ -51,6 +51,8 @@ describe('nearest palette colour by RGB cells', () => {
         const [r0, g0, b0] = [rand(), rand(), rand()].map((v) => Math.floor(v * 16) * 16) as [number, number, number];
         const keys = Array.from({ length: 4096 }, (_, k) => k).sort(() => rand() - 0.5);
         for (const k of keys) check(r0 + (k >> 8), g0 + ((k >> 4) & 15), b0 + (k & 15));
+        // Asked again: colours near a tie now come from the table of exact decisions.
+        for (const k of keys) check(r0 + (k >> 8), g0 + ((k >> 4) & 15), b0 + (k & 15));
       }
       expect(differences).toEqual([]);
     });
