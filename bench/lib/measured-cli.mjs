@@ -1,11 +1,7 @@
 // Runs the built CLI in this process; at exit writes its peak RSS and CPU time to fd 3 (when the
 // harness opened it).
 import { writeSync } from 'node:fs';
-import module from 'node:module';
-
-// As bin/assets.js starts the command (the compile cache exists from Node 22.1).
-module.enableCompileCache?.();
-const { main } = await import('../../packages/cli/dist/assets-entry.js');
+import { main } from '../../packages/cli/dist/assets-entry.js';
 
 process.on('exit', () => {
   try {
