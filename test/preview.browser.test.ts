@@ -78,11 +78,12 @@ describe.skipIf(!HAVE_CHROMIUM)('assets watch --preview in headless Chromium', (
     await page.waitForFunction(() => document.images.length > 0 && [...document.images].every((i) => i.complete && i.naturalWidth > 0), undefined, { timeout: 15_000 });
 
     // Every asset of the index is on the page, each image at the size of the file the build wrote.
-    const index = JSON.parse(await project.text('out/assets.json')) as { assets: Record<string, { files: string[] }> };
+    const index = JSON.parse(await project.text('out/assets.json')) as { assets: Record<string, { files: string[] }>; models?: Record<string, { files: string[] }> };
     const images = await page.$$eval('img.pic', (list) =>
       (list as HTMLImageElement[]).map((i) => ({ asset: i.dataset.asset!, ref: i.dataset.ref!, w: i.naturalWidth, h: i.naturalHeight, shownW: i.width })),
     );
-    expect(new Set(images.map((i) => i.asset))).toEqual(new Set(Object.keys(index.assets)));
+    // A 3D model shows its pictures (a turntable) beside the images.
+    expect(new Set(images.map((i) => i.asset))).toEqual(new Set([...Object.keys(index.assets), ...Object.keys(index.models ?? {})]));
     for (const img of images) {
       expect([img.w, img.h], img.ref).toEqual(await imageSize(join(project.dir, img.ref)));
       expect(img.shownW % img.w, `${img.ref} is shown at an integer zoom`).toBe(0);
