@@ -46,6 +46,7 @@ import { inWindow } from './work-window.js';
 import { ModelSteps, type ModelStepsOptions } from './model-steps.js';
 import { lockedModels, splitTargets, type BuiltModel } from './model-lock.js';
 import { FinishedAssets } from './finished-assets.js';
+import { balanceAfterModels } from './balance-after-models.js';
 
 /** Statuses after which the asset's files are on disk as its lock entry says. */
 const WROTE_FILES: ReadonlySet<AssetStatus> = new Set(['up-to-date', 'restored', 'post-only', 'generated']);
@@ -381,7 +382,8 @@ async function finish(
     failed: counts.failed + counts.skipped + counts.blocked + counts.cancelled > 0,
     cancelled,
   };
-  if (session.remaining) result.remaining = session.remaining;
+  const remaining = balanceAfterModels(session.remaining, models.map((m) => m.result.cost));
+  if (remaining) result.remaining = remaining;
   return result;
 }
 
