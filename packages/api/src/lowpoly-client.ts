@@ -64,6 +64,8 @@ export class LowPolyClient implements LowPolyApi {
     let taskId = mine?.taskId;
     let acceptedAt: number | undefined;
     let cost = 0;
+    // A resumed task was charged when the stopped build's submission was accepted: report that charge.
+    if (taskId) cost = num(mine?.costUsd) ?? 0;
     if (taskId) options.onEvent?.({ type: 'resumed', taskId, ...(mine?.idempotencyKey ? { idempotencyKey: mine.idempotencyKey } : {}), attempt: attemptOf(mine) });
     else {
       const attempt = mine ? attemptOf(mine) : options.fresh ? this.t.clock() : 0;
@@ -82,7 +84,7 @@ export class LowPolyClient implements LowPolyApi {
       taskId = accepted.task_id;
       cost = num(accepted.cost) ?? 0;
       acceptedAt = this.t.clock();
-      await options.journal?.put(options.callKey, { ...entry, taskId, acceptedAt: new Date(acceptedAt).toISOString() });
+      await options.journal?.put(options.callKey, { ...entry, taskId, acceptedAt: new Date(acceptedAt).toISOString(), costUsd: cost });
       options.onEvent?.({ type: 'accepted', taskId, idempotencyKey, attempt });
     }
     const task = await this.poll(taskId, what, options, acceptedAt, `lowpoly:${job.operation}`);

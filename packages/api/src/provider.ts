@@ -63,6 +63,11 @@ export interface JournalEntry {
   failures?: number;
   /** The task route family: generations, edit-tool tasks or Low-Poly 3D jobs. */
   kind?: 'inference' | 'edit-tool' | 'lowpoly';
+  /**
+   * What the service said it charged when it accepted the task (USD), for jobs whose result does
+   * not state it again: a build that resumes the task reports this charge instead of nothing.
+   */
+  costUsd?: number;
 }
 
 export type ProviderEvent =

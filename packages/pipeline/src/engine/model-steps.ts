@@ -1,12 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { addCost, genKey, lowPolyPrice, RdError, sha256Hex, type CacheStore, type Cost, type GenActionRecord, type LockModel, type Lockfile, type LowPolyCatalog, type ModelEntry, type LowPolyOperation } from '@rd-assets/core';
+import { addCost, formatAmount, genKey, lowPolyPrice, RdError, sha256Hex, type CacheStore, type Cost, type GenActionRecord, type LockModel, type Lockfile, type LowPolyCatalog, type ModelEntry, type LowPolyOperation } from '@rd-assets/core';
 import { CancelledError, type LowPolyApi, type LowPolyJobResult, type Provider, type TaskJournal } from '@rd-assets/api';
 import type { Project } from '../project/project.js';
 import type { Ledger } from '../store/ledger.js';
 import { modelFiles, type ModelFile } from '../outputs/model-files.js';
 import { saveLowPolyCatalog } from '../project/lowpoly-catalog-cache.js';
 import { ChargeRecorder } from './charge-recorder.js';
+import type { Budget } from './budget.js';
+import { SkippedError } from './asset-outcome-errors.js';
+import { paidByStoppedBuild } from '../store/task-journal.js';
 import type { AssetResult, BuildEvent, PlanItem } from './build-types.js';
 
 export interface ModelStepsOptions {
@@ -27,6 +30,8 @@ export interface ModelStepsOptions {
   /** Remove files of ours (unchanged since written) that a model no longer makes. */
   removeFiles: (entries: Array<[string, string]>) => Promise<string[]>;
   onEvent: (e: BuildEvent) => void;
+  /** The build's spending cap, shared with its image calls: a paid step reserves its estimate first. */
+  budget: Budget;
 }
 
 /** A paid step of a model: its key, what it sends, and how it is priced. */
@@ -86,7 +91,7 @@ export class ModelSteps {
         out.push(await this.buildOne(model));
       } catch (e) {
         if (!(e instanceof RdError)) throw e;
-        const status = e instanceof CancelledError ? 'cancelled' : 'failed';
+        const status = e instanceof CancelledError ? 'cancelled' : e instanceof SkippedError ? 'skipped' : 'failed';
         out.push({ result: { id: model.id, status, reason: e.message, calls: 0, cost: {}, files: [], error: { code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) } } });
       }
     }
@@ -176,24 +181,41 @@ export class ModelSteps {
 
     const pay = async (step: PaidStep, body: Record<string, unknown>, assetId?: string): Promise<GenActionRecord> => {
       const estimate = { usd: lowPolyPrice(this.o.catalog, model.style, step.operation, state?.size ?? (typeof model.size === 'number' ? model.size : this.o.catalog.defaultSize)) ?? 0 };
+      // A task a stopped build paid for is collected, not paid again: the cap counts new spending only.
+      const collected = await paidByStoppedBuild(this.o.journal, step.key, this.o.force.has(model.id), { endpoint: ENDPOINT[step.operation], api: async () => 'v2' });
+      const reservation = collected ? {} : estimate;
+      const budget = this.o.budget;
+      if (!budget.reserve(reservation)) {
+        throw new SkippedError('E_BUDGET', `model "${model.id}": skipped: ${step.label} would pass the spending cap (${formatAmount(budget.spent, budget.unit)} spent of ${formatAmount(budget.limit ?? 0, budget.unit)})`, {
+          hint: 'raise --max-credits to build it',
+        });
+      }
       const charge = new ChargeRecorder(this.o.ledger, { asset: model.id, endpoint: ENDPOINT[step.operation], callKey: step.key }, estimate);
-      this.o.onEvent({ type: 'call-start', id: model.id, step: step.label, stepIndex: calls, steps: walk.versions.length + walk.animations.length });
+      let result: LowPolyJobResult;
+      try {
+        this.o.onEvent({ type: 'call-start', id: model.id, step: step.label, stepIndex: calls, steps: walk.versions.length + walk.animations.length });
+        const client = await api();
+        const job = step.operation === 'generate' ? { operation: 'generate' as const, body } : { operation: step.operation, assetId: assetId!, body };
+        result = await client.run(job, {
+          callKey: step.key,
+          journal: this.o.journal,
+          signal: this.o.signal,
+          stop: this.o.stop,
+          ...(this.o.force.has(model.id) ? { fresh: true } : {}),
+          onEvent: (e) => charge.observe(e),
+        });
+      } finally {
+        await charge.flushed();
+        budget.settle(reservation, charge.resumed() ? undefined : charge.spent());
+      }
       const client = await api();
-      const job = step.operation === 'generate' ? { operation: 'generate' as const, body } : { operation: step.operation, assetId: assetId!, body };
-      const result: LowPolyJobResult = await client.run(job, {
-        callKey: step.key,
-        journal: this.o.journal,
-        signal: this.o.signal,
-        stop: this.o.stop,
-        ...(this.o.force.has(model.id) ? { fresh: true } : {}),
-        onEvent: (e) => charge.observe(e),
-      });
       const outputs = [];
       if (result.renderUrl && step.operation !== 'animate') {
         const render = await client.download(result.renderUrl, { signal: this.o.signal });
         outputs.push({ sha256: await this.o.store.putObject(render), role: 'render', index: 0, format: 'png' });
       }
-      const spent = charge.resumed() ? {} : (charge.spent() ?? estimate);
+      // Resumed, the charge is the one the stopped build's submission was accepted with (journaled).
+      const spent = charge.resumed() ? charge.cost() : (charge.spent() ?? estimate);
       const record: GenActionRecord = {
         kind: 'gen',
         key: step.key,
