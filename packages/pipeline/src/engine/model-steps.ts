@@ -1,10 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { addCost, formatAmount, genKey, lowPolyPrice, RdError, sha256Hex, type CacheStore, type Cost, type GenActionRecord, type LockModel, type Lockfile, type LowPolyCatalog, type ModelEntry, type LowPolyOperation } from '@rd-assets/core';
+import { addCost, formatAmount, genKey, lowPolyPrice, modelFiles, type ModelFile, RdError, sha256Hex, type CacheStore, type Cost, type GenActionRecord, type LockModel, type Lockfile, type LowPolyCatalog, type ModelEntry, type LowPolyOperation } from '@rd-assets/core';
 import { CancelledError, type LowPolyApi, type LowPolyJobResult, type Provider, type TaskJournal } from '@rd-assets/api';
 import type { Project } from '../project/project.js';
 import type { Ledger } from '../store/ledger.js';
-import { modelFiles, type ModelFile } from '../outputs/model-files.js';
 import { saveLowPolyCatalog } from '../project/lowpoly-catalog-cache.js';
 import { ChargeRecorder } from './charge-recorder.js';
 import type { Budget } from './budget.js';
