@@ -113,6 +113,22 @@ export class LowPolyClient implements LowPolyApi {
     return out;
   }
 
+  async recolor(assetId: string, body: { tool: string; version?: number; palette_image?: string; dither_mode?: string }, options: RequestOptions = {}): Promise<{ assetId: string; version: number; size: number }> {
+    const what = 'recolor the model';
+    let text: string;
+    try {
+      // Not retried once sent: the contract takes no Idempotency-Key, and a repeat would make another version.
+      text = await this.t.withRetries(what, false, options.signal, undefined, () => this.t.request('POST', `/v2/lowpoly/assets/${encodeURIComponent(assetId)}/recolor`, body, options.signal));
+    } catch (e) {
+      throw notOwned(e, what, assetId);
+    }
+    const b = parseJson(text, what);
+    const versions = Array.isArray(b.versions) ? (b.versions as Array<Record<string, unknown>>) : [];
+    const version = num(versions.at(-1)?.number);
+    if (version === undefined) throw new MalformedResponseError('E_MALFORMED', `${what}: the answer names no version`, { hint: 'rebuild to try again' });
+    return { assetId: typeof b.id === 'string' ? b.id : typeof b.asset_id === 'string' ? b.asset_id : assetId, version, size: num(b.size) ?? 0 };
+  }
+
   async exportFile(assetId: string, body: { target: string; version?: number; animation?: string }, options: RequestOptions = {}): Promise<LowPolyExport> {
     const what = `export ${body.target}`;
     let text: string;

@@ -76,10 +76,16 @@ export function readModelEntry(ctx: Context, catalog: LowPolyCatalog, id: string
     }
   });
 
+  if (raw.recolor !== undefined && !Object.hasOwn(ctx.palettes, raw.recolor)) {
+    const guess = didYouMean(raw.recolor, Object.keys(ctx.palettes));
+    ctx.error('E_PALETTE_UNKNOWN', `unknown palette "${raw.recolor}"`, `${at}/recolor`, guess ? `did you mean ${guess}?` : 'declare it under `palettes:` (a file or a list of "#rrggbb")', fullId);
+  }
+
   if (ctx.errorCount() !== errorsBefore) return undefined;
   const entry: ModelEntry = { id: fullId, output, location: ctx.at(pointer, true), references, style, size, revise, animations, exports };
   if (group) entry.group = group;
   if (prompt) entry.prompt = prompt;
+  if (raw.recolor !== undefined) entry.recolor = raw.recolor;
   // An animation named like a picture target (`atlas`, `turntable`) would write that picture's file.
   const byPath = new Map<string, string>();
   for (const file of modelFiles(entry, catalog)) {

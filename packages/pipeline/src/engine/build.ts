@@ -158,7 +158,7 @@ async function prepare(options: BuildOptions): Promise<PreparedBuild> {
   const modelSteps = (io: Pick<ModelStepsOptions, 'writeOutputs' | 'removeFiles' | 'budget'>) =>
     new ModelSteps(modelEntries, {
       project, lock, store, catalog: project.lowPolyCatalog ?? BUILT_IN_LOWPOLY_CATALOG, providerId: providerIdFor(options), provider, journal, ledger, signal, stop,
-      force: new Set(options.force ?? []), frozen: options.frozen === true, writeOutputs: io.writeOutputs, removeFiles: io.removeFiles, budget: io.budget, onEvent,
+      force: new Set(options.force ?? []), frozen: options.frozen === true, writeOutputs: io.writeOutputs, removeFiles: io.removeFiles, budget: io.budget, palettes: paletteColors, onEvent,
     });
 
   const session = (mode: 'plan' | 'build', budget: Budget, planned?: Map<string, Outcome>, priceEditTools = false) =>
