@@ -99,6 +99,10 @@ describe('model steps and the spending cap', () => {
     child.kill('SIGKILL');
     await closed;
 
+    // The plan prices the generate a stopped build paid for at nothing: only the two animations.
+    const plan = await runCli(['plan', '--json'], { cwd: project.dir, env });
+    expect((JSON.parse(plan.stdout) as { plan: { items: Array<{ id: string; estimate: { usd?: number } }> } }).plan.items.find((i) => i.id === 'well')!.estimate.usd).toBeCloseTo(0.5, 6);
+
     frozen = false;
     const resumed = await runCli(['build', '--json'], { cwd: project.dir, env });
     expect(resumed.code, resumed.stderr).toBe(0);

@@ -140,6 +140,11 @@ export class ModelSteps {
     return { versions, animations, exportKey, references, ...(recolor ? { recolor } : {}) };
   }
 
+  /** Whether a stopped build left this step's task accepted (paid) in the journal, for this build to collect. */
+  private collected(model: ModelEntry, step: PaidStep): Promise<boolean> {
+    return paidByStoppedBuild(this.o.journal, step.key, this.o.force.has(model.id), { endpoint: ENDPOINT[step.operation], api: async () => 'v2' });
+  }
+
   private cached(model: ModelEntry, key: string): Promise<GenActionRecord | undefined> {
     return this.o.force.has(model.id) ? Promise.resolve(undefined) : this.o.store.getCompleteAction('gen', key);
   }
@@ -160,6 +165,8 @@ export class ModelSteps {
       const lowPoly = priced ? (await this.o.provider()).lowPoly : undefined;
       if (size === undefined && lowPoly) size = (await lowPoly.estimate({ operation: 'generate', ...(model.prompt ? { prompt: model.prompt } : {}), style: model.style, size: model.size }, { signal: this.o.signal })).size;
       for (const step of missing) {
+        // A task a stopped build paid for is collected for free, as an image's is.
+        if (await this.collected(model, step)) continue;
         const usd = lowPoly
           ? (await lowPoly.estimate({ operation: step.operation, ...(step.operation === 'generate' && model.prompt ? { prompt: model.prompt } : {}), style: model.style, size: size ?? this.o.catalog.defaultSize }, { signal: this.o.signal })).cost
           : (lowPolyPrice(this.o.catalog, model.style, step.operation, size ?? this.o.catalog.defaultSize) ?? 0);
@@ -206,8 +213,7 @@ export class ModelSteps {
     const pay = async (step: PaidStep, body: Record<string, unknown>, assetId?: string): Promise<GenActionRecord> => {
       const estimate = { usd: lowPolyPrice(this.o.catalog, model.style, step.operation, state?.size ?? (typeof model.size === 'number' ? model.size : this.o.catalog.defaultSize)) ?? 0 };
       // A task a stopped build paid for is collected, not paid again: the cap counts new spending only.
-      const collected = await paidByStoppedBuild(this.o.journal, step.key, this.o.force.has(model.id), { endpoint: ENDPOINT[step.operation], api: async () => 'v2' });
-      const reservation = collected ? {} : estimate;
+      const reservation = (await this.collected(model, step)) ? {} : estimate;
       const budget = this.o.budget;
       if (!budget.reserve(reservation)) {
         throw new SkippedError('E_BUDGET', `model "${model.id}": skipped: ${step.label} would pass the spending cap (${formatAmount(budget.spent, budget.unit)} spent of ${formatAmount(budget.limit ?? 0, budget.unit)})`, {
