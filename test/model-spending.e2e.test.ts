@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator, type LogEntry } from '@rd-assets/emulator';
 import { cliEnv, runCli, spawnCli } from './helpers/cli.js';
 import { TempProject } from './helpers/temp-project.js';
+import { IDLE, WatchProcess } from './helpers/watch-process.js';
 
 /** Generate at 32 texels is $0.50 (the built-in catalog), each animation $0.25. */
 const WELL = `version: 1
@@ -29,7 +30,10 @@ assets:
 
 let project: TempProject | undefined;
 let emulator: Emulator | undefined;
+let watcher: WatchProcess | undefined;
 afterEach(async () => {
+  watcher?.kill();
+  watcher = undefined;
   await emulator?.close();
   emulator = undefined;
   await project?.cleanup();
@@ -55,6 +59,16 @@ describe('model steps and the spending cap', () => {
     expect(fits.code, fits.stderr).toBe(0);
     expect(charged(emulator)).toBe(1);
     expect(await project.exists('out/well.glb')).toBe(true);
+  });
+
+  it('a watch session cap below the model price makes no model call', async () => {
+    emulator = await startEmulator({ keys: { 'rdpk-watch-cap': { balanceUsd: 20 } }, taskDurationMs: 0 });
+    project = await TempProject.create({ 'assets.yaml': WELL });
+    watcher = new WatchProcess(['watch', '--debounce', '150', '--max-credits', '0.4'], { cwd: project.dir, env: cliEnv({ RD_API_URL: emulator.url, RD_API_KEY: 'rdpk-watch-cap' }) });
+    await watcher.waitFor(IDLE);
+    expect(watcher.stderr).toMatch(/skipped/);
+    expect((await watcher.stop()).code).toBe(0);
+    expect(lowPolyCalls(emulator)).toBe(0);
   });
 
   it('the cap is shared by the model steps: what the first steps spent is not spent again', async () => {
