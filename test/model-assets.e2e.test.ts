@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator, type LogEntry } from '@rd-assets/emulator';
 import { cliEnv, runCli, spawnCli } from './helpers/cli.js';
 import { TempProject } from './helpers/temp-project.js';
+import { IDLE, WatchProcess } from './helpers/watch-process.js';
 
 const MODEL = `version: 1
 types: out/assets.ts
@@ -20,7 +21,10 @@ assets:
 
 let project: TempProject | undefined;
 let emulator: Emulator | undefined;
+let watcher: WatchProcess | undefined;
 afterEach(async () => {
+  watcher?.kill();
+  watcher = undefined;
   await emulator?.close();
   emulator = undefined;
   await project?.cleanup();
@@ -55,6 +59,24 @@ describe('model entries (low-poly 3D)', () => {
     expect(changed.code, changed.stderr).toBe(0);
     expect((JSON.parse(changed.stdout) as { calls: number }).calls).toBe(1);
     expect((await lockOf(project)).models.well!.assetId).toBe(lock.models.well!.assetId);
+  });
+
+  it('assets watch --offline keeps the model in the cache: the next session changes it, not a new one', async () => {
+    project = await TempProject.create({ 'assets.yaml': MODEL });
+    watcher = new WatchProcess(['watch', '--offline', '--debounce', '150'], { cwd: project.dir, env: cliEnv() });
+    await watcher.waitFor(IDLE);
+    expect((await watcher.stop()).code).toBe(0);
+    const first = await lockOf(project);
+    expect(first.models.well!.version).toBe(1);
+
+    await project.edit('assets.yaml', (t) => t.replace('turns around slowly', 'turns around fast'));
+    watcher = new WatchProcess(['watch', '--offline', '--debounce', '150'], { cwd: project.dir, env: cliEnv() });
+    await watcher.waitFor(IDLE);
+    expect(watcher.stderr).not.toContain('E_MODEL_NOT_OWNED');
+    expect((await watcher.stop()).code).toBe(0);
+    const second = await lockOf(project);
+    expect(second.models.well!.assetId).toBe(first.models.well!.assetId);
+    expect(second.models.well!.animations.spin!.server).toBe(first.models.well!.animations.spin!.server);
   });
 
   it('re-pays exactly one animation, in place, when its prompt changes; a new export target costs nothing', async () => {

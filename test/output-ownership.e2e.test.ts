@@ -19,6 +19,7 @@ const collisions: Array<[string, string, RegExp]> = [
   ['an asset with count: 2 beside an asset a-0', manifest('assets:', '  a: { prompt: two, count: 2 }', '  a-0: { prompt: one }'), /asset "a" and asset "a-0" would both write out\/a-0\.png/],
   ['an asset items beside a group items with an atlas', manifest('assets:', '  items: { prompt: a pile }', 'groups:', '  items:', '    atlas: true', '    assets:', '      sword: { prompt: a sword }'), /asset "items" and the atlas of group "items" would both write out\/items\.(png|json)/],
   ['index: hero.png beside an asset hero', manifest('index: hero.png', 'assets:', '  hero: { prompt: a hero }'), /asset "hero" and the index \(index: hero\.png\) would both write out\/hero\.png/],
+  ['a model whose turntable is an asset\'s picture', manifest('assets:', '  well: { model: { prompt: a stone well, size: 32, export: [godot, turntable] } }', '  hero: { prompt: a hero, output: well.turntable }'), /asset "hero" and model "well" would both write out\/well\.turntable\.png/],
   ['two ids that differ only in case', manifest('assets:', '  hero: { prompt: a hero }', '  HERO: { prompt: another }'), /asset "hero" and asset "HERO" would both write out\/HERO\.png/],
 ];
 

@@ -64,6 +64,8 @@ export class LowPolyClient implements LowPolyApi {
     let taskId = mine?.taskId;
     let acceptedAt: number | undefined;
     let cost = 0;
+    // A resumed task was charged when the stopped build's submission was accepted: report that charge.
+    if (taskId) cost = num(mine?.costUsd) ?? 0;
     if (taskId) options.onEvent?.({ type: 'resumed', taskId, ...(mine?.idempotencyKey ? { idempotencyKey: mine.idempotencyKey } : {}), attempt: attemptOf(mine) });
     else {
       const attempt = mine ? attemptOf(mine) : options.fresh ? this.t.clock() : 0;
@@ -82,7 +84,7 @@ export class LowPolyClient implements LowPolyApi {
       taskId = accepted.task_id;
       cost = num(accepted.cost) ?? 0;
       acceptedAt = this.t.clock();
-      await options.journal?.put(options.callKey, { ...entry, taskId, acceptedAt: new Date(acceptedAt).toISOString() });
+      await options.journal?.put(options.callKey, { ...entry, taskId, acceptedAt: new Date(acceptedAt).toISOString(), costUsd: cost });
       options.onEvent?.({ type: 'accepted', taskId, idempotencyKey, attempt });
     }
     const task = await this.poll(taskId, what, options, acceptedAt, `lowpoly:${job.operation}`);
@@ -109,6 +111,22 @@ export class LowPolyClient implements LowPolyApi {
     if (typeof version.turntable_url === 'string') out.turntableUrl = version.turntable_url;
     options.onEvent?.({ type: 'charged', cost: out.cost, taskId });
     return out;
+  }
+
+  async recolor(assetId: string, body: { tool: string; version?: number; palette_image?: string; dither_mode?: string }, options: RequestOptions = {}): Promise<{ assetId: string; version: number; size: number }> {
+    const what = 'recolor the model';
+    let text: string;
+    try {
+      // Not retried once sent: the contract takes no Idempotency-Key, and a repeat would make another version.
+      text = await this.t.withRetries(what, false, options.signal, undefined, () => this.t.request('POST', `/v2/lowpoly/assets/${encodeURIComponent(assetId)}/recolor`, body, options.signal));
+    } catch (e) {
+      throw notOwned(e, what, assetId);
+    }
+    const b = parseJson(text, what);
+    const versions = Array.isArray(b.versions) ? (b.versions as Array<Record<string, unknown>>) : [];
+    const version = num(versions.at(-1)?.number);
+    if (version === undefined) throw new MalformedResponseError('E_MALFORMED', `${what}: the answer names no version`, { hint: 'rebuild to try again' });
+    return { assetId: typeof b.id === 'string' ? b.id : typeof b.asset_id === 'string' ? b.asset_id : assetId, version, size: num(b.size) ?? 0 };
   }
 
   async exportFile(assetId: string, body: { target: string; version?: number; animation?: string }, options: RequestOptions = {}): Promise<LowPolyExport> {

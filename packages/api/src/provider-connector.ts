@@ -23,8 +23,9 @@ export interface ProviderConnector {
   /**
    * Keep what the connections share (an emulator's server) alive until the returned function is
    * called: a watch session holds it so its builds see one balance instead of one each.
+   * `cacheDir`, as for `connect`: where the stand-in keeps its state.
    */
-  hold?(): Promise<() => Promise<void>>;
+  hold?(needs?: { cacheDir?: string }): Promise<() => Promise<void>>;
 }
 
 /** A ready provider used as it is (scripts and tests that made their own). */

@@ -63,6 +63,11 @@ export interface JournalEntry {
   failures?: number;
   /** The task route family: generations, edit-tool tasks or Low-Poly 3D jobs. */
   kind?: 'inference' | 'edit-tool' | 'lowpoly';
+  /**
+   * What the service said it charged when it accepted the task (USD), for jobs whose result does
+   * not state it again: a build that resumes the task reports this charge instead of nothing.
+   */
+  costUsd?: number;
 }
 
 export type ProviderEvent =
@@ -158,6 +163,11 @@ export interface LowPolyApi {
   /** `POST /v2/lowpoly/estimate` (free). */
   estimate(body: Record<string, unknown>, options?: RequestOptions): Promise<{ cost: number; size: number; sizeSource: string }>;
   run(job: LowPolyJob, options: CallOptions): Promise<LowPolyJobResult>;
+  /**
+   * `POST /v2/lowpoly/assets/{id}/recolor`: a version's textures through a colour tool
+   * (`palette_converter` with `palette_image`, …), answered at once with the asset and its new version.
+   */
+  recolor(assetId: string, body: { tool: string; version?: number; palette_image?: string; dither_mode?: string }, options?: RequestOptions): Promise<{ assetId: string; version: number; size: number }>;
   /** `POST /v2/lowpoly/assets/{id}/export` (free), then the file's download. */
   exportFile(assetId: string, body: { target: string; version?: number; animation?: string }, options?: RequestOptions): Promise<LowPolyExport>;
   /** A hosted file the API named (a render or turntable). */

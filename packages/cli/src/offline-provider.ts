@@ -61,6 +61,7 @@ export function offlineProvider(options: { api?: 'v1' | 'v2' } = {}): ProviderCo
       const provider = new RetroDiffusionProvider({ baseUrl: emulator.url, apiKey: 'rdpk-offline', api: options.api ?? needs.api, id: 'emulator' });
       return { provider, close: emulator.release };
     },
-    hold: async () => (await holdOfflineEmulator()).release,
+    // A watch session starts the emulator its builds share: it keeps models where their builds would.
+    hold: async (needs) => (await holdOfflineEmulator(needs?.cacheDir)).release,
   };
 }

@@ -174,6 +174,7 @@ const modelSpec = {
       oneOf: [{ type: 'string', minLength: 1 }, { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 }],
     },
     animations: { type: 'array', items: modelAnimation, description: 'Animations of the last version; rigging is automatic and free' },
+    recolor: { type: 'string', minLength: 1, description: 'A palette declared under `palettes:`: the textures mapped onto its colours (a new version, cached on its own)' },
     export: {
       description: 'Export targets (free): godot, unity, unreal, threejs, blender (.glb), blockbench (.bbmodel), obj, atlas, turntable, gif, sheet …',
       type: 'array',

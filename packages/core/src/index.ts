@@ -31,6 +31,8 @@ export { mapKeysAt, spliceScalars } from './manifest-splice.js';
 export type { ScalarEdit } from './manifest-splice.js';
 export { assetOutputs, atlasOutputs, extraImageName, imageStem, pickedImageCount, partsFolder, sheetFormatFile } from './output-names.js';
 export type { OutputClaim } from './output-names.js';
+export { modelFiles } from './model-files.js';
+export type { ModelFile } from './model-files.js';
 export { didYouMean } from './did-you-mean.js';
 export type { ParseOptions, ParseResult } from './manifest-loader.js';
 export { manifestSchema } from './manifest-schema.js';

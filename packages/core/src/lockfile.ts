@@ -71,6 +71,8 @@ export interface LockModel {
   versionKeys: string[];
   /** Local animation name → its step key, the server's name for it, and its place in the manifest's list. */
   animations: Record<string, { key: string; server: string; index?: number }>;
+  /** `recolor:`: its step's key and the version it made, which the exports are taken from. */
+  recolor?: { key: string; version: number };
   /** The key of each export's record, so `gc` keeps them (exports need the owning account to remake). */
   exportKeys?: string[];
   /** Output files (relative to `out`) → sha256. */

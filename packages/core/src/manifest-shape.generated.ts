@@ -196,6 +196,8 @@ export type RawModel = {
     name?: string;
     prompt: string;
   }>;
+  /** A palette declared under `palettes:`: the textures mapped onto its colours (a new version, cached on its own) */
+  recolor?: string;
   /** Export targets (free): godot, unity, unreal, threejs, blender (.glb), blockbench (.bbmodel), obj, atlas, turntable, gif, sheet … */
   export?: Array<string>;
 };

@@ -121,6 +121,8 @@ export interface ModelEntry {
   animations: ModelAnimationDecl[];
   /** Export target ids, as written. */
   exports: string[];
+  /** A palette name (under `palettes:`): the last version's textures mapped onto its colours. */
+  recolor?: string;
 }
 
 export interface AtlasOptions {

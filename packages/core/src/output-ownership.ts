@@ -3,8 +3,10 @@ import type { Diagnostic, SourceLocation } from './errors.js';
 import { lockfilePathFor } from './lockfile-path.js';
 import type { Manifest } from './manifest-types.js';
 import { assetOutputs, atlasOutputs, type OutputClaim } from './output-names.js';
+import { BUILT_IN_LOWPOLY_CATALOG, type LowPolyCatalog } from './lowpoly-catalog.js';
+import { modelFiles } from './model-files.js';
 
-/** Who writes a file: an asset, a group's atlas, the index or the types module. */
+/** Who writes a file: an asset, a model, a group's atlas, the index or the types module. */
 interface Owner {
   name: string;
   location: SourceLocation;
@@ -21,12 +23,12 @@ interface Claim {
 }
 
 /**
- * One owner per file: every file a build writes (asset outputs, group atlases, the index, the
+ * One owner per file: every file a build writes (asset outputs, model files, group atlases, the index, the
  * types module) belongs to exactly one of them, and none is the manifest or its lock. Paths are
  * compared without case, because on a case-insensitive file system (macOS, Windows) `Hero.png`
  * and `hero.png` are one file. Pure: paths are resolved, never read.
  */
-export function checkOutputOwnership(manifest: Manifest): Diagnostic[] {
+export function checkOutputOwnership(manifest: Manifest, lowPolyCatalog: LowPolyCatalog = BUILT_IN_LOWPOLY_CATALOG): Diagnostic[] {
   const out = resolve(manifest.dir, manifest.out);
   const at = (key: 'out' | 'index' | 'types') => manifest.keyLocations?.[key] ?? { file: manifest.file, line: 1, col: 1 };
   const claims: Claim[] = [];
@@ -35,6 +37,9 @@ export function checkOutputOwnership(manifest: Manifest): Diagnostic[] {
   };
   for (const a of manifest.assets) {
     add({ name: `asset "${a.id}"`, location: a.fieldLocations.output ?? a.location, assetId: a.id }, assetOutputs(a));
+  }
+  for (const m of manifest.models ?? []) {
+    add({ name: `model "${m.id}"`, location: m.location, assetId: m.id }, modelFiles(m, lowPolyCatalog).map((f) => ({ path: f.path })));
   }
   for (const g of manifest.groups) {
     if (g.atlas) add({ name: `the atlas of group "${g.name}"`, location: g.location }, atlasOutputs(g.name, g.atlas));

@@ -60,6 +60,30 @@ describe('model: entries', () => {
     expect(parseManifest(text, '/p/assets.yaml', { lowPolyCatalog: live }).diagnostics).toEqual([]);
   });
 
+  it('an animation named like a picture target would write its file: E_OUTPUT_CLASH before anything is spent', () => {
+    const { manifest, diagnostics } = parse(`  well:
+    model:
+      prompt: a mossy stone well
+      animations: [{ name: atlas, prompt: the bucket swings }]
+      export: [atlas, sheet]
+`);
+    expect(manifest).toBeUndefined();
+    expect(diagnostics).toMatchObject([{ code: 'E_OUTPUT_CLASH', message: 'model "well": the atlas export and the sheet of animation "atlas" would both write well.atlas.png', hint: expect.stringContaining('name:'), assetId: 'well' }]);
+    expect(parse('  well:\n    model:\n      prompt: a well\n      animations: [{ name: swing, prompt: the bucket swings }]\n      export: [atlas, sheet]\n').diagnostics).toEqual([]);
+  });
+
+  it("a model's files have one owner: an image asset, the index or another model on one of them is E_DUPLICATE_OUTPUT", () => {
+    const model = '  well: { model: { prompt: a mossy stone well, export: [godot, turntable] } }\n';
+    const codes = (text: string) => parseManifest(text, '/p/assets.yaml').diagnostics.map((d) => [d.code, d.message]);
+    expect(codes(`version: 1\nassets:\n${model}  hero: { prompt: a knight, style: rd_plus__default, size: 64, output: well.turntable }\n`)).toEqual([
+      ['E_DUPLICATE_OUTPUT', 'asset "hero" and model "well" would both write out/well.turntable.png'],
+    ]);
+    expect(codes(`version: 1\nindex: well.glb\nassets:\n${model}`)).toEqual([['E_DUPLICATE_OUTPUT', 'model "well" and the index (index: well.glb) would both write out/well.glb']]);
+    expect(codes(`version: 1\nassets:\n${model}  other: { model: { prompt: a bucket, export: [godot] }, output: WELL }\n`)).toEqual([
+      ['E_DUPLICATE_OUTPUT', 'model "well" and model "other" would both write out/WELL.glb'],
+    ]);
+  });
+
   it('refuses image generation fields on a model entry', () => {
     const { diagnostics } = parse('  m: { model: { prompt: a chest }, style: rd_plus__default }\n');
     expect(diagnostics.map((d) => d.code)).toEqual(['E_CONFLICT']);

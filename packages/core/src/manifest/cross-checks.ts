@@ -79,5 +79,5 @@ export function crossChecks(ctx: Context, manifest: Manifest): void {
   };
   for (const a of byId.values()) visit(a, []);
   manifest.assets = [...byId.values()];
-  ctx.diagnostics.push(...checkOutputOwnership(manifest));
+  ctx.diagnostics.push(...checkOutputOwnership(manifest, ctx.lowPolyCatalog));
 }

@@ -5,6 +5,7 @@ import type { RawModel } from '../manifest-shape.generated.js';
 import type { Context, Merged } from './context.js';
 import { imageRef } from './image-ref.js';
 import { safeRelative } from './safe-relative.js';
+import { modelFiles } from '../model-files.js';
 
 /** A local animation name from its prompt: what a file name and the types module can hold. */
 function nameFromPrompt(prompt: string): string {
@@ -75,9 +76,29 @@ export function readModelEntry(ctx: Context, catalog: LowPolyCatalog, id: string
     }
   });
 
+  if (raw.recolor !== undefined && !Object.hasOwn(ctx.palettes, raw.recolor)) {
+    const guess = didYouMean(raw.recolor, Object.keys(ctx.palettes));
+    ctx.error('E_PALETTE_UNKNOWN', `unknown palette "${raw.recolor}"`, `${at}/recolor`, guess ? `did you mean ${guess}?` : 'declare it under `palettes:` (a file or a list of "#rrggbb")', fullId);
+  }
+
   if (ctx.errorCount() !== errorsBefore) return undefined;
   const entry: ModelEntry = { id: fullId, output, location: ctx.at(pointer, true), references, style, size, revise, animations, exports };
   if (group) entry.group = group;
   if (prompt) entry.prompt = prompt;
+  if (raw.recolor !== undefined) entry.recolor = raw.recolor;
+  // An animation named like a picture target (`atlas`, `turntable`) would write that picture's file.
+  const byPath = new Map<string, string>();
+  for (const file of modelFiles(entry, catalog)) {
+    const what = file.animation ? `the ${file.target} of animation "${file.animation}"` : `the ${file.target} export`;
+    const key = file.path.toLowerCase();
+    const first = byPath.get(key);
+    if (first === undefined) {
+      byPath.set(key, what);
+      continue;
+    }
+    const index = entry.animations.findIndex((a) => a.name === file.animation);
+    ctx.error('E_OUTPUT_CLASH', `model "${fullId}": ${first} and ${what} would both write ${file.path}`, index >= 0 ? `${at}/animations/${index}` : `${at}/export`, 'give the animation another `name:`', fullId);
+  }
+  if (ctx.errorCount() !== errorsBefore) return undefined;
   return entry;
 }

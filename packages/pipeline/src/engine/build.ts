@@ -154,10 +154,10 @@ async function prepare(options: BuildOptions): Promise<PreparedBuild> {
   // Assets whose outputs others use: their outcomes stay with the session; the rest are let go.
   const used = new Set([...jobs.values()].flatMap((j) => j.deps));
 
-  const modelSteps = (io: Pick<ModelStepsOptions, 'writeOutputs' | 'removeFiles'>) =>
+  const modelSteps = (io: Pick<ModelStepsOptions, 'writeOutputs' | 'removeFiles' | 'budget'>) =>
     new ModelSteps(modelEntries, {
       project, lock, store, catalog: project.lowPolyCatalog ?? BUILT_IN_LOWPOLY_CATALOG, providerId: providerIdFor(options), provider, journal, ledger, signal, stop,
-      force: new Set(options.force ?? []), frozen: options.frozen === true, writeOutputs: io.writeOutputs, removeFiles: io.removeFiles, onEvent,
+      force: new Set(options.force ?? []), frozen: options.frozen === true, writeOutputs: io.writeOutputs, removeFiles: io.removeFiles, budget: io.budget, palettes: paletteColors, onEvent,
     });
 
   const session = (mode: 'plan' | 'build', budget: Budget, planned?: Map<string, Outcome>, priceEditTools = false) =>
@@ -191,7 +191,7 @@ async function prepare(options: BuildOptions): Promise<PreparedBuild> {
       if (o.plan.action === 'up-to-date') outcomes.set(id, o);
       if (!used.has(id)) s.forget(id);
     });
-    items.push(...(await modelSteps({ writeOutputs: async () => ({}), removeFiles: async () => [] }).plan(priced)));
+    items.push(...(await modelSteps({ writeOutputs: async () => ({}), removeFiles: async () => [], budget: new Budget(undefined, 'usd') }).plan(priced)));
     const ids = new Set(manifest.assets.map((a) => a.id));
     const removed = options.targets?.length || options.shard ? [] : Object.keys(lock.assets).filter((id) => !ids.has(id));
     const result: Plan = {
@@ -245,7 +245,7 @@ async function prepare(options: BuildOptions): Promise<PreparedBuild> {
           jobs.delete(id);
         });
         jobs.clear();
-        const models = await modelSteps({ writeOutputs: (files) => s.writeOutputs(files), removeFiles: (entries) => s.removeFiles(entries) }).build();
+        const models = await modelSteps({ writeOutputs: (files) => s.writeOutputs(files), removeFiles: (entries) => s.removeFiles(entries), budget }).build();
         const atlas: AtlasContext = {
           manifest,
           store,

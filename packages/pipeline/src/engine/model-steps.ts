@@ -1,12 +1,16 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { addCost, genKey, lowPolyPrice, RdError, sha256Hex, type CacheStore, type Cost, type GenActionRecord, type LockModel, type Lockfile, type LowPolyCatalog, type ModelEntry, type LowPolyOperation } from '@rd-assets/core';
+import { addCost, formatAmount, genKey, getEditTool, lowPolyPrice, modelFiles, type ModelFile, RdError, sha256Hex, type CacheStore, type Cost, type GenActionRecord, type LockModel, type Lockfile, type LowPolyCatalog, type ModelEntry, type LowPolyOperation } from '@rd-assets/core';
 import { CancelledError, type LowPolyApi, type LowPolyJobResult, type Provider, type TaskJournal } from '@rd-assets/api';
 import type { Project } from '../project/project.js';
 import type { Ledger } from '../store/ledger.js';
-import { modelFiles, type ModelFile } from '../outputs/model-files.js';
 import { saveLowPolyCatalog } from '../project/lowpoly-catalog-cache.js';
 import { ChargeRecorder } from './charge-recorder.js';
+import type { Budget } from './budget.js';
+import { SkippedError } from './asset-outcome-errors.js';
+import type { Rgb } from '../post/rgba-image.js';
+import { paletteHex, paletteImage } from './palette-image.js';
+import { paidByStoppedBuild } from '../store/task-journal.js';
 import type { AssetResult, BuildEvent, PlanItem } from './build-types.js';
 
 export interface ModelStepsOptions {
@@ -27,6 +31,10 @@ export interface ModelStepsOptions {
   /** Remove files of ours (unchanged since written) that a model no longer makes. */
   removeFiles: (entries: Array<[string, string]>) => Promise<string[]>;
   onEvent: (e: BuildEvent) => void;
+  /** The build's spending cap, shared with its image calls: a paid step reserves its estimate first. */
+  budget: Budget;
+  /** The manifest's palettes, by name (`recolor:` names one). */
+  palettes: () => Promise<Record<string, Rgb[]>>;
 }
 
 /** A paid step of a model: its key, what it sends, and how it is priced. */
@@ -47,7 +55,13 @@ interface ModelWalk {
   exportKey: (file: ModelFile) => string;
   /** Reference images, base64, in the manifest's order (sent with generate). */
   references: string[];
+  /** `recolor:`: its key (the version, the animations and the palette's colours) and the palette. */
+  recolor?: { key: string; colors: Rgb[] };
 }
+
+/** The colour tool a `recolor:` palette goes through, and its price (the image tool's). */
+const RECOLOR_TOOL = 'palette_converter';
+const recolorPrice = (): Cost => ({ usd: getEditTool(RECOLOR_TOOL)?.usd ?? 0 });
 
 const ENDPOINT = { generate: 'lowpoly/generate', revise: 'lowpoly/revise', animate: 'lowpoly/animate' } as const;
 
@@ -86,7 +100,7 @@ export class ModelSteps {
         out.push(await this.buildOne(model));
       } catch (e) {
         if (!(e instanceof RdError)) throw e;
-        const status = e instanceof CancelledError ? 'cancelled' : 'failed';
+        const status = e instanceof CancelledError ? 'cancelled' : e instanceof SkippedError ? 'skipped' : 'failed';
         out.push({ result: { id: model.id, status, reason: e.message, calls: 0, cost: {}, files: [], error: { code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) } } });
       }
     }
@@ -114,9 +128,21 @@ export class ModelSteps {
     const versionKey = versions.at(-1)!.key;
     const animations: PaidStep[] = model.animations.map((a) => ({ operation: 'animate', key: key('animate', { version: versionKey, prompt: a.prompt }), label: `animate ${a.name}`, body: { prompt: a.prompt }, animation: a.name }));
     const animationKeys = Object.fromEntries(animations.map((a) => [a.animation!, a.key]));
+    let recolor: ModelWalk['recolor'];
+    if (model.recolor !== undefined) {
+      const colors = (await this.o.palettes())[model.recolor];
+      if (!colors?.length) throw new RdError('E_PALETTE_UNKNOWN', `model "${model.id}": palette "${model.recolor}" has no colours`, { hint: 'declare it under `palettes:` with at least one colour' });
+      // Its own step: a new palette re-pays the recolor only; the animations it carries are part of it.
+      recolor = { key: genKey({ provider: this.o.providerId, endpoint: 'lowpoly/recolor', payload: { version: versionKey, animations: animations.map((a) => a.key), tool: RECOLOR_TOOL, palette: paletteHex(colors) } }), colors };
+    }
     const exportKey = (file: ModelFile) =>
-      key('export', { version: versionKey, animations: animations.map((a) => a.key), target: file.target, ...(file.animation ? { animation: animationKeys[file.animation] } : {}) });
-    return { versions, animations, exportKey, references };
+      key('export', { version: versionKey, animations: animations.map((a) => a.key), target: file.target, ...(file.animation ? { animation: animationKeys[file.animation] } : {}), ...(recolor ? { recolor: recolor.key } : {}) });
+    return { versions, animations, exportKey, references, ...(recolor ? { recolor } : {}) };
+  }
+
+  /** Whether a stopped build left this step's task accepted (paid) in the journal, for this build to collect. */
+  private collected(model: ModelEntry, step: PaidStep): Promise<boolean> {
+    return paidByStoppedBuild(this.o.journal, step.key, this.o.force.has(model.id), { endpoint: ENDPOINT[step.operation], api: async () => 'v2' });
   }
 
   private cached(model: ModelEntry, key: string): Promise<GenActionRecord | undefined> {
@@ -139,11 +165,21 @@ export class ModelSteps {
       const lowPoly = priced ? (await this.o.provider()).lowPoly : undefined;
       if (size === undefined && lowPoly) size = (await lowPoly.estimate({ operation: 'generate', ...(model.prompt ? { prompt: model.prompt } : {}), style: model.style, size: model.size }, { signal: this.o.signal })).size;
       for (const step of missing) {
+        // A task a stopped build paid for is collected for free, as an image's is.
+        if (await this.collected(model, step)) continue;
         const usd = lowPoly
           ? (await lowPoly.estimate({ operation: step.operation, ...(step.operation === 'generate' && model.prompt ? { prompt: model.prompt } : {}), style: model.style, size: size ?? this.o.catalog.defaultSize }, { signal: this.o.signal })).cost
           : (lowPolyPrice(this.o.catalog, model.style, step.operation, size ?? this.o.catalog.defaultSize) ?? 0);
         estimate = addCost(estimate, { usd });
       }
+    }
+    const recolorMissing = walk.recolor !== undefined && !(await this.cached(model, walk.recolor.key));
+    if (recolorMissing) {
+      if (this.o.frozen) return { id: model.id, action: 'blocked', reason: 'recolor is not in the cache (--frozen)', calls: 0, estimate: {} };
+      missing.push({ operation: 'generate', key: walk.recolor!.key, label: 'recolor', body: {} });
+      estimate = addCost(estimate, recolorPrice());
+    }
+    if (missing.length) {
       return { id: model.id, action: 'generate', reason: missing.map((s) => s.label).join(', '), calls: missing.length, estimate };
     }
     const locked = this.o.lock.models?.[model.id];
@@ -176,24 +212,40 @@ export class ModelSteps {
 
     const pay = async (step: PaidStep, body: Record<string, unknown>, assetId?: string): Promise<GenActionRecord> => {
       const estimate = { usd: lowPolyPrice(this.o.catalog, model.style, step.operation, state?.size ?? (typeof model.size === 'number' ? model.size : this.o.catalog.defaultSize)) ?? 0 };
+      // A task a stopped build paid for is collected, not paid again: the cap counts new spending only.
+      const reservation = (await this.collected(model, step)) ? {} : estimate;
+      const budget = this.o.budget;
+      if (!budget.reserve(reservation)) {
+        throw new SkippedError('E_BUDGET', `model "${model.id}": skipped: ${step.label} would pass the spending cap (${formatAmount(budget.spent, budget.unit)} spent of ${formatAmount(budget.limit ?? 0, budget.unit)})`, {
+          hint: 'raise --max-credits to build it',
+        });
+      }
       const charge = new ChargeRecorder(this.o.ledger, { asset: model.id, endpoint: ENDPOINT[step.operation], callKey: step.key }, estimate);
-      this.o.onEvent({ type: 'call-start', id: model.id, step: step.label, stepIndex: calls, steps: walk.versions.length + walk.animations.length });
+      let result: LowPolyJobResult;
+      try {
+        this.o.onEvent({ type: 'call-start', id: model.id, step: step.label, stepIndex: calls, steps: walk.versions.length + walk.animations.length });
+        const client = await api();
+        const job = step.operation === 'generate' ? { operation: 'generate' as const, body } : { operation: step.operation, assetId: assetId!, body };
+        result = await client.run(job, {
+          callKey: step.key,
+          journal: this.o.journal,
+          signal: this.o.signal,
+          stop: this.o.stop,
+          ...(this.o.force.has(model.id) ? { fresh: true } : {}),
+          onEvent: (e) => charge.observe(e),
+        });
+      } finally {
+        await charge.flushed();
+        budget.settle(reservation, charge.resumed() ? undefined : charge.spent());
+      }
       const client = await api();
-      const job = step.operation === 'generate' ? { operation: 'generate' as const, body } : { operation: step.operation, assetId: assetId!, body };
-      const result: LowPolyJobResult = await client.run(job, {
-        callKey: step.key,
-        journal: this.o.journal,
-        signal: this.o.signal,
-        stop: this.o.stop,
-        ...(this.o.force.has(model.id) ? { fresh: true } : {}),
-        onEvent: (e) => charge.observe(e),
-      });
       const outputs = [];
       if (result.renderUrl && step.operation !== 'animate') {
         const render = await client.download(result.renderUrl, { signal: this.o.signal });
         outputs.push({ sha256: await this.o.store.putObject(render), role: 'render', index: 0, format: 'png' });
       }
-      const spent = charge.resumed() ? {} : (charge.spent() ?? estimate);
+      // Resumed, the charge is the one the stopped build's submission was accepted with (journaled).
+      const spent = charge.resumed() ? charge.cost() : (charge.spent() ?? estimate);
       const record: GenActionRecord = {
         kind: 'gen',
         key: step.key,
@@ -239,6 +291,19 @@ export class ModelSteps {
       }
       animations[step.animation!] = { key: step.key, server: record.lowPoly!.animation ?? step.animation!, index };
     }
+    // The exports are taken from the recolored version when there is one; it keeps the animations.
+    let exportVersion = versionState.version;
+    let recolored: LockModel['recolor'];
+    if (walk.recolor) {
+      let record = await this.cached(model, walk.recolor.key);
+      if (!record) {
+        record = await this.recolor(model, walk.recolor, versionState, api);
+        calls++;
+        cost = addCost(cost, record.cost);
+      }
+      exportVersion = record.lowPoly!.version;
+      recolored = { key: walk.recolor.key, version: exportVersion };
+    }
 
     const written: Array<{ path: string; sha256: string }> = [];
     const exportKeys: string[] = [];
@@ -247,9 +312,9 @@ export class ModelSteps {
       let record = await this.o.store.getCompleteAction('gen', key);
       if (!record) {
         const client = await api();
-        const exported = await client.exportFile(versionState.assetId, { target: file.target, version: versionState.version, ...(file.animation ? { animation: animations[file.animation]!.server } : {}) }, { signal: this.o.signal });
+        const exported = await client.exportFile(versionState.assetId, { target: file.target, version: exportVersion, ...(file.animation ? { animation: animations[file.animation]!.server } : {}) }, { signal: this.o.signal });
         const sha256 = await this.o.store.putObject(exported.bytes);
-        record = { kind: 'gen', key, provider: this.o.providerId, endpoint: 'lowpoly/export', outputs: [{ sha256, role: file.target, index: 0, format: file.path.slice(file.path.lastIndexOf('.') + 1) }], cost: {}, createdAt: new Date().toISOString(), lowPoly: { assetId: versionState.assetId, version: versionState.version, size: versionState.size } };
+        record = { kind: 'gen', key, provider: this.o.providerId, endpoint: 'lowpoly/export', outputs: [{ sha256, role: file.target, index: 0, format: file.path.slice(file.path.lastIndexOf('.') + 1) }], cost: {}, createdAt: new Date().toISOString(), lowPoly: { assetId: versionState.assetId, version: exportVersion, size: versionState.size } };
         await this.o.store.putAction(record);
       }
       written.push({ path: file.path, sha256: record.outputs[0]!.sha256 });
@@ -265,6 +330,7 @@ export class ModelSteps {
       version: versionState.version,
       versionKeys,
       animations,
+      ...(recolored ? { recolor: recolored } : {}),
       exportKeys,
       files,
       cost: calls ? addCost(locked?.cost ?? {}, cost) : (locked?.cost ?? {}),
@@ -272,5 +338,31 @@ export class ModelSteps {
     const sameFiles = locked && Object.keys(locked.files).length === Object.keys(files).length && Object.entries(files).every(([path, sha256]) => locked.files[path] === sha256);
     const status = calls ? 'generated' : sameFiles ? 'up-to-date' : 'restored';
     return { result: { id: model.id, status, reason: calls ? `${calls} paid step(s)` : 'cached', calls, cost, files: Object.keys(files) }, lock };
+  }
+
+  /**
+   * `recolor:` through the palette tool, on the last version with its animations: answered at once
+   * (no task, no Idempotency-Key in the contract), so nothing is journaled; its record is stored
+   * before the exports use it. It reserves the tool's price against the cap like any paid step.
+   */
+  private async recolor(model: ModelEntry, step: NonNullable<ModelWalk['recolor']>, on: { assetId: string; version: number; size: number }, api: () => Promise<LowPolyApi>): Promise<GenActionRecord> {
+    const price = recolorPrice();
+    const budget = this.o.budget;
+    if (!budget.reserve(price)) {
+      throw new SkippedError('E_BUDGET', `model "${model.id}": skipped: recolor would pass the spending cap (${formatAmount(budget.spent, budget.unit)} spent of ${formatAmount(budget.limit ?? 0, budget.unit)})`, { hint: 'raise --max-credits to build it' });
+    }
+    let done = false;
+    try {
+      this.o.onEvent({ type: 'call-start', id: model.id, step: 'recolor', stepIndex: 0, steps: 1 });
+      const client = await api();
+      const palette = (await paletteImage(step.colors)).toString('base64');
+      const result = await client.recolor(on.assetId, { tool: RECOLOR_TOOL, version: on.version, palette_image: palette }, { signal: this.o.signal });
+      done = true;
+      const record: GenActionRecord = { kind: 'gen', key: step.key, provider: this.o.providerId, endpoint: 'lowpoly/recolor', outputs: [], cost: price, createdAt: new Date().toISOString(), lowPoly: { assetId: result.assetId, version: result.version, size: result.size || on.size } };
+      await this.o.store.putAction(record);
+      return record;
+    } finally {
+      budget.settle(price, done ? price : undefined);
+    }
   }
 }

@@ -79,7 +79,7 @@ async function keepWhatLockNeeds(store: ObjectStore, lock: Lockfile, keep: Keep)
   }
   // Models: every step's record (versions, animations, exports) and every file.
   for (const model of Object.values(lock.models ?? {})) {
-    for (const key of [...model.versionKeys, ...Object.values(model.animations).map((a) => a.key), ...(model.exportKeys ?? [])]) {
+    for (const key of [...model.versionKeys, ...Object.values(model.animations).map((a) => a.key), ...(model.recolor ? [model.recolor.key] : []), ...(model.exportKeys ?? [])]) {
       keep.gen.add(key);
       (await store.getAction('gen', key))?.outputs.forEach((o) => keep.objects.add(o.sha256));
     }

@@ -5,6 +5,7 @@ import { ManifestError, RdError, type Cost, type Diagnostic } from '@rd-assets/c
 import { build as defaultBuild } from '../engine/build.js';
 import type { BuildEvent, BuildOptions, BuildResult } from '../engine/build-types.js';
 import { manifestPath } from '../project/manifest-location.js';
+import { openProject } from '../project/project.js';
 import { RebuildQueue } from './rebuild-queue.js';
 import { SessionBudget } from './session-budget.js';
 import { watchedFiles } from './watched-files.js';
@@ -70,7 +71,11 @@ export async function watch(options: WatchOptions = {}): Promise<WatchSession> {
   // A connector that shares something across connections (the offline emulator) keeps it for all
   // the session's builds: one balance, one request log.
   const provider = buildOptions.provider;
-  const release = provider && 'hold' in provider && provider.hold ? await provider.hold() : undefined;
+  // Its builds' cache is where a local stand-in keeps its state (the offline emulator's models);
+  // a manifest that does not open yet leaves it to the stand-in's default.
+  const hold = provider && 'hold' in provider ? provider.hold?.bind(provider) : undefined;
+  const cacheDir = hold ? await openProject(projectOptions).then((p) => p.cacheDir, () => undefined) : undefined;
+  const release = hold ? await hold(cacheDir ? { cacheDir } : {}) : undefined;
   const controller = new AbortController();
   const signal = outer ? AbortSignal.any([outer, controller.signal]) : controller.signal;
   // Each build of a long session links its own signal to this one: not a leak.

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BUILT_IN_LOWPOLY_CATALOG, type ModelEntry } from '@rd-assets/core';
-import { modelFiles } from '../../src/outputs/model-files.js';
+import { BUILT_IN_LOWPOLY_CATALOG, modelFiles, type ModelEntry } from '../src/index.js';
 
 const model = (exports: string[], animations: string[] = []): ModelEntry => ({
   id: 'well',

@@ -1,4 +1,5 @@
-import type { LowPolyCatalog, ModelEntry } from '@rd-assets/core';
+import type { LowPolyCatalog } from './lowpoly-catalog.js';
+import type { ModelEntry } from './manifest-types.js';
 
 /** One file a model entry writes: an export target, for one animation when the target renders one. */
 export interface ModelFile {
