@@ -139,8 +139,11 @@ jobs:
       fail-fast: false
       matrix:
         shard: [${shards}]
-${remoteEnv(input, 'RD_ASSETS_REMOTE_TOKEN', false).replace('    env:\n', `    env:\n      RD_API_KEY: \${{ secrets.RD_API_KEY }}\n      MAX_CREDITS: \${{ inputs.max_credits }}\n`)}    steps:
+${remoteEnv(input, 'RD_ASSETS_REMOTE_TOKEN', false).replace('    env:\n', `    env:\n      MAX_CREDITS: \${{ inputs.max_credits }}\n`)}    steps:
 ${SETUP}      - name: Generate this shard's missing assets and push them to the remote cache
+        # The key is this step's alone: \`npm ci\` before it runs every dependency's install scripts.
+        env:
+          RD_API_KEY: \${{ secrets.RD_API_KEY }}
         run: npx assets build --shard \${{ matrix.shard }}/${n} --max-credits "$MAX_CREDITS"${m}
   assemble:
     name: assemble and propose assets.lock
