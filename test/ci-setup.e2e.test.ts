@@ -129,6 +129,11 @@ describe('assets init --ci github', { timeout: 90_000 }, () => {
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr).toContain('E_USAGE');
     }
+    // Jobs past what `--shard` accepts would all fail: refused before anything is written.
+    const many = await runCli(['init', '--ci', 'github', '--flow', 'remote-cache', '--shards', '257'], { cwd: p.dir, env: suite.env() });
+    expect(many.code, many.stderr).not.toBe(0);
+    expect(many.stderr).toContain('E_SHARD');
+    expect(await readdir(p.dir)).not.toContain('.github');
   });
 
   it('committed flow: a local build is committed whole; CI in a fresh clone passes --frozen with 0 calls and fails when the manifest changes', async () => {

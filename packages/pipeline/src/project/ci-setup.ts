@@ -1,6 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { ManifestError, parseManifest, RdError } from '@rd-assets/core';
+import { MAX_SHARDS } from '../engine/shard-slice.js';
 import { ciWorkflows, type CiFlow } from './ci-workflows.js';
 import { withGitignoreBlock } from './gitignore-block.js';
 import { manifestPath, resolveCacheDir } from './manifest-location.js';
@@ -54,13 +55,18 @@ export async function setupCi(options: CiSetupOptions = {}): Promise<CiSetupResu
   const lock = inRoot(join(dirname(file), 'assets.lock')) ?? 'assets.lock';
   const out = inRoot(resolve(manifest.dir, manifest.out));
   const types = manifest.types ? inRoot(resolve(manifest.dir, manifest.types)) : undefined;
+  const shards = options.shards ?? 3;
+  // Each job runs `--shard i/n`, which the build refuses past MAX_SHARDS: every job would fail.
+  if (!Number.isInteger(shards) || shards < 1 || shards > MAX_SHARDS) {
+    throw new RdError('E_SHARD', `the generate workflow cannot run ${shards} jobs`, { hint: `pass --shards 1 to ${MAX_SHARDS}` });
+  }
   const files = ciWorkflows({
     flow,
     manifest: inRoot(file) ?? 'assets.yaml',
     lock,
     written: [lock, ...(out ? [out] : []), ...(types ? [types] : [])],
     remoteInManifest: manifest.remote !== undefined,
-    shards: options.shards ?? 3,
+    shards,
   });
 
   const written: string[] = [];
