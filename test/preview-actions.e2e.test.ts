@@ -64,6 +64,37 @@ describe('the gallery’s writes come only from its own page', () => {
     }
   });
 
+  it('answers an odd body with a coded 4xx and writes nothing: not an object, numbers that are not whole, too large', async () => {
+    const p = await suite.project({ 'assets.yaml': MANIFEST });
+    await build({ cwd: p.dir, provider: apiConnector({ apiKey: KEY, baseUrl: suite.emulator.url }) });
+    const server = await startPreviewServer({ cwd: p.dir, port: 0, actions: {} });
+    try {
+      const page = await (await fetch(server.url)).text();
+      const token = /<meta name="rd-preview-token" content="([^"]+)">/.exec(page)![1]!;
+      const headers = { 'content-type': 'application/json', origin: server.url.replace(/\/$/, ''), 'x-rd-preview-token': token };
+      const odd = [
+        'null',
+        '7',
+        JSON.stringify({ action: 'pick', id: 'hero', index: null }),
+        JSON.stringify({ action: 'pick', id: 'hero', index: true }),
+        JSON.stringify({ action: 'pick', id: 'hero', index: '1' }),
+        JSON.stringify({ action: 'pick', id: 'hero', index: 0.5 }),
+        JSON.stringify({ action: 'revert', id: 'hero', n: null }),
+      ];
+      for (const body of odd) {
+        const r = await post(server.url, headers, body);
+        expect(r.status, body).toBe(400);
+        expect(JSON.parse(r.body).error.code, body).toBe('E_PREVIEW_REQUEST');
+      }
+      const huge = await post(server.url, headers, JSON.stringify({ action: 'pick', id: 'hero', index: 1, pad: 'x'.repeat(100_000) }));
+      expect(huge.status).toBe(413);
+      expect(JSON.parse(huge.body).error.code).toBe('E_PREVIEW_REQUEST');
+      expect(await p.text('assets.yaml')).toBe(MANIFEST);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('a gallery without actions has no token and accepts no POST', async () => {
     const p = await suite.project({ 'assets.yaml': MANIFEST });
     const server = await startPreviewServer({ cwd: p.dir, port: 0 });

@@ -1,4 +1,4 @@
-import { isMap, isScalar, parseDocument, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
+import { isAlias, isMap, isScalar, parseDocument, visit, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import { RdError } from './errors.js';
 
 /** One scalar to set: its path of map keys from the document's root, and its new value. */
@@ -33,6 +33,7 @@ function spliceOne(text: string, edit: ScalarEdit): string {
   const doc = parseClean(text);
   const where = edit.path.join('.');
   const node = doc.getIn(edit.path, true) as Node | undefined;
+  refuseShared(doc, edit.path);
   for (const form of scalarForms(edit.value)) {
     let next: string;
     if (node !== undefined) {
@@ -80,6 +81,23 @@ function parseClean(text: string): Document {
 }
 
 /**
+ * An anchored node that an alias (`*name`, `<<: *name`) repeats elsewhere is shared text: a value
+ * set in it, or a key added to it, would change every entry that repeats it, not just the one named.
+ */
+function refuseShared(doc: Document, path: readonly string[]): void {
+  const aliased = new Set<string>();
+  visit(doc, { Alias: (_, alias) => void aliased.add(alias.source) });
+  if (!aliased.size) return;
+  for (let depth = 1; depth <= path.length; depth++) {
+    const node = doc.getIn(path.slice(0, depth), true) as Node | undefined;
+    if (node === undefined || isAlias(node)) return;
+    if (node.anchor && aliased.has(node.anchor)) {
+      throw refusal(`\`${path.slice(0, depth).join('.')}\` is anchored as &${node.anchor} and repeated elsewhere by *${node.anchor}: an edit there would change those entries too`, 'give the entry its own copy of the values, then run the command again');
+    }
+  }
+}
+
+/**
  * Add `key: value` as the last member of the map at `path` minus its last key. Maps missing on
  * the way are added with it, as one flow value (`instances: { potion-red: { seed: 7 } }`).
  */
@@ -107,12 +125,14 @@ function insertPair(text: string, doc: Document, path: string[], value: string):
   // After the last member's line (its trailing comment included), at the members' indentation.
   const end = endOf(last);
   let at = text[end - 1] === '\n' ? end : text.indexOf('\n', end);
+  // A manifest written with CRLF line endings keeps them on the added line.
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
   let lead = '';
   if (at === -1) {
     at = text.length;
-    lead = '\n';
+    lead = eol;
   } else if (text[at] === '\n') at++;
-  return `${text.slice(0, at)}${lead}${' '.repeat(indent)}${key}: ${form}\n${text.slice(at)}`;
+  return `${text.slice(0, at)}${lead}${' '.repeat(indent)}${key}: ${form}${eol}${text.slice(at)}`;
 }
 
 function endOf(pair: Pair<Node, Node | null>): number {

@@ -91,4 +91,24 @@ describe('spliceScalars adding maps that are not there yet', () => {
     const again = spliceScalars(after, [{ path: ['assets', 'potion-${each}', 'instances', 'potion-blue', 'seed'], value: 10 }]);
     expect(again).toContain('    instances: { potion-red: { seed: 9 }, potion-blue: { seed: 10 } }\n');
   });
+
+  it('refuses to edit an anchored entry that an alias or merge key repeats: the edit would change those entries too', () => {
+    const text = 'assets:\n  a1: &base\n    prompt: a gem\n  a2:\n    <<: *base\n    seed: 5\n  a3: *base\n';
+    for (const path of [['assets', 'a1', 'pick'], ['assets', 'a1', 'prompt']]) {
+      expect(() => spliceScalars(text, [{ path, value: 1 }])).toThrow(/anchored as &base/);
+    }
+    const seed = 'assets:\n  a1:\n    seed: &s 5\n  a2:\n    seed: *s\n';
+    expect(() => spliceScalars(seed, [{ path: ['assets', 'a1', 'seed'], value: 6 }])).toThrow(/anchored as &s/);
+    // An entry that only uses the anchor is its own text: its keys are added to it alone.
+    expect(spliceScalars(text, [{ path: ['assets', 'a2', 'seed'], value: 9 }])).toBe(text.replace('seed: 5', 'seed: 9'));
+    // An anchor nothing repeats is no reason to refuse.
+    expect(spliceScalars('assets:\n  a1: &base\n    prompt: a gem\n', [{ path: ['assets', 'a1', 'seed'], value: 3 }])).toBe('assets:\n  a1: &base\n    prompt: a gem\n    seed: 3\n');
+  });
+
+  it('keeps CRLF line endings on an added line', () => {
+    const text = 'assets:\r\n  b:\r\n    prompt: a cow   # cmt\r\n    count: 2\r\n';
+    expect(spliceScalars(text, [{ path: ['assets', 'b', 'pick'], value: 1 }])).toBe(`${text}    pick: 1\r\n`);
+    const unterminated = 'assets:\r\n  b:\r\n    prompt: a cow';
+    expect(spliceScalars(unterminated, [{ path: ['assets', 'b', 'pick'], value: 1 }])).toBe(`${unterminated}\r\n    pick: 1\r\n`);
+  });
 });

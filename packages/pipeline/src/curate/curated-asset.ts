@@ -1,14 +1,10 @@
 import { didYouMean, RdError, type AssetEntry, type GenerateRequest, type Manifest } from '@rd-assets/core';
+import { UnknownAssetError } from '../engine/unknown-asset.js';
 
 /** The asset a curation command names, which must generate (a seed, candidates, a request to write back). */
 export function generatedAsset(manifest: Manifest, id: string, command: string): AssetEntry & { source: { kind: 'generate'; request: GenerateRequest } } {
   const asset = manifest.assets.find((a) => a.id === id);
-  if (!asset) {
-    const guess = didYouMean(id, manifest.assets.map((a) => a.id));
-    throw new RdError('E_UNKNOWN_ASSET', `\`assets ${command}\` names "${id}", which is not an asset of this manifest`, {
-      hint: guess ? `did you mean "${guess}"?` : 'ids are as in assets.yaml; group members are group/name',
-    });
-  }
+  if (!asset) throw new UnknownAssetError(`\`assets ${command}\``, id, didYouMean(id, manifest.assets.map((a) => a.id)));
   if (asset.source.kind !== 'generate') {
     throw new RdError('E_CURATE_NOT_GENERATED', `"${id}" edits another image (\`from:\` or \`image:\`): it has no seed or candidates of its own`, {
       hint: `curate the asset it starts from instead`,

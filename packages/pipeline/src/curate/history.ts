@@ -1,4 +1,5 @@
-import { readLockfile, type LockEntry } from '@rd-assets/core';
+import { didYouMean, readLockfile, type LockEntry } from '@rd-assets/core';
+import { UnknownAssetError } from '../engine/unknown-asset.js';
 import { openProject, type ProjectOptions } from '../project/project.js';
 import { readHistory, resultIdentity, type HistoryLine } from '../store/asset-history.js';
 
@@ -21,7 +22,11 @@ export interface HistoryItem {
 export async function assetHistory(options: ProjectOptions & { id: string }): Promise<HistoryItem[]> {
   const project = await openProject(options);
   const current = (await readLockfile(project.lockPath)).assets[options.id];
-  return historyItems(current, (await readHistory(project.cacheDir, project.lockPath)).filter((l) => l.id === options.id));
+  const items = historyItems(current, (await readHistory(project.cacheDir, project.lockPath)).filter((l) => l.id === options.id));
+  // Nothing recorded and not in the manifest: a typo, not an asset yet to be built.
+  const ids = [...project.manifest.assets, ...(project.manifest.models ?? [])].map((a) => a.id);
+  if (!items.length && !ids.includes(options.id)) throw new UnknownAssetError('`assets history`', options.id, didYouMean(options.id, ids));
+  return items;
 }
 
 /** The numbered list of one asset's results from its current lock entry and its history lines (oldest first). Pure. */

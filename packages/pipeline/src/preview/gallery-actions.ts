@@ -28,6 +28,7 @@ export function actionToken(): string {
 }
 
 const MAX_BODY = 4096;
+const MAX_DRAINED = 1024 * 1024;
 
 /**
  * `POST /action` `{ action, id, index?, n? }`: pick, reroll or revert one asset through the same
@@ -45,11 +46,24 @@ export async function handleAction(req: IncomingMessage, res: ServerResponse, ct
   if (sent.length !== expected.length || !timingSafeEqual(sent, expected)) {
     return answer(res, 403, failure('E_PREVIEW_TOKEN', 'this request does not carry the gallery page’s token', 'reload the gallery page (each run of the server has its own token)'));
   }
+  let text: string;
+  try {
+    text = await readBody(req);
+  } catch {
+    // Answered before the rest is read; the connection closes after it, so no more is taken in.
+    res.setHeader('connection', 'close');
+    return answer(res, 413, failure('E_PREVIEW_REQUEST', `the request body is over ${MAX_BODY} bytes`, 'use the buttons of the gallery'));
+  }
   let body: { action?: unknown; id?: unknown; index?: unknown; n?: unknown };
   try {
-    body = JSON.parse(await readBody(req)) as typeof body;
+    body = JSON.parse(text) as typeof body;
   } catch {
-    return answer(res, 400, failure('E_PREVIEW_REQUEST', 'the request body is not JSON of at most 4 KiB', 'use the buttons of the gallery'));
+    return answer(res, 400, failure('E_PREVIEW_REQUEST', 'the request body is not JSON', 'use the buttons of the gallery'));
+  }
+  // `null`, a number or a list parse as JSON too; numbers are whole numbers, not `null`, `true` or "1".
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return answer(res, 400, failure('E_PREVIEW_REQUEST', 'the request body is not a JSON object', 'use the buttons of the gallery'));
+  for (const field of ['index', 'n'] as const) {
+    if (body[field] !== undefined && !Number.isInteger(body[field])) return answer(res, 400, failure('E_PREVIEW_REQUEST', `\`${field}\` must be a whole number; got ${JSON.stringify(body[field])}`, 'use the buttons of the gallery'));
   }
   const id = typeof body.id === 'string' ? body.id : '';
   const base = { ...ctx.project, id };
@@ -57,13 +71,13 @@ export async function handleAction(req: IncomingMessage, res: ServerResponse, ct
     let edits: ScalarEdit[];
     switch (body.action) {
       case 'pick':
-        edits = await pickCandidate({ ...base, index: Number(body.index) });
+        edits = await pickCandidate({ ...base, index: body.index === undefined ? NaN : (body.index as number) });
         break;
       case 'reroll':
         edits = await rerollSeed({ ...base, ...(ctx.actions.newSeed ? { newSeed: ctx.actions.newSeed } : {}) });
         break;
       case 'revert':
-        edits = (await revertRequest({ ...base, ...(body.n === undefined ? {} : { n: Number(body.n) }) })).edits;
+        edits = (await revertRequest({ ...base, ...(body.n === undefined ? {} : { n: body.n as number }) })).edits;
         break;
       default:
         return answer(res, 400, failure('E_PREVIEW_REQUEST', `unknown action ${JSON.stringify(body.action)}`, 'pick, reroll or revert'));
@@ -84,20 +98,23 @@ function answer(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(body));
 }
 
+/**
+ * The body, at most MAX_BODY bytes. A larger one is read to its end and dropped, so the 413 reaches
+ * the client (closing a socket with unread data resets it, answer and all), unless it goes on past
+ * MAX_DRAINED: then the connection is cut.
+ */
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((done, fail) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > MAX_BODY) {
-        fail(new Error('too large'));
-        req.destroy();
-        return;
-      }
-      chunks.push(c);
+      if (size > MAX_DRAINED) req.destroy();
+      else if (size <= MAX_BODY) chunks.push(c);
     });
-    req.on('end', () => done(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => (size > MAX_BODY ? fail(new Error('too large')) : done(Buffer.concat(chunks).toString('utf8'))));
     req.on('error', fail);
+    // Cut off (or the client went away): settled, so the handler does not wait forever.
+    req.on('close', () => fail(new Error('closed')));
   });
 }

@@ -1,11 +1,12 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readFile, readlink, stat, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { ManifestError, parseManifest, RdError } from '@rd-assets/core';
+import { MAX_SHARDS } from '../engine/shard-slice.js';
 import { ciWorkflows, type CiFlow } from './ci-workflows.js';
 import { withGitignoreBlock } from './gitignore-block.js';
 import { manifestPath, resolveCacheDir } from './manifest-location.js';
 import { readManifestText } from './manifest-read.js';
-import { findProjectRoot } from './project-paths.js';
+import { assertInsideRoot, findProjectRoot } from './project-paths.js';
 
 export interface CiSetupOptions {
   cwd?: string;
@@ -27,6 +28,14 @@ export interface CiSetupResult {
   unchanged: string[];
 }
 
+/** A workflow or `.gitignore` that cannot be written: a file where a folder goes, no permission… */
+class CiWriteError extends RdError {
+  constructor(path: string, cause: NodeJS.ErrnoException) {
+    const why = cause.code === 'ENOTDIR' || cause.code === 'EEXIST' ? 'a file stands where a folder of it should be' : cause.code === 'EISDIR' ? 'a folder stands where the file should be' : cause.code === 'EACCES' || cause.code === 'EPERM' || cause.code === 'EROFS' ? 'no permission to write there' : (cause.code ?? cause.message);
+    super('E_CI_WRITE', `cannot write ${path}: ${why}`, { hint: 'move what is in the way (or make the folder writable), then run `assets init --ci github` again', cause });
+  }
+}
+
 /**
  * Write the CI workflows of a project's flow into the repository root (the nearest folder with
  * `.git` above the manifest) and the `.gitignore` block for the cache (and, when outputs are not
@@ -46,13 +55,18 @@ export async function setupCi(options: CiSetupOptions = {}): Promise<CiSetupResu
   const lock = inRoot(join(dirname(file), 'assets.lock')) ?? 'assets.lock';
   const out = inRoot(resolve(manifest.dir, manifest.out));
   const types = manifest.types ? inRoot(resolve(manifest.dir, manifest.types)) : undefined;
+  const shards = options.shards ?? 3;
+  // Each job runs `--shard i/n`, which the build refuses past MAX_SHARDS: every job would fail.
+  if (!Number.isInteger(shards) || shards < 1 || shards > MAX_SHARDS) {
+    throw new RdError('E_SHARD', `the generate workflow cannot run ${shards} jobs`, { hint: `pass --shards 1 to ${MAX_SHARDS}` });
+  }
   const files = ciWorkflows({
     flow,
     manifest: inRoot(file) ?? 'assets.yaml',
     lock,
     written: [lock, ...(out ? [out] : []), ...(types ? [types] : [])],
     remoteInManifest: manifest.remote !== undefined,
-    shards: options.shards ?? 3,
+    shards,
   });
 
   const written: string[] = [];
@@ -77,9 +91,22 @@ export async function setupCi(options: CiSetupOptions = {}): Promise<CiSetupResu
   const ignoreAfter = withGitignoreBlock(ignoreBefore, lines);
   if (ignoreAfter !== ignoreBefore) changes.push({ path: gitignore, text: ignoreAfter });
 
+  // A `.gitignore` or `.github` that is a link out of the repository is not followed.
+  const project = { root };
   for (const c of changes) {
-    await mkdir(dirname(c.path), { recursive: true });
-    await writeFile(c.path, c.text);
+    await assertInsideRoot(project, c.path);
+    // A link to nothing resolves to its own path above, yet writing it creates the file it names.
+    if ((await lstat(c.path).catch(() => undefined))?.isSymbolicLink() && !(await stat(c.path).catch(() => undefined))) {
+      throw new RdError('E_PATH_OUTSIDE', `${c.path} is a symbolic link to ${await readlink(c.path)}, which does not exist`, { hint: 'remove the link (or make it a file inside the repository), then run `assets init --ci github` again' });
+    }
+  }
+  for (const c of changes) {
+    try {
+      await mkdir(dirname(c.path), { recursive: true });
+      await writeFile(c.path, c.text);
+    } catch (e) {
+      throw new CiWriteError(c.path, e as NodeJS.ErrnoException);
+    }
     written.push(c.path);
   }
   return { flow, root, written, unchanged };

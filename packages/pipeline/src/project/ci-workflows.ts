@@ -77,14 +77,18 @@ ${SETUP}      - name: Check outputs and assets.lock against assets.yaml (never c
 `;
 }
 
-/** Without \`remote:\` in the manifest, the server and team come from repository secrets. */
-function remoteEnv(input: CiWorkflowInput, token: string, readOnly: boolean): string {
-  const lines = [`      RD_ASSETS_REMOTE_TOKEN: \${{ secrets.${token} }}`];
+/**
+ * The env of the one step that builds: secrets are set on that step alone, never on the job, so
+ * \`npm ci\` (every dependency's install scripts) and the setup actions run without them. Without
+ * \`remote:\` in the manifest, the server and team come from repository secrets.
+ */
+function buildStepEnv(input: CiWorkflowInput, token: string, readOnly: boolean, extra: readonly string[] = []): string {
+  const lines = [...extra, `RD_ASSETS_REMOTE_TOKEN: \${{ secrets.${token} }}`];
   if (!input.remoteInManifest) {
-    lines.push('      RD_ASSETS_REMOTE_URL: ${{ secrets.RD_ASSETS_REMOTE_URL }}', '      RD_ASSETS_REMOTE_TEAM: ${{ secrets.RD_ASSETS_REMOTE_TEAM }}');
+    lines.push('RD_ASSETS_REMOTE_URL: ${{ secrets.RD_ASSETS_REMOTE_URL }}', 'RD_ASSETS_REMOTE_TEAM: ${{ secrets.RD_ASSETS_REMOTE_TEAM }}');
   }
-  if (readOnly) lines.push("      RD_ASSETS_REMOTE_READ_ONLY: '1'");
-  return `    env:\n${lines.join('\n')}\n`;
+  if (readOnly) lines.push("RD_ASSETS_REMOTE_READ_ONLY: '1'");
+  return `        env:\n${lines.map((l) => `          ${l}`).join('\n')}\n`;
 }
 
 function remoteCheck(m: string, input: CiWorkflowInput): string {
@@ -103,9 +107,9 @@ jobs:
   check:
     name: assets restore from the remote cache
     runs-on: ubuntu-latest
-${remoteEnv(input, 'RD_ASSETS_REMOTE_READ_TOKEN', true)}    steps:
+    steps:
 ${SETUP}      - name: Restore every output from the remote cache (never calls the API)
-        run: npx assets build --frozen${m}
+${buildStepEnv(input, 'RD_ASSETS_REMOTE_READ_TOKEN', true)}        run: npx assets build --frozen${m}
 `;
 }
 
@@ -139,16 +143,18 @@ jobs:
       fail-fast: false
       matrix:
         shard: [${shards}]
-${remoteEnv(input, 'RD_ASSETS_REMOTE_TOKEN', false).replace('    env:\n', `    env:\n      RD_API_KEY: \${{ secrets.RD_API_KEY }}\n      MAX_CREDITS: \${{ inputs.max_credits }}\n`)}    steps:
+    env:
+      MAX_CREDITS: \${{ inputs.max_credits }}
+    steps:
 ${SETUP}      - name: Generate this shard's missing assets and push them to the remote cache
-        run: npx assets build --shard \${{ matrix.shard }}/${n} --max-credits "$MAX_CREDITS"${m}
+${buildStepEnv(input, 'RD_ASSETS_REMOTE_TOKEN', false, ['RD_API_KEY: ${{ secrets.RD_API_KEY }}'])}        run: npx assets build --shard \${{ matrix.shard }}/${n} --max-credits "$MAX_CREDITS"${m}
   assemble:
     name: assemble and propose assets.lock
     needs: generate
     runs-on: ubuntu-latest
-${remoteEnv(input, 'RD_ASSETS_REMOTE_TOKEN', false)}    steps:
+    steps:
 ${SETUP}      - name: Assemble every asset from the remote cache (no API key; a missing asset fails here)
-        run: npx assets build${m}
+${buildStepEnv(input, 'RD_ASSETS_REMOTE_TOKEN', false)}        run: npx assets build${m}
       - uses: actions/upload-artifact@v4
         with:
           name: assets-lock

@@ -1,6 +1,8 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, realpath } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { RdError, spliceScalars, writeFileAtomic, type ScalarEdit } from '@rd-assets/core';
 import { readManifestText } from './manifest-read.js';
+import { assertInsideRoot, findProjectRoot } from './project-paths.js';
 
 /** The manifest's text as a command read it, to be edited and written back only if it is still that. */
 export interface ManifestSnapshot {
@@ -21,11 +23,15 @@ export async function writeManifestEdits(snapshot: ManifestSnapshot, edits: read
   const next = spliceScalars(snapshot.text, edits);
   if (next === snapshot.text) return next;
   check?.(next);
+  // A manifest that is a link is edited where it leads (an atomic write to the link's own path
+  // would replace the link with a copy), and only when that is inside the project.
+  const target = await realpath(snapshot.file).catch(() => snapshot.file);
+  if (target !== snapshot.file) await assertInsideRoot({ root: await findProjectRoot(dirname(snapshot.file)) }, target);
   // Compared as bytes just before the write: the window left is the rename itself.
-  const onDisk = await readFile(snapshot.file).catch(() => undefined);
+  const onDisk = await readFile(target).catch(() => undefined);
   if (!onDisk || !onDisk.equals(Buffer.from(snapshot.text, 'utf8'))) {
     throw new RdError('E_MANIFEST_CHANGED', `${snapshot.file} changed since it was read; nothing was written`, { hint: 'run the command again: it reads the manifest as it is now' });
   }
-  await writeFileAtomic(snapshot.file, next);
+  await writeFileAtomic(target, next);
   return next;
 }

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -43,5 +43,26 @@ describe('writeManifestEdits', () => {
       throw refused;
     })).rejects.toBe(refused);
     expect(await readFile(file, 'utf8')).toBe(TEXT);
+  });
+
+  it('edits the file a linked manifest leads to, keeping the link; a link out of the project is refused', async () => {
+    await mkdir(join(dir, 'project', '.git'), { recursive: true });
+    await mkdir(join(dir, 'project', 'real'));
+    const real = join(dir, 'project', 'real', 'assets.yaml');
+    await writeFile(real, TEXT);
+    const link = join(dir, 'project', 'assets.yaml');
+    await symlink(real, link);
+    await writeManifestEdits(await readManifestSnapshot(link), [{ path: ['assets', 'hero', 'seed'], value: 77 }]);
+    expect((await lstat(link)).isSymbolicLink()).toBe(true);
+    expect(await readFile(real, 'utf8')).toBe(TEXT.replace('seed: 1 ', 'seed: 77'));
+
+    const outside = join(dir, 'elsewhere.yaml');
+    await writeFile(outside, TEXT);
+    await rm(link);
+    await symlink(outside, link);
+    const error = await writeManifestEdits(await readManifestSnapshot(link), [{ path: ['assets', 'hero', 'seed'], value: 77 }]).catch((e: unknown) => e);
+    expect((error as RdError).code).toBe('E_PATH_OUTSIDE');
+    expect(await readFile(outside, 'utf8')).toBe(TEXT);
+    expect((await lstat(link)).isSymbolicLink()).toBe(true);
   });
 });
