@@ -14,11 +14,15 @@ interface KindTiming {
   lo: number;
   /** The lowest age a task of this kind was seen done at: polling then is known to meet it. */
   hi?: number;
-  /** How much older a task is when the server reads a poll than our clock says when we send it. */
-  offset?: number;
-  /** How much that varies (mean deviation): on a busy machine, by several milliseconds. */
-  spread: number;
+  /**
+   * The last few lags: how much older a task was when the server read a poll than our clock said
+   * when we sent it (the acceptance's and the poll's way across, and any stall on either side).
+   */
+  lags: number[];
 }
+
+/** How many recent lags the first poll is aimed by. */
+const LAGS_KEPT = 16;
 
 /**
  * When to poll a queued task. Polling early wastes requests (and risks rate limits); polling late
@@ -38,9 +42,11 @@ export class TaskTiming {
     const k = this.kinds.get(kind);
     if (k?.hi === undefined) return 0;
     const target = k.hi - k.lo > tolerance(k.hi) ? (k.lo + k.hi) / 2 : k.hi;
-    // Aimed a spread late: a poll that arrives early costs a second request, where the CPU is
-    // scarce that is worth more than a millisecond or two of waiting.
-    return Math.max(0, Math.round(target - (k.offset ?? 0) + k.spread));
+    // Aimed by the shortest recent lag, not the average: lags come in bursts (a stalled event loop
+    // on either side), and after a burst an average sends the next tasks' polls early, each then
+    // costing a second request where CPU is scarce. With the shortest, a poll arrives late only by
+    // a lag it would have suffered anyway.
+    return Math.max(0, Math.round(target - (k.lags.length ? Math.min(...k.lags) : 0)));
   }
 
   /** Wait before the next poll of a task seen running in `answer`, `sinceSent` ms after that poll was sent. */
@@ -54,14 +60,10 @@ export class TaskTiming {
 
   /** Learn from one answer, whatever it said. */
   observe(kind: string, answer: PollAnswer): void {
-    const k = this.kinds.get(kind) ?? { lo: 0, spread: 0 };
+    const k = this.kinds.get(kind) ?? { lo: 0, lags: [] };
     this.kinds.set(kind, k);
-    const sample = answer.age - answer.sentAfter;
-    if (k.offset === undefined) k.offset = sample;
-    else {
-      k.spread += (Math.abs(sample - k.offset) - k.spread) / 4;
-      k.offset += (sample - k.offset) / 4;
-    }
+    k.lags.push(answer.age - answer.sentAfter);
+    if (k.lags.length > LAGS_KEPT) k.lags.shift();
     if (!answer.done) {
       k.lo = Math.max(k.lo, answer.age);
       return;
