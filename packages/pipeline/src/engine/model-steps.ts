@@ -112,6 +112,7 @@ export class ModelSteps {
     const referenceHashes: string[] = [];
     for (const ref of model.references) {
       if (ref.kind !== 'file') throw new RdError('E_MODEL_REFERENCES', `model "${model.id}": references must be image files; another asset's output is not supported yet`, { hint: 'point `references:` at image files' });
+      // Missing, unreadable or a folder: the manifest's to fix, so a coded error naming the file.
       const bytes = await readFile(resolve(this.o.project.manifest.dir, ref.path)).catch(() => {
         throw new RdError('E_MODEL_REFERENCES', `model "${model.id}": cannot read reference image ${ref.path}`, { hint: 'check the path (relative to the manifest)' });
       });

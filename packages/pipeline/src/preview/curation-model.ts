@@ -41,6 +41,7 @@ export async function previewCuration(input: {
     const ref = `cache/${sha256}`;
     let blob = input.blobs.get(ref);
     if (!blob) {
+      // An object gc removed, or one only the remote cache has: that candidate shows no picture.
       const bytes = await input.store.getObject(sha256).catch(() => undefined);
       const probe = bytes && probeImage(bytes.subarray(0, 64 * 1024));
       if (!bytes || !probe) return undefined;

@@ -152,6 +152,7 @@ async function addCuration(manifest: Manifest, assets: PreviewAsset[], lock: Loc
   const cacheDir = resolveCacheDir(manifest.file, manifest.cache, options);
   const store = new ObjectStore(cacheDir);
   const lines = new Map<string, HistoryLine[]>();
+  // No history yet, or one that cannot be read: the gallery still shows every asset, without it.
   for (const l of await readHistory(cacheDir, lockfilePathFor(manifest.file)).catch(() => [])) lines.set(l.id, [...(lines.get(l.id) ?? []), l]);
   const inMemory = new Map<string, { type: string; bytes: Buffer }>();
   for (const [i, asset] of manifest.assets.entries()) {

@@ -1,6 +1,6 @@
-import { lstat, mkdir, readFile, readlink, stat, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readlink, stat, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { ManifestError, parseManifest, RdError } from '@rd-assets/core';
+import { ManifestError, parseManifest, RdError, readRegularFile } from '@rd-assets/core';
 import { MAX_SHARDS } from '../engine/shard-slice.js';
 import { ciWorkflows, type CiFlow } from './ci-workflows.js';
 import { withGitignoreBlock } from './gitignore-block.js';
@@ -74,7 +74,9 @@ export async function setupCi(options: CiSetupOptions = {}): Promise<CiSetupResu
   const changes: Array<{ path: string; text: string }> = [];
   for (const f of files) {
     const path = resolve(root, f.path);
-    const before = await readFile(path, 'utf8').catch(() => undefined);
+    // Absent is undefined; a folder, a pipe or an unreadable file there is a coded error, never
+    // taken for "absent" and overwritten.
+    const before = await readRegularFile(path, 'the workflow');
     if (before === f.text) unchanged.push(path);
     else if (before !== undefined && !options.force) {
       throw new RdError('E_EXISTS', `${path} already exists and differs from the ${flow} workflow`, { hint: 'pass --force to overwrite it, or move it away first' });
@@ -87,7 +89,7 @@ export async function setupCi(options: CiSetupOptions = {}): Promise<CiSetupResu
   if (cache) lines.push(`/${cache}/`);
   if (flow === 'remote-cache' && out) lines.push('# outputs: restored from the shared remote cache by `assets build`', `/${out}/`);
   const gitignore = join(root, '.gitignore');
-  const ignoreBefore = await readFile(gitignore, 'utf8').catch(() => '');
+  const ignoreBefore = (await readRegularFile(gitignore, 'the .gitignore')) ?? '';
   const ignoreAfter = withGitignoreBlock(ignoreBefore, lines);
   if (ignoreAfter !== ignoreBefore) changes.push({ path: gitignore, text: ignoreAfter });
 
