@@ -34,10 +34,12 @@ export function parse<O extends Record<string, OptionSpec>>(
   }
 }
 
+/** A whole number given as `--name` or, for a positional, as `<name>` (named so in the error). */
 export function intOption(command: string, name: string, value: string | undefined, min = 1): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer ≥ ${min}; got "${value}"`, command);
+  const label = name.startsWith('<') ? name : `--${name}`;
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`${label} must be an integer ≥ ${min}; got "${value}"`, command);
   return n;
 }
 

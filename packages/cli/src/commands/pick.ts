@@ -25,7 +25,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
   const { pickCandidate } = await import('@rd-assets/pipeline');
   const [id, n] = oneId('pick', positionals, 1) as [string, string | undefined];
   if (n === undefined) throw new UsageError('`assets pick` needs the candidate: `assets pick <id> <n>` (0-based, as in the id-N files)', 'pick');
-  const index = intOption('pick', 'n', n, 0)!;
+  const index = intOption('pick', '<n>', n, 0)!;
   await pickCandidate({ ...projectOptions(io, values), id, index });
   io.stderr.write(`${id}: picked candidate ${index}\n`);
   return buildOne(id, values, io);
