@@ -1,8 +1,9 @@
 import { NodeIO } from '@gltf-transform/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator, type LogEntry } from '@rd-assets/emulator';
-import { cliEnv, runCli, spawnCli } from './helpers/cli.js';
+import { startEmulator, type Emulator } from '@rd-assets/emulator';
+import { cliEnv, runCli } from './helpers/cli.js';
 import { TempProject } from './helpers/temp-project.js';
+import { killDuringModelJob } from './helpers/killed-model-build.js';
 import { IDLE, WatchProcess } from './helpers/watch-process.js';
 
 const MODEL = `version: 1
@@ -119,31 +120,12 @@ describe('model entries (low-poly 3D)', () => {
   });
 
   it('a build killed while the model job runs resumes the task: no second generate', async () => {
-    let now = Date.UTC(2026, 0, 1);
-    // Frozen until the kill; then every reading moves a task's length on, so each later task is done when next polled.
-    let frozen = true;
-    let generated: () => void = () => {};
-    const accepted = new Promise<void>((r) => (generated = r));
-    emulator = await startEmulator({
-      keys: { 'rdpk-kill': { balanceUsd: 20 } },
-      taskDurationMs: 60_000,
-      clock: () => (frozen ? now : (now += 60_000)),
-      onRequest: (phase, e: LogEntry) => {
-        // The build polls only once the accepted task is journaled: kill it while it waits on the task.
-        if (phase === 'answered' && e.route === 'GET /v2/lowpoly/tasks/:id') generated();
-      },
-    });
-    project = await TempProject.create({ 'assets.yaml': MODEL });
-    const env = cliEnv({ RD_API_URL: emulator.url, RD_API_KEY: 'rdpk-kill' });
-    const child = spawnCli(['build'], { cwd: project.dir, env });
-    const closed = new Promise<void>((r) => child.on('close', () => r()));
-    // The emulator's clock does not move: the task is running for as long as the test wants.
-    await accepted;
-    child.kill('SIGKILL');
-    await closed;
+    const killed = await killDuringModelJob('rdpk-kill', MODEL);
+    ({ emulator, project } = killed);
+    const { env } = killed;
     expect(paid(emulator, 'POST /v2/lowpoly/generate')).toBe(1);
 
-    frozen = false;
+    killed.thaw();
     const resumed = await runCli(['build'], { cwd: project.dir, env });
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(emulator.log.filter((e) => e.route === 'POST /v2/lowpoly/generate')).toHaveLength(1);

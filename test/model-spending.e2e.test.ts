@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator, type LogEntry } from '@rd-assets/emulator';
-import { cliEnv, runCli, spawnCli } from './helpers/cli.js';
+import { startEmulator, type Emulator } from '@rd-assets/emulator';
+import { cliEnv, runCli } from './helpers/cli.js';
 import { TempProject } from './helpers/temp-project.js';
+import { killDuringModelJob } from './helpers/killed-model-build.js';
 import { IDLE, WatchProcess } from './helpers/watch-process.js';
 
 /** Generate at 32 texels is $0.50 (the built-in catalog), each animation $0.25. */
@@ -93,31 +94,15 @@ describe('model steps and the spending cap', () => {
   });
 
   it('a step whose task a killed build left running is recorded at what it was charged', async () => {
-    let now = Date.UTC(2026, 0, 1);
-    let frozen = true;
-    let generated: () => void = () => {};
-    const accepted = new Promise<void>((r) => (generated = r));
-    emulator = await startEmulator({
-      keys: { 'rdpk-kill-cost': { balanceUsd: 20 } },
-      taskDurationMs: 60_000,
-      clock: () => (frozen ? now : (now += 60_000)),
-      onRequest: (phase, e: LogEntry) => {
-        if (phase === 'answered' && e.route === 'GET /v2/lowpoly/tasks/:id') generated();
-      },
-    });
-    project = await TempProject.create({ 'assets.yaml': ANIMATED });
-    const env = cliEnv({ RD_API_URL: emulator.url, RD_API_KEY: 'rdpk-kill-cost' });
-    const child = spawnCli(['build'], { cwd: project.dir, env });
-    const closed = new Promise<void>((r) => child.on('close', () => r()));
-    await accepted;
-    child.kill('SIGKILL');
-    await closed;
+    const killed = await killDuringModelJob('rdpk-kill-cost', ANIMATED);
+    ({ emulator, project } = killed);
+    const { env } = killed;
 
     // The plan prices the generate a stopped build paid for at nothing: only the two animations.
     const plan = await runCli(['plan', '--json'], { cwd: project.dir, env });
     expect((JSON.parse(plan.stdout) as { plan: { items: Array<{ id: string; estimate: { usd?: number } }> } }).plan.items.find((i) => i.id === 'well')!.estimate.usd).toBeCloseTo(0.5, 6);
 
-    frozen = false;
+    killed.thaw();
     const resumed = await runCli(['build', '--json'], { cwd: project.dir, env });
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(emulator.log.filter((e) => e.route === 'POST /v2/lowpoly/generate')).toHaveLength(1);
