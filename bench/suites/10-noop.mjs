@@ -3,7 +3,7 @@
 // and peak RSS of the builds.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startEmulator } from '../../packages/emulator/dist/index.js';
@@ -18,7 +18,6 @@ const repo = fileURLToPath(new URL('../..', import.meta.url));
 export async function run({ quick, tmp }) {
   const n = quick ? 1000 : 10000;
   const dir = join(tmp, `noop-${n}`);
-  await rm(dir, { recursive: true, force: true });
   await generatedProject(dir, n);
   // The API runs in this process, as a real build's API runs elsewhere: RSS is the CLI's own.
   const emulator = await startEmulator({ keys: { 'rdpk-bench': { balanceUsd: 1e6 } }, taskDurationMs: 0 });
@@ -33,7 +32,6 @@ export async function run({ quick, tmp }) {
   await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'bench-tree', private: true, packageManager: 'npm@11.0.0', scripts: { assets: 'true' } }));
   await writeFile(join(dir, 'turbo.json'), JSON.stringify({ tasks: { assets: { inputs: ['assets.yaml', 'assets.lock'], outputs: ['out/**'] } } }));
   const tiny = join(tmp, 'noop-turbo-one-task');
-  await rm(tiny, { recursive: true, force: true });
   await mkdir(tiny, { recursive: true });
   await writeFile(join(tiny, 'package.json'), JSON.stringify({ name: 'one-task', private: true, packageManager: 'npm@11.0.0', scripts: { task: 'true' } }));
   await writeFile(join(tiny, 'turbo.json'), JSON.stringify({ tasks: { task: {} } }));

@@ -1,5 +1,5 @@
 // Edit 1 of 1,000 entries: API calls made (must be 1) and the time over a no-op build.
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startEmulator } from '../../packages/emulator/dist/index.js';
 import { runMeasured } from '../lib/cli-run.mjs';
@@ -13,7 +13,6 @@ const GENERATING = /^POST \/v[12]\/inferences$/;
 export async function run({ quick, tmp }) {
   const n = 1000;
   const dir = join(tmp, 'edit-one');
-  await rm(dir, { recursive: true, force: true });
   const manifest = await generatedProject(dir, n);
   const emulator = await startEmulator({ keys: { 'rdpk-bench': { balanceUsd: 1e6 } }, taskDurationMs: 0 });
   const env = { RD_API_URL: emulator.url, RD_API_KEY: 'rdpk-bench' };

@@ -5,7 +5,6 @@
 // post-processing them share the machine), and L=500 ms, closer to the real service's seconds.
 // A third row is the CLI's CPU time per asset (64×64 images), as the slope between fresh builds
 // of two sizes, so start-up (loading modules, reading the manifest) does not count.
-import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startEmulator } from '../../packages/emulator/dist/index.js';
 import { runMeasured } from '../lib/cli-run.mjs';
@@ -17,7 +16,6 @@ export const name = 'throughput';
 /** A fresh build of `n` assets against an emulator whose tasks take `latency` ms. */
 async function freshBuild(tmp, n, latency, concurrency, size) {
   const dir = join(tmp, `throughput-${n}-${latency}-${size}`);
-  await rm(dir, { recursive: true, force: true });
   await generatedProject(dir, n, { concurrency, size });
   const emulator = await startEmulator({ keys: { 'rdpk-bench': { balanceUsd: 1e6 } }, latencyMs: 1, taskDurationMs: latency });
   try {

@@ -4,7 +4,7 @@
 // on the build's thread they hold its event loop, and the polls and submits of other calls wait:
 // the rows give the loop's delay (p99 and worst) both ways, and the peak RSS the threads cost.
 import { spawn } from 'node:child_process';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startEmulator } from '../../packages/emulator/dist/index.js';
@@ -16,7 +16,6 @@ const script = fileURLToPath(new URL('../lib/loop-delay-build.mjs', import.meta.
 const KEY = 'rdpk-bench';
 
 async function project(dir, n) {
-  await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
   const lines = [
     'version: 1',
@@ -52,7 +51,7 @@ export async function run({ quick, tmp }) {
     // Alternated, each on a fresh project and cache, so both see the same machine.
     for (let r = 0; r < rounds; r++) {
       for (const [mode, threads] of [['threads', 'default'], ['inline', '0']]) {
-        const dir = join(tmp, `post-threads-${mode}`);
+        const dir = join(tmp, `post-threads-${mode}-${r}`);
         await project(dir, n);
         runs[mode].push(await measured(dir, emulator.url, threads));
       }
