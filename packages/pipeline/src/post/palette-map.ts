@@ -4,6 +4,7 @@ import type { NearestCells } from './nearest-cells.js';
 import { paletteCells } from './palette-cells.js';
 import { bayerSize, bayerThresholds } from './dither.js';
 import { oklabTable, srgbToOklab } from './oklab.js';
+import { pixelWords, wordAlpha, wordRgb } from './pixel-words.js';
 import { PostStepError } from './post-errors.js';
 import type { RgbaImage, Rgb } from './rgba-image.js';
 
@@ -38,8 +39,9 @@ export class PaletteMapper {
   private readonly rgb: Uint8Array;
   /** Each palette colour with alpha 255 as one 32-bit word, bytes in memory order: one store per pixel. */
   private readonly rgba: Uint32Array;
-  private readonly nearestMemo = new ColorMemo();
-  private readonly orderedMemo = new ColorMemo();
+  /** Made on first use: a mapper that only error-diffuses never asks them. */
+  private nearestMemo: ColorMemo | undefined;
+  private orderedMemo: ColorMemo | undefined;
   private readonly scratch = new Float64Array(3);
   /** Palette indices sorted by OKLab lightness, and those lightnesses. */
   private readonly order: Uint16Array;
@@ -60,11 +62,12 @@ export class PaletteMapper {
 
   /** Index of the palette colour nearest to `0xRRGGBB`, memoised. */
   nearest(rgb: number): number {
-    let index = this.nearestMemo.get(rgb);
+    const memo = (this.nearestMemo ??= new ColorMemo());
+    let index = memo.get(rgb);
     if (index < 0) {
       srgbToOklab(rgb, this.scratch);
       index = this.nearestLab(this.scratch[0]!, this.scratch[1]!, this.scratch[2]!);
-      this.nearestMemo.set(rgb, index);
+      memo.set(rgb, index);
     }
     return index;
   }
@@ -117,7 +120,8 @@ export class PaletteMapper {
    * the grey diagonal), and a flat area dithers into exactly the two colours around it.
    */
   private orderedPair(rgb: number): number {
-    let packed = this.orderedMemo.get(rgb);
+    const memo = (this.orderedMemo ??= new ColorMemo());
+    let packed = memo.get(rgb);
     if (packed >= 0) return packed;
     const first = this.nearest(rgb);
     const lab = this.lab;
@@ -151,7 +155,7 @@ export class PaletteMapper {
       }
     }
     packed = (first | (second << 11) | (mix << 22)) >>> 0;
-    this.orderedMemo.set(rgb, packed);
+    memo.set(rgb, packed);
     return packed;
   }
 
@@ -170,49 +174,46 @@ export class PaletteMapper {
     return { width: image.width, height: image.height, data: out };
   }
 
+  /**
+   * A pixel equal to the one before it (same word, alpha included) gets the same output word, so
+   * runs of one colour cost a load, a compare and a store each; only a change asks the memo.
+   */
   private mapPlain(image: RgbaImage, out: Uint8Array, threshold: number): void {
-    const src = image.data;
-    const pal = this.rgb;
-    let lastKey = -1;
-    let p = 0;
-    for (let i = 0; i < src.length; i += 4) {
-      if (src[i + 3]! < threshold) continue;
-      const key = (src[i]! << 16) | (src[i + 1]! << 8) | src[i + 2]!;
-      if (key !== lastKey) {
-        p = this.nearest(key) * 3;
-        lastKey = key;
+    const src = pixelWords(image.data);
+    const dst = pixelWords(out);
+    const rgba = this.rgba;
+    let last = -1;
+    // 0 (transparent) is left unwritten: `out` starts zeroed.
+    let word = 0;
+    for (let k = 0; k < src.length; k++) {
+      const w = src[k]!;
+      if (w !== last) {
+        last = w;
+        word = wordAlpha(w) < threshold ? 0 : rgba[this.nearest(wordRgb(w))]!;
       }
-      out[i] = pal[p]!;
-      out[i + 1] = pal[p + 1]!;
-      out[i + 2] = pal[p + 2]!;
-      out[i + 3] = 255;
+      if (word !== 0) dst[k] = word;
     }
   }
 
   private mapOrdered(image: RgbaImage, out: Uint8Array, options: { n: 2 | 4 | 8; threshold: number }): void {
     const { n, threshold } = options;
     const thresholds = bayerThresholds(n);
-    const src = image.data;
-    const pal = this.rgb;
+    const src = pixelWords(image.data);
+    const dst = pixelWords(out);
+    const rgba = this.rgba;
     const { width, height } = image;
-    let lastKey = -1;
+    let last = -1;
     let packed = 0;
-    for (let y = 0; y < height; y++) {
+    for (let y = 0, k = 0; y < height; y++) {
       const row = (y % n) * n;
-      for (let x = 0; x < width; x++) {
-        const i = (y * width + x) * 4;
-        if (src[i + 3]! < threshold) continue;
-        const key = (src[i]! << 16) | (src[i + 1]! << 8) | src[i + 2]!;
-        if (key !== lastKey) {
-          packed = this.orderedPair(key);
-          lastKey = key;
+      for (let x = 0; x < width; x++, k++) {
+        const w = src[k]!;
+        if (w !== last) {
+          last = w;
+          packed = wordAlpha(w) < threshold ? -1 : this.orderedPair(wordRgb(w));
         }
-        const pick = thresholds[row + (x % n)]! < packed >>> 22 ? (packed >>> 11) & 2047 : packed & 2047;
-        const p = pick * 3;
-        out[i] = pal[p]!;
-        out[i + 1] = pal[p + 1]!;
-        out[i + 2] = pal[p + 2]!;
-        out[i + 3] = 255;
+        if (packed < 0) continue;
+        dst[k] = rgba[thresholds[row + (x % n)]! < packed >>> 22 ? (packed >>> 11) & 2047 : packed & 2047]!;
       }
     }
   }
