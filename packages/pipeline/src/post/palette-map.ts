@@ -1,10 +1,10 @@
 import type { Dither } from '@rd-assets/core';
 import { ColorMemo } from './color-memo.js';
-import type { NearestCells } from './nearest-cells.js';
+import { cellSlot, type NearestCells } from './nearest-cells.js';
 import { paletteCells } from './palette-cells.js';
 import { bayerSize, bayerThresholds } from './dither.js';
 import { oklabTable, srgbToOklab } from './oklab.js';
-import { pixelWords, wordAlpha, wordRgb } from './pixel-words.js';
+import { BLUE_SHIFT, GREEN_SHIFT, RED_SHIFT, pixelWords, wordAlpha, wordRgb } from './pixel-words.js';
 import { PostStepError } from './post-errors.js';
 import type { RgbaImage, Rgb } from './rgba-image.js';
 
@@ -15,10 +15,15 @@ export interface PaletteMapOptions {
 }
 
 /**
- * Floyd–Steinberg's weights are sixteenths. Multiplying by 2⁻⁴ gives the same double as dividing
- * by 16 (both are exact scalings by a power of two), without a division on every pixel's path.
+ * Floyd–Steinberg's weights, 7/16, 3/16, 5/16 and 1/16, each one double. `e * W` equals the
+ * `e * k * (1 / 16)` it replaces bit for bit: scaling by a power of two commutes with rounding
+ * (no overflow or subnormals at these magnitudes), so both are round(e·k) / 16. One multiply
+ * instead of two on the path from one pixel's error to the next pixel's colour.
  */
-const SIXTEENTH = 1 / 16;
+const RIGHT = 7 / 16;
+const BELOW_LEFT = 3 / 16;
+const BELOW = 5 / 16;
+const BELOW_RIGHT = 1 / 16;
 
 /** Ordered dithering packs two palette indices and a mix ratio into one 32-bit memo value. */
 const MAX_COLORS = 2048;
@@ -224,19 +229,20 @@ export class PaletteMapper {
    * sprite's outline does not bleed into the background.
    */
   private mapFloydSteinberg(image: RgbaImage, out: Uint8Array, threshold: number): void {
-    const src = image.data;
-    const pal = this.rgb;
+    const src = pixelWords(image.data);
+    const dst = pixelWords(out);
+    // The palette's channels as doubles: the error is a double, so no conversion on its path.
+    const pal = Float64Array.from(this.rgb);
     const { width, height } = image;
     // Diffused error spreads pixels over ~10⁵ distinct colours, so a per-colour memo would miss
     // almost every time; the cells answer most colours from what they know of their neighbourhood.
     const cells = (this.cells ??= paletteCells(this.rgb, this.lab));
+    const table = cells.cell;
     const rgba = this.rgba;
-    // `out` is a fresh array of whole RGBA pixels, so its words are the pixels.
-    const words = new Uint32Array(out.buffer, out.byteOffset, out.length >> 2);
     let cur = new Float32Array((width + 2) * 3);
     let next = new Float32Array((width + 2) * 3);
     const fround = Math.fround;
-    let i = 0;
+    let k = 0;
     for (let y = 0; y < height; y++) {
       // The error a pixel passes right (7/16) and the two next-row slots still gathering error
       // (below-left is complete once this pixel adds its 3/16) stay in locals rather than in the
@@ -246,8 +252,9 @@ export class PaletteMapper {
       let rightR = 0, rightG = 0, rightB = 0;
       let hereR = 0, hereG = 0, hereB = 0;
       let belowR = 0, belowG = 0, belowB = 0;
-      for (let x = 0, e = 3; x < width; x++, e += 3, i += 4) {
-        if (src[i + 3]! < threshold) {
+      for (let x = 0, e = 3; x < width; x++, e += 3, k++) {
+        const w = src[k]!;
+        if (wordAlpha(w) < threshold) {
           next[e - 3] = hereR;
           next[e - 2] = hereG;
           next[e - 1] = hereB;
@@ -258,31 +265,46 @@ export class PaletteMapper {
           rightR = rightG = rightB = 0;
           continue;
         }
-        const r = clamp(src[i]! + fround(cur[e]! + rightR));
-        const g = clamp(src[i + 1]! + fround(cur[e + 1]! + rightG));
-        const b = clamp(src[i + 2]! + fround(cur[e + 2]! + rightB));
-        // (v + 0.5) | 0 equals Math.round(v) here, and is cheaper: v is 0, 255 or a byte plus a
-        // float32, which a double holds exactly, with 45 bits to spare below its point unless the
-        // float32 is under 2⁻²¹ (then v is within 2⁻²¹ of a whole number); either way v + 0.5 is
-        // exact or far from a whole number, so truncating it rounds half up as Math.round does.
-        const index = cells.nearest((r + 0.5) | 0, (g + 0.5) | 0, (b + 0.5) | 0);
+        const red = (w >>> RED_SHIFT) & 255;
+        const green = (w >>> GREEN_SHIFT) & 255;
+        const blue = (w >>> BLUE_SHIFT) & 255;
+        const fr = fround(cur[e]! + rightR);
+        const fg = fround(cur[e + 1]! + rightG);
+        const fb = fround(cur[e + 2]! + rightB);
+        // The colour looked up is round(clamp(byte + f)) as Math.round rounds, computed as
+        // clamp(trunc(byte + ½ + f)) so the lookup waits for neither the clamp of the double nor
+        // an add after it. The same integer: unless |f| < 2⁻¹⁸, byte + f and byte + ½ + f are both
+        // exact in a double (53 bits reach from the sum's top bit down to f's last), so they
+        // differ by exactly ½; truncating a sum ≥ 0 rounds half up, and clamping commutes with it
+        // (a sum below ½ truncates to at most 0, one of 255.5 or more to at least 256). When |f|
+        // is that small, both ways end within 2⁻¹⁸ of byte + ½ and give the byte.
+        const ri = clamp((red + 0.5 + fr) | 0);
+        const gi = clamp((green + 0.5 + fg) | 0);
+        const bi = clamp((blue + 0.5 + fb) | 0);
+        // Most pixels fall in a cell with one candidate: answered here by one read, without a
+        // call; a mixed cell goes straight to its decision, a cell not yet visited to `nearest`.
+        const v = table[cellSlot(ri, gi, bi)]!;
+        const index = v > 0 ? v - 1 : v < 0 ? cells.decide(-v - 1, ri, gi, bi) : cells.nearest(ri, gi, bi);
+        const r = clamp(red + fr);
+        const g = clamp(green + fg);
+        const b = clamp(blue + fb);
         const p = index * 3;
-        words[i >> 2] = rgba[index]!;
+        dst[k] = rgba[index]!;
         const er = r - pal[p]!;
         const eg = g - pal[p + 1]!;
         const eb = b - pal[p + 2]!;
-        rightR = er * 7 * SIXTEENTH;
-        rightG = eg * 7 * SIXTEENTH;
-        rightB = eb * 7 * SIXTEENTH;
-        next[e - 3] = hereR + er * 3 * SIXTEENTH;
-        next[e - 2] = hereG + eg * 3 * SIXTEENTH;
-        next[e - 1] = hereB + eb * 3 * SIXTEENTH;
-        hereR = fround(belowR + er * 5 * SIXTEENTH);
-        hereG = fround(belowG + eg * 5 * SIXTEENTH);
-        hereB = fround(belowB + eb * 5 * SIXTEENTH);
-        belowR = fround(er * SIXTEENTH);
-        belowG = fround(eg * SIXTEENTH);
-        belowB = fround(eb * SIXTEENTH);
+        rightR = er * RIGHT;
+        rightG = eg * RIGHT;
+        rightB = eb * RIGHT;
+        next[e - 3] = hereR + er * BELOW_LEFT;
+        next[e - 2] = hereG + eg * BELOW_LEFT;
+        next[e - 1] = hereB + eb * BELOW_LEFT;
+        hereR = fround(belowR + er * BELOW);
+        hereG = fround(belowG + eg * BELOW);
+        hereB = fround(belowB + eb * BELOW);
+        belowR = fround(er * BELOW_RIGHT);
+        belowG = fround(eg * BELOW_RIGHT);
+        belowB = fround(eb * BELOW_RIGHT);
       }
       const e = (width + 1) * 3;
       next[e - 3] = hereR;

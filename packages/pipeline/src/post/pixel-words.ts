@@ -13,6 +13,11 @@ export function pixelWords(data: Uint8Array): Uint32Array {
   return new Uint32Array(Uint8Array.from(data).buffer);
 }
 
+/** Where each channel's byte sits in a pixel word: `(word >>> RED_SHIFT) & 255` is its red. */
+export const RED_SHIFT = LITTLE_ENDIAN ? 0 : 24;
+export const GREEN_SHIFT = LITTLE_ENDIAN ? 8 : 16;
+export const BLUE_SHIFT = LITTLE_ENDIAN ? 16 : 8;
+
 /** The alpha byte of a pixel word. */
 export function wordAlpha(word: number): number {
   return LITTLE_ENDIAN ? word >>> 24 : word & 255;
