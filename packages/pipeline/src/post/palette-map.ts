@@ -181,22 +181,47 @@ export class PaletteMapper {
 
   /**
    * A pixel equal to the one before it (same word, alpha included) gets the same output word, so
-   * runs of one colour cost a load, a compare and a store each; only a change asks the memo.
+   * runs of one colour cost a load, a compare and a store each; only a change asks the memo. A
+   * row equal to the row above maps to the same pixels, so it is compared and copied natively
+   * instead: an upscaled image (`upscale_output_factor`, a `scale:` step) repeats every row
+   * factor times. A row that differs costs one compare, cut short at the first difference (and
+   * skipped when its first or last pixel already differs).
    */
   private mapPlain(image: RgbaImage, out: Uint8Array, threshold: number): void {
     const src = pixelWords(image.data);
     const dst = pixelWords(out);
+    const bytes = Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength);
     const rgba = this.rgba;
+    const { width, height } = image;
+    const rowBytes = width * 4;
     let last = -1;
-    // 0 (transparent) is left unwritten: `out` starts zeroed.
+    // 0 (transparent) is left unwritten: `out` starts zeroed, and a page of it never written is
+    // never touched. So a copy of a row that wrote nothing is skipped too.
     let word = 0;
-    for (let k = 0; k < src.length; k++) {
-      const w = src[k]!;
-      if (w !== last) {
-        last = w;
-        word = wordAlpha(w) < threshold ? 0 : rgba[this.nearest(wordRgb(w))]!;
+    let aboveWrote = 0;
+    for (let y = 0, k = 0; y < height; y++) {
+      const start = k * 4;
+      if (
+        y > 0 &&
+        width > 0 &&
+        src[k] === src[k - width] &&
+        src[k + width - 1] === src[k - 1] &&
+        bytes.compare(bytes, start - rowBytes, start, start, start + rowBytes) === 0
+      ) {
+        if (aboveWrote !== 0) out.copyWithin(start, start - rowBytes, start);
+        k += width;
+        continue;
       }
-      if (word !== 0) dst[k] = word;
+      aboveWrote = 0;
+      for (const end = k + width; k < end; k++) {
+        const w = src[k]!;
+        if (w !== last) {
+          last = w;
+          word = wordAlpha(w) < threshold ? 0 : rgba[this.nearest(wordRgb(w))]!;
+        }
+        if (word !== 0) dst[k] = word;
+        aboveWrote |= word;
+      }
     }
   }
 
