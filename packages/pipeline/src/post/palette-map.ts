@@ -33,7 +33,8 @@ const MAX_COLORS = 2048;
  * (see oklab.ts for why OKLab), optionally dithered, with binary alpha.
  *
  * Speed comes from memoising per distinct input colour (color-memo.ts): pixel art has few
- * distinct colours, so almost every pixel costs one hash probe and a 3-byte copy. Error diffusion
+ * distinct colours and long runs of one, so almost every pixel costs a compare with the pixel
+ * before it and a one-word store (pixel-words.ts), and a repeated row a native copy. Error diffusion
  * is the exception (its pixels take ~10⁵ distinct colours): it asks nearest-cells.ts, which
  * answers by region of the RGB cube and gives the same index as `nearestLab`. One mapper serves
  * every frame of an animation, so the work is done once per asset.
