@@ -169,7 +169,8 @@ export class PaletteMapper {
   map(image: RgbaImage, options: PaletteMapOptions = {}): RgbaImage {
     const dither = options.dither ?? 'none';
     const threshold = options.alphaThreshold ?? 128;
-    const out = new Uint8Array(image.data.length);
+    // The output's words are its pixels (a fresh buffer is aligned), so the mappers store words.
+    const out = new Uint32Array(image.data.length >> 2);
     if (dither === 'none') this.mapPlain(image, out, threshold);
     else if (dither === 'floyd-steinberg') this.mapFloydSteinberg(image, out, threshold);
     else {
@@ -177,7 +178,7 @@ export class PaletteMapper {
       if (!n) throw new PostStepError(`unknown dither "${String(dither)}"`, 'use none, bayer2, bayer4, bayer8 or floyd-steinberg');
       this.mapOrdered(image, out, { n, threshold });
     }
-    return { width: image.width, height: image.height, data: out };
+    return { width: image.width, height: image.height, data: new Uint8Array(out.buffer) };
   }
 
   /**
@@ -188,15 +189,14 @@ export class PaletteMapper {
    * factor times. A row that differs costs one compare, cut short at the first difference (and
    * skipped when its first or last pixel already differs).
    */
-  private mapPlain(image: RgbaImage, out: Uint8Array, threshold: number): void {
+  private mapPlain(image: RgbaImage, dst: Uint32Array, threshold: number): void {
     const src = pixelWords(image.data);
-    const dst = pixelWords(out);
     const bytes = Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength);
     const rgba = this.rgba;
     const { width, height } = image;
     const rowBytes = width * 4;
     let last = -1;
-    // 0 (transparent) is left unwritten: `out` starts zeroed, and a page of it never written is
+    // 0 (transparent) is left unwritten: `dst` starts zeroed, and a page of it never written is
     // never touched. So a copy of a row that wrote nothing is skipped too.
     let word = 0;
     let aboveWrote = 0;
@@ -209,7 +209,7 @@ export class PaletteMapper {
         src[k + width - 1] === src[k - 1] &&
         bytes.compare(bytes, start - rowBytes, start, start, start + rowBytes) === 0
       ) {
-        if (aboveWrote !== 0) out.copyWithin(start, start - rowBytes, start);
+        if (aboveWrote !== 0) dst.copyWithin(k, k - width, k);
         k += width;
         continue;
       }
@@ -226,11 +226,10 @@ export class PaletteMapper {
     }
   }
 
-  private mapOrdered(image: RgbaImage, out: Uint8Array, options: { n: 2 | 4 | 8; threshold: number }): void {
+  private mapOrdered(image: RgbaImage, dst: Uint32Array, options: { n: 2 | 4 | 8; threshold: number }): void {
     const { n, threshold } = options;
     const thresholds = bayerThresholds(n);
     const src = pixelWords(image.data);
-    const dst = pixelWords(out);
     const rgba = this.rgba;
     const { width, height } = image;
     let last = -1;
@@ -254,9 +253,8 @@ export class PaletteMapper {
    * kernel 7/16, 3/16, 5/16, 1/16). Transparent pixels neither take nor pass on error, so a
    * sprite's outline does not bleed into the background.
    */
-  private mapFloydSteinberg(image: RgbaImage, out: Uint8Array, threshold: number): void {
+  private mapFloydSteinberg(image: RgbaImage, dst: Uint32Array, threshold: number): void {
     const src = pixelWords(image.data);
-    const dst = pixelWords(out);
     // The palette's channels as doubles: the error is a double, so no conversion on its path.
     const pal = Float64Array.from(this.rgb);
     const { width, height } = image;

@@ -7,10 +7,12 @@
 /** Whether a word's low byte comes first in memory (then a pixel word is 0xAABBGGRR). */
 const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 
-/** The pixels of `data` (whole RGBA pixels) as words: a view when aligned, else an aligned copy. */
+/** The pixels of `data` (whole RGBA pixels) as words to read: a view when aligned, else an aligned copy. */
 export function pixelWords(data: Uint8Array): Uint32Array {
   if (data.byteOffset % 4 === 0) return new Uint32Array(data.buffer, data.byteOffset, data.length >> 2);
-  return new Uint32Array(Uint8Array.from(data).buffer);
+  const words = new Uint32Array(data.length >> 2);
+  new Uint8Array(words.buffer).set(data.subarray(0, words.length * 4));
+  return words;
 }
 
 /** Where each channel's byte sits in a pixel word: `(word >>> RED_SHIFT) & 255` is its red. */
