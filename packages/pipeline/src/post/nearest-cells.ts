@@ -34,6 +34,8 @@ const ROOT_SHIFT = 4;
 const ROOTS = 1 << (3 * (8 - ROOT_SHIFT));
 /** Per pair of candidates: the three coefficients on linear RGB and the lower and upper constants. */
 const PAIR = 5;
+/** Numbers kept per mixed 8-cell. */
+const MIXED = 4;
 /** Slots of the table of colours decided exactly (2¹⁴: 96 kB). */
 const TIE_BITS = 14;
 
@@ -53,21 +55,26 @@ export class NearestCells {
   /** Per block (a 16-cell with several candidates): its candidate list's offset. */
   private readonly blockCandidates = new Int32Array(ROOTS);
   /**
-   * Per 8-cell: 0 not visited, n > 0 palette index n − 1 everywhere (its own or its 16-cell's),
-   * n < 0 mixed cell −n − 1. One read per lookup: going through `root` first would cost a
-   * dependent read and a branch that error diffusion makes unpredictable.
+   * Per 8-cell, at `cellSlot(r, g, b)`: 0 not visited, n > 0 palette index n − 1 everywhere (its
+   * own or its 16-cell's), n < 0 mixed cell −n − 1. One read per lookup: going through `root`
+   * first would cost a dependent read and a branch that error diffusion makes unpredictable.
+   * Readable from outside so a hot loop can answer n > 0 itself and call `nearest` for the rest.
+   * 16 bits suffice (at most 2¹⁵ mixed cells, palettes of at most 2,048 colours) and keep the
+   * table at 64 kB, half as much to hold in cache on every lookup.
    */
-  private readonly cell = new Int32Array(ROOTS * 8);
+  readonly cell = new Int16Array(ROOTS * 8);
   private blocks = 0;
   /** Candidate lists, each preceded by its length; palette order is kept (ties: earlier wins). */
   private candidates: Uint16Array;
   private candidatesEnd: number;
   /**
-   * Per mixed 8-cell: its candidate list, reference colour and offset of its pair bounds. Sized
+   * Per mixed 8-cell, MIXED numbers: its candidate list, reference colour, offset of its pair
+   * bounds and candidate count (kept here too: `decide` then needs no read that waits on another
+   * before its first bound). Sized
    * for a large image's first mapping (the bench's visits 4,400 mixed cells and 29,000 pair
    * numbers) so it seldom grows: growing copies, and the cells of a palette are kept.
    */
-  private mixed = new Int32Array(3 * 8192);
+  private mixed = new Int32Array(MIXED * 8192);
   private mixedCount = 0;
   private pairs = new Float64Array(PAIR * 8192);
   private pairsEnd = 0;
@@ -110,7 +117,7 @@ export class NearestCells {
 
   /** Index of the palette colour nearest to (r, g, b), each 0–255 — the same as `nearestLab` gives. */
   nearest(r: number, g: number, b: number): number {
-    const slot = ((r >> 3) << 10) | ((g >> 3) << 5) | (b >> 3);
+    const slot = cellSlot(r, g, b);
     let v = this.cell[slot]!;
     if (v === 0) this.cell[slot] = v = this.visit(r, g, b);
     return v > 0 ? v - 1 : this.decide(-v - 1, r, g, b);
@@ -234,7 +241,7 @@ export class NearestCells {
    */
   private addMixed(list: number): number {
     const id = this.mixedCount++;
-    if (id * 3 + 3 > this.mixed.length) this.mixed = grow(this.mixed, 3);
+    if (id * MIXED + MIXED > this.mixed.length) this.mixed = grow(this.mixed, MIXED);
     const count = this.candidates[list - 1]!;
     if (this.pairsEnd + count * PAIR > this.pairs.length) this.pairs = grow(this.pairs, count * PAIR);
     const i = this.reference;
@@ -254,27 +261,31 @@ export class NearestCells {
       pairs[at + 4] = base + (w0 > 0 ? w0 * c[12]! : 0) + (w1 > 0 ? w1 * c[13]! : 0) + (w2 > 0 ? w2 * c[14]! : 0);
       at += PAIR;
     }
-    this.mixed[id * 3] = list;
-    this.mixed[id * 3 + 1] = i;
-    this.mixed[id * 3 + 2] = this.pairsEnd;
+    this.mixed[id * MIXED] = list;
+    this.mixed[id * MIXED + 1] = i;
+    this.mixed[id * MIXED + 2] = this.pairsEnd;
+    this.mixed[id * MIXED + 3] = count;
     this.pairsEnd = at;
     return id;
   }
 
   /**
-   * A pixel in a mixed cell: the reference wins if every other candidate's lower bound of
+   * The nearest palette colour to (r, g, b) in mixed cell `id` (its `cell` entry is −id − 1),
+   * for a hot loop that read the entry itself. The reference wins if every other candidate's lower bound of
    * d_j − d_i is above MARGIN; with two candidates the other wins if its upper bound is below
    * −MARGIN. Otherwise (near a tie) the exact OKLab distances decide, in palette order.
    */
-  private decide(id: number, r: number, g: number, b: number): number {
-    const list = this.mixed[id * 3]!;
-    const i = this.mixed[id * 3 + 1]!;
-    const count = this.candidates[list - 1]!;
+  decide(id: number, r: number, g: number, b: number): number {
+    const mixed = this.mixed;
+    const at = id * MIXED;
+    const list = mixed[at]!;
+    const i = mixed[at + 1]!;
+    const count = mixed[at + 3]!;
     const t = SRGB_TO_LINEAR;
     const t0 = t[r]!, t1 = t[g]!, t2 = t[b]!;
     const pairs = this.pairs;
     let clear = true;
-    for (let p = this.mixed[id * 3 + 2]!, end = p + (count - 1) * PAIR; p < end; p += PAIR) {
+    for (let p = mixed[at + 2]!, end = p + (count - 1) * PAIR; p < end; p += PAIR) {
       const x = pairs[p]! * t0 + pairs[p + 1]! * t1 + pairs[p + 2]! * t2;
       if (x + pairs[p + 3]! > MARGIN) continue;
       if (count === 2 && x + pairs[p + 4]! < -MARGIN) {
@@ -315,6 +326,11 @@ export class NearestCells {
     }
     return best;
   }
+}
+
+/** The index in `NearestCells.cell` of the 8-cell holding (r, g, b). */
+export function cellSlot(r: number, g: number, b: number): number {
+  return ((r >> 3) << 10) | ((g >> 3) << 5) | (b >> 3);
 }
 
 function grow<T extends Uint16Array | Int32Array | Float64Array>(array: T, extra: number): T {

@@ -1,9 +1,10 @@
 import type { Dither } from '@rd-assets/core';
 import { ColorMemo } from './color-memo.js';
-import type { NearestCells } from './nearest-cells.js';
+import { cellSlot, type NearestCells } from './nearest-cells.js';
 import { paletteCells } from './palette-cells.js';
 import { bayerSize, bayerThresholds } from './dither.js';
 import { oklabTable, srgbToOklab } from './oklab.js';
+import { BLUE_SHIFT, GREEN_SHIFT, RED_SHIFT, pixelWords, wordAlpha, wordRgb } from './pixel-words.js';
 import { PostStepError } from './post-errors.js';
 import type { RgbaImage, Rgb } from './rgba-image.js';
 
@@ -14,10 +15,15 @@ export interface PaletteMapOptions {
 }
 
 /**
- * Floyd–Steinberg's weights are sixteenths. Multiplying by 2⁻⁴ gives the same double as dividing
- * by 16 (both are exact scalings by a power of two), without a division on every pixel's path.
+ * Floyd–Steinberg's weights, 7/16, 3/16, 5/16 and 1/16, each one double. `e * W` equals the
+ * `e * k * (1 / 16)` it replaces bit for bit: scaling by a power of two commutes with rounding
+ * (no overflow or subnormals at these magnitudes), so both are round(e·k) / 16. One multiply
+ * instead of two on the path from one pixel's error to the next pixel's colour.
  */
-const SIXTEENTH = 1 / 16;
+const RIGHT = 7 / 16;
+const BELOW_LEFT = 3 / 16;
+const BELOW = 5 / 16;
+const BELOW_RIGHT = 1 / 16;
 
 /** Ordered dithering packs two palette indices and a mix ratio into one 32-bit memo value. */
 const MAX_COLORS = 2048;
@@ -27,7 +33,8 @@ const MAX_COLORS = 2048;
  * (see oklab.ts for why OKLab), optionally dithered, with binary alpha.
  *
  * Speed comes from memoising per distinct input colour (color-memo.ts): pixel art has few
- * distinct colours, so almost every pixel costs one hash probe and a 3-byte copy. Error diffusion
+ * distinct colours and long runs of one, so almost every pixel costs a compare with the pixel
+ * before it and a one-word store (pixel-words.ts), and a repeated row a native copy. Error diffusion
  * is the exception (its pixels take ~10⁵ distinct colours): it asks nearest-cells.ts, which
  * answers by region of the RGB cube and gives the same index as `nearestLab`. One mapper serves
  * every frame of an animation, so the work is done once per asset.
@@ -38,8 +45,9 @@ export class PaletteMapper {
   private readonly rgb: Uint8Array;
   /** Each palette colour with alpha 255 as one 32-bit word, bytes in memory order: one store per pixel. */
   private readonly rgba: Uint32Array;
-  private readonly nearestMemo = new ColorMemo();
-  private readonly orderedMemo = new ColorMemo();
+  /** Made on first use: a mapper that only error-diffuses never asks them. */
+  private nearestMemo: ColorMemo | undefined;
+  private orderedMemo: ColorMemo | undefined;
   private readonly scratch = new Float64Array(3);
   /** Palette indices sorted by OKLab lightness, and those lightnesses. */
   private readonly order: Uint16Array;
@@ -60,11 +68,12 @@ export class PaletteMapper {
 
   /** Index of the palette colour nearest to `0xRRGGBB`, memoised. */
   nearest(rgb: number): number {
-    let index = this.nearestMemo.get(rgb);
+    const memo = (this.nearestMemo ??= new ColorMemo());
+    let index = memo.get(rgb);
     if (index < 0) {
       srgbToOklab(rgb, this.scratch);
       index = this.nearestLab(this.scratch[0]!, this.scratch[1]!, this.scratch[2]!);
-      this.nearestMemo.set(rgb, index);
+      memo.set(rgb, index);
     }
     return index;
   }
@@ -117,7 +126,8 @@ export class PaletteMapper {
    * the grey diagonal), and a flat area dithers into exactly the two colours around it.
    */
   private orderedPair(rgb: number): number {
-    let packed = this.orderedMemo.get(rgb);
+    const memo = (this.orderedMemo ??= new ColorMemo());
+    let packed = memo.get(rgb);
     if (packed >= 0) return packed;
     const first = this.nearest(rgb);
     const lab = this.lab;
@@ -151,7 +161,7 @@ export class PaletteMapper {
       }
     }
     packed = (first | (second << 11) | (mix << 22)) >>> 0;
-    this.orderedMemo.set(rgb, packed);
+    memo.set(rgb, packed);
     return packed;
   }
 
@@ -159,7 +169,8 @@ export class PaletteMapper {
   map(image: RgbaImage, options: PaletteMapOptions = {}): RgbaImage {
     const dither = options.dither ?? 'none';
     const threshold = options.alphaThreshold ?? 128;
-    const out = new Uint8Array(image.data.length);
+    // The output's words are its pixels (a fresh buffer is aligned), so the mappers store words.
+    const out = new Uint32Array(image.data.length >> 2);
     if (dither === 'none') this.mapPlain(image, out, threshold);
     else if (dither === 'floyd-steinberg') this.mapFloydSteinberg(image, out, threshold);
     else {
@@ -167,52 +178,72 @@ export class PaletteMapper {
       if (!n) throw new PostStepError(`unknown dither "${String(dither)}"`, 'use none, bayer2, bayer4, bayer8 or floyd-steinberg');
       this.mapOrdered(image, out, { n, threshold });
     }
-    return { width: image.width, height: image.height, data: out };
+    return { width: image.width, height: image.height, data: new Uint8Array(out.buffer) };
   }
 
-  private mapPlain(image: RgbaImage, out: Uint8Array, threshold: number): void {
-    const src = image.data;
-    const pal = this.rgb;
-    let lastKey = -1;
-    let p = 0;
-    for (let i = 0; i < src.length; i += 4) {
-      if (src[i + 3]! < threshold) continue;
-      const key = (src[i]! << 16) | (src[i + 1]! << 8) | src[i + 2]!;
-      if (key !== lastKey) {
-        p = this.nearest(key) * 3;
-        lastKey = key;
+  /**
+   * A pixel equal to the one before it (same word, alpha included) gets the same output word, so
+   * runs of one colour cost a load, a compare and a store each; only a change asks the memo. A
+   * row equal to the row above maps to the same pixels, so it is compared and copied natively
+   * instead: an upscaled image (`upscale_output_factor`, a `scale:` step) repeats every row
+   * factor times. A row that differs costs one compare, cut short at the first difference (and
+   * skipped when its first or last pixel already differs).
+   */
+  private mapPlain(image: RgbaImage, dst: Uint32Array, threshold: number): void {
+    const src = pixelWords(image.data);
+    const bytes = Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength);
+    const rgba = this.rgba;
+    const { width, height } = image;
+    const rowBytes = width * 4;
+    let last = -1;
+    // 0 (transparent) is left unwritten: `dst` starts zeroed, and a page of it never written is
+    // never touched. So a copy of a row that wrote nothing is skipped too.
+    let word = 0;
+    let aboveWrote = 0;
+    for (let y = 0, k = 0; y < height; y++) {
+      const start = k * 4;
+      if (
+        y > 0 &&
+        width > 0 &&
+        src[k] === src[k - width] &&
+        src[k + width - 1] === src[k - 1] &&
+        bytes.compare(bytes, start - rowBytes, start, start, start + rowBytes) === 0
+      ) {
+        if (aboveWrote !== 0) dst.copyWithin(k, k - width, k);
+        k += width;
+        continue;
       }
-      out[i] = pal[p]!;
-      out[i + 1] = pal[p + 1]!;
-      out[i + 2] = pal[p + 2]!;
-      out[i + 3] = 255;
+      aboveWrote = 0;
+      for (const end = k + width; k < end; k++) {
+        const w = src[k]!;
+        if (w !== last) {
+          last = w;
+          word = wordAlpha(w) < threshold ? 0 : rgba[this.nearest(wordRgb(w))]!;
+        }
+        if (word !== 0) dst[k] = word;
+        aboveWrote |= word;
+      }
     }
   }
 
-  private mapOrdered(image: RgbaImage, out: Uint8Array, options: { n: 2 | 4 | 8; threshold: number }): void {
+  private mapOrdered(image: RgbaImage, dst: Uint32Array, options: { n: 2 | 4 | 8; threshold: number }): void {
     const { n, threshold } = options;
     const thresholds = bayerThresholds(n);
-    const src = image.data;
-    const pal = this.rgb;
+    const src = pixelWords(image.data);
+    const rgba = this.rgba;
     const { width, height } = image;
-    let lastKey = -1;
+    let last = -1;
     let packed = 0;
-    for (let y = 0; y < height; y++) {
+    for (let y = 0, k = 0; y < height; y++) {
       const row = (y % n) * n;
-      for (let x = 0; x < width; x++) {
-        const i = (y * width + x) * 4;
-        if (src[i + 3]! < threshold) continue;
-        const key = (src[i]! << 16) | (src[i + 1]! << 8) | src[i + 2]!;
-        if (key !== lastKey) {
-          packed = this.orderedPair(key);
-          lastKey = key;
+      for (let x = 0; x < width; x++, k++) {
+        const w = src[k]!;
+        if (w !== last) {
+          last = w;
+          packed = wordAlpha(w) < threshold ? -1 : this.orderedPair(wordRgb(w));
         }
-        const pick = thresholds[row + (x % n)]! < packed >>> 22 ? (packed >>> 11) & 2047 : packed & 2047;
-        const p = pick * 3;
-        out[i] = pal[p]!;
-        out[i + 1] = pal[p + 1]!;
-        out[i + 2] = pal[p + 2]!;
-        out[i + 3] = 255;
+        if (packed < 0) continue;
+        dst[k] = rgba[thresholds[row + (x % n)]! < packed >>> 22 ? (packed >>> 11) & 2047 : packed & 2047]!;
       }
     }
   }
@@ -222,20 +253,20 @@ export class PaletteMapper {
    * kernel 7/16, 3/16, 5/16, 1/16). Transparent pixels neither take nor pass on error, so a
    * sprite's outline does not bleed into the background.
    */
-  private mapFloydSteinberg(image: RgbaImage, out: Uint8Array, threshold: number): void {
-    const src = image.data;
-    const pal = this.rgb;
+  private mapFloydSteinberg(image: RgbaImage, dst: Uint32Array, threshold: number): void {
+    const src = pixelWords(image.data);
+    // The palette's channels as doubles: the error is a double, so no conversion on its path.
+    const pal = Float64Array.from(this.rgb);
     const { width, height } = image;
     // Diffused error spreads pixels over ~10⁵ distinct colours, so a per-colour memo would miss
     // almost every time; the cells answer most colours from what they know of their neighbourhood.
     const cells = (this.cells ??= paletteCells(this.rgb, this.lab));
+    const table = cells.cell;
     const rgba = this.rgba;
-    // `out` is a fresh array of whole RGBA pixels, so its words are the pixels.
-    const words = new Uint32Array(out.buffer, out.byteOffset, out.length >> 2);
     let cur = new Float32Array((width + 2) * 3);
     let next = new Float32Array((width + 2) * 3);
     const fround = Math.fround;
-    let i = 0;
+    let k = 0;
     for (let y = 0; y < height; y++) {
       // The error a pixel passes right (7/16) and the two next-row slots still gathering error
       // (below-left is complete once this pixel adds its 3/16) stay in locals rather than in the
@@ -245,8 +276,9 @@ export class PaletteMapper {
       let rightR = 0, rightG = 0, rightB = 0;
       let hereR = 0, hereG = 0, hereB = 0;
       let belowR = 0, belowG = 0, belowB = 0;
-      for (let x = 0, e = 3; x < width; x++, e += 3, i += 4) {
-        if (src[i + 3]! < threshold) {
+      for (let x = 0, e = 3; x < width; x++, e += 3, k++) {
+        const w = src[k]!;
+        if (wordAlpha(w) < threshold) {
           next[e - 3] = hereR;
           next[e - 2] = hereG;
           next[e - 1] = hereB;
@@ -257,31 +289,46 @@ export class PaletteMapper {
           rightR = rightG = rightB = 0;
           continue;
         }
-        const r = clamp(src[i]! + fround(cur[e]! + rightR));
-        const g = clamp(src[i + 1]! + fround(cur[e + 1]! + rightG));
-        const b = clamp(src[i + 2]! + fround(cur[e + 2]! + rightB));
-        // (v + 0.5) | 0 equals Math.round(v) here, and is cheaper: v is 0, 255 or a byte plus a
-        // float32, which a double holds exactly, with 45 bits to spare below its point unless the
-        // float32 is under 2⁻²¹ (then v is within 2⁻²¹ of a whole number); either way v + 0.5 is
-        // exact or far from a whole number, so truncating it rounds half up as Math.round does.
-        const index = cells.nearest((r + 0.5) | 0, (g + 0.5) | 0, (b + 0.5) | 0);
+        const red = (w >>> RED_SHIFT) & 255;
+        const green = (w >>> GREEN_SHIFT) & 255;
+        const blue = (w >>> BLUE_SHIFT) & 255;
+        const fr = fround(cur[e]! + rightR);
+        const fg = fround(cur[e + 1]! + rightG);
+        const fb = fround(cur[e + 2]! + rightB);
+        // The colour looked up is round(clamp(byte + f)) as Math.round rounds, computed as
+        // clamp(trunc(byte + ½ + f)) so the lookup waits for neither the clamp of the double nor
+        // an add after it. The same integer: unless |f| < 2⁻¹⁸, byte + f and byte + ½ + f are both
+        // exact in a double (53 bits reach from the sum's top bit down to f's last), so they
+        // differ by exactly ½; truncating a sum ≥ 0 rounds half up, and clamping commutes with it
+        // (a sum below ½ truncates to at most 0, one of 255.5 or more to at least 256). When |f|
+        // is that small, both ways end within 2⁻¹⁸ of byte + ½ and give the byte.
+        const ri = clamp((red + 0.5 + fr) | 0);
+        const gi = clamp((green + 0.5 + fg) | 0);
+        const bi = clamp((blue + 0.5 + fb) | 0);
+        // Most pixels fall in a cell with one candidate: answered here by one read, without a
+        // call; a mixed cell goes straight to its decision, a cell not yet visited to `nearest`.
+        const v = table[cellSlot(ri, gi, bi)]!;
+        const index = v > 0 ? v - 1 : v < 0 ? cells.decide(-v - 1, ri, gi, bi) : cells.nearest(ri, gi, bi);
+        const r = clamp(red + fr);
+        const g = clamp(green + fg);
+        const b = clamp(blue + fb);
         const p = index * 3;
-        words[i >> 2] = rgba[index]!;
+        dst[k] = rgba[index]!;
         const er = r - pal[p]!;
         const eg = g - pal[p + 1]!;
         const eb = b - pal[p + 2]!;
-        rightR = er * 7 * SIXTEENTH;
-        rightG = eg * 7 * SIXTEENTH;
-        rightB = eb * 7 * SIXTEENTH;
-        next[e - 3] = hereR + er * 3 * SIXTEENTH;
-        next[e - 2] = hereG + eg * 3 * SIXTEENTH;
-        next[e - 1] = hereB + eb * 3 * SIXTEENTH;
-        hereR = fround(belowR + er * 5 * SIXTEENTH);
-        hereG = fround(belowG + eg * 5 * SIXTEENTH);
-        hereB = fround(belowB + eb * 5 * SIXTEENTH);
-        belowR = fround(er * SIXTEENTH);
-        belowG = fround(eg * SIXTEENTH);
-        belowB = fround(eb * SIXTEENTH);
+        rightR = er * RIGHT;
+        rightG = eg * RIGHT;
+        rightB = eb * RIGHT;
+        next[e - 3] = hereR + er * BELOW_LEFT;
+        next[e - 2] = hereG + eg * BELOW_LEFT;
+        next[e - 1] = hereB + eb * BELOW_LEFT;
+        hereR = fround(belowR + er * BELOW);
+        hereG = fround(belowG + eg * BELOW);
+        hereB = fround(belowB + eb * BELOW);
+        belowR = fround(er * BELOW_RIGHT);
+        belowG = fround(eg * BELOW_RIGHT);
+        belowB = fround(eb * BELOW_RIGHT);
       }
       const e = (width + 1) * 3;
       next[e - 3] = hereR;

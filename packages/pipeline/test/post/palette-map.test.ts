@@ -103,6 +103,32 @@ describe('palette mapping', () => {
     }
   });
 
+  it('maps pixels whose bytes start off a 32-bit boundary as it maps the same pixels aligned', () => {
+    // Pixels are read as 32-bit words, and a decoded frame may be a view at any offset.
+    const rand = seeded(12);
+    const aligned = imageOf(9, 7, () => [rand() * 256, rand() * 256, rand() * 256, rand() * 256].map(Math.floor) as [number, number, number, number]);
+    const shifted = new Uint8Array(aligned.data.length + 1).subarray(1);
+    shifted.set(aligned.data);
+    for (const dither of DITHERS) {
+      const want = mapToPalette(aligned, { palette, dither, alphaThreshold: 100 }).data;
+      expect(mapToPalette({ ...aligned, data: shifted }, { palette, dither, alphaThreshold: 100 }).data, dither).toEqual(want);
+    }
+  });
+
+  it('maps every pixel of rows that repeat (an upscaled image) as it maps that pixel alone', () => {
+    // Without dither a row equal to the row above is copied; these rows repeat in pairs, one
+    // pair differing in a middle pixel only, and the first pairs wholly transparent.
+    const rand = seeded(13);
+    const rows = Array.from({ length: 6 }, (_, r) =>
+      Array.from({ length: 9 }, (_, x) => (r < 2 ? [x, 9, 9, 0] : [rand() * 256, rand() * 256, rand() * 256, x === 3 ? 40 : 255].map(Math.floor))),
+    );
+    const image = imageOf(9, 12, (x, y) => (y === 9 && x === 4 ? [1, 250, 3, 255] : rows[y >> 1]![x]!) as [number, number, number, number]);
+    const out = mapToPalette(image, { palette, alphaThreshold: 100 }).data;
+    const alone = (i: number) => [...mapToPalette({ width: 1, height: 1, data: image.data.slice(i, i + 4) }, { palette, alphaThreshold: 100 }).data];
+    const pixels = Array.from({ length: 9 * 12 }, (_, p) => [...out.subarray(p * 4, p * 4 + 4)]);
+    expect(pixels).toEqual(Array.from({ length: 9 * 12 }, (_, p) => alone(p * 4)));
+  });
+
   it('rejects an empty palette and an unknown dither with E_POST_STEP', () => {
     expect(() => new PaletteMapper([])).toThrow(expect.objectContaining({ code: 'E_POST_STEP' }));
     expect(() => mapToPalette(imageOf(1, 1, () => [1, 2, 3, 255]), { palette, dither: 'bayer3' as Dither })).toThrow(
