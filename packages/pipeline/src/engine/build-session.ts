@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { SingleFlight } from './single-flight.js';
 import { rm } from 'node:fs/promises';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import pLimit, { type LimitFunction } from 'p-limit';
 import {
   addCost,
@@ -324,6 +325,9 @@ export class BuildSession {
           this.opts.onEvent({ type: 'call-done', id: job.asset.id, step: step.label, cost: charge.cost() });
         }
       });
+      // The slot is free and the next call has started: let its request reach the socket (a tick
+      // away) before this result is stored, whose file writes block the thread for milliseconds.
+      await nextTurn();
       if (index === 0 && step.endpoint === 'inferences' && job.asset.source.kind === 'generate') {
         checkImageSizes(result.images, job.asset.source.style, body, this.opts.ledger?.path ?? 'the ledger');
       }
