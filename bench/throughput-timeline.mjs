@@ -81,6 +81,8 @@ line('  handover: task done → next submission received', submitTimes.slice(con
 const clientPosts = client.requests.filter((r) => r.method === 'POST').map((r) => r.start).sort((a, b) => a - b);
 const clientDone = [...new Map(client.requests.filter((r) => r.path.includes('/tasks/')).map((r) => [r.path, r.end])).values()].sort((a, b) => a - b);
 line('  handover in the CLI: answer read → next POST sent', clientPosts.slice(concurrency).map((t, k) => t - clientDone[k]));
+const d = client.loopDelay;
+console.log(`  the CLI's event loop delay (2 ms timer): p50 ${d.p50.toFixed(1)}  p90 ${d.p90.toFixed(1)}  p99 ${d.p99.toFixed(1)}  max ${d.max.toFixed(0)} ms`);
 const early = [...polls.values()].filter((p) => p.length > 1).length;
 console.log(`  tasks polled more than once: ${early} (the first round, while the task kind's duration is learned, and polls that arrive a little early)`);
 console.log(`tail: last answer at ${at(finished.at(-1)).toFixed(0)} ms, the CLI's event loop drained at ${at(client.exit).toFixed(0)} ms, process gone at ${(end - t0).toFixed(0)} ms`);

@@ -38,7 +38,9 @@ describe('a call slot is handed over before the result that freed it is stored',
     expect(result.failed).toBe(false);
     expect(genRecords(project.dir)).toBe(3);
     // One slot: each submission follows the previous call's answer, and goes out before that
-    // answer's images and record are written (the writes block the thread for milliseconds).
-    expect(storedAtSubmission).toEqual([0, 0, 1]);
+    // answer's images and record are written (the writes block the thread for milliseconds), so
+    // fewer results are stored than calls have finished. Before: [0, 1, 2].
+    expect(storedAtSubmission).toHaveLength(3);
+    expect(storedAtSubmission.map((stored, finished) => stored < finished || finished === 0), `results stored at each submission: ${storedAtSubmission.join(", ")}`).toEqual([true, true, true]);
   });
 });

@@ -266,6 +266,8 @@ export class BuildSession {
     const raw = rawForPost(job, states);
     const pk = postKeyFor(job, raw, await this.opts.post(), await this.opts.palettes());
     const postRecord = (await this.store.getCompleteAction('post', pk)) ?? (await this.runPost(job, raw, pk));
+    // A turn between storing and writing the outputs: polls and submissions due meanwhile go first.
+    await nextTurn();
     const outcome = await this.emit(job, states, pk, postRecord, 'generated', reason, true);
     outcome.result.calls = calls;
     outcome.result.cost = cost;
@@ -349,6 +351,8 @@ export class BuildSession {
         ...(result.model ? { model: result.model } : {}),
         ...(result.requestId ? { requestId: result.requestId } : {}),
       };
+      // Writes block the thread: one turn between the object and its record, for polls due meanwhile.
+      await nextTurn();
       await this.store.putAction(record);
       // Only now that outputs and record are durable may the submission be forgotten.
       await this.opts.journal?.delete(key);
