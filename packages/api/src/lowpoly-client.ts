@@ -1,25 +1,18 @@
 import { lowPolyCatalogFromWire, type LowPolyCatalog } from '@rd-assets/core';
-import { errorForResponse } from './api-error-mapping.js';
-import type { CallOptions, JournalEntry, LowPolyApi, LowPolyExport, LowPolyJob, LowPolyJobResult, ProviderEvent, RequestOptions } from './provider.js';
-import { CancelledError, MalformedResponseError, ProviderError, TimeoutError } from './provider-errors.js';
+import type { CallOptions, JournalEntry, LowPolyApi, LowPolyExport, LowPolyJob, LowPolyJobResult, RequestOptions } from './provider.js';
+import { CancelledError, MalformedResponseError, ProviderError } from './provider-errors.js';
 import { journalEntryResumedBy } from './journal-resume.js';
 import { parseJson } from './response-parser.js';
-import { attemptOf, retireSubmission, submissionKey } from './submission-attempts.js';
-import { TaskPoller, TaskTiming } from './task-timing.js';
+import { attemptOf, submissionKey } from './submission-attempts.js';
+import { TaskTiming } from './task-timing.js';
+import { pollTask, type PollTransport } from './task-polling.js';
 
 /** What the client borrows from the provider it belongs to: its requests, retries, clock and waits. */
-export interface LowPolyTransport {
+export interface LowPolyTransport extends PollTransport {
   /** A JSON request with the key; `paid` gives it a generation's timeout. Throws the mapped error on >= 400. */
   request(method: 'GET' | 'POST', path: string, body: unknown, signal: AbortSignal | undefined, headers?: Record<string, string>): Promise<string>;
   /** A hosted file, fetched without the key (the URL grants access). */
   fetchFile(url: string, what: string, signal: AbortSignal | undefined): Promise<Buffer>;
-  withRetries<T>(what: string, safe: boolean, signal: AbortSignal | undefined, onEvent: ((e: ProviderEvent) => void) | undefined, attempt: () => Promise<T>): Promise<T>;
-  /** The signal waits listen to: stopping ends them, as does forcing. */
-  waitSignal(options: CallOptions): AbortSignal | undefined;
-  sleep(ms: number, signal?: AbortSignal): Promise<void>;
-  clock(): number;
-  redact(s: string): string;
-  taskTimeoutMs: number;
 }
 
 /** A model the key cannot see belongs to another account (or was deleted): say so, and what to do. */
@@ -87,7 +80,8 @@ export class LowPolyClient implements LowPolyApi {
       await options.journal?.put(options.callKey, { ...entry, taskId, acceptedAt: new Date(acceptedAt).toISOString(), costUsd: cost });
       options.onEvent?.({ type: 'accepted', taskId, idempotencyKey, attempt });
     }
-    const task = await this.poll(taskId, what, options, acceptedAt, `lowpoly:${job.operation}`);
+    const read = async (signal: AbortSignal | undefined) => ({ text: await this.t.request('GET', `/v2/lowpoly/tasks/${encodeURIComponent(taskId)}`, undefined, signal) });
+    const { status: task } = await pollTask(this.t, this.timing, { taskId, what, label: 'model task', kind: `lowpoly:${job.operation}`, acceptedAt, read }, options);
     const result = (task.result ?? {}) as Record<string, unknown>;
     const versions = Array.isArray(result.versions) ? (result.versions as Array<Record<string, unknown>>) : [];
     const assetId = typeof task.asset_id === 'string' ? task.asset_id : typeof result.asset_id === 'string' ? result.asset_id : undefined;
@@ -145,40 +139,5 @@ export class LowPolyClient implements LowPolyApi {
 
   download(url: string, options: RequestOptions = {}): Promise<Buffer> {
     return this.t.fetchFile(url, 'download the render', options.signal);
-  }
-
-  /** Poll a task until it ends; stopping ends the wait and leaves it journaled for the next build. */
-  private async poll(taskId: string, what: string, options: CallOptions, acceptedAt: number | undefined, kind: string): Promise<Record<string, unknown>> {
-    const waitSignal = this.t.waitSignal(options);
-    const poller = new TaskPoller(this.timing, kind, acceptedAt ?? this.t.clock(), acceptedAt !== undefined);
-    let wait = acceptedAt === undefined ? 0 : poller.firstWait(this.t.clock());
-    for (;;) {
-      if (options.stop?.aborted || options.signal?.aborted) {
-        throw new CancelledError('E_CANCELLED', `${what}: stopped while task ${taskId} runs; it stays journaled and the next build collects it without paying again`);
-      }
-      if (wait) await this.t.sleep(wait, waitSignal);
-      const sent = this.t.clock();
-      let text: string;
-      try {
-        text = await this.t.withRetries('poll the model task', true, waitSignal, options.onEvent, () => this.t.request('GET', `/v2/lowpoly/tasks/${encodeURIComponent(taskId)}`, undefined, waitSignal));
-      } catch (e) {
-        if (e instanceof ProviderError && e.status === 404) {
-          await retireSubmission(options.journal, options.callKey);
-          throw new ProviderError('E_TASK_LOST', `${what}: task ${taskId} is unknown to the API`, { status: 404, hint: 'rebuild to submit it again' });
-        }
-        throw e;
-      }
-      const task = parseJson(text, 'lowpoly task');
-      wait = poller.answered(task, sent, this.t.clock());
-      if (task.status === 'succeeded') return task;
-      if (task.status === 'failed') {
-        await retireSubmission(options.journal, options.callKey);
-        const err = (task.error ?? {}) as { status_code?: number; code?: string; message?: string };
-        throw errorForResponse({ status: err.status_code ?? 500, text: JSON.stringify({ error: err }), retryAfter: null, what: `${what} (task ${taskId}, refunded)`, now: this.t.clock(), redact: (s) => this.t.redact(s) });
-      }
-      if (poller.elapsed(this.t.clock()) > this.t.taskTimeoutMs) {
-        throw new TimeoutError('E_TASK_TIMEOUT', `${what}: task ${taskId} did not finish in ${Math.round(this.t.taskTimeoutMs / 60000)} minutes`, { hint: 'it stays journaled: the next build resumes polling it instead of paying again' });
-      }
-    }
   }
 }

@@ -18,9 +18,10 @@ import { checkImageBytes, decodeResponseImage, parseJson, readCost } from './res
 import { backoffMs, DEFAULT_RETRY, retryAfterTooLong, type RetryPolicy } from './retry-policy.js';
 import type { RedirectRefusal } from './same-origin-redirects.js';
 import { selectorToStyles } from './style-selector.js';
-import { attemptOf, retireSubmission, submissionKey } from './submission-attempts.js';
+import { attemptOf, submissionKey } from './submission-attempts.js';
 import { journalEntryResumedBy } from './journal-resume.js';
-import { TaskPoller, TaskTiming } from './task-timing.js';
+import { TaskTiming } from './task-timing.js';
+import { pollTask, type PollTransport } from './task-polling.js';
 
 export const DEFAULT_API_URL = 'https://api.retrodiffusion.ai';
 
@@ -81,6 +82,7 @@ export class RetroDiffusionProvider implements Provider {
   private readonly pixelFixer: RateLimiter;
   private readonly timing = new TaskTiming();
   private readonly exchange = new HttpExchange();
+  private readonly polling: PollTransport;
   readonly lowPoly?: LowPolyApi;
 
   constructor(options: RetroDiffusionProviderOptions) {
@@ -98,8 +100,17 @@ export class RetroDiffusionProvider implements Provider {
     this.timeoutSignal = options.timeoutSignal;
     const limit = options.pixelFixerLimit ?? { requests: PIXEL_FIXER.requestsPerMinute, windowMs: 60_000 };
     this.pixelFixer = new RateLimiter({ ...limit, clock: this.clock, sleep: this.sleep });
+    this.polling = {
+      withRetries: (what, safe, signal, onEvent, attempt) => this.withRetries(what, safe, signal, onEvent, attempt),
+      waitSignal: (options) => this.waitSignal(options),
+      sleep: (ms, signal) => this.sleep(ms, signal),
+      clock: () => this.clock(),
+      redact: (s) => this.redact(s),
+      taskTimeoutMs: this.taskTimeoutMs,
+    };
     if (this.api === 'v2') {
       this.lowPoly = new LowPolyClient({
+        ...this.polling,
         request: async (method, path, body, signal, headers = {}) => (await this.http(method, path, body, signal, method === 'POST', headers, true)).text,
         fetchFile: async (url, what, signal) => {
           const target = new URL(url, this.baseUrl);
@@ -110,12 +121,6 @@ export class RetroDiffusionProvider implements Provider {
           });
           return res.bytes;
         },
-        withRetries: (what, safe, signal, onEvent, attempt) => this.withRetries(what, safe, signal, onEvent, attempt),
-        waitSignal: (options) => this.waitSignal(options),
-        sleep: (ms, signal) => this.sleep(ms, signal),
-        clock: () => this.clock(),
-        redact: (s) => this.redact(s),
-        taskTimeoutMs: this.taskTimeoutMs,
       });
     }
   }
@@ -260,62 +265,15 @@ export class RetroDiffusionProvider implements Provider {
     return body.task_id;
   }
 
-  /**
-   * Poll a task until it ends. The build removes the journal entry once the result is stored; a
-   * failed task ends its submission (the next build sends a new attempt). Stopping ends the wait:
-   * the task stays journaled and the next build collects it without paying again.
-   */
+  /** Wait for a generation's task; the build removes the journal entry once the result is stored. */
   private async finishTask(path: string, taskId: string, request: ProviderRequest, options: CallOptions, acceptedAt?: number): Promise<ProviderResult> {
     const what = 'generate';
     const style = request.body.prompt_style;
     const kind = `${path.split('/')[1]}:${typeof style === 'string' ? style : ''}`;
-    const waitSignal = this.waitSignal(options);
-    // A task an earlier build started is of unknown age: look at once (and learn nothing from it).
-    const poller = new TaskPoller(this.timing, kind, acceptedAt ?? this.clock(), acceptedAt !== undefined);
-    let wait = acceptedAt === undefined ? 0 : poller.firstWait(this.clock());
-    for (;;) {
-      this.checkStillWaiting(options, what, taskId);
-      if (wait) await this.sleep(wait, waitSignal);
-      const sent = this.clock();
-      let res: HttpResponse;
-      try {
-        res = await this.withRetries('poll the task', true, waitSignal, options.onEvent, () => this.get(path, waitSignal));
-      } catch (e) {
-        if (e instanceof ProviderError && e.status === 404) {
-          await retireSubmission(options.journal, options.callKey);
-          throw new ProviderError('E_TASK_LOST', `${what}: task ${taskId} is unknown to the API`, { status: 404, hint: 'rebuild to submit it again' });
-        }
-        throw e;
-      }
-      const task = parseJson(res.text, 'task');
-      const status = task.status;
-      wait = poller.answered(task, sent, this.clock());
-      if (status === 'succeeded') {
-        const result = this.result((task.result ?? {}) as Record<string, unknown>, options, what, res.headers, taskId);
-        result.taskId = taskId;
-        return result;
-      }
-      if (status === 'failed') {
-        const err = (task.error ?? {}) as { status_code?: number; detail?: unknown; code?: string; message?: string };
-        // The failure is final for this submission (refunded by the service); the next build submits anew.
-        await retireSubmission(options.journal, options.callKey);
-        const text = JSON.stringify(err.code || err.message ? { error: { code: err.code, message: err.message } } : { detail: err.detail ?? 'the task failed' });
-        const failure = errorForResponse({ status: err.status_code ?? 500, text, retryAfter: null, what: `${what} (task ${taskId}, refunded)`, now: this.clock(), redact: this.redact });
-        throw failure;
-      }
-      if (poller.elapsed(this.clock()) > this.taskTimeoutMs) {
-        throw new TimeoutError('E_TASK_TIMEOUT', `${what}: task ${taskId} did not finish in ${Math.round(this.taskTimeoutMs / 60000)} minutes`, {
-          hint: 'it stays journaled: the next build resumes polling it instead of paying again',
-        });
-      }
-    }
-  }
-
-  /** Stopping ends a task's wait; the journal keeps it for the next build. */
-  private checkStillWaiting(options: CallOptions, what: string, taskId: string): void {
-    if (options.stop?.aborted || options.signal?.aborted) {
-      throw new CancelledError('E_CANCELLED', `${what}: stopped while task ${taskId} runs; it stays journaled and the next build collects it without paying again`);
-    }
+    const { status, answer } = await pollTask(this.polling, this.timing, { taskId, what, label: 'task', kind, acceptedAt, read: (signal) => this.get(path, signal) }, options);
+    const result = this.result((status.result ?? {}) as Record<string, unknown>, options, what, answer.headers, taskId);
+    result.taskId = taskId;
+    return result;
   }
 
   // --- edits ---------------------------------------------------------------------------------
@@ -359,29 +317,11 @@ export class RetroDiffusionProvider implements Provider {
       await options.journal?.put(options.callKey, { taskId, api: 'v2', acceptedAt: new Date(acceptedAt).toISOString(), attempt, idempotencyKey: customId, kind: 'edit-tool' });
       options.onEvent?.({ type: 'accepted', taskId, idempotencyKey: customId, attempt });
     } else options.onEvent?.({ type: 'resumed', taskId, ...(mine?.idempotencyKey ? { idempotencyKey: mine.idempotencyKey } : {}), attempt: attemptOf(mine) });
-    const kind = `edit:${request.endpoint}`;
-    const waitSignal = this.waitSignal(options);
-    const poller = new TaskPoller(this.timing, kind, acceptedAt ?? this.clock(), acceptedAt !== undefined);
-    let wait = acceptedAt === undefined ? 0 : poller.firstWait(this.clock());
-    for (;;) {
-      this.checkStillWaiting(options, what, taskId);
-      if (wait) await this.sleep(wait, waitSignal);
-      const sent = this.clock();
-      const res = await this.withRetries('poll the edit task', true, waitSignal, options.onEvent, () => this.get(`/v2/edit/tasks/${taskId}`, waitSignal));
-      const task = parseJson(res.text, 'edit task');
-      wait = poller.answered(task, sent, this.clock());
-      if (task.status === 'succeeded') {
-        const result = await this.toolResult((task.result ?? task) as Record<string, unknown>, options, what, res.headers, taskId);
-        result.taskId = taskId;
-        return result;
-      }
-      if (task.status === 'failed') {
-        await retireSubmission(options.journal, options.callKey);
-        const err = (task.error ?? {}) as { status_code?: number; code?: string; message?: string };
-        throw errorForResponse({ status: err.status_code ?? 500, text: JSON.stringify({ error: err }), retryAfter: null, what: `${what} (task ${taskId}, refunded)`, now: this.clock(), redact: this.redact });
-      }
-      if (poller.elapsed(this.clock()) > this.taskTimeoutMs) throw new TimeoutError('E_TASK_TIMEOUT', `${what}: task ${taskId} did not finish in time`, { hint: 'the next build resumes it' });
-    }
+    const read = (signal: AbortSignal | undefined) => this.get(`/v2/edit/tasks/${taskId}`, signal);
+    const { status, answer } = await pollTask(this.polling, this.timing, { taskId, what, label: 'edit task', kind: `edit:${request.endpoint}`, acceptedAt, read }, options);
+    const result = await this.toolResult((status.result ?? status) as Record<string, unknown>, options, what, answer.headers, taskId);
+    result.taskId = taskId;
+    return result;
   }
 
   /** Results may arrive inline or only as hosted URLs: download those, never lose a paid result. */

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { SingleFlight } from './single-flight.js';
 import { rm } from 'node:fs/promises';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import pLimit, { type LimitFunction } from 'p-limit';
 import {
   addCost,
@@ -265,6 +266,8 @@ export class BuildSession {
     const raw = rawForPost(job, states);
     const pk = postKeyFor(job, raw, await this.opts.post(), await this.opts.palettes());
     const postRecord = (await this.store.getCompleteAction('post', pk)) ?? (await this.runPost(job, raw, pk));
+    // A turn between storing and writing the outputs: polls and submissions due meanwhile go first.
+    await nextTurn();
     const outcome = await this.emit(job, states, pk, postRecord, 'generated', reason, true);
     outcome.result.calls = calls;
     outcome.result.cost = cost;
@@ -324,6 +327,9 @@ export class BuildSession {
           this.opts.onEvent({ type: 'call-done', id: job.asset.id, step: step.label, cost: charge.cost() });
         }
       });
+      // The slot is free and the next call has started: let its request reach the socket (a tick
+      // away) before this result is stored, whose file writes block the thread for milliseconds.
+      await nextTurn();
       if (index === 0 && step.endpoint === 'inferences' && job.asset.source.kind === 'generate') {
         checkImageSizes(result.images, job.asset.source.style, body, this.opts.ledger?.path ?? 'the ledger');
       }
@@ -345,6 +351,8 @@ export class BuildSession {
         ...(result.model ? { model: result.model } : {}),
         ...(result.requestId ? { requestId: result.requestId } : {}),
       };
+      // Writes block the thread: one turn between the object and its record, for polls due meanwhile.
+      await nextTurn();
       await this.store.putAction(record);
       // Only now that outputs and record are durable may the submission be forgotten.
       await this.opts.journal?.delete(key);
