@@ -53,10 +53,19 @@ export class FileTaskJournal implements TaskJournal {
     const fd = this.held?.fd;
     this.held = undefined;
     if (fd === undefined) return;
-    // The file as this build leaves it, so the next lookup reads it again only if another build wrote it.
-    const stat = fstatSync(fd);
-    this.seen = { size: stat.size, ino: stat.ino };
-    closeSync(fd);
+    // The file as this build leaves it, so the next lookup reads it again only if another build
+    // wrote it. Runs as the lock is let go, after the build's own error if any: it must not throw.
+    try {
+      const stat = fstatSync(fd);
+      this.seen = { size: stat.size, ino: stat.ino };
+    } catch {
+      this.loaded = false;
+    }
+    try {
+      closeSync(fd);
+    } catch {
+      // nothing was buffered: every line went out with its own write
+    }
   }
 
   private get log(): string {
