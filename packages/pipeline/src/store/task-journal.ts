@@ -18,10 +18,10 @@ const LOG = 'tasks.jsonl';
  * instead of paying for a second result. (A file per submission, written and renamed twice and
  * removed, cost a dozen file operations per asset.) The entries live in memory; the file is
  * emptied when none is left, and compacted before a journal that read finished or torn lines in
- * it first writes. Another build may have written it since (builds on one cache take turns): a change in its
- * size or inode makes it be read again before anything is looked up or written. While this build
- * holds the cache lock (`hold`), no other build writes it: it is read once, then appended through
- * one open file, with no check per line.
+ * it first writes. Another build may have written it since (builds on one cache take turns): a
+ * change in its size or inode makes it be read again before anything is looked up or written.
+ * While this build holds the cache lock (`hold`), no other build writes it: it is read once, then
+ * appended through one open file, with no check per line.
  */
 export class FileTaskJournal implements TaskJournal {
   private entries = new Map<string, JournalEntry>();
@@ -40,7 +40,7 @@ export class FileTaskJournal implements TaskJournal {
    * This build holds the cache lock until `release`: builds take turns on a cache, so no one else
    * writes the file meanwhile, and what is in memory is what is on disk. Read what others wrote
    * before the lock was taken, then stop looking (a stat per lookup and an open and a close per
-   * line were a tenth of a fresh build's file-system calls).
+   * line were about a sixth of a fresh build's system calls per asset).
    */
   hold(): void {
     this.current();
