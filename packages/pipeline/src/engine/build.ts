@@ -231,6 +231,8 @@ async function prepare(options: BuildOptions): Promise<PreparedBuild> {
       });
       let kept: FinishedAssets | undefined;
       try {
+        // Builds on one cache take turns: until the lock goes, only this build writes the journal.
+        journal.hold();
         const budget = await makeBudget(thePlan, options, provider, onEvent);
         const s = session('build', budget, planned);
         // Of each finished asset, only its result and lock entry are kept for the end of the build, on disk.
@@ -261,6 +263,7 @@ async function prepare(options: BuildOptions): Promise<PreparedBuild> {
         // built, and the next one hashes the inputs again.
         await hasher.save().catch(() => {});
         kept?.close();
+        journal.release();
         await cacheLock.release();
       }
     },

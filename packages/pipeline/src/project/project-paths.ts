@@ -1,4 +1,4 @@
-import { realpathSync, statSync } from 'node:fs';
+import { lstatSync, realpathSync, statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { lockfilePathFor, RdError, type Diagnostic, type Manifest, type SourceLocation } from '@rd-assets/core';
@@ -73,8 +73,34 @@ class PathOutsideError extends RdError {
  * but a link committed below it (a group, frame or tile folder) could still lead elsewhere.
  */
 export async function assertInsideRoot(project: { root: string }, abs: string): Promise<void> {
+  if (inRootWithoutLinks(project.root, abs)) return;
   const real = await realPathOf(abs);
   if (!isInside(await realRootOf(project), real)) throw new PathOutsideError(abs, real, project.root);
+}
+
+/**
+ * Whether `abs` lies below the root by name and no part of it below the root is a link: then it
+ * is inside whatever the root really is, without resolving the folders above the root (a
+ * `readlink` each, before every output written). A part that is missing ends the walk (what the
+ * write makes there is made inside); a link, or a part that cannot be looked at, leaves the
+ * answer to the full check, which follows links and accepts those that stay inside.
+ */
+function inRootWithoutLinks(root: string, abs: string): boolean {
+  const rel = relative(root, abs);
+  if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return false;
+  let path = root;
+  for (const part of rel.split(sep)) {
+    path = join(path, part);
+    let stat;
+    try {
+      stat = lstatSync(path, { throwIfNoEntry: false });
+    } catch {
+      return false;
+    }
+    if (!stat) return true;
+    if (stat.isSymbolicLink()) return false;
+  }
+  return true;
 }
 
 /**

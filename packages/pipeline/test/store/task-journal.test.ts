@@ -31,8 +31,12 @@ describe('the task journal: one append per event, read back by the next build', 
     expect(await b.get('k1')).toEqual(submitted(0));
     expect(await b.get('k2')).toEqual(accepted('task-2'));
     expect(await b.get('k3')).toBeUndefined();
-    // Reading it compacted the file to the two live entries.
+    // Only reading it leaves the file as it is; the next build, once it holds the lock, compacts
+    // it to the two live entries.
+    expect((await log()).trim().split('\n')).toHaveLength(5);
+    b.hold();
     expect((await log()).trim().split('\n')).toHaveLength(2);
+    b.release();
   });
 
   it('is emptied when the last submission is finished', async () => {
@@ -63,7 +67,9 @@ describe('the task journal: one append per event, read back by the next build', 
     await writeFile(join(dir, '.tmp-123-abc'), '{"api":');
     const j = new FileTaskJournal(dir);
     expect(await j.get('k1')).toEqual(accepted('t1'));
+    j.hold();
     expect((await readdir(dir)).filter((n) => n.endsWith('.json'))).toEqual([]);
+    j.release();
     await j.delete('k1');
     expect(await new FileTaskJournal(dir).get('k1')).toBeUndefined();
   });
@@ -91,5 +97,53 @@ describe('the task journal: one append per event, read back by the next build', 
     await mine.delete('k1');
     expect(await new FileTaskJournal(dir).get('k2')).toEqual(accepted('t2'));
     expect(await new FileTaskJournal(dir).get('k1')).toBeUndefined();
+  });
+
+  it('held (the build has the cache lock): reads what others wrote before, then every line is on disk as it happens', async () => {
+    const other = new FileTaskJournal(dir);
+    await other.put('k0', accepted('t0'));
+    const mine = new FileTaskJournal(dir);
+    mine.hold();
+    expect(await mine.get('k0')).toEqual(accepted('t0'));
+    await mine.put('k1', submitted(0));
+    // A kill now: the next build finds the submission without this journal closing anything.
+    expect(await new FileTaskJournal(dir).get('k1')).toEqual(submitted(0));
+    await mine.put('k1', accepted('t1'));
+    expect(await new FileTaskJournal(dir).get('k1')).toEqual(accepted('t1'));
+    await mine.delete('k0');
+    await mine.delete('k1');
+    // The last one finished empties the file in place; what is appended next is read back whole.
+    expect(await log()).toBe('');
+    await mine.put('k2', accepted('t2'));
+    mine.release();
+    expect((await log()).trim().split('\n')).toHaveLength(1);
+    expect(await new FileTaskJournal(dir).get('k2')).toEqual(accepted('t2'));
+    expect(await new FileTaskJournal(dir).get('k1')).toBeUndefined();
+  });
+
+  it('released, it sees again what another build writes', async () => {
+    const mine = new FileTaskJournal(dir);
+    mine.hold();
+    await mine.put('k1', accepted('t1'));
+    mine.release();
+    const other = new FileTaskJournal(dir);
+    await other.put('k2', accepted('t2'));
+    expect(await mine.get('k2')).toEqual(accepted('t2'));
+    await mine.delete('k1');
+    expect(await new FileTaskJournal(dir).get('k2')).toEqual(accepted('t2'));
+    expect(await new FileTaskJournal(dir).get('k1')).toBeUndefined();
+  });
+
+  it('a build that only reads (its plan, before it waits for the lock) never rewrites the file the holder appends to', async () => {
+    const holder = new FileTaskJournal(dir);
+    holder.hold();
+    await holder.put('k1', submitted(0));
+    await holder.put('k1', accepted('t1'));
+    // Two lines for one entry: a journal that rewrote on reading would rename a new file over
+    // the one the holder keeps open, and the holder's next lines would go nowhere.
+    expect(await new FileTaskJournal(dir).get('k1')).toEqual(accepted('t1'));
+    await holder.put('k2', submitted(0));
+    holder.release();
+    expect(await new FileTaskJournal(dir).get('k2')).toEqual(submitted(0));
   });
 });
