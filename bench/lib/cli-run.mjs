@@ -5,7 +5,7 @@ const measure = fileURLToPath(new URL('./measured-cli.mjs', import.meta.url));
 
 /**
  * Run the built `assets` command in a child process and report its exit code, wall time, peak
- * RSS and CPU time (user + system, in ms), the last two read by the child itself at exit, so they
+ * RSS and CPU time (user + system, in ms; the main thread's alone where Linux says), the last read by the child itself at exit, so they
  * are the CLI's own, not the harness's. `nodeArgs` go before the script (`--cpu-prof`).
  */
 export function runMeasured(args, { cwd, env = {}, nodeArgs = [] }) {
@@ -24,8 +24,8 @@ export function runMeasured(args, { cwd, env = {}, nodeArgs = [] }) {
     child.on('error', reject);
     child.on('close', (code) => {
       const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-      const { maxRssKb, cpuUs } = report ? JSON.parse(report) : { maxRssKb: NaN, cpuUs: NaN };
-      resolve({ code, ms, maxRssMb: maxRssKb / 1024, cpuMs: cpuUs / 1000, stderr });
+      const { maxRssKb, cpuUs, mainThreadCpuUs } = report ? JSON.parse(report) : { maxRssKb: NaN, cpuUs: NaN, mainThreadCpuUs: null };
+      resolve({ code, ms, maxRssMb: maxRssKb / 1024, cpuMs: cpuUs / 1000, mainThreadCpuMs: mainThreadCpuUs == null ? null : mainThreadCpuUs / 1000, stderr });
     });
   });
 }
