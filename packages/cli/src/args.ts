@@ -1,6 +1,5 @@
 import { parseArgs } from 'node:util';
 // The subpath: every command parses its arguments before anything loads the manifest parser.
-import { didYouMean } from '@rd-assets/core/did-you-mean';
 import { UsageError } from './usage-error.js';
 
 interface OptionSpec {
@@ -29,8 +28,7 @@ export function parse<O extends Record<string, OptionSpec>>(
   } catch (e) {
     const message = (e as Error).message.replace(/\. To specify a positional argument.*$/s, '');
     const unknown = /^Unknown option '--([^'=]+)/.exec(message)?.[1];
-    const guess = unknown === undefined ? undefined : didYouMean(unknown, [...Object.keys(options), 'help']);
-    throw new UsageError(message, command, guess ? { suggestion: `--${guess}` } : {});
+    throw new UsageError(message, command, unknown === undefined ? {} : { typo: { typed: unknown, known: [...Object.keys(options), 'help'], show: (name) => `--${name}` } });
   }
 }
 

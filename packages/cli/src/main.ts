@@ -76,15 +76,15 @@ export async function main(argv: string[], io?: Io): Promise<number> {
   }
   const command = COMMANDS[first];
   if (!command) {
-    const [{ reportError }, { UsageError }, { didYouMean }] = await Promise.all([import('./error-report.js'), import('./usage-error.js'), import('@rd-assets/core/did-you-mean')]);
-    const guess = didYouMean(first, Object.keys(COMMANDS));
-    return reportError(out, new UsageError(`unknown command "${first}"`, undefined, guess ? { suggestion: `\`assets ${guess}\`` } : {}), argv);
+    const [{ reportError }, { UsageError, withSuggestion }] = await Promise.all([import('./error-report.js'), import('./usage-error.js')]);
+    const error = new UsageError(`unknown command "${first}"`, undefined, { typo: { typed: first, known: Object.keys(COMMANDS), show: (name) => `\`assets ${name}\`` } });
+    return reportError(out, await withSuggestion(error), argv);
   }
   limitHeapGrowth(out.env, process.execArgv);
   try {
     return await (await command.load()).run(rest, out);
   } catch (e) {
-    const { reportError } = await import('./error-report.js');
-    return reportError(out, e, argv);
+    const [{ reportError }, { withSuggestion }] = await Promise.all([import('./error-report.js'), import('./usage-error.js')]);
+    return reportError(out, await withSuggestion(e), argv);
   }
 }
