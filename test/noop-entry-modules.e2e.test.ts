@@ -44,11 +44,14 @@ describe('the no-op build loads one module of ours besides the command', () => {
     // node:crypto, which the writer of the stamp needs, does not load.
     expect(noop.builtins).toContain('fs');
     expect(noop.builtins).not.toContain('crypto');
+    // Nor node:v8: the heap's growth is limited only once a build has work to do.
+    expect(noop.builtins).not.toContain('v8');
     // The recorder sees a full build's modules: a build that is not a no-op loads the pipeline.
     await project.write('assets.yaml', 'version: 1\nassets:\n  coin: { prompt: a silver coin, style: rd_fast__default, size: 64 }\n');
     const full = await loadedBy(['build', '--offline'], project.dir);
     expect(full.code, full.stderr).toBe(0);
     expect(full.ours).toContain('packages/pipeline/dist/index.js');
     expect(full.builtins).toContain('crypto');
+    expect(full.builtins).toContain('v8');
   }, 60_000);
 });

@@ -4,6 +4,7 @@ import type { AssetResult, BuildOptions, BuildResult, Plan } from '@rd-assets/pi
 import { noopResult, noopTotals, upToDate } from '@rd-assets/pipeline/up-to-date';
 import { intOption, numberOption, parse } from '../args.js';
 import { buildSummary } from '../build-summary.js';
+import { limitHeapGrowth } from '../heap-growth.js';
 import { shardOption } from '../shard-option.js';
 import { style, type Io } from '../terminal.js';
 import { providerFromEnv } from '../provider-from-env.js';
@@ -112,6 +113,7 @@ export async function run(argv: string[], io: Io, defaults: Partial<BuildOptions
     }
     options.noopChecked = true;
   }
+  await limitHeapGrowth(io.env, process.execArgv);
   const [{ build, writePreviewReport }, { ProgressView }, { stopOnSignals }, { spendConfirmer }] = await Promise.all([
     import('@rd-assets/pipeline'),
     import('../progress-view.js'),
