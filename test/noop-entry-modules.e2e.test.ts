@@ -9,22 +9,25 @@ afterEach(async () => {
   project = undefined;
 });
 
-// Loaded before the CLI: module hooks that name on stderr every file Node loads as a module.
+// Loaded before the CLI: module hooks that name on stderr every file Node loads as a module, and
+// at exit the built-in modules the process loaded.
 const RECORDER = `data:text/javascript,${encodeURIComponent(
   `import { register } from 'node:module';
+   import { writeSync } from 'node:fs';
+   process.on('exit', () => writeSync(2, 'builtins ' + process.moduleLoadList.filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice(13)).join(' ') + '\\n'));
    register('data:text/javascript,' + encodeURIComponent("import { writeSync } from 'node:fs'; export async function load(url, context, next) { if (url.startsWith('file:')) writeSync(2, 'loaded ' + url + '\\\\n'); return next(url, context); }"));`,
 )}`;
 
 const loadedBy = (args: string[], cwd: string) =>
-  new Promise<{ code: number | null; files: string[]; stderr: string }>((resolve, reject) => {
+  new Promise<{ code: number | null; files: string[]; ours: string[]; builtins: string[]; stderr: string }>((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', RECORDER, CLI, ...args], { cwd, env: cliEnv(), stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
     child.on('close', (code) => {
-      // Ours only: an installed package the first path imports stays a module of its own.
-      const files = [...stderr.matchAll(/^loaded file:\/\/(.*)$/gm)].map((m) => decodeURIComponent(m[1]!).replace(REPO, '')).filter((f) => f.startsWith('packages/'));
-      resolve({ code, files, stderr });
+      const files = [...stderr.matchAll(/^loaded file:\/\/(.*)$/gm)].map((m) => decodeURIComponent(m[1]!).replace(REPO, ''));
+      const builtins = /^builtins (.*)$/m.exec(stderr)?.[1]?.split(' ') ?? [];
+      resolve({ code, files, ours: files.filter((f) => f.startsWith('packages/')), builtins, stderr });
     });
   });
 
@@ -35,11 +38,22 @@ describe('the no-op build loads one module of ours besides the command', () => {
     expect(first.code, first.stderr).toBe(0);
     const noop = await loadedBy(['build', '--offline'], project.dir);
     expect(noop.code, noop.stderr).toBe(0);
-    expect(noop.files).toEqual(['packages/cli/bin/assets.js', 'packages/cli/dist/assets-entry.js']);
+    // Ours only: an installed package the first path imports stays a module of its own.
+    expect(noop.ours).toEqual(['packages/cli/bin/assets.js', 'packages/cli/dist/assets-entry.js']);
+    // The check hashes nothing (the stamp keeps the manifest's bytes and its key's text), so
+    // node:crypto, which the writer of the stamp needs, does not load.
+    expect(noop.builtins).toContain('fs');
+    expect(noop.builtins).not.toContain('crypto');
+    // Nor node:v8: the heap's growth is limited only once a build has work to do.
+    expect(noop.builtins).not.toContain('v8');
+    // Nor perf_hooks, which the global `performance` loads: the command times itself with process.hrtime.
+    expect(noop.builtins).not.toContain('perf_hooks');
     // The recorder sees a full build's modules: a build that is not a no-op loads the pipeline.
     await project.write('assets.yaml', 'version: 1\nassets:\n  coin: { prompt: a silver coin, style: rd_fast__default, size: 64 }\n');
     const full = await loadedBy(['build', '--offline'], project.dir);
     expect(full.code, full.stderr).toBe(0);
-    expect(full.files).toContain('packages/pipeline/dist/index.js');
+    expect(full.ours).toContain('packages/pipeline/dist/index.js');
+    expect(full.builtins).toContain('crypto');
+    expect(full.builtins).toContain('v8');
   }, 60_000);
 });

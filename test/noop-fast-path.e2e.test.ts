@@ -159,6 +159,29 @@ describe('the no-op fast path answers "up to date" only when a full build would'
     expect(await project.text('assets.lock')).toBe(lock);
   }, 180_000);
 
+  it('the manifest is compared byte for byte with the copy the stamp keeps, not only by its stat', async () => {
+    project = await small();
+    await settled(project);
+    // The stamp keeps the manifest's bytes; one of them changed there, and nowhere else, stands
+    // for a manifest whose content changed while its stat did not. The full path answers, and
+    // writes the stamp again with the manifest as it is.
+    const stamp = await project.read('.rd-assets/noop-stamp.json');
+    const manifest = await project.read('assets.yaml');
+    const at = stamp.indexOf(manifest);
+    expect(at).toBeGreaterThan(0);
+    const tampered = Buffer.from(stamp);
+    tampered[at + manifest.indexOf('gold')]! ^= 0x20;
+    await project.write('.rd-assets/noop-stamp.json', tampered);
+    const written = (await stat(project.path('.rd-assets/noop-stamp.json'))).ino;
+    expect(allUpToDate(await run(project))).toBe(true);
+    const rewritten = await stat(project.path('.rd-assets/noop-stamp.json'));
+    expect(rewritten.ino).not.toBe(written);
+    expect((await project.read('.rd-assets/noop-stamp.json')).indexOf(manifest)).toBeGreaterThan(0);
+    // A stamp that matches is answered from and left as it is: the check above saw the full path.
+    expect(allUpToDate(await run(project))).toBe(true);
+    expect((await stat(project.path('.rd-assets/noop-stamp.json'))).ino).toBe(rewritten.ino);
+  }, 120_000);
+
   it('another provider is not the same build; another API version or URL is', async () => {
     const emulator = await startEmulator({ keys: { 'rdpk-noop': { balanceUsd: 100 } }, taskDurationMs: 0 });
     const other = await startEmulator({ keys: { 'rdpk-noop': { balanceUsd: 100 } }, taskDurationMs: 0 });

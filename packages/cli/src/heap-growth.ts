@@ -1,5 +1,3 @@
-import { setFlagsFromString } from 'node:v8';
-
 /**
  * How far V8 may grow the old generation past what its last full collection kept, in percent.
  * V8's own factor goes up to 4× when memory looks plentiful. A build allocates fast (HTTP bodies,
@@ -10,8 +8,14 @@ import { setFlagsFromString } from 'node:v8';
  */
 const HEAP_GROWING_PERCENT = 20;
 
-/** Once per process, before the work; a user who set the flag (NODE_OPTIONS, node's flags) keeps theirs. */
-export function limitHeapGrowth(env: NodeJS.ProcessEnv, execArgv: readonly string[]): void {
+/**
+ * Once per process, before the work; a user who set the flag (NODE_OPTIONS, node's flags) keeps
+ * theirs. node:v8 is loaded here, not with the module: loading it (and the heap snapshot and stream
+ * modules it brings) was a measurable part of a no-op build, which never grows its heap and so
+ * does not call this.
+ */
+export async function limitHeapGrowth(env: NodeJS.ProcessEnv, execArgv: readonly string[]): Promise<void> {
   if ([...execArgv, env.NODE_OPTIONS ?? ''].some((a) => a.includes('heap-growing-percent'))) return;
+  const { setFlagsFromString } = await import('node:v8');
   setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
 }

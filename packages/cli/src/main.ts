@@ -80,7 +80,9 @@ export async function main(argv: string[], io?: Io): Promise<number> {
     const error = new UsageError(`unknown command "${first}"`, undefined, { typo: { typed: first, known: Object.keys(COMMANDS), show: (name) => `\`assets ${name}\`` } });
     return reportError(out, await withSuggestion(error), argv);
   }
-  limitHeapGrowth(out.env, process.execArgv);
+  // Before a command's work; `build` and `plan` limit the heap's growth themselves once their
+  // no-op check has found work to do, so that a no-op build does not load node:v8.
+  if (first !== 'build' && first !== 'plan') await limitHeapGrowth(out.env, process.execArgv);
   try {
     return await (await command.load()).run(rest, out);
   } catch (e) {

@@ -25,7 +25,8 @@ import type { AssetStatus, BuildEvent, BuildOptions, BuildResult, Plan, PlanItem
 import { FileHasher, stampOf } from '../store/file-hasher.js';
 import { indexJson, lockOfPresentFiles, typesModule, writeIfChanged } from '../outputs/index-writer.js';
 import { emitGroupAtlases, type AtlasContext } from '../outputs/group-atlas.js';
-import { upToDate, usesNoopStamp, writeNoopStamp } from './noop-stamp.js';
+import { upToDate, usesNoopStamp } from './noop-stamp.js';
+import { writeNoopStamp } from './noop-stamp-writer.js';
 import { noopResult } from './noop-result.js';
 import { fileUses } from '../project/manifest-files.js';
 import { openProject, type Project } from '../project/project.js';

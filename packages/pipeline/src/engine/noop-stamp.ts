@@ -1,16 +1,13 @@
 import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
-import { isAbsolute, resolve, sep } from 'node:path';
+import { isAbsolute, join, resolve, sep } from 'node:path';
 // Subpaths, not the package root: this module is the whole of a no-op build, and the root loads
-// the manifest parser (yaml, ajv) that a no-op build never needs.
-import { writeFileAtomic } from '@rd-assets/core/atomic-file';
-import { sha256Hex } from '@rd-assets/core/hash';
+// the manifest parser (yaml, ajv) that a no-op build never needs. Nothing here hashes or writes
+// (`noop-stamp-writer.ts` does), so a no-op build does not load node:crypto either.
 import { GEN_KEY_VERSION } from '@rd-assets/core/keys';
 import { MAX_MANIFEST_BYTES } from '@rd-assets/core/limits';
 import { lockfilePathFor } from '@rd-assets/core/lockfile-path';
 import type { Diagnostic } from '@rd-assets/core';
 import type { AssetResult, BuildOptions } from './build-types.js';
-import { isRegistered } from '../store/cache-registry.js';
-import { stampOf } from '../store/file-hasher.js';
 import { POST_VERSION } from '../post/post-version.js';
 import { manifestPath, resolveCacheDir, stylesOverridePath } from '../project/manifest-location.js';
 import { providerIdFor } from './provider-id.js';
@@ -28,22 +25,30 @@ import { checkRemoteCacheConfig } from '../store/remote-cache-config.js';
  * The stamp is one file laid out for that read, not JSON (parsing 10,000 path → stat entries
  * was a third of a no-op build):
  *
- *     rd-assets no-op stamp 2\n
- *     {"key","root","files":N,"pathBytes","assets","warnings"}   JSON, space-padded to a multiple of 8 bytes, \n
+ *     rd-assets no-op stamp 3\n
+ *     {"key","root","files":N,"manifestBytes","pathBytes","record","assets","warnings"}
+ *                                          JSON, space-padded to a multiple of 8 bytes, \n
  *     N × 4 float64: mtimeMs, ctimeMs, size, ino        as `statSync` reports them, native byte order
+ *     the manifest's bytes                               compared as they are: no hash to compute
  *     N paths, \n-separated                              relative to root when inside it
  *     [[id, ...files], ...]                              each asset's files, decoded only when asked
+ *
+ * The key is the text of what it stands for, compared whole, and the manifest is kept byte for
+ * byte: the check hashes nothing, so a no-op build does not load node:crypto.
  */
-const MAGIC = 'rd-assets no-op stamp 2\n';
-const STAMP_FILE = 'noop-stamp.json';
-const FIELDS = 4;
+export const MAGIC = 'rd-assets no-op stamp 3\n';
+export const STAMP_FILE = 'noop-stamp.json';
+export const FIELDS = 4;
 
-interface Header {
+export interface Header {
   key: string;
   /** The manifest's folder with a trailing separator: paths inside it are stored relative to it. */
   root: string;
   files: number;
+  manifestBytes: number;
   pathBytes: number;
+  /** The project's record in the cache registry, relative to the cache folder (`cache-registry.ts`). */
+  record: string;
   assets: number;
   warnings: Diagnostic[];
   /** The output folder, for results that name it. */
@@ -61,8 +66,10 @@ export interface UpToDate {
   assets(): AssetResult[];
 }
 
-interface Located {
+export interface Located {
   manifest: string;
+  /** The manifest's bytes, as they were read for the key. */
+  text: Buffer;
   cacheDir: string;
   key: string;
 }
@@ -121,7 +128,7 @@ function statKey(path: string): string | undefined {
 }
 
 /** Where the stamp lives and what it must match; undefined when this build cannot use it. */
-function locate(options: BuildOptions): Located | undefined {
+export function locate(options: BuildOptions): Located | undefined {
   if (!usesNoopStamp(options)) return undefined;
   const manifest = manifestPath(options);
   // Within the manifest's size limit, as validation reads it: anything else is reported there.
@@ -136,18 +143,8 @@ function locate(options: BuildOptions): Located | undefined {
   const lock = statKey(lockfilePathFor(manifest));
   const styles = statKey(stylesOverridePath(cacheDir));
   if (lock === undefined || styles === undefined) return undefined;
-  const key = sha256Hex(
-    JSON.stringify({
-      tool: [GEN_KEY_VERSION, POST_VERSION, 3],
-      manifest,
-      text: sha256Hex(text),
-      lock,
-      styles,
-      provider: providerIdFor(options),
-      api: env.RD_API_VERSION ?? '',
-    }),
-  );
-  return { manifest, cacheDir, key };
+  const key = JSON.stringify({ tool: [GEN_KEY_VERSION, POST_VERSION, 4], manifest, lock, styles, provider: providerIdFor(options), api: env.RD_API_VERSION ?? '' });
+  return { manifest, text, cacheDir, key };
 }
 
 /**
@@ -171,31 +168,41 @@ export function upToDate(options: BuildOptions): UpToDate | undefined {
   } catch {
     return undefined;
   }
-  if (header.key !== at.key) return undefined;
+  if (header.key !== at.key || typeof header.record !== 'string') return undefined;
   const statsStart = headerEnd + 1;
-  const pathsStart = statsStart + header.files * FIELDS * 8;
+  const manifestStart = statsStart + header.files * FIELDS * 8;
+  const pathsStart = manifestStart + header.manifestBytes;
   const assetsStart = pathsStart + header.pathBytes;
   if (statsStart % 8 !== 0 || assetsStart > stamp.length) return undefined;
+  if (!at.text.equals(stamp.subarray(manifestStart, pathsStart))) return undefined;
   // A Float64Array needs an aligned offset; a buffer from the shared pool may not give one.
   const stats =
     (stamp.byteOffset + statsStart) % 8 === 0
       ? new Float64Array(stamp.buffer, stamp.byteOffset + statsStart, header.files * FIELDS)
-      : new Float64Array(stamp.buffer.slice(stamp.byteOffset + statsStart, stamp.byteOffset + pathsStart));
-  const paths = header.files ? stamp.toString('utf8', pathsStart, assetsStart).split('\n') : [];
-  if (paths.length !== header.files) return undefined;
-  // One stat per file, nothing kept: the loop allocates only what statSync returns. Paths inside
-  // the root are stat'ed as they are stored when the root is the working folder (a build run from
-  // its project's folder): no string joined per file, and fewer folders for the kernel to walk.
+      : new Float64Array(stamp.buffer.slice(stamp.byteOffset + statsStart, stamp.byteOffset + manifestStart));
+  // One stat per file. The paths are one string, each sliced from it as its turn comes: an array
+  // of 10,000 strings, alive through the loop, was copied by every young-generation collection
+  // the loop's garbage (a Stats and four Dates per call) set off. Paths inside the root are
+  // stat'ed as they are stored when the root is the working folder (a build run from its
+  // project's folder): no string joined per file, and fewer folders for the kernel to walk.
+  const paths = stamp.toString('utf8', pathsStart, assetsStart);
   const stat = { throwIfNoEntry: false } as const;
   const base = header.root === process.cwd() + sep ? '' : header.root;
-  for (let i = 0, f = 0; i < paths.length; i++, f += FIELDS) {
-    const path = paths[i]!;
+  let at0 = 0;
+  for (let f = 0; f < header.files * FIELDS; f += FIELDS) {
+    if (at0 > paths.length) return undefined;
+    let end = paths.indexOf('\n', at0);
+    if (end < 0) end = paths.length;
+    const path = paths.slice(at0, end);
+    at0 = end + 1;
     const s = statSync(isAbsolute(path) ? path : base + path, stat);
     if (!s || !s.isFile() || s.mtimeMs !== stats[f] || s.ctimeMs !== stats[f + 1] || s.size !== stats[f + 2] || s.ino !== stats[f + 3]) return undefined;
   }
+  if (at0 !== (header.files ? paths.length + 1 : 0)) return undefined;
   // Not registered (last built by a version before the registry, or the record was lost): the full
   // path registers it, so gc from another project sharing this cache keeps what its lock needs.
-  if (!isRegistered(at.cacheDir, lockfilePathFor(at.manifest))) return undefined;
+  // The record's name comes from the lock's path, which the key holds, so the stamp can carry it.
+  if (!statSync(join(at.cacheDir, header.record), stat)) return undefined;
   const entries = () => JSON.parse(stamp.toString('utf8', assetsStart)) as string[][];
   return {
     count: header.assets,
@@ -203,91 +210,4 @@ export function upToDate(options: BuildOptions): UpToDate | undefined {
     ...(header.out ? { outDir: header.out } : {}),
     assets: () => entries().map(([id, ...files]) => ({ id: id!, status: 'up-to-date', reason: 'unchanged', calls: 0, cost: {}, files })),
   };
-}
-
-/** `mtimeNs:ctimeNs:size:ino` (a `stampOf`) as the four numbers `statSync` reports without `bigint`. */
-function statNumbers(stamp: string): number[] {
-  const [mtimeNs, ctimeNs, size, ino] = stamp.split(':').map(BigInt) as [bigint, bigint, bigint, bigint];
-  // Node's own conversion (seconds × 1000 + nanoseconds / 10⁶), so a later statSync compares equal.
-  const ms = (ns: bigint) => Number(ns / 1_000_000_000n) * 1e3 + Number(ns % 1_000_000_000n) / 1e6;
-  return [ms(mtimeNs), ms(ctimeNs), Number(size), Number(ino)];
-}
-
-/**
- * After a build with nothing left to do: stamp what it saw. `files` are the stamps taken when each
- * file was hashed, so a file changed during the build does not match (a path in more than one map
- * takes its stamp from the last); `extra` files are stamped now. Written in pieces from the maps
- * as they are: merged into one map, joined and concatenated, a 100,000-asset build's stamp held
- * several copies of every path at its end.
- */
-export async function writeNoopStamp(options: BuildOptions, files: ReadonlyArray<ReadonlyMap<string, string>>, extra: string[], assets: AssetResult[], warnings: Diagnostic[], outDir?: string): Promise<void> {
-  const at = locate(options);
-  if (!at) return;
-  const now = new Map<string, string>();
-  for (const path of extra) {
-    const s = stampOf(path);
-    if (!s) return;
-    now.set(path, s);
-  }
-  const sources = [...files, now];
-  const root = resolve(at.manifest, '..') + sep;
-  const stored = (path: string) => (path.startsWith(root) ? path.slice(root.length) : path);
-  let count = 0;
-  let pathBytes = 0;
-  for (const [path] of entries(sources)) {
-    // One path per line: a name with a line break in it (legal, and rare) gets no stamp.
-    if (path.includes('\n')) return;
-    pathBytes += Buffer.byteLength(stored(path)) + (count ? 1 : 0);
-    count++;
-  }
-  let header = JSON.stringify({ key: at.key, root, files: count, pathBytes, assets: assets.length, warnings, ...(outDir ? { out: outDir } : {}) } satisfies Header);
-  // Padded so the numbers start on an 8-byte boundary and are read in place.
-  header = header.padEnd(header.length + ((8 - ((Buffer.byteLength(MAGIC + header) + 1) % 8)) % 8));
-  const stats = new Float64Array(count * FIELDS);
-  let i = 0;
-  for (const [, stamp] of entries(sources)) stats.set(statNumbers(stamp), FIELDS * i++);
-  function* pieces(): Generator<string | Uint8Array> {
-    yield `${MAGIC}${header}\n`;
-    yield new Uint8Array(stats.buffer);
-    yield* inPieces(
-      (function* () {
-        let first = true;
-        for (const [path] of entries(sources)) {
-          yield `${first ? '' : '\n'}${stored(path)}`;
-          first = false;
-        }
-      })(),
-    );
-    yield* inPieces(
-      (function* () {
-        yield '[';
-        for (let a = 0; a < assets.length; a++) yield `${a ? ',' : ''}${JSON.stringify([assets[a]!.id, ...assets[a]!.files])}`;
-        yield ']';
-      })(),
-    );
-  }
-  await writeFileAtomic(resolve(at.cacheDir, STAMP_FILE), { [Symbol.iterator]: pieces });
-}
-
-/** Each path of the maps once, with the stamp of the last map that has it. */
-function* entries(sources: ReadonlyArray<ReadonlyMap<string, string>>): Generator<[string, string]> {
-  for (let m = 0; m < sources.length; m++) {
-    next: for (const entry of sources[m]!) {
-      for (let later = m + 1; later < sources.length; later++) if (sources[later]!.has(entry[0])) continue next;
-      yield entry;
-    }
-  }
-}
-
-/** Pieces of about a megabyte: one write each, not one per path. */
-function* inPieces(pieces: Iterable<string>): Generator<string> {
-  let joined = '';
-  for (const piece of pieces) {
-    joined += piece;
-    if (joined.length >= 1 << 20) {
-      yield joined;
-      joined = '';
-    }
-  }
-  if (joined) yield joined;
 }

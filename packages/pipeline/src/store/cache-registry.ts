@@ -1,7 +1,6 @@
-import { statSync } from 'node:fs';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-// Subpaths: the no-op check looks up the registry without loading the manifest parser.
+// Subpaths: the manifest parser stays out of what only names a project's record.
 import { RdError } from '@rd-assets/core/errors';
 import { sha256Hex } from '@rd-assets/core/hash';
 import { writeFileAtomic } from '@rd-assets/core/atomic-file';
@@ -19,8 +18,13 @@ export interface ProjectRecord {
   written: Record<string, string>;
 }
 
+/** Where a project's record is, relative to the cache folder: a function of its lock's path alone. */
+export function recordName(lockPath: string): string {
+  return join('projects', `${sha256Hex(lockPath).slice(0, 32)}.json`);
+}
+
 function recordPath(cacheDir: string, lockPath: string): string {
-  return join(cacheDir, 'projects', `${sha256Hex(lockPath).slice(0, 32)}.json`);
+  return join(cacheDir, recordName(lockPath));
 }
 
 /**
@@ -46,12 +50,6 @@ export async function registerBuild(options: { cacheDir: string; lockPath: strin
   const text = `${JSON.stringify(record, null, 2)}\n`;
   // Unreadable or missing: rewritten, which is the repair.
   if ((await readFile(file, 'utf8').catch(() => undefined)) !== text) await writeFileAtomic(file, text);
-}
-
-/** Whether a project is registered in a cache: one stat, for the no-op path. */
-export function isRegistered(cacheDir: string, lockPath: string): boolean {
-  // Synchronous: the no-op check asks it last, with nothing else to run meanwhile.
-  return statSync(recordPath(cacheDir, lockPath), { throwIfNoEntry: false }) !== undefined;
 }
 
 /** What this project's last build recorded as written (empty when it never built with this cache). */
