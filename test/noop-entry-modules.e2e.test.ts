@@ -57,3 +57,16 @@ describe('the no-op build loads one module of ours besides the command', () => {
     expect(full.builtins).toContain('v8');
   }, 60_000);
 });
+
+describe('assets --help and a mistyped flag', () => {
+  it('--help loads the entry bundle and no installed package; the did-you-mean library loads only for a mistake', async () => {
+    project = await TempProject.create({ 'assets.yaml': 'version: 1\nassets: {}\n' });
+    const help = await loadedBy(['--help'], project.dir);
+    expect(help.code, help.stderr).toBe(0);
+    expect(help.files).toEqual(['packages/cli/bin/assets.js', 'packages/cli/dist/assets-entry.js']);
+    const typo = await loadedBy(['build', '--frozn'], project.dir);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('did you mean --frozen?');
+    expect(typo.files.some((f) => f.includes('node_modules/fastest-levenshtein/'))).toBe(true);
+  }, 60_000);
+});
