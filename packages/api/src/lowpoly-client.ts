@@ -109,14 +109,8 @@ export class LowPolyClient implements LowPolyApi {
 
   async recolor(assetId: string, body: { tool: string; version?: number; palette_image?: string; dither_mode?: string }, options: RequestOptions = {}): Promise<{ assetId: string; version: number; size: number }> {
     const what = 'recolor the model';
-    let text: string;
-    try {
-      // Not retried once sent: the contract takes no Idempotency-Key, and a repeat would make another version.
-      text = await this.t.withRetries(what, false, options.signal, undefined, () => this.t.request('POST', `/v2/lowpoly/assets/${encodeURIComponent(assetId)}/recolor`, body, options.signal));
-    } catch (e) {
-      throw notOwned(e, what, assetId);
-    }
-    const b = parseJson(text, what);
+    // Not retried once sent: the contract takes no Idempotency-Key, and a repeat would make another version.
+    const b = await this.postToAsset(assetId, 'recolor', body, { what, retried: false, signal: options.signal });
     const versions = Array.isArray(b.versions) ? (b.versions as Array<Record<string, unknown>>) : [];
     const version = num(versions.at(-1)?.number);
     if (version === undefined) throw new MalformedResponseError('E_MALFORMED', `${what}: the answer names no version`, { hint: 'rebuild to try again' });
@@ -125,16 +119,22 @@ export class LowPolyClient implements LowPolyApi {
 
   async exportFile(assetId: string, body: { target: string; version?: number; animation?: string }, options: RequestOptions = {}): Promise<LowPolyExport> {
     const what = `export ${body.target}`;
-    let text: string;
-    try {
-      text = await this.t.withRetries(what, true, options.signal, undefined, () => this.t.request('POST', `/v2/lowpoly/assets/${encodeURIComponent(assetId)}/export`, body, options.signal));
-    } catch (e) {
-      throw notOwned(e, what, assetId);
-    }
-    const b = parseJson(text, what);
+    const b = await this.postToAsset(assetId, 'export', body, { what, retried: true, signal: options.signal });
     if (typeof b.url !== 'string' || typeof b.filename !== 'string') throw new MalformedResponseError('E_MALFORMED', `${what}: the answer has no url or filename`, { hint: 'rebuild to try again' });
     const bytes = await this.t.fetchFile(b.url, what, options.signal);
     return { target: body.target, version: num(b.version) ?? body.version ?? 0, filename: b.filename, contentType: typeof b.content_type === 'string' ? b.content_type : '', bytes };
+  }
+
+  /** One free POST to an action of an asset this key owns (`E_MODEL_NOT_OWNED` otherwise), its answer parsed. */
+  private async postToAsset(assetId: string, action: 'recolor' | 'export', body: object, call: { what: string; retried: boolean; signal: AbortSignal | undefined }): Promise<Record<string, unknown>> {
+    const { what, retried, signal } = call;
+    let text: string;
+    try {
+      text = await this.t.withRetries(what, retried, signal, undefined, () => this.t.request('POST', `/v2/lowpoly/assets/${encodeURIComponent(assetId)}/${action}`, body, signal));
+    } catch (e) {
+      throw notOwned(e, what, assetId);
+    }
+    return parseJson(text, what);
   }
 
   download(url: string, options: RequestOptions = {}): Promise<Buffer> {

@@ -87,7 +87,8 @@ export async function assertInsideRoot(project: { root: string }, abs: string): 
  */
 function inRootWithoutLinks(root: string, abs: string): boolean {
   const rel = relative(root, abs);
-  if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return false;
+  // The root itself is no output; a path not below it by name goes to the full check.
+  if (rel === '' || !isInside(root, abs)) return false;
   let path = root;
   for (const part of rel.split(sep)) {
     path = join(path, part);
