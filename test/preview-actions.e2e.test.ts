@@ -29,14 +29,20 @@ function post(url: string, headers: Record<string, string>, body: string): Promi
   });
 }
 
+/** The manifest built, its gallery served with actions, and the token the page carries. */
+async function builtGallery() {
+  const p = await suite.project({ 'assets.yaml': MANIFEST });
+  await build({ cwd: p.dir, provider: apiConnector({ apiKey: KEY, baseUrl: suite.emulator.url }) });
+  const server = await startPreviewServer({ cwd: p.dir, port: 0, actions: {} });
+  const page = await (await fetch(server.url)).text();
+  const token = /<meta name="rd-preview-token" content="([^"]+)">/.exec(page)![1]!;
+  return { p, server, token };
+}
+
 describe('the gallery’s writes come only from its own page', () => {
   it('refuses a cross-origin POST, a POST without the token and one with a wrong token; the page’s own request writes', async () => {
-    const p = await suite.project({ 'assets.yaml': MANIFEST });
-    await build({ cwd: p.dir, provider: apiConnector({ apiKey: KEY, baseUrl: suite.emulator.url }) });
-    const server = await startPreviewServer({ cwd: p.dir, port: 0, actions: {} });
+    const { p, server, token } = await builtGallery();
     try {
-      const page = await (await fetch(server.url)).text();
-      const token = /<meta name="rd-preview-token" content="([^"]+)">/.exec(page)![1]!;
       const origin = server.url.replace(/\/$/, '');
       const body = JSON.stringify({ action: 'pick', id: 'hero', index: 1 });
       const json = { 'content-type': 'application/json' };
@@ -65,12 +71,8 @@ describe('the gallery’s writes come only from its own page', () => {
   });
 
   it('answers an odd body with a coded 4xx and writes nothing: not an object, numbers that are not whole, too large', async () => {
-    const p = await suite.project({ 'assets.yaml': MANIFEST });
-    await build({ cwd: p.dir, provider: apiConnector({ apiKey: KEY, baseUrl: suite.emulator.url }) });
-    const server = await startPreviewServer({ cwd: p.dir, port: 0, actions: {} });
+    const { p, server, token } = await builtGallery();
     try {
-      const page = await (await fetch(server.url)).text();
-      const token = /<meta name="rd-preview-token" content="([^"]+)">/.exec(page)![1]!;
       const headers = { 'content-type': 'application/json', origin: server.url.replace(/\/$/, ''), 'x-rd-preview-token': token };
       const odd = [
         'null',
