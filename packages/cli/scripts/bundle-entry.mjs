@@ -1,20 +1,48 @@
-// Build step of the `assets` command's entry: `dist/main.js` and the build command's first part
-// (its no-op check, `@rd-assets/pipeline/up-to-date` and the core modules it uses) as one file,
-// `dist/assets-entry.js`, which `bin/assets.js` loads. Node loads ES modules one by one (resolve,
-// read, compile each); the thirty of a no-op build cost more than the rest of its module loading.
-// Every other import stays dynamic and loads from dist/ as before, so the full build, the other
-// commands and `--help` load what they did. The modules bundled keep no state of their own, so a
-// second copy of one (the full build loads the pipeline's own) changes nothing.
-import { dirname, relative, resolve } from 'node:path';
+// Build step of the `assets` command: two esbuild bundles of what `tsc -b` wrote, because Node
+// loads ES modules one by one (resolve, read, compile each) and a build that has work to do loads
+// some 280 of ours and of the pure-JS libraries (yaml alone is 83): a tenth of a second and more
+// before the first call, on every build, watch round and CI shard.
+//
+// 1. `dist/assets-entry.js`, which `bin/assets.js` loads: `dist/main.js` with the build command's
+//    static imports (its no-op check, `@rd-assets/pipeline/up-to-date` and the core modules it
+//    uses) and the terminal, so a no-op build and `--help` load one module of ours.
+// 2. `dist/bundle/`: everything the entry imports later (every command, the pipeline, the API
+//    client, the emulator of `--offline`), as one graph split into shared chunks, so that each of
+//    our modules exists once in it. Native and worker-spawning libraries (sharp, piscina, chokidar)
+//    and the rest of node_modules stay imports of the installed packages.
+//
+// The entry's modules are a second copy of those they share with the bundle. They keep no state,
+// and the CLI reads errors by shape, not `instanceof`, so the copies agree.
+import { readFile } from 'node:fs/promises';
+import { dirname, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const dist = fileURLToPath(new URL('../dist/', import.meta.url));
+const packages = fileURLToPath(new URL('../../', import.meta.url));
+const BUNDLE = 'bundle';
 /**
- * The dynamic imports inlined: the build command, whose no-op answer is the path being shortened,
- * and the terminal, which it imports anyway (one copy, not a second module for `processIo`).
+ * The dynamic imports inlined into the entry: the build command, whose no-op answer is the path
+ * being shortened, and the terminal, which it imports anyway (one copy, not a second module).
  */
 const INLINED = new Set([resolve(dist, 'commands/build.js'), resolve(dist, 'terminal.js')]);
+/** Pure-JS libraries that join the bundle; any other package stays an import of its own. */
+const JOINS = new Set(['yaml', 'p-limit', 'yocto-queue', 'maxrects-packer', 'fastest-levenshtein']);
+
+const ours = (spec) => spec.startsWith('@rd-assets/');
+const packageOf = (spec) => spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/');
+const relativeTo = (from, to) => {
+  const r = relative(from, to).split(sep).join('/');
+  return r.startsWith('.') ? r : `./${r}`;
+};
+
+/** Pass 2's entry points, by output name: what the entry imports but does not hold. */
+const later = new Map();
+/** Where the entry finds a module it leaves to the bundle (named as pass 2 will write it). */
+function laterEntry(name, file) {
+  later.set(name, file);
+  return { path: `./${BUNDLE}/${name}.js`, external: true };
+}
 
 await build({
   entryPoints: [resolve(dist, 'main.js')],
@@ -29,22 +57,67 @@ await build({
   logLevel: 'warning',
   plugins: [
     {
+      name: 'what-joins-the-entry',
+      setup(b) {
+        b.onResolve({ filter: /.*/ }, async (args) => {
+          const inPackage = args.path.startsWith('.') || args.path.startsWith('/');
+          if (args.path.startsWith('node:') || args.pluginData?.asIs) return undefined;
+          // Of the static imports, our own modules by path or by subpath join the entry.
+          if (args.kind !== 'dynamic-import' && (inPackage || /^@rd-assets\/[^/]+\/./.test(args.path))) return undefined;
+          if (inPackage) {
+            const target = resolve(args.resolveDir, args.path);
+            if (INLINED.has(target)) return undefined;
+            return laterEntry(relativeTo(dist, target).replace(/^\.\//, '').replace(/\.js$/, ''), target);
+          }
+          if (ours(args.path)) {
+            const found = await b.resolve(args.path, { kind: 'import-statement', resolveDir: args.resolveDir, pluginData: { asIs: true } });
+            if (found.errors.length) return { errors: found.errors };
+            return laterEntry(args.path.slice(1), found.path);
+          }
+          return { path: args.path, external: true };
+        });
+      },
+    },
+  ],
+});
+
+await build({
+  entryPoints: Object.fromEntries(later),
+  outdir: resolve(dist, BUNDLE),
+  chunkNames: 'chunks/[name]-[hash]',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  minify: false,
+  legalComments: 'none',
+  logLevel: 'warning',
+  // CommonJS libraries (yaml) call `require` for Node's built-ins.
+  banner: { js: "import { createRequire as __rdCreateRequire } from 'node:module';\nconst require = __rdCreateRequire(import.meta.url);" },
+  plugins: [
+    {
       name: 'what-joins-the-bundle',
       setup(b) {
-        b.onResolve({ filter: /.*/ }, (args) => {
-          const inPackage = args.path.startsWith('.') || args.path.startsWith('/');
-          // Of the static imports, only our own modules by subpath join the bundle (and Node's
-          // built-ins stay built-ins): a package's root (ours loads the manifest parser) or another
-          // package's code stays an import of the installed package.
-          if (args.kind !== 'dynamic-import') {
-            const joins = inPackage || args.path.startsWith('node:') || /^@rd-assets\/[^/]+\/./.test(args.path);
-            return joins ? undefined : { path: args.path, external: true };
-          }
-          if (!inPackage) return { path: args.path, external: true };
-          const target = resolve(args.resolveDir, args.path);
-          if (INLINED.has(target)) return undefined;
-          // Relative to the bundle, which sits in dist/ beside main.js.
-          return { path: `./${relative(dirname(resolve(dist, 'main.js')), target)}`, external: true };
+        b.onResolve({ filter: /^[^./#]/ }, (args) => {
+          if (args.path.startsWith('node:') || ours(args.path) || JOINS.has(packageOf(args.path))) return undefined;
+          return { path: args.path, external: true };
+        });
+        // A module that finds files beside itself (the schema, the post worker, the gallery's
+        // script) keeps finding them in its own package: its `import.meta.url` is its file's.
+        b.onLoad({ filter: /\.js$/ }, async (args) => {
+          if (!args.path.startsWith(packages) || args.path.includes(`${sep}node_modules${sep}`)) return undefined;
+          const text = await readFile(args.path, 'utf8');
+          if (!text.includes('import.meta.url')) return undefined;
+          const [pkg, ...rest] = relative(packages, args.path).split(sep);
+          const name = JSON.parse(await readFile(resolve(packages, pkg, 'package.json'), 'utf8')).name;
+          const anchor = JSON.stringify(`${name}/package.json`);
+          const header = [
+            "import { createRequire as __rdRequireFrom } from 'node:module';",
+            "import { pathToFileURL as __rdFileUrl } from 'node:url';",
+            `const __rdModuleUrl = new URL(${JSON.stringify(rest.join('/'))}, __rdFileUrl(__rdRequireFrom(import.meta.url).resolve(${anchor}))).href;`,
+          ];
+          return { contents: `${header.join('\n')}\n${text.replaceAll('import.meta.url', '__rdModuleUrl')}`, loader: 'js', resolveDir: dirname(args.path) };
         });
       },
     },

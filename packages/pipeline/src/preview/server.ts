@@ -2,7 +2,6 @@ import { createReadStream } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, resolve, isAbsolute } from 'node:path';
-import { FSWatcher } from 'chokidar';
 import { lockfilePathFor, RdError, type Cost, type Diagnostic } from '@rd-assets/core';
 import type { AssetResult } from '../engine/build-types.js';
 import { loadPreview, problemLines, type LoadedPreview, type PreviewBlob, type PreviewModel, type PreviewStatus } from './model.js';
@@ -246,6 +245,8 @@ async function follow(options: ProjectOptions, gallery: () => LoadedPreview, rel
     return [file, lockfilePathFor(file), resolve(out, m?.index ?? 'assets.json')];
   };
   let watched = paths();
+  // Loaded here, not at the top: a build imports the pipeline too, and has no use for it.
+  const { FSWatcher } = await import('chokidar');
   const watcher = new FSWatcher({ ignoreInitial: true, atomic: true });
   let timer: ReturnType<typeof setTimeout> | undefined;
   let running = Promise.resolve();

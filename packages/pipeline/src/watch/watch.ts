@@ -1,6 +1,5 @@
 import { setMaxListeners } from 'node:events';
 import { dirname, relative } from 'node:path';
-import { FSWatcher } from 'chokidar';
 import { ManifestError, RdError, type Cost, type Diagnostic } from '@rd-assets/core';
 import { build as defaultBuild } from '../engine/build.js';
 import type { BuildEvent, BuildOptions, BuildResult } from '../engine/build-types.js';
@@ -82,6 +81,8 @@ export async function watch(options: WatchOptions = {}): Promise<WatchSession> {
   setMaxListeners(0, signal);
   const shown = (p: string) => relative(dirname(manifestFile), p);
 
+  // Loaded here, not at the top: a build imports the pipeline too, and has no use for it.
+  const { FSWatcher } = await import('chokidar');
   const watcher = new FSWatcher({ ignoreInitial: true, persistent: true, atomic: true });
   let files: string[] = [];
   let builds = 0;
