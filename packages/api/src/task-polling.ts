@@ -47,7 +47,7 @@ export async function pollTask<A extends { text: string }>(t: PollTransport, tim
     if (options.stop?.aborted || options.signal?.aborted) {
       throw new CancelledError('E_CANCELLED', `${what}: stopped while task ${taskId} runs; it stays journaled and the next build collects it without paying again`);
     }
-    if (wait) await t.sleep(wait, waitSignal);
+    if (wait) await waitToPoll(t, poller, wait, waitSignal);
     const sent = t.clock();
     let answer: A;
     try {
@@ -72,6 +72,29 @@ export async function pollTask<A extends { text: string }>(t: PollTransport, tim
       });
     }
   }
+}
+
+/**
+ * Sleep until the next poll. While the kind's duration is unknown, a task of it seen done ends the
+ * sleep early and the poll is aimed again by what it taught: the tasks started with it are likely
+ * done too, and a step of up to 2 s would otherwise keep them waiting.
+ */
+async function waitToPoll(t: PollTransport, poller: TaskPoller, wait: number, waitSignal: AbortSignal | undefined): Promise<void> {
+  const learned = poller.learning();
+  if (!learned) return t.sleep(wait, waitSignal);
+  const early = new AbortController();
+  const slept = t.sleep(wait, waitSignal ? AbortSignal.any([waitSignal, early.signal]) : early.signal).then(
+    () => false,
+    (e: unknown) => {
+      if (early.signal.aborted && !waitSignal?.aborted) return true;
+      throw e;
+    },
+  );
+  const woken = await Promise.race([slept, learned.then(() => true)]);
+  early.abort();
+  if (!woken) return;
+  const again = poller.reaim(t.clock());
+  if (again) await t.sleep(again, waitSignal);
 }
 
 /** A failed task's `error`, mapped like an HTTP error of its `status_code`. */

@@ -19,7 +19,12 @@ interface KindTiming {
    * when we sent it (the acceptance's and the poll's way across, and any stall on either side).
    */
   lags: number[];
+  /** First polls aimed between bounds that are still far apart: each takes the next point of `spread`. */
+  probes: number;
 }
+
+/** Bounds further apart than this many tolerances are probed by every task started together. */
+const SPREAD_GAP = 16;
 
 /** How many recent lags the first poll is aimed by. */
 const LAGS_KEPT = 16;
@@ -33,20 +38,43 @@ const LAGS_KEPT = 16;
  * finds the task running looks again at `hi`. So the bounds close in on the real duration within
  * a few tasks, and a task is met a millisecond or two after it ends. Until a kind is known it polls
  * at once and then every 100 ms, backing off by a quarter of the time waited (at most 2 s).
+ *
+ * Tasks are polled side by side (a build has several under way), so both searches are spread over
+ * them: while the bounds are far apart, the first polls of successive tasks probe different points
+ * between them (a half, a quarter, three quarters…), so one round of tasks narrows the bounds as
+ * much as a dozen tasks one after another would; and while a kind is unknown, each task's 100 ms
+ * steps start at a different phase, so one of them meets the first end soon after it, and the
+ * tasks still waiting are woken to look again (`learned`).
  */
 export class TaskTiming {
   private readonly kinds = new Map<string, KindTiming>();
+  /** Tasks of a kind not known yet: how many took a phase, and who waits to hear that it is known. */
+  private readonly unknown = new Map<string, { phases: number; learned?: { promise: Promise<void>; resolve: () => void } }>();
 
   /** Wait before the first poll, counted from the acceptance. */
   firstWait(kind: string): number {
     const k = this.kinds.get(kind);
     if (k?.hi === undefined) return 0;
-    const target = k.hi - k.lo > tolerance(k.hi) ? (k.lo + k.hi) / 2 : k.hi;
+    const target = this.target(kind);
     // Aimed by the shortest recent lag, not the average: lags come in bursts (a stalled event loop
     // on either side), and after a burst an average sends the next tasks' polls early, each then
     // costing a second request where CPU is scarce. With the shortest, a poll arrives late only by
     // a lag it would have suffered anyway.
     return Math.max(0, Math.round(target - (k.lags.length ? Math.min(...k.lags) : 0)));
+  }
+
+  /**
+   * The age a task's next first poll should reach the server at: `hi`, or a point between the
+   * bounds while they are far apart (0 for a kind not known yet).
+   */
+  target(kind: string): number {
+    const k = this.kinds.get(kind);
+    if (k?.hi === undefined) return 0;
+    const gap = k.hi - k.lo;
+    // One probe at a time once the bounds are close (the lower one was only forgotten a little):
+    // a whole round of early polls would cost more requests than the last milliseconds are worth.
+    const probe = gap > tolerance(k.hi) && (k.probes === 0 || gap > SPREAD_GAP * tolerance(k.hi));
+    return probe ? k.lo + gap * spread(k.probes++) : k.hi;
   }
 
   /** Wait before the next poll of a task seen running in `answer`, `sinceSent` ms after that poll was sent. */
@@ -59,18 +87,45 @@ export class TaskTiming {
   }
 
   /** Learn from one answer, whatever it said. */
+  /** Where in the 100 ms steps of a kind not known yet a new task's polls fall: a fraction in (0, 1]. */
+  phase(kind: string): number {
+    const u = this.unknown.get(kind) ?? { phases: 0 };
+    this.unknown.set(kind, u);
+    return spread(u.phases++);
+  }
+
+  /** Settles once some task of `kind` is seen done; undefined if that has happened already. */
+  learned(kind: string): Promise<void> | undefined {
+    if (this.kinds.get(kind)?.hi !== undefined) return undefined;
+    const u = this.unknown.get(kind) ?? { phases: 0 };
+    this.unknown.set(kind, u);
+    if (!u.learned) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((r) => (resolve = r));
+      u.learned = { promise, resolve };
+    }
+    return u.learned.promise;
+  }
+
   observe(kind: string, answer: PollAnswer): void {
-    const k = this.kinds.get(kind) ?? { lo: 0, lags: [] };
+    const k = this.kinds.get(kind) ?? { lo: 0, lags: [], probes: 0 };
     this.kinds.set(kind, k);
     k.lags.push(answer.age - answer.sentAfter);
     if (k.lags.length > LAGS_KEPT) k.lags.shift();
+    // A bound that moved starts the spread of probes again: one after another, tasks then halve
+    // the gap; side by side (sent before any answer), they split it among themselves.
     if (!answer.done) {
+      if (answer.age > k.lo) k.probes = 0;
       k.lo = Math.max(k.lo, answer.age);
       return;
     }
     // Done at `age`: tasks take at most that long — unless this one ran past the bound, when
     // tasks of the kind now take longer and the bound moves up to it.
-    if (k.hi === undefined || answer.age < k.hi || (answer.runningAge ?? -1) >= k.hi) k.hi = answer.age;
+    if (k.hi === undefined) this.unknown.get(kind)?.learned?.resolve();
+    if (k.hi === undefined || answer.age < k.hi || (answer.runningAge ?? -1) >= k.hi) {
+      k.hi = answer.age;
+      k.probes = 0;
+    }
     if (k.lo >= k.hi) k.lo = Math.max(0, k.hi - 2 * tolerance(k.hi));
     // Forget the lower bound slowly, so that a kind that got faster is probed again (one early
     // poll in a few dozen tasks).
@@ -78,9 +133,20 @@ export class TaskTiming {
   }
 }
 
-/** How close the bounds must be before polls aim at `hi` rather than between them. */
+/**
+ * How close the bounds must be before polls aim at `hi` rather than between them: how late a poll
+ * may meet a task once they have met: two milliseconds, for clocks that count whole ones.
+ */
 function tolerance(hi: number): number {
-  return Math.max(2, hi * 0.01);
+  return Math.max(2, hi * 0.002);
+}
+
+/** The n-th point of 1/2, 1/4, 3/4, 1/8, 5/8, 3/8, 7/8, 1/16…: each splits the widest gap left. */
+function spread(n: number): number {
+  let x = 0;
+  let bit = 0.5;
+  for (let i = n + 1; i > 0; i >>= 1, bit /= 2) if (i & 1) x += bit;
+  return x;
 }
 
 /** At least millisecond precision: coarser timestamps cannot time tasks of a few dozen ms. */
@@ -92,13 +158,24 @@ const PRECISE_TIME = /T\d\d:\d\d:\d\d\.\d{3}/;
  */
 export class TaskPoller {
   private runningAge: number | undefined;
+  /** Where this task's steps fall while its kind is unknown; used by its first step alone. */
+  private phase: number | undefined;
+  /** The task's age in the last answer, and when that poll was sent. */
+  private last: { age: number; sentAt: number } | undefined;
 
   constructor(
     private readonly timing: TaskTiming,
     private readonly kind: string,
     private readonly acceptedAt: number,
     private readonly learn: boolean,
-  ) {}
+  ) {
+    if (learn && timing.learned(kind)) this.phase = timing.phase(kind);
+  }
+
+  /** While the kind is unknown: settles when a task of it is seen done, so a wait can be aimed again. */
+  learning(): Promise<void> | undefined {
+    return this.learn ? this.timing.learned(this.kind) : undefined;
+  }
 
   elapsed(now: number): number {
     return now - this.acceptedAt;
@@ -109,6 +186,16 @@ export class TaskPoller {
     return Math.max(0, this.timing.firstWait(this.kind) - this.elapsed(now));
   }
 
+  /**
+   * Wait before the next poll once the kind has become known while this task slept: aimed by this
+   * task's own last answer (its age then, and when that poll was sent), not by its acceptance,
+   * which a busy build may have read late.
+   */
+  reaim(now: number): number {
+    if (this.last === undefined) return this.firstWait(now);
+    return Math.max(0, Math.round(this.timing.target(this.kind) - this.last.age - (now - this.last.sentAt)));
+  }
+
   /** Take in the answer to a poll sent at `sentAt`; returns the wait before the next one. */
   answered(task: Record<string, unknown>, sentAt: number, now: number): number {
     const sentAfter = sentAt - this.acceptedAt;
@@ -116,7 +203,12 @@ export class TaskPoller {
     const answer: PollAnswer = { done, age: serverAge(task) ?? sentAfter, sentAfter, ...(this.runningAge === undefined ? {} : { runningAge: this.runningAge }) };
     if (this.learn && task.status !== 'failed') this.timing.observe(this.kind, answer);
     if (!done) this.runningAge = answer.age;
-    return this.timing.nextWait(this.kind, answer, now - sentAt);
+    this.last = { age: answer.age, sentAt };
+    const wait = this.timing.nextWait(this.kind, answer, now - sentAt);
+    if (this.phase === undefined || this.timing.learned(this.kind) === undefined) return wait;
+    const first = Math.max(1, Math.round(wait * this.phase));
+    this.phase = undefined;
+    return first;
   }
 }
 
