@@ -13,7 +13,7 @@
 //
 // The entry's modules are a second copy of those they share with the bundle. They keep no state,
 // and the CLI reads errors by shape, not `instanceof`, so the copies agree.
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -81,6 +81,9 @@ await build({
   ],
 });
 
+// Chunks are named by their content: a rebuild must not leave the last build's beside them (npm
+// would pack them too).
+await rm(resolve(dist, BUNDLE), { recursive: true, force: true });
 await build({
   entryPoints: Object.fromEntries(later),
   outdir: resolve(dist, BUNDLE),
