@@ -31,10 +31,6 @@ const JOINS = new Set(['yaml', 'p-limit', 'yocto-queue', 'maxrects-packer', 'fas
 
 const ours = (spec) => spec.startsWith('@rd-assets/');
 const packageOf = (spec) => spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/');
-const relativeTo = (from, to) => {
-  const r = relative(from, to).split(sep).join('/');
-  return r.startsWith('.') ? r : `./${r}`;
-};
 
 /** Pass 2's entry points, by output name: what the entry imports but does not hold. */
 const later = new Map();
@@ -67,7 +63,7 @@ await build({
           if (inPackage) {
             const target = resolve(args.resolveDir, args.path);
             if (INLINED.has(target)) return undefined;
-            return laterEntry(relativeTo(dist, target).replace(/^\.\//, '').replace(/\.js$/, ''), target);
+            return laterEntry(relative(dist, target).split(sep).join('/').replace(/\.js$/, ''), target);
           }
           if (ours(args.path)) {
             const found = await b.resolve(args.path, { kind: 'import-statement', resolveDir: args.resolveDir, pluginData: { asIs: true } });
