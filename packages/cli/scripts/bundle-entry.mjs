@@ -26,7 +26,11 @@ const BUNDLE = 'bundle';
  * being shortened, and the terminal, which it imports anyway (one copy, not a second module).
  */
 const INLINED = new Set([resolve(dist, 'commands/build.js'), resolve(dist, 'terminal.js')]);
-/** Pure-JS libraries that join the bundle; any other package stays an import of its own. */
+/**
+ * Pure-JS libraries that join the bundle. Any other package stays an import, now made from the
+ * CLI's folder: the CLI lists those packages (sharp, piscina, chokidar, the glTF library) among
+ * its own dependencies, at its packages' ranges, so they resolve from here wherever npm puts them.
+ */
 const JOINS = new Set(['yaml', 'p-limit', 'yocto-queue', 'maxrects-packer', 'fastest-levenshtein']);
 
 const ours = (spec) => spec.startsWith('@rd-assets/');
