@@ -1,6 +1,4 @@
 import { spawn } from 'node:child_process';
-import { readdir, readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CLI, cliEnv, runCli } from './helpers/cli.js';
 import { REPO, TempProject } from './helpers/temp-project.js';
@@ -77,19 +75,4 @@ describe('assets --help and a mistyped flag', () => {
     // The did-you-mean library is in the CLI's bundle, in a module of its own.
     expect(typo.files).toContain('packages/cli/dist/bundle/rd-assets/core/did-you-mean.js');
   }, 60_000);
-});
-
-describe("the CLI's bundle", () => {
-  it('holds only chunks that its modules import: a rebuild leaves no stale chunk behind for npm to pack', async () => {
-    const root = join(REPO, 'packages/cli/dist/bundle');
-    const files = (await readdir(root, { recursive: true })).filter((f) => f.endsWith('.js'));
-    const imported = new Set<string>();
-    for (const f of files) {
-      const text = await readFile(join(root, f), 'utf8');
-      for (const m of text.matchAll(/(?:from|import\()\s*"(\.[^"]+)"/g)) imported.add(join(dirname(join(root, f)), m[1]!));
-    }
-    const chunks = files.filter((f) => f.startsWith('chunks/')).map((f) => join(root, f));
-    expect(chunks.length).toBeGreaterThan(0);
-    expect(chunks.filter((c) => !imported.has(c))).toEqual([]);
-  });
 });

@@ -48,6 +48,9 @@ export async function pollTask<A extends { text: string }>(t: PollTransport, tim
       throw new CancelledError('E_CANCELLED', `${what}: stopped while task ${taskId} runs; it stays journaled and the next build collects it without paying again`);
     }
     if (wait) await waitToPoll(t, poller, wait, waitSignal);
+    // Stopped while it slept (a sleep that ignores the signal, or one woken to aim again): the
+    // check above ends the wait without a poll.
+    if (options.stop?.aborted || options.signal?.aborted) continue;
     const sent = t.clock();
     let answer: A;
     try {
@@ -80,21 +83,30 @@ export async function pollTask<A extends { text: string }>(t: PollTransport, tim
  * done too, and a step of up to 2 s would otherwise keep them waiting.
  */
 async function waitToPoll(t: PollTransport, poller: TaskPoller, wait: number, waitSignal: AbortSignal | undefined): Promise<void> {
-  const learned = poller.learning();
-  if (!learned) return t.sleep(wait, waitSignal);
-  const early = new AbortController();
-  const slept = t.sleep(wait, waitSignal ? AbortSignal.any([waitSignal, early.signal]) : early.signal).then(
-    () => false,
-    (e: unknown) => {
-      if (early.signal.aborted && !waitSignal?.aborted) return true;
-      throw e;
-    },
-  );
-  const woken = await Promise.race([slept, learned.then(() => true)]);
-  early.abort();
-  if (!woken) return;
+  const known = poller.whenKindKnown();
+  if (!known) return t.sleep(wait, waitSignal);
+  try {
+    await t.sleep(wait, eitherSignal(waitSignal, known));
+  } catch (e) {
+    if (waitSignal?.aborted || !known.aborted) throw e;
+  }
+  if (!known.aborted) return;
   const again = poller.reaim(t.clock());
   if (again) await t.sleep(again, waitSignal);
+}
+
+/**
+ * One signal for the build's wait signal and a kind's: made once per pair, since both live as long
+ * as the build and `AbortSignal.any` leaves a dependent on each for every signal it makes.
+ */
+const combined = new WeakMap<AbortSignal, WeakMap<AbortSignal, AbortSignal>>();
+function eitherSignal(waitSignal: AbortSignal | undefined, known: AbortSignal): AbortSignal {
+  if (!waitSignal) return known;
+  let byKind = combined.get(waitSignal);
+  if (!byKind) combined.set(waitSignal, (byKind = new WeakMap()));
+  let either = byKind.get(known);
+  if (!either) byKind.set(known, (either = AbortSignal.any([waitSignal, known])));
+  return either;
 }
 
 /** A failed task's `error`, mapped like an HTTP error of its `status_code`. */

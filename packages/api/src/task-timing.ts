@@ -44,18 +44,21 @@ const LAGS_KEPT = 16;
  * between them (a half, a quarter, three quarters…), so one round of tasks narrows the bounds as
  * much as a dozen tasks one after another would; and while a kind is unknown, each task's 100 ms
  * steps start at a different phase, so one of them meets the first end soon after it, and the
- * tasks still waiting are woken to look again (`learned`).
+ * tasks still waiting are woken to look again (`whenKnown`).
  */
 export class TaskTiming {
   private readonly kinds = new Map<string, KindTiming>();
-  /** Tasks of a kind not known yet: how many took a phase, and who waits to hear that it is known. */
-  private readonly unknown = new Map<string, { phases: number; learned?: { promise: Promise<void>; resolve: () => void } }>();
+  /**
+   * Kinds not known yet: how many tasks took a phase, and a signal aborted when some task of the
+   * kind is seen done (sleeping polls listen to it, one signal per kind however many wait).
+   */
+  private readonly unknownKinds = new Map<string, { phases: number; known: AbortController }>();
 
   /** Wait before the first poll, counted from the acceptance. */
   firstWait(kind: string): number {
     const k = this.kinds.get(kind);
     if (k?.hi === undefined) return 0;
-    const target = this.target(kind);
+    const target = this.nextTarget(kind);
     // Aimed by the shortest recent lag, not the average: lags come in bursts (a stalled event loop
     // on either side), and after a burst an average sends the next tasks' polls early, each then
     // costing a second request where CPU is scarce. With the shortest, a poll arrives late only by
@@ -64,10 +67,11 @@ export class TaskTiming {
   }
 
   /**
-   * The age a task's next first poll should reach the server at: `hi`, or a point between the
-   * bounds while they are far apart (0 for a kind not known yet).
+   * The age the next task's first poll should reach the server at: `hi`, or, while the bounds are
+   * far apart, the next point of the spread between them, which this call uses up (0 for a kind
+   * not known yet).
    */
-  target(kind: string): number {
+  nextTarget(kind: string): number {
     const k = this.kinds.get(kind);
     if (k?.hi === undefined) return 0;
     const gap = k.hi - k.lo;
@@ -86,27 +90,24 @@ export class TaskTiming {
     return Math.min(2000, Math.max(100, Math.round(answer.age * 0.25)));
   }
 
-  /** Learn from one answer, whatever it said. */
-  /** Where in the 100 ms steps of a kind not known yet a new task's polls fall: a fraction in (0, 1]. */
+  /** Where in the 100 ms steps of a kind not known yet a new task's polls fall: a fraction in (0, 1). */
   phase(kind: string): number {
-    const u = this.unknown.get(kind) ?? { phases: 0 };
-    this.unknown.set(kind, u);
-    return spread(u.phases++);
+    return spread(this.unknownKind(kind).phases++);
   }
 
-  /** Settles once some task of `kind` is seen done; undefined if that has happened already. */
-  learned(kind: string): Promise<void> | undefined {
+  /** Aborted once some task of `kind` is seen done; undefined if that has happened already. */
+  whenKnown(kind: string): AbortSignal | undefined {
     if (this.kinds.get(kind)?.hi !== undefined) return undefined;
-    const u = this.unknown.get(kind) ?? { phases: 0 };
-    this.unknown.set(kind, u);
-    if (!u.learned) {
-      let resolve!: () => void;
-      const promise = new Promise<void>((r) => (resolve = r));
-      u.learned = { promise, resolve };
-    }
-    return u.learned.promise;
+    return this.unknownKind(kind).known.signal;
   }
 
+  private unknownKind(kind: string): { phases: number; known: AbortController } {
+    let u = this.unknownKinds.get(kind);
+    if (!u) this.unknownKinds.set(kind, (u = { phases: 0, known: new AbortController() }));
+    return u;
+  }
+
+  /** Learn from one answer, whatever it said. */
   observe(kind: string, answer: PollAnswer): void {
     const k = this.kinds.get(kind) ?? { lo: 0, lags: [], probes: 0 };
     this.kinds.set(kind, k);
@@ -121,7 +122,10 @@ export class TaskTiming {
     }
     // Done at `age`: tasks take at most that long — unless this one ran past the bound, when
     // tasks of the kind now take longer and the bound moves up to it.
-    if (k.hi === undefined) this.unknown.get(kind)?.learned?.resolve();
+    if (k.hi === undefined) {
+      this.unknownKinds.get(kind)?.known.abort();
+      this.unknownKinds.delete(kind);
+    }
     if (k.hi === undefined || answer.age < k.hi || (answer.runningAge ?? -1) >= k.hi) {
       k.hi = answer.age;
       k.probes = 0;
@@ -134,8 +138,10 @@ export class TaskTiming {
 }
 
 /**
- * How close the bounds must be before polls aim at `hi` rather than between them: how late a poll
- * may meet a task once they have met: two milliseconds, for clocks that count whole ones.
+ * How close the bounds must be before polls aim at `hi` rather than probe between them. Once they
+ * are this close, a task is met at most this late. Two milliseconds at least, because the clocks
+ * count whole ones; a fifth of a percent of longer tasks (a few ms at seconds), because a poll is
+ * now aimed well enough that the margin, not the aim, is what makes it late.
  */
 function tolerance(hi: number): number {
   return Math.max(2, hi * 0.002);
@@ -169,12 +175,12 @@ export class TaskPoller {
     private readonly acceptedAt: number,
     private readonly learn: boolean,
   ) {
-    if (learn && timing.learned(kind)) this.phase = timing.phase(kind);
+    if (learn && timing.whenKnown(kind)) this.phase = timing.phase(kind);
   }
 
-  /** While the kind is unknown: settles when a task of it is seen done, so a wait can be aimed again. */
-  learning(): Promise<void> | undefined {
-    return this.learn ? this.timing.learned(this.kind) : undefined;
+  /** While the kind is unknown, a signal aborted when a task of it is seen done, so a wait can be aimed again. */
+  whenKindKnown(): AbortSignal | undefined {
+    return this.learn ? this.timing.whenKnown(this.kind) : undefined;
   }
 
   elapsed(now: number): number {
@@ -193,7 +199,7 @@ export class TaskPoller {
    */
   reaim(now: number): number {
     if (this.last === undefined) return this.firstWait(now);
-    return Math.max(0, Math.round(this.timing.target(this.kind) - this.last.age - (now - this.last.sentAt)));
+    return Math.max(0, Math.round(this.timing.nextTarget(this.kind) - this.last.age - (now - this.last.sentAt)));
   }
 
   /** Take in the answer to a poll sent at `sentAt`; returns the wait before the next one. */
@@ -205,7 +211,7 @@ export class TaskPoller {
     if (!done) this.runningAge = answer.age;
     this.last = { age: answer.age, sentAt };
     const wait = this.timing.nextWait(this.kind, answer, now - sentAt);
-    if (this.phase === undefined || this.timing.learned(this.kind) === undefined) return wait;
+    if (this.phase === undefined || this.timing.whenKnown(this.kind) === undefined) return wait;
     const first = Math.max(1, Math.round(wait * this.phase));
     this.phase = undefined;
     return first;

@@ -14,6 +14,7 @@
 // The entry's modules are a second copy of those they share with the bundle. They keep no state,
 // and the CLI reads errors by shape, not `instanceof`, so the copies agree.
 import { readFile, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -40,6 +41,8 @@ const packageOf = (spec) => spec.split('/').slice(0, spec.startsWith('@') ? 2 : 
 const later = new Map();
 /** Where the entry finds a module it leaves to the bundle (named as pass 2 will write it). */
 function laterEntry(name, file) {
+  // A name climbing out of dist/ would put the bundle's module, and the entry's import of it, outside dist/bundle/.
+  if (name.startsWith('..')) throw new Error(`the entry imports ${file}, outside the CLI's dist/: bundle it from a module of the CLI`);
   later.set(name, file);
   return { path: `./${BUNDLE}/${name}.js`, external: true };
 }
@@ -82,7 +85,8 @@ await build({
 });
 
 // Chunks are named by their content: a rebuild must not leave the last build's beside them (npm
-// would pack them too).
+// would pack them too). A turbo cache hit restores dist/ without deleting what is there, so
+// `npm pack` runs this script again (prepack).
 await rm(resolve(dist, BUNDLE), { recursive: true, force: true });
 await build({
   entryPoints: Object.fromEntries(later),
@@ -111,9 +115,13 @@ await build({
         b.onLoad({ filter: /\.js$/ }, async (args) => {
           if (!args.path.startsWith(packages) || args.path.includes(`${sep}node_modules${sep}`)) return undefined;
           const text = await readFile(args.path, 'utf8');
+          const other = /import\.meta\.(?!url\b)\w+/.exec(text);
+          if (other) return { errors: [{ text: `${other[0]} would name the bundle's chunk, not this module: use import.meta.url, which the bundle keeps` }] };
           if (!text.includes('import.meta.url')) return undefined;
           const [pkg, ...rest] = relative(packages, args.path).split(sep);
           const name = JSON.parse(await readFile(resolve(packages, pkg, 'package.json'), 'utf8')).name;
+          // Found at run time by the package's own name: fail here, not then, if it cannot be.
+          createRequire(resolve(dist, 'bundle.js')).resolve(`${name}/package.json`);
           const anchor = JSON.stringify(`${name}/package.json`);
           const header = [
             "import { createRequire as __rdRequireFrom } from 'node:module';",

@@ -15,14 +15,16 @@ class VirtualTime {
   private timers: Array<{ at: number; seq: number; fire: () => void }> = [];
   private seq = 0;
 
+  /** Rejects as the provider's sleep does when its signal is aborted. */
   sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
     new Promise((resolve, reject) => {
-      if (signal?.aborted) return reject(new Error('aborted'));
+      const cancelled = () => Object.assign(new Error('cancelled'), { code: 'E_CANCELLED' });
+      if (signal?.aborted) return reject(cancelled());
       const timer = { at: this.now + ms, seq: this.seq++, fire: resolve };
       this.timers.push(timer);
       signal?.addEventListener('abort', () => {
         this.timers = this.timers.filter((t) => t !== timer);
-        reject(new Error('aborted'));
+        reject(cancelled());
       });
     });
 
@@ -44,27 +46,30 @@ class VirtualTime {
  * polled through `pollTask`; a poll reaches the server 1 ms after it is sent and its answer comes
  * back 1 ms later. Returns, per task, its polls and how late the poll that met it arrived.
  */
-async function sideBySide(timing: TaskTiming, duration: number, tasks: number, startAt = 0) {
+async function sideBySide(timing: TaskTiming, duration: number, tasks: number, startAt = 0, stopAt?: number) {
   const time = new VirtualTime();
   time.now = startAt;
+  const stop = new AbortController();
+  if (stopAt !== undefined) void time.sleep(stopAt - startAt).then(() => stop.abort());
   const t: PollTransport = {
     withRetries: (_what, _safe, _signal, _onEvent, attempt) => attempt(),
-    waitSignal: () => undefined,
+    waitSignal: () => stop.signal,
     sleep: time.sleep,
     clock: () => time.now,
     redact: (s) => s,
     taskTimeoutMs: 600_000,
   };
-  const out: Array<{ polls: number; late: number }> = [];
+  const out: Array<{ polls: number; late: number; lastPollAt: number; ended?: string; endedAt?: number }> = [];
   let finished = 0;
   for (let i = 0; i < tasks; i++) {
     const created = startAt + i;
-    const seen = { polls: 0, late: NaN };
+    const seen: (typeof out)[number] = { polls: 0, late: NaN, lastPollAt: NaN };
     out.push(seen);
     const read = async () => {
       await time.sleep(1);
       const age = time.now - created;
       seen.polls++;
+      seen.lastPollAt = time.now;
       if (age >= duration) seen.late = age - duration;
       const status = { status: age >= duration ? 'succeeded' : 'running', created_at: iso(created), updated_at: iso(time.now) };
       await time.sleep(1);
@@ -72,7 +77,14 @@ async function sideBySide(timing: TaskTiming, duration: number, tasks: number, s
     };
     // Accepted 1 ms after it was created: the answer's way back.
     void time.sleep(i + 1).then(() =>
-      pollTask(t, timing, { taskId: `t${i}`, what: 'generate', label: 'task', kind: 'v2:k', acceptedAt: created + 1, read }, { callKey: `k${i}` }).then(() => finished++),
+      pollTask(t, timing, { taskId: `t${i}`, what: 'generate', label: 'task', kind: 'v2:k', acceptedAt: created + 1, read }, { callKey: `k${i}`, stop: stop.signal }).then(
+        () => finished++,
+        (e: { code?: string }) => {
+          seen.ended = e.code;
+          seen.endedAt = time.now;
+          finished++;
+        },
+      ),
     );
   }
   await time.settle(() => finished === tasks);
@@ -80,6 +92,14 @@ async function sideBySide(timing: TaskTiming, duration: number, tasks: number, s
 }
 
 describe('tasks polled side by side', () => {
+  it('a build stopped while tasks of a kind not known yet sleep: every wait ends at once, with no poll after it', async () => {
+    const round = await sideBySide(new TaskTiming(), 430, 8, 0, 150);
+    expect(round.map((x) => x.ended)).toEqual(Array(8).fill('E_CANCELLED'));
+    expect(Math.max(...round.map((x) => x.lastPollAt))).toBeLessThan(150);
+    // A poll under way when the build stopped is answered (2 ms); no wait runs on past the stop.
+    expect(Math.max(...round.map((x) => x.endedAt!))).toBeLessThanOrEqual(152);
+  });
+
   it('a kind not known yet: the first end is met within a step of an eighth, and the tasks still sleeping are woken to look again', async () => {
     for (const duration of [430, 4300]) {
       const round = await sideBySide(new TaskTiming(), duration, 8);
