@@ -47,17 +47,13 @@ function laterEntry(name, file) {
   return { path: `./${BUNDLE}/${name}.js`, external: true };
 }
 
+/** What both bundles are: ES modules for Node 20, readable in a stack trace like the modules they join. */
+const NODE_ESM = { bundle: true, format: 'esm', platform: 'node', target: 'node20', minify: false, legalComments: 'none', logLevel: 'warning' };
+
 await build({
+  ...NODE_ESM,
   entryPoints: [resolve(dist, 'main.js')],
   outfile: resolve(dist, 'assets-entry.js'),
-  bundle: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  // Readable in a stack trace, like the modules it joins.
-  minify: false,
-  legalComments: 'none',
-  logLevel: 'warning',
   plugins: [
     {
       name: 'what-joins-the-entry',
@@ -89,17 +85,11 @@ await build({
 // `npm pack` runs this script again (prepack).
 await rm(resolve(dist, BUNDLE), { recursive: true, force: true });
 await build({
+  ...NODE_ESM,
   entryPoints: Object.fromEntries(later),
   outdir: resolve(dist, BUNDLE),
   chunkNames: 'chunks/[name]-[hash]',
-  bundle: true,
   splitting: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  minify: false,
-  legalComments: 'none',
-  logLevel: 'warning',
   // CommonJS libraries (yaml) call `require` for Node's built-ins.
   banner: { js: "import { createRequire as __rdCreateRequire } from 'node:module';\nconst require = __rdCreateRequire(import.meta.url);" },
   plugins: [
