@@ -170,6 +170,21 @@ describe('assets build --shard (CLI, emulator, real turborepo-remote-cache serve
         expect(refused.stderr).toContain('hint: number the jobs from 1 to N');
       }
     }
+    // An entry named on the command line that another shard builds is said to be left to it, by
+    // the build and by its plan; the shard that holds it says nothing of the kind.
+    const warned: number[] = [];
+    for (const k of [1, 2, 3]) {
+      const built = await runCli(['build', 'knight', '--shard', `${k}/3`], { cwd: p.dir, env: jobEnv() });
+      expect(built.code, built.stderr).toBe(0);
+      const planned = await runCli(['plan', 'knight', '--shard', `${k}/3`], { cwd: p.dir, env: jobEnv() });
+      expect(planned.code, planned.stderr).toBe(0);
+      expect(planned.stderr.includes('W_TARGET_IN_OTHER_SHARD')).toBe(built.stderr.includes('W_TARGET_IN_OTHER_SHARD'));
+      if (built.stderr.includes('W_TARGET_IN_OTHER_SHARD')) {
+        expect(built.stderr).toContain(`knight: not in shard ${k}/3, so not built by this job`);
+        warned.push(k);
+      }
+    }
+    expect(warned).toHaveLength(2);
     // The pipeline's own check (for library callers) is a usage error too.
     const tooMany = await runCli(['plan', '--shard', '1/1000'], { cwd: p.dir, env: jobEnv() });
     expect(tooMany.code).toBe(2);

@@ -126,7 +126,8 @@ export async function run(argv: string[], io: Io, defaults: Partial<BuildOptions
   const view = json || quiet ? undefined : new ProgressView(io, { verbose });
   if (view && !options.dryRun) options.onEvent = view.onEvent;
   let plan: Plan | undefined;
-  if (options.dryRun) options.onEvent = (e) => (e.type === 'plan' ? (plan = e.plan) : undefined);
+  // A plan shows no progress, but what the build would warn of (a target left to another shard).
+  if (options.dryRun) options.onEvent = (e) => (e.type === 'plan' ? (plan = e.plan) : e.type === 'warning' ? view?.onEvent(e) : undefined);
   const signals = options.dryRun ? undefined : stopOnSignals(io);
   if (signals) {
     options.stopSignal = signals.stop;

@@ -116,7 +116,17 @@ async function prepare(options: BuildOptions): Promise<PreparedBuild> {
   checkForcedIds(options.force, [...manifest.assets, ...(manifest.models ?? [])]);
   const targets = splitTargets(manifest.models ?? [], options.targets);
   const selected = targets.onlyModels ? new Set<string>() : selectAssets(manifest.assets, targets.imageTargets);
-  if (options.shard) keepShard(selected, manifest.assets, options.shard);
+  if (options.shard) {
+    const asked = options.targets?.length ? [...selected] : [];
+    keepShard(selected, manifest.assets, options.shard);
+    // Named on the command line but built by another job: say so, or the shard says only that it had nothing to do.
+    const elsewhere = asked.filter((id) => !selected.has(id));
+    if (elsewhere.length) {
+      const { index, count } = options.shard;
+      const names = elsewhere.length > 5 ? `${elsewhere.slice(0, 5).join(', ')} and ${elsewhere.length - 5} more` : elsewhere.join(', ');
+      onEvent({ type: 'warning', code: 'W_TARGET_IN_OTHER_SHARD', message: `${names}: not in shard ${index}/${count}, so not built by this job (hint: the job of its shard builds it; drop --shard to build it here)` });
+    }
+  }
   const modelEntries = options.shard ? modelsOfShard(targets.models, options.shard) : targets.models;
   const jobs = new Map<string, AssetJob>();
   for (const a of manifest.assets) if (selected.has(a.id)) jobs.set(a.id, await assetJob(manifest, a));
