@@ -12,13 +12,40 @@ function tempPath(dir: string): string {
   return `${dir}/${tempPrefix}${(tempSerial++).toString(36)}`;
 }
 
+/** How much text a write of a file given in pieces gathers before it writes. */
+const WRITE_SIZE = 1 << 20;
+
+/**
+ * Consecutive text pieces joined to about `WRITE_SIZE` characters, bytes passed as they are: one
+ * write per megabyte, not one per asset entry or path.
+ */
+function* gathered(pieces: Iterable<string | Uint8Array>): Generator<string | Uint8Array> {
+  let text = '';
+  for (const piece of pieces) {
+    if (typeof piece !== 'string') {
+      if (text) yield text;
+      text = '';
+      yield piece;
+      continue;
+    }
+    text += piece;
+    if (text.length >= WRITE_SIZE) {
+      yield text;
+      text = '';
+    }
+  }
+  if (text) yield text;
+}
+
 /**
  * Write a file so readers see either the old content or the new, never a torn one: write a
  * temporary file beside it, then rename over. A kill at any instant leaves at worst a stray
  * temp file (named `.tmp-*`, ignored by readers and removed by `assets gc`). Content too large to
- * hold at once comes as an iterable of pieces (text or bytes), read again from the start if the write is retried.
+ * hold at once comes as an iterable of pieces (text or bytes, as small as the caller likes), read
+ * again from the start if the write is retried.
  */
-export async function writeFileAtomic(path: string, data: Uint8Array | string | Iterable<string | Uint8Array>): Promise<void> {
+export async function writeFileAtomic(path: string, content: Uint8Array | string | Iterable<string | Uint8Array>): Promise<void> {
+  const data = typeof content === 'string' || content instanceof Uint8Array ? content : { [Symbol.iterator]: () => gathered(content) };
   const dir = dirname(path);
   const tmp = tempPath(dir);
   try {

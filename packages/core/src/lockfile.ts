@@ -173,21 +173,8 @@ export async function writeLockfile(path: string, lock: Lockfile, previousText?:
     }
   }
   if (previous !== undefined && sameText(lockfileText(lock), previous)) return false;
-  await writeFileAtomic(path, { [Symbol.iterator]: () => inPieces(lockfileText(lock), 1 << 20) });
+  await writeFileAtomic(path, { [Symbol.iterator]: () => lockfileText(lock) });
   return true;
-}
-
-/** Pieces of about `size` characters: one write per megabyte, not one per asset entry. */
-function* inPieces(chunks: Iterable<string>, size: number): Generator<string> {
-  let piece = '';
-  for (const chunk of chunks) {
-    piece += chunk;
-    if (piece.length >= size) {
-      yield piece;
-      piece = '';
-    }
-  }
-  if (piece) yield piece;
 }
 
 function sameText(chunks: Iterable<string>, text: string): boolean {

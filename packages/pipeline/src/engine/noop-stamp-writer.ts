@@ -58,22 +58,14 @@ export async function writeNoopStamp(options: BuildOptions, files: ReadonlyArray
     yield `${MAGIC}${header}\n`;
     yield new Uint8Array(stats.buffer);
     yield text;
-    yield* inPieces(
-      (function* () {
-        let first = true;
-        for (const [path] of entries(sources)) {
-          yield `${first ? '' : '\n'}${stored(path)}`;
-          first = false;
-        }
-      })(),
-    );
-    yield* inPieces(
-      (function* () {
-        yield '[';
-        for (let a = 0; a < assets.length; a++) yield `${a ? ',' : ''}${JSON.stringify([assets[a]!.id, ...assets[a]!.files])}`;
-        yield ']';
-      })(),
-    );
+    let first = true;
+    for (const [path] of entries(sources)) {
+      yield `${first ? '' : '\n'}${stored(path)}`;
+      first = false;
+    }
+    yield '[';
+    for (let a = 0; a < assets.length; a++) yield `${a ? ',' : ''}${JSON.stringify([assets[a]!.id, ...assets[a]!.files])}`;
+    yield ']';
   }
   await writeFileAtomic(resolve(at.cacheDir, STAMP_FILE), { [Symbol.iterator]: pieces });
 }
@@ -86,17 +78,4 @@ function* entries(sources: ReadonlyArray<ReadonlyMap<string, string>>): Generato
       yield entry;
     }
   }
-}
-
-/** Pieces of about a megabyte: one write each, not one per path. */
-function* inPieces(pieces: Iterable<string>): Generator<string> {
-  let joined = '';
-  for (const piece of pieces) {
-    joined += piece;
-    if (joined.length >= 1 << 20) {
-      yield joined;
-      joined = '';
-    }
-  }
-  if (joined) yield joined;
 }

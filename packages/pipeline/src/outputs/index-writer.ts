@@ -221,7 +221,7 @@ export async function writeIfChanged(path: string, pieces: () => Iterable<string
   } catch {
     // not there yet
   }
-  await writeFileAtomic(path, { [Symbol.iterator]: () => inPieces(pieces(), 1 << 20) });
+  await writeFileAtomic(path, { [Symbol.iterator]: () => pieces()[Symbol.iterator]() });
   return true;
 }
 
@@ -232,17 +232,4 @@ function sameText(pieces: Iterable<string>, text: string): boolean {
     at += piece.length;
   }
   return at === text.length;
-}
-
-/** Pieces of about `size` characters: one write per megabyte, not one per asset. */
-function* inPieces(pieces: Iterable<string>, size: number): Generator<string> {
-  let joined = '';
-  for (const piece of pieces) {
-    joined += piece;
-    if (joined.length >= size) {
-      yield joined;
-      joined = '';
-    }
-  }
-  if (joined) yield joined;
 }
