@@ -1,9 +1,9 @@
 // The floor the throughput rows are measured against: a client that knows how long each task
 // takes and does nothing else. Run as its own Node process, as the CLI is: it submits `n` tasks
 // with at most `concurrency` under way, polls each once, aimed to reach the server as the task
-// ends (it is told `L`), decodes the image it gets, and writes nothing. What it takes beyond
-// N·L/c is what starting Node and the emulated network cost on this machine, which no client
-// avoids; the CLI's time beyond the floor is its own.
+// ends (it is told `L`; a poll that is early looks again 1 ms later), decodes the image it gets,
+// and writes nothing. What it takes beyond N·L/c is what starting Node, the emulated network and
+// the emulator's work on the shared cores cost on this machine; the CLI's time beyond it is its own.
 //   node bench/lib/ideal-client.mjs <api url> <key> <n> <task ms> <concurrency> <size>
 import { request, Agent } from 'node:http';
 
