@@ -95,6 +95,29 @@ describe('assets clean deletes only what rd-assets recorded, and only if unchang
   });
 });
 
+describe('assets gc removes only what the store wrote', () => {
+  it("cache: . makes the project's own objects/ and actions/ the store's folders: gc keeps the user's files there", async () => {
+    const p = await project({
+      'assets.yaml': manifest('cache: .', 'assets:', '  hero: { prompt: a knight }'),
+      'objects/enemies/goblin.json': '{ "hp": 3 }\n',
+      'objects/door.tmx': '<map/>\n',
+      'actions/gen/jump.lua': 'return 1\n',
+    });
+    expect((await run(p, ['build', '--offline'])).code).toBe(0);
+    await p.edit('assets.yaml', (t) => t.replace('a knight', 'a knight in red'));
+    expect((await run(p, ['build', '--offline'])).code).toBe(0);
+    const gc = await run(p, ['gc', '--prune-history', '--json']);
+    expect(gc.code, gc.stderr).toBe(0);
+    // Sparing the user's files must not spare garbage: the replaced result is collected.
+    expect((JSON.parse(gc.stdout) as { objects: number }).objects).toBeGreaterThan(0);
+    expect(await p.text('objects/enemies/goblin.json')).toBe('{ "hp": 3 }\n');
+    expect(await p.text('objects/door.tmx')).toBe('<map/>\n');
+    expect(await p.text('actions/gen/jump.lua')).toBe('return 1\n');
+    const rebuilt = await run(p, ['build', '--offline', '--frozen']);
+    expect(rebuilt.code, rebuilt.stderr).toBe(0);
+  });
+});
+
 describe('assets gc with a cache shared by several projects', () => {
   async function twoProjects() {
     const cache = await mkdtemp(join(tmpdir(), 'rd-assets-shared-cache-'));
