@@ -72,6 +72,24 @@ describe('CLI manners', { timeout: 90_000 }, () => {
     expect(plan.durationMs).toBeGreaterThanOrEqual(0);
   });
 
+  it('--json lists the warnings a build or plan gives as it runs, which it prints nowhere else', async () => {
+    const p = await suite.project({ 'assets.yaml': MANIFEST });
+    const warnings = (stdout: string) => (JSON.parse(stdout) as { warnings: Array<{ code: string }> }).warnings.map((w) => w.code);
+    // hero is built by one of two shards: the plan of the other says so.
+    const plans = await Promise.all(['1/2', '2/2'].map((shard) => runCli(['plan', 'hero', '--shard', shard, '--json'], { cwd: p.dir, env: suite.env() })));
+    expect(plans.flatMap((r) => warnings(JSON.stringify((JSON.parse(r.stdout) as { plan: object }).plan)))).toEqual(['W_TARGET_IN_OTHER_SHARD']);
+
+    expect((await runCli(['build'], { cwd: p.dir, env: suite.env() })).code).toBe(0);
+    const mine = Buffer.concat([await p.read('out/hero.png'), Buffer.from('mine')]);
+    await p.write('out/hero.png', mine);
+    await p.write('assets.yaml', MANIFEST.replace(/ {2}hero:\n( {4}.*\n)+/, ''));
+    const built = await runCli(['build', '--json'], { cwd: p.dir, env: suite.env() });
+    expect(built.code, built.stderr).toBe(0);
+    expect(built.stderr).toBe('');
+    expect(warnings(built.stdout)).toEqual(['W_KEPT_MODIFIED']);
+    expect(await p.read('out/hero.png')).toEqual(mine);
+  });
+
   it('suggests the command, flag or asset id meant, with exit code 2', async () => {
     const p = await suite.project({ 'assets.yaml': MANIFEST });
     const cases: Array<[string[], string]> = [
