@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './helpers/cli.js';
+import { generationCalls } from './helpers/emulator-log.js';
 import { emulatorSuite } from './helpers/emulator-suite.js';
 
 const suite = emulatorSuite('rdpk-manners');
@@ -88,6 +89,25 @@ describe('CLI manners', { timeout: 90_000 }, () => {
     expect(built.stderr).toBe('');
     expect(warnings(built.stdout)).toEqual(['W_KEPT_MODIFIED']);
     expect(await p.read('out/hero.png')).toEqual(mine);
+  });
+
+  it('a count or port past what it can be is a usage error, not a crash far from the flag', async () => {
+    const p = await suite.project({ 'assets.yaml': MANIFEST });
+    const mark = suite.emulator.log.length;
+    for (const args of [
+      ['build', '--force', 'hero', '--concurrency', '99999999999999999999'],
+      ['build', '--force', 'hero', '--concurrency', '1e2'],
+      ['build', '--force', 'hero', '--concurrency', '65'],
+      ['emulator', '--port', '70000'],
+      ['preview', '--port', '70000'],
+    ]) {
+      const r = await runCli(args, { cwd: p.dir, env: suite.env() });
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toContain('E_USAGE');
+      expect(r.stderr).not.toContain('E_INTERNAL');
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+    expect(generationCalls(suite.emulator.log.slice(mark))).toBe(0);
   });
 
   it('suggests the command, flag or asset id meant, with exit code 2', async () => {
