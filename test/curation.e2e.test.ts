@@ -188,6 +188,10 @@ describe('reroll, history and revert', () => {
     expect(typo.code).toBe(2);
     expect(typo.stderr).toContain('E_UNKNOWN_ASSET');
     expect(typo.stderr).toContain('did you mean "hero"?');
+    // revert reads the history too, and names itself, not history, in the error.
+    const revert = await cli(p, 'revert', 'heor');
+    expect(revert.code).toBe(2);
+    expect(revert.stderr).toContain('`assets revert` names "heor"');
     const unbuilt = await cli(p, 'history', 'hero');
     expect(unbuilt.code, unbuilt.stderr).toBe(0);
     expect(unbuilt.stderr).toContain('no results yet');
