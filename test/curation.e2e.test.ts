@@ -1,4 +1,8 @@
+import { watch } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { acquireCacheLock } from '@rd-assets/core';
 import { rerollSeed } from '@rd-assets/pipeline';
 import { runCli } from './helpers/cli.js';
 import { emulatorSuite } from './helpers/emulator-suite.js';
@@ -180,6 +184,32 @@ describe('reroll, history and revert', () => {
     expect(again.calls).toBe(0);
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('skipped');
+  });
+
+  it('a curation edit takes its turn to write the manifest: a save made while it waited is not written over, and the edit is refused', async () => {
+    const p = suite.keep(await TempProject.create({ 'assets.yaml': CANDIDATES }));
+    const cache = p.path('.rd-assets');
+    await mkdir(cache, { recursive: true });
+    // Another command's edit in progress.
+    const held = await acquireCacheLock(join(cache, 'manifest-edit.lock'), { command: 'assets pick' });
+    let watcher: ReturnType<typeof watch> | undefined;
+    try {
+      // The edit has read the manifest and waits for its turn once its attempt at the lock appears.
+      const waiting = new Promise<string>((resolve) => {
+        watcher = watch(cache, (_event, name) => name?.startsWith('manifest-edit.lock.') && resolve('waiting'));
+      });
+      const edit = rerollSeed({ cwd: p.dir, id: 'hero', newSeed: () => 4242 });
+      expect(await Promise.race([waiting, edit.then(() => 'written', () => 'failed')])).toBe('waiting');
+      // What the other command wrote meanwhile.
+      const saved = (await p.text('assets.yaml')).replace('prompt: a knight', 'prompt: a knight in gold');
+      await p.write('assets.yaml', saved);
+      await held.release();
+      await expect(edit).rejects.toMatchObject({ code: 'E_MANIFEST_CHANGED' });
+      expect(await p.text('assets.yaml')).toBe(saved);
+    } finally {
+      watcher?.close();
+      await held.release();
+    }
   });
 
   it('history of an id the manifest does not have is an unknown asset with a guess; one not built yet is no results', async () => {
