@@ -324,7 +324,9 @@ export class BuildSession {
           );
         } finally {
           // Ends while its slot is still held: the status line never shows more calls than the limit.
-          this.opts.onEvent({ type: 'call-done', id: job.asset.id, step: step.label, cost: charge.cost() });
+          // A task a stopped build paid for costs this build nothing, as the ledger and the budget
+          // count it: the live lines (status, watch, Vite) must not show it paid again.
+          this.opts.onEvent({ type: 'call-done', id: job.asset.id, step: step.label, cost: charge.resumed() ? {} : charge.cost() });
         }
       });
       // The slot is free and the next call has started: let its request reach the socket (a tick
