@@ -32,6 +32,8 @@ describe('assets watch stops like assets build', () => {
       const stopped = await w.stop('SIGINT');
       expect(stopped.code, w.stderr).toBe(130);
       expect(w.stderr).toContain('no new calls');
+      // Stopped, it does not say it is watching after the interrupted build's summary.
+      expect(w.stderr.slice(w.stderr.indexOf('Interrupted:'))).not.toMatch(IDLE);
       // The stopped session waited for its calls to be admitted and journaled.
       expect(emulator.charges()).toHaveLength(IMAGES);
       const rebuilt = await runCli(['build'], { cwd: project.dir, env });
