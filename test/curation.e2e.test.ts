@@ -212,6 +212,26 @@ describe('reroll, history and revert', () => {
     }
   });
 
+  it('pick never pays: an asset not built yet, or changed since, is skipped with the pick written, not generated', async () => {
+    const p = suite.keep(await TempProject.create({ 'assets.yaml': CANDIDATES }));
+    const unbuilt = await cli(p, 'pick', 'hero', '1', '--yes');
+    expect(unbuilt.calls).toBe(0);
+    expect(unbuilt.code, unbuilt.stderr).toBe(1);
+    expect(unbuilt.stderr).toContain('E_BUDGET');
+    expect(await p.text('assets.yaml')).toContain('    pick: 1\n');
+
+    expect((await cli(p, 'build', 'hero')).code).toBe(0);
+    await p.edit('assets.yaml', (t) => t.replace('prompt: a knight', 'prompt: a knight in gold'));
+    const changed = await cli(p, 'pick', 'hero', '2', '--yes');
+    expect(changed.calls).toBe(0);
+    expect(changed.code, changed.stderr).toBe(1);
+    // Built and unchanged, a pick is local work only, as it always was.
+    await p.edit('assets.yaml', (t) => t.replace('prompt: a knight in gold', 'prompt: a knight'));
+    const cached = await cli(p, 'pick', 'hero', '0');
+    expect(cached.calls).toBe(0);
+    expect(cached.code, cached.stderr).toBe(0);
+  });
+
   it('history of an id the manifest does not have is an unknown asset with a guess; one not built yet is no results', async () => {
     const p = suite.keep(await TempProject.create({ 'assets.yaml': CANDIDATES }));
     const typo = await cli(p, 'history', 'heor');

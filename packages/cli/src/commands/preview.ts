@@ -35,8 +35,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
   const server = await startPreviewServer({
     ...project,
     follow: true,
-    // A button's write is followed by a build of that asset; a revert may not spend.
-    actions: { afterWrite: async (id, action) => void (await build({ ...project, provider, targets: [id], ...(action === 'revert' ? { maxCredits: 0 } : {}) })) },
+    // A button's write is followed by a build of that asset; a pick or a revert may not spend.
+    actions: { afterWrite: async (id, action) => void (await build({ ...project, provider, targets: [id], ...(action === 'reroll' ? {} : { maxCredits: 0 }) })) },
     ...(port === undefined ? {} : { port }),
   });
   const s = style(io);
