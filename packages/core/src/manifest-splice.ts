@@ -1,4 +1,4 @@
-import { isAlias, isMap, isScalar, parseDocument, visit, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
+import { isAlias, isMap, isScalar, parseDocument, Scalar, visit, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import { RdError } from './errors.js';
 
 /** One scalar to set: its path of map keys from the document's root, and its new value. */
@@ -39,13 +39,25 @@ function spliceOne(text: string, edit: ScalarEdit): string {
     if (node !== undefined) {
       if (!isScalar(node) || !node.range || node.srcToken?.type === 'alias') throw refusal(`\`${where}\` is not a plain value`, 'edit it by hand');
       if (isScalar(node) && typeof node.value === 'object' && node.value !== null) throw refusal(`\`${where}\` is not a plain value`, 'edit it by hand');
-      next = replaceKeepingComment(text, node.range[0], node.range[1], form);
+      next = replaceKeepingComment(text, node.range[0], valueEnd(text, node), form);
     } else {
       next = insertPair(text, doc, edit.path, form);
     }
     if (readsBack(next, edit)) return next;
   }
   throw refusal(`cannot write ${JSON.stringify(edit.value)} at \`${where}\` so that it reads back the same`, 'edit it by hand');
+}
+
+/**
+ * Where a scalar's own text ends. A block scalar's range (`>`, `|`) runs past its last line to
+ * take in the line break and any blank lines after it: replaced with them, a one-line value
+ * would swallow the blank lines, the file's last line break, or the break before the next key.
+ */
+function valueEnd(text: string, node: Scalar): number {
+  let end = node.range![1];
+  if (node.type !== Scalar.BLOCK_FOLDED && node.type !== Scalar.BLOCK_LITERAL) return end;
+  while (end > node.range![0] && /\s/.test(text[end - 1]!)) end--;
+  return end;
 }
 
 /**

@@ -45,6 +45,16 @@ describe('spliceScalars: the manifest text with only the scalars it must change'
     expect(tricky.replace('"a knight: # not a comment"', 'a knight in silver armor with a blue cape')).toBe(EXAMPLE);
   });
 
+  it('replaces a block scalar (a folded or literal prompt) up to its last line: the line breaks and blank lines after it stay', () => {
+    const text = 'assets:\n  multi:\n    prompt: >\n      a folded\n      prompt\n\n    count: 2\n  lit:\n    prompt: |-\n      literal\n      prompt\n    seed: 5\n  last:\n    prompt: |\n      at the end\n';
+    const after = spliceScalars(text, [
+      { path: ['assets', 'multi', 'prompt'], value: 'one line' },
+      { path: ['assets', 'lit', 'prompt'], value: 'two\nlines' },
+      { path: ['assets', 'last', 'prompt'], value: 'done\n' },
+    ]);
+    expect(after).toBe('assets:\n  multi:\n    prompt: one line\n\n    count: 2\n  lit:\n    prompt: "two\\nlines"\n    seed: 5\n  last:\n    prompt: "done\\n"\n');
+  });
+
   it('applies several edits, each against the text the previous one made', () => {
     const after = spliceScalars(EXAMPLE, [
       { path: ['assets', 'hero', 'seed'], value: 1 },
