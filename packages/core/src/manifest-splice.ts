@@ -34,7 +34,7 @@ function spliceOne(text: string, edit: ScalarEdit): string {
   const where = edit.path.join('.');
   const node = doc.getIn(edit.path, true) as Node | undefined;
   refuseShared(doc, edit.path);
-  for (const form of scalarForms(edit.value)) {
+  for (const form of scalarForms(edit.value, isScalar(node) ? node.type : undefined)) {
     let next: string;
     if (node !== undefined) {
       if (!isScalar(node) || !node.range || node.srcToken?.type === 'alias') throw refusal(`\`${where}\` is not a plain value`, 'edit it by hand');
@@ -72,10 +72,17 @@ function replaceKeepingComment(text: string, start: number, end: number, form: s
   return text.slice(0, start) + form + ' '.repeat(spaces) + text.slice(after);
 }
 
-/** Plain first (what a person writes), then double-quoted (JSON strings are YAML strings). */
-function scalarForms(value: string | number): string[] {
+/**
+ * Plain first (what a person writes), then double-quoted (JSON strings are YAML strings); a value
+ * the person quoted keeps their quotes, single or double, as the rest of the text keeps its own.
+ */
+function scalarForms(value: string | number, was?: Scalar.Type): string[] {
   if (typeof value === 'number') return [String(value)];
-  return /[\n\r]/.test(value) ? [JSON.stringify(value)] : [value, JSON.stringify(value)];
+  const double = JSON.stringify(value);
+  if (/[\n\r]/.test(value)) return [double];
+  if (was === Scalar.QUOTE_SINGLE) return [`'${value.replaceAll("'", "''")}'`, double];
+  if (was === Scalar.QUOTE_DOUBLE) return [double];
+  return [value, double];
 }
 
 function readsBack(text: string, edit: ScalarEdit): boolean {
