@@ -212,6 +212,19 @@ describe('reroll, history and revert', () => {
     }
   });
 
+  it('an edit lock held on another machine sharing the cache is refused with a code, not waited on without a word', async () => {
+    const p = suite.keep(await TempProject.create({ 'assets.yaml': CANDIDATES }));
+    await p.write('.rd-assets/manifest-edit.lock', JSON.stringify({ pid: 4242, host: 'another-machine', startedAt: '2026-01-01T00:00:00.000Z', command: 'assets pick' }));
+    const before = await p.text('assets.yaml');
+    const r = await cli(p, 'reroll', 'hero');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('E_MANIFEST_LOCKED');
+    expect(r.stderr).toContain('another-machine');
+    expect(r.stderr).toContain('hint:');
+    expect(r.calls).toBe(0);
+    expect(await p.text('assets.yaml')).toBe(before);
+  });
+
   it('pick never pays: an asset not built yet, or changed since, is skipped with the pick written, not generated', async () => {
     const p = suite.keep(await TempProject.create({ 'assets.yaml': CANDIDATES }));
     const unbuilt = await cli(p, 'pick', 'hero', '1', '--yes');

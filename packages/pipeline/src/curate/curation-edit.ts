@@ -1,5 +1,6 @@
+import { hostname } from 'node:os';
 import { resolve } from 'node:path';
-import { acquireCacheLock, mapKeysAt, ManifestError, parseManifest, type AssetEntry, type GenerateRequest, type ScalarEdit } from '@rd-assets/core';
+import { acquireCacheLock, mapKeysAt, ManifestError, parseManifest, RdError, type AssetEntry, type GenerateRequest, type ScalarEdit } from '@rd-assets/core';
 import { openProject, type Project, type ProjectOptions } from '../project/project.js';
 import { manifestPath } from '../project/manifest-location.js';
 import { readManifestSnapshot, writeManifestEdits } from '../project/manifest-edit.js';
@@ -33,7 +34,20 @@ export async function editAssetEntry(options: ProjectOptions, id: string, comman
   // Two commands (or a gallery click and a command) that read the same text would each find it
   // unchanged and write in turn, the second undoing the first while both report success. Taking
   // turns on this lock, the second compares after the first has written, and is refused.
-  const lock = await acquireCacheLock(resolve(project.cacheDir, MANIFEST_EDIT_LOCK), { command: `assets ${command}` });
+  const lockPath = resolve(project.cacheDir, MANIFEST_EDIT_LOCK);
+  const lock = await acquireCacheLock(lockPath, {
+    command: `assets ${command}`,
+    // An edit holds it for a few system calls, and a dead holder here is taken over at once. One
+    // on another machine (a cache on a shared drive) cannot be known dead: waiting on it could be
+    // forever, with nothing on screen, so the command is refused instead.
+    onWait: (owner) => {
+      if (owner.host !== hostname()) {
+        throw new RdError('E_MANIFEST_LOCKED', `${snapshot.file} is being edited by \`${owner.command}\` on ${owner.host} (pid ${owner.pid}); nothing was written`, {
+          hint: `run it again when that is done; if nothing is running there, remove ${lockPath}`,
+        });
+      }
+    },
+  });
   try {
     await writeManifestEdits(snapshot, edits, (next) => {
       const errors = parseManifest(next, snapshot.file, { catalog: project.catalog }).diagnostics.filter((d) => d.severity === 'error');
