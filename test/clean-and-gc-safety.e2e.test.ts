@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { lstat, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -83,6 +83,48 @@ describe('assets clean deletes only what rd-assets recorded, and only if unchang
     expect(await p.text('out/assets.json')).toContain('"mine": true');
   });
 
+  it('an output the user replaced by a link is kept, even a link to the very bytes the build wrote, inside or outside the project', async () => {
+    const p = await project({ 'assets.yaml': manifest('assets:', '  hero: { prompt: a knight }', '  tree: { prompt: a tree }') });
+    expect((await run(p, ['build', '--offline'])).code).toBe(0);
+    const outside = await mkdtemp(join(tmpdir(), 'rd-assets-link-target-'));
+    cleanup.push(() => rm(outside, { recursive: true, force: true }));
+    const heroBytes = await p.read('out/hero.png');
+    await writeFile(join(outside, 'hero.png'), heroBytes);
+    await p.write('art/tree.png', await p.read('out/tree.png'));
+    for (const name of ['hero.png', 'tree.png']) await p.remove(`out/${name}`);
+    await symlink(join(outside, 'hero.png'), p.path('out/hero.png'));
+    await symlink('../art/tree.png', p.path('out/tree.png'));
+
+    const r = await run(p, ['clean', '--json']);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const { removed, kept } = JSON.parse(r.stdout) as { removed: string[]; kept: string[] };
+    expect(removed).toEqual(['assets.json']);
+    expect(kept.sort()).toEqual(['hero.png', 'tree.png']);
+    for (const name of ['hero.png', 'tree.png']) expect((await lstat(p.path(`out/${name}`))).isSymbolicLink()).toBe(true);
+    expect(await readFile(join(outside, 'hero.png'))).toEqual(heroBytes);
+    expect(await p.exists('art/tree.png')).toBe(true);
+  });
+
+  it("a build that drops an asset keeps its output the user replaced by a link, and still locks what it paid for", async () => {
+    const p = await project({ 'assets.yaml': manifest('assets:', '  hero: { prompt: a knight }', '  tree: { prompt: a tree }') });
+    expect((await run(p, ['build', '--offline'])).code).toBe(0);
+    const outside = await mkdtemp(join(tmpdir(), 'rd-assets-link-target-'));
+    cleanup.push(() => rm(outside, { recursive: true, force: true }));
+    await writeFile(join(outside, 'tree.png'), await p.read('out/tree.png'));
+    await p.remove('out/tree.png');
+    await symlink(join(outside, 'tree.png'), p.path('out/tree.png'));
+    await p.write('assets.yaml', manifest('assets:', '  hero: { prompt: a knight in red }'));
+
+    const r = await run(p, ['build', '--offline']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('W_KEPT_MODIFIED');
+    const lock = JSON.parse(await p.text('assets.lock')) as { assets: Record<string, { request: { prompt: string } }> };
+    expect(Object.keys(lock.assets)).toEqual(['hero']);
+    expect(lock.assets.hero!.request.prompt).toBe('a knight in red');
+    expect((await lstat(p.path('out/tree.png'))).isSymbolicLink()).toBe(true);
+    expect(await readdir(outside)).toEqual(['tree.png']);
+  });
+
   it('a build that does not rewrite a hand-edited index does not adopt it: clean still keeps it', async () => {
     const p = await project({ 'assets.yaml': manifest('assets:', '  hero: { prompt: a knight }') });
     expect((await run(p, ['build', '--offline'])).code).toBe(0);
@@ -92,6 +134,29 @@ describe('assets clean deletes only what rd-assets recorded, and only if unchang
     const r = JSON.parse((await run(p, ['clean', '--json'])).stdout) as { kept: string[] };
     expect(r.kept).toContain('assets.json');
     expect(await p.exists('out/assets.json')).toBe(true);
+  });
+});
+
+describe('assets gc removes only what the store wrote', () => {
+  it("cache: . makes the project's own objects/ and actions/ the store's folders: gc keeps the user's files there", async () => {
+    const p = await project({
+      'assets.yaml': manifest('cache: .', 'assets:', '  hero: { prompt: a knight }'),
+      'objects/enemies/goblin.json': '{ "hp": 3 }\n',
+      'objects/door.tmx': '<map/>\n',
+      'actions/gen/jump.lua': 'return 1\n',
+    });
+    expect((await run(p, ['build', '--offline'])).code).toBe(0);
+    await p.edit('assets.yaml', (t) => t.replace('a knight', 'a knight in red'));
+    expect((await run(p, ['build', '--offline'])).code).toBe(0);
+    const gc = await run(p, ['gc', '--prune-history', '--json']);
+    expect(gc.code, gc.stderr).toBe(0);
+    // Sparing the user's files must not spare garbage: the replaced result is collected.
+    expect((JSON.parse(gc.stdout) as { objects: number }).objects).toBeGreaterThan(0);
+    expect(await p.text('objects/enemies/goblin.json')).toBe('{ "hp": 3 }\n');
+    expect(await p.text('objects/door.tmx')).toBe('<map/>\n');
+    expect(await p.text('actions/gen/jump.lua')).toBe('return 1\n');
+    const rebuilt = await run(p, ['build', '--offline', '--frozen']);
+    expect(rebuilt.code, rebuilt.stderr).toBe(0);
   });
 });
 

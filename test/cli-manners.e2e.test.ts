@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './helpers/cli.js';
+import { generationCalls } from './helpers/emulator-log.js';
 import { emulatorSuite } from './helpers/emulator-suite.js';
 
 const suite = emulatorSuite('rdpk-manners');
@@ -70,6 +71,43 @@ describe('CLI manners', { timeout: 90_000 }, () => {
     }
     const plan = JSON.parse((await runCli(['plan', '--json'], { cwd: p.dir, env: suite.env() })).stdout) as { durationMs: number };
     expect(plan.durationMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it('--json lists the warnings a build or plan gives as it runs, which it prints nowhere else', async () => {
+    const p = await suite.project({ 'assets.yaml': MANIFEST });
+    const warnings = (stdout: string) => (JSON.parse(stdout) as { warnings: Array<{ code: string }> }).warnings.map((w) => w.code);
+    // hero is built by one of two shards: the plan of the other says so.
+    const plans = await Promise.all(['1/2', '2/2'].map((shard) => runCli(['plan', 'hero', '--shard', shard, '--json'], { cwd: p.dir, env: suite.env() })));
+    expect(plans.flatMap((r) => warnings(JSON.stringify((JSON.parse(r.stdout) as { plan: object }).plan)))).toEqual(['W_TARGET_IN_OTHER_SHARD']);
+
+    expect((await runCli(['build'], { cwd: p.dir, env: suite.env() })).code).toBe(0);
+    const mine = Buffer.concat([await p.read('out/hero.png'), Buffer.from('mine')]);
+    await p.write('out/hero.png', mine);
+    await p.write('assets.yaml', MANIFEST.replace(/ {2}hero:\n( {4}.*\n)+/, ''));
+    const built = await runCli(['build', '--json'], { cwd: p.dir, env: suite.env() });
+    expect(built.code, built.stderr).toBe(0);
+    expect(built.stderr).toBe('');
+    expect(warnings(built.stdout)).toEqual(['W_KEPT_MODIFIED']);
+    expect(await p.read('out/hero.png')).toEqual(mine);
+  });
+
+  it('a count or port past what it can be is a usage error, not a crash far from the flag', async () => {
+    const p = await suite.project({ 'assets.yaml': MANIFEST });
+    const mark = suite.emulator.log.length;
+    for (const args of [
+      ['build', '--force', 'hero', '--concurrency', '99999999999999999999'],
+      ['build', '--force', 'hero', '--concurrency', '1e2'],
+      ['build', '--force', 'hero', '--concurrency', '65'],
+      ['emulator', '--port', '70000'],
+      ['preview', '--port', '70000'],
+    ]) {
+      const r = await runCli(args, { cwd: p.dir, env: suite.env() });
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toContain('E_USAGE');
+      expect(r.stderr).not.toContain('E_INTERNAL');
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+    expect(generationCalls(suite.emulator.log.slice(mark))).toBe(0);
   });
 
   it('suggests the command, flag or asset id meant, with exit code 2', async () => {

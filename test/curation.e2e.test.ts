@@ -1,4 +1,8 @@
+import { watch } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { acquireCacheLock } from '@rd-assets/core';
 import { rerollSeed } from '@rd-assets/pipeline';
 import { runCli } from './helpers/cli.js';
 import { emulatorSuite } from './helpers/emulator-suite.js';
@@ -182,12 +186,75 @@ describe('reroll, history and revert', () => {
     expect(again.stderr).toContain('skipped');
   });
 
+  it('a curation edit takes its turn to write the manifest: a save made while it waited is not written over, and the edit is refused', async () => {
+    const p = suite.keep(await TempProject.create({ 'assets.yaml': CANDIDATES }));
+    const cache = p.path('.rd-assets');
+    await mkdir(cache, { recursive: true });
+    // Another command's edit in progress.
+    const held = await acquireCacheLock(join(cache, 'manifest-edit.lock'), { command: 'assets pick' });
+    let watcher: ReturnType<typeof watch> | undefined;
+    try {
+      // The edit has read the manifest and waits for its turn once its attempt at the lock appears.
+      const waiting = new Promise<string>((resolve) => {
+        watcher = watch(cache, (_event, name) => name?.startsWith('manifest-edit.lock.') && resolve('waiting'));
+      });
+      const edit = rerollSeed({ cwd: p.dir, id: 'hero', newSeed: () => 4242 });
+      expect(await Promise.race([waiting, edit.then(() => 'written', () => 'failed')])).toBe('waiting');
+      // What the other command wrote meanwhile.
+      const saved = (await p.text('assets.yaml')).replace('prompt: a knight', 'prompt: a knight in gold');
+      await p.write('assets.yaml', saved);
+      await held.release();
+      await expect(edit).rejects.toMatchObject({ code: 'E_MANIFEST_CHANGED' });
+      expect(await p.text('assets.yaml')).toBe(saved);
+    } finally {
+      watcher?.close();
+      await held.release();
+    }
+  });
+
+  it('an edit lock held on another machine sharing the cache is refused with a code, not waited on without a word', async () => {
+    const p = suite.keep(await TempProject.create({ 'assets.yaml': CANDIDATES }));
+    await p.write('.rd-assets/manifest-edit.lock', JSON.stringify({ pid: 4242, host: 'another-machine', startedAt: '2026-01-01T00:00:00.000Z', command: 'assets pick' }));
+    const before = await p.text('assets.yaml');
+    const r = await cli(p, 'reroll', 'hero');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('E_MANIFEST_LOCKED');
+    expect(r.stderr).toContain('another-machine');
+    expect(r.stderr).toContain('hint:');
+    expect(r.calls).toBe(0);
+    expect(await p.text('assets.yaml')).toBe(before);
+  });
+
+  it('pick never pays: an asset not built yet, or changed since, is skipped with the pick written, not generated', async () => {
+    const p = suite.keep(await TempProject.create({ 'assets.yaml': CANDIDATES }));
+    const unbuilt = await cli(p, 'pick', 'hero', '1', '--yes');
+    expect(unbuilt.calls).toBe(0);
+    expect(unbuilt.code, unbuilt.stderr).toBe(1);
+    expect(unbuilt.stderr).toContain('E_BUDGET');
+    expect(await p.text('assets.yaml')).toContain('    pick: 1\n');
+
+    expect((await cli(p, 'build', 'hero')).code).toBe(0);
+    await p.edit('assets.yaml', (t) => t.replace('prompt: a knight', 'prompt: a knight in gold'));
+    const changed = await cli(p, 'pick', 'hero', '2', '--yes');
+    expect(changed.calls).toBe(0);
+    expect(changed.code, changed.stderr).toBe(1);
+    // Built and unchanged, a pick is local work only, as it always was.
+    await p.edit('assets.yaml', (t) => t.replace('prompt: a knight in gold', 'prompt: a knight'));
+    const cached = await cli(p, 'pick', 'hero', '0');
+    expect(cached.calls).toBe(0);
+    expect(cached.code, cached.stderr).toBe(0);
+  });
+
   it('history of an id the manifest does not have is an unknown asset with a guess; one not built yet is no results', async () => {
     const p = suite.keep(await TempProject.create({ 'assets.yaml': CANDIDATES }));
     const typo = await cli(p, 'history', 'heor');
     expect(typo.code).toBe(2);
     expect(typo.stderr).toContain('E_UNKNOWN_ASSET');
     expect(typo.stderr).toContain('did you mean "hero"?');
+    // revert reads the history too, and names itself, not history, in the error.
+    const revert = await cli(p, 'revert', 'heor');
+    expect(revert.code).toBe(2);
+    expect(revert.stderr).toContain('`assets revert` names "heor"');
     const unbuilt = await cli(p, 'history', 'hero');
     expect(unbuilt.code, unbuilt.stderr).toBe(0);
     expect(unbuilt.stderr).toContain('no results yet');

@@ -32,14 +32,26 @@ export function parse<O extends Record<string, OptionSpec>>(
   }
 }
 
-/** A whole number given as `--name` or, for a positional, as `<name>` (named so in the error). */
-export function intOption(command: string, name: string, value: string | undefined, min = 1): number | undefined {
+/**
+ * A whole number given as `--name` or, for a positional, as `<name>` (named so in the error), in
+ * decimal digits: `Number()` alone also reads `1e9`, `0x10` and ` 1`. Past `max` it is refused
+ * here, before it reaches what would fail on it far from the flag (a port out of range, a work
+ * window a billion slots wide).
+ */
+export function intOption(command: string, name: string, value: string | undefined, min = 1, max = Number.MAX_SAFE_INTEGER): number | undefined {
   if (value === undefined) return undefined;
-  const n = Number(value);
+  const n = /^[0-9]+$/.test(value) ? Number(value) : Number.NaN;
   const label = name.startsWith('<') ? name : `--${name}`;
   if (!Number.isInteger(n) || n < min) throw new UsageError(`${label} must be an integer ≥ ${min}; got "${value}"`, command);
+  if (n > max) throw new UsageError(`${label} must be at most ${max}; got "${value}"`, command);
   return n;
 }
+
+/** The highest TCP port. */
+export const MAX_PORT = 65_535;
+
+/** The longest wait a Node timer holds: a longer one fires at once, with a warning. */
+export const MAX_TIMER_MS = 2_147_483_647;
 
 export function numberOption(command: string, name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;

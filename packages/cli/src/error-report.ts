@@ -17,13 +17,15 @@ interface ErrorLike {
 /**
  * Print an error the way its kind deserves: manifest findings one per line, user errors as
  * `CODE  message (hint)`, and anything unexpected as a bug with its stack. Returns the exit code:
- * 2 for usage and manifest errors, 1 for the rest.
+ * 2 for usage and manifest errors, 130 for a command Ctrl-C stopped before its work began (a
+ * build waiting for the cache), 1 for the rest.
  */
 export function reportError(io: Io, error: unknown, argv: string[]): number {
   const e = (error ?? {}) as ErrorLike;
   const json = argv.includes('--json');
   const isUserError = typeof e.code === 'string' && e.code.startsWith('E_');
-  const exit = e.code === 'E_USAGE' || e.code === 'E_MANIFEST' || e.code?.startsWith('E_MANIFEST') || e.code === 'E_NO_MATCH' || e.code === 'E_REMOTE_CACHE_CONFIG' || e.code === 'E_NOT_REGULAR_FILE' || USAGE_CODES.has(e.code ?? '') ? 2 : 1;
+  const usage = e.code === 'E_USAGE' || e.code === 'E_MANIFEST' || e.code?.startsWith('E_MANIFEST') || e.code === 'E_NO_MATCH' || e.code === 'E_REMOTE_CACHE_CONFIG' || e.code === 'E_NOT_REGULAR_FILE' || USAGE_CODES.has(e.code ?? '');
+  const exit = e.code === 'E_CANCELLED' ? 130 : usage ? 2 : 1;
   if (json) {
     const body: Record<string, unknown> = { code: isUserError ? e.code : 'E_INTERNAL', message: e.message };
     if (e.hint) body.hint = e.hint;

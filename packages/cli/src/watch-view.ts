@@ -65,7 +65,8 @@ export class WatchView {
           const skipped = e.result.assets.some((a) => a.error?.code === 'E_BUDGET');
           this.line(skipped ? this.s.yellow(`${text}; paid calls past it are skipped: restart with a higher --max-credits to build them`) : this.s.dim(text));
         }
-        this.waiting();
+        // A build cancelled by Ctrl-C ends the session: it is not watching any more.
+        if (!e.result.cancelled) this.waiting();
         break;
       }
       case 'invalid': {

@@ -1,10 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { intOption } from '../src/args.js';
+import { intOption, MAX_PORT } from '../src/args.js';
 
 describe('intOption', () => {
   it('names a flag as --name and a positional as <name> when the value is not a whole number', () => {
     expect(() => intOption('build', 'concurrency', 'x')).toThrow('--concurrency must be an integer ≥ 1; got "x"');
     expect(() => intOption('pick', '<n>', 'abc', 0)).toThrow('<n> must be an integer ≥ 0; got "abc"');
     expect(intOption('pick', '<n>', '2', 0)).toBe(2);
+  });
+
+  it('reads decimal digits only: what Number() would also read (1e9, 0x10, a space) is refused', () => {
+    for (const typed of ['1e9', '0x10', ' 1', '1 ', '+2', '2.0', '']) {
+      expect(() => intOption('build', 'concurrency', typed), typed).toThrow(`--concurrency must be an integer ≥ 1; got "${typed}"`);
+    }
+    expect(intOption('build', 'concurrency', '007')).toBe(7);
+  });
+
+  it('refuses a number past its maximum, naming it', () => {
+    expect(() => intOption('emulator', 'port', '70000', 0, MAX_PORT)).toThrow('--port must be at most 65535; got "70000"');
+    expect(() => intOption('build', 'concurrency', '99999999999999999999', 1, 64)).toThrow('--concurrency must be at most 64');
+    expect(intOption('emulator', 'port', '65535', 0, MAX_PORT)).toBe(65535);
   });
 });

@@ -71,7 +71,11 @@ export async function acquireCacheLock(
       }
       continue;
     }
-    if (options.signal?.aborted) throw new RdError('E_CANCELLED', 'cancelled while waiting for the cache lock');
+    if (options.signal?.aborted) {
+      throw new RdError('E_CANCELLED', `cancelled while waiting for the cache lock (held by pid ${owner.pid}, ${owner.command}); nothing was called or written`, {
+        hint: 'run it again once the other one has finished',
+      });
+    }
     if (!announced) {
       options.onWait?.(owner);
       announced = true;

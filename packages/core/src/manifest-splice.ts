@@ -1,4 +1,4 @@
-import { isAlias, isMap, isScalar, parseDocument, visit, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
+import { isAlias, isMap, isScalar, parseDocument, Scalar, visit, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import { RdError } from './errors.js';
 
 /** One scalar to set: its path of map keys from the document's root, and its new value. */
@@ -34,18 +34,30 @@ function spliceOne(text: string, edit: ScalarEdit): string {
   const where = edit.path.join('.');
   const node = doc.getIn(edit.path, true) as Node | undefined;
   refuseShared(doc, edit.path);
-  for (const form of scalarForms(edit.value)) {
+  for (const form of scalarForms(edit.value, isScalar(node) ? node.type : undefined)) {
     let next: string;
     if (node !== undefined) {
       if (!isScalar(node) || !node.range || node.srcToken?.type === 'alias') throw refusal(`\`${where}\` is not a plain value`, 'edit it by hand');
       if (isScalar(node) && typeof node.value === 'object' && node.value !== null) throw refusal(`\`${where}\` is not a plain value`, 'edit it by hand');
-      next = replaceKeepingComment(text, node.range[0], node.range[1], form);
+      next = replaceKeepingComment(text, node.range[0], valueEnd(text, node), form);
     } else {
       next = insertPair(text, doc, edit.path, form);
     }
     if (readsBack(next, edit)) return next;
   }
   throw refusal(`cannot write ${JSON.stringify(edit.value)} at \`${where}\` so that it reads back the same`, 'edit it by hand');
+}
+
+/**
+ * Where a scalar's own text ends. A block scalar's range (`>`, `|`) runs past its last line to
+ * take in the line break and any blank lines after it: replaced with them, a one-line value
+ * would swallow the blank lines, the file's last line break, or the break before the next key.
+ */
+function valueEnd(text: string, node: Scalar): number {
+  let end = node.range![1];
+  if (node.type !== Scalar.BLOCK_FOLDED && node.type !== Scalar.BLOCK_LITERAL) return end;
+  while (end > node.range![0] && /\s/.test(text[end - 1]!)) end--;
+  return end;
 }
 
 /**
@@ -60,10 +72,17 @@ function replaceKeepingComment(text: string, start: number, end: number, form: s
   return text.slice(0, start) + form + ' '.repeat(spaces) + text.slice(after);
 }
 
-/** Plain first (what a person writes), then double-quoted (JSON strings are YAML strings). */
-function scalarForms(value: string | number): string[] {
+/**
+ * Plain first (what a person writes), then double-quoted (JSON strings are YAML strings); a value
+ * the person quoted keeps their quotes, single or double, as the rest of the text keeps its own.
+ */
+function scalarForms(value: string | number, was?: Scalar.Type): string[] {
   if (typeof value === 'number') return [String(value)];
-  return /[\n\r]/.test(value) ? [JSON.stringify(value)] : [value, JSON.stringify(value)];
+  const double = JSON.stringify(value);
+  if (/[\n\r]/.test(value)) return [double];
+  if (was === Scalar.QUOTE_SINGLE) return [`'${value.replaceAll("'", "''")}'`, double];
+  if (was === Scalar.QUOTE_DOUBLE) return [double];
+  return [value, double];
 }
 
 function readsBack(text: string, edit: ScalarEdit): boolean {

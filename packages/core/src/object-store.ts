@@ -165,8 +165,11 @@ export class ObjectStore implements CacheStore {
   }
 
   /**
-   * Remove every object and action not reachable from `keep`; returns what was removed.
-   * Also removes stray temp files left by killed writers.
+   * Remove every object and action the store wrote that is not reachable from `keep`; returns
+   * what was removed.
+   * Also removes stray temp files left by killed writers. A file not where the store would have
+   * put it is the user's: a cache may be a folder they also keep files in (`cache: .` makes the
+   * project's own `objects/` the store's), and gc must never take those for garbage.
    */
   async collectGarbage(keep: { gen: Set<string>; post: Set<string>; objects: Set<string> }): Promise<{ objects: number; actions: number; bytes: number }> {
     const removed = { objects: 0, actions: 0, bytes: 0 };
@@ -174,7 +177,7 @@ export class ObjectStore implements CacheStore {
       for (const file of await walk(join(this.root, 'actions', kind))) {
         const name = file.slice(file.lastIndexOf('/') + 1);
         const key = name.replace(/\.json$/, '');
-        if (!isTempName(name) && keep[kind].has(key)) continue;
+        if (!isTempName(name) && (keep[kind].has(key) || file !== this.actionPath(kind, key))) continue;
         removed.bytes += (await stat(file)).size;
         await rm(file, { force: true });
         removed.actions++;
@@ -182,7 +185,7 @@ export class ObjectStore implements CacheStore {
     }
     for (const file of await walk(join(this.root, 'objects'))) {
       const name = file.slice(file.lastIndexOf('/') + 1);
-      if (!isTempName(name) && keep.objects.has(name)) continue;
+      if (!isTempName(name) && (keep.objects.has(name) || !isObjectPath(file, this.objectPath(name), name))) continue;
       removed.bytes += (await stat(file)).size;
       await rm(file, { force: true });
       removed.objects++;
@@ -217,6 +220,11 @@ export class ObjectStore implements CacheStore {
     this.reported.add(id);
     this.onWarning(warning);
   }
+}
+
+/** Whether a file found under `objects/` is one the store wrote: named by a hash, where that hash puts it. */
+function isObjectPath(file: string, expected: string, hash: string): boolean {
+  return isSha256Hex(hash) && file === expected;
 }
 
 /**

@@ -45,6 +45,25 @@ describe('spliceScalars: the manifest text with only the scalars it must change'
     expect(tricky.replace('"a knight: # not a comment"', 'a knight in silver armor with a blue cape')).toBe(EXAMPLE);
   });
 
+  it('replaces a block scalar (a folded or literal prompt) up to its last line: the line breaks and blank lines after it stay', () => {
+    const text = 'assets:\n  multi:\n    prompt: >\n      a folded\n      prompt\n\n    count: 2\n  lit:\n    prompt: |-\n      literal\n      prompt\n    seed: 5\n  last:\n    prompt: |\n      at the end\n';
+    const after = spliceScalars(text, [
+      { path: ['assets', 'multi', 'prompt'], value: 'one line' },
+      { path: ['assets', 'lit', 'prompt'], value: 'two\nlines' },
+      { path: ['assets', 'last', 'prompt'], value: 'done\n' },
+    ]);
+    expect(after).toBe('assets:\n  multi:\n    prompt: one line\n\n    count: 2\n  lit:\n    prompt: "two\\nlines"\n    seed: 5\n  last:\n    prompt: "done\\n"\n');
+  });
+
+  it('writes a string in the quotes its old value had: single stay single, double stay double', () => {
+    const text = 'assets:\n  a: { prompt: \'it\'\'s a knight\' }\n  b:\n    prompt: "a wizard"   # quoted by hand\n';
+    const after = spliceScalars(text, [
+      { path: ['assets', 'a', 'prompt'], value: "it's a dragon" },
+      { path: ['assets', 'b', 'prompt'], value: 'a witch' },
+    ]);
+    expect(after).toBe('assets:\n  a: { prompt: \'it\'\'s a dragon\' }\n  b:\n    prompt: "a witch"    # quoted by hand\n');
+  });
+
   it('applies several edits, each against the text the previous one made', () => {
     const after = spliceScalars(EXAMPLE, [
       { path: ['assets', 'hero', 'seed'], value: 1 },

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { AssetResult, BuildOptions, BuildResult, Plan } from '@rd-assets/pipeline';
 // Loaded with this module, not after it: the no-op check is the first thing a build does.
 import { noopResult, noopTotals, upToDate } from '@rd-assets/pipeline/up-to-date';
+import { MAX_CONCURRENCY } from '@rd-assets/core/limits';
 import { intOption, numberOption, parse } from '../args.js';
 import { buildSummary } from '../build-summary.js';
 import { limitHeapGrowth } from '../heap-growth.js';
@@ -9,6 +10,7 @@ import { shardOption } from '../shard-option.js';
 import { style, type Io } from '../terminal.js';
 import { providerFromEnv } from '../provider-from-env.js';
 import { UsageError } from '../usage-error.js';
+import type { RunWarning } from '../json-result.js';
 
 export const help = `Usage: assets build [ids or globs...] [options]
 
@@ -85,7 +87,7 @@ export async function run(argv: string[], io: Io, defaults: Partial<BuildOptions
   if (values.manifest) options.manifest = values.manifest;
   if (values.cache) options.cacheDir = values.cache;
   if (values.force?.length) options.force = values.force;
-  const concurrency = intOption(command, 'concurrency', values.concurrency);
+  const concurrency = intOption(command, 'concurrency', values.concurrency, 1, MAX_CONCURRENCY);
   if (concurrency !== undefined) options.concurrency = concurrency;
   const maxCredits = numberOption(command, 'max-credits', values['max-credits']);
   if (maxCredits !== undefined) options.maxCredits = maxCredits;
@@ -124,10 +126,15 @@ export async function run(argv: string[], io: Io, defaults: Partial<BuildOptions
     import('../spend-prompt.js'),
   ]);
   const view = json || quiet ? undefined : new ProgressView(io, { verbose });
+  // --json shows no progress: what the build warns of as it runs (an output kept because it was
+  // changed, a target left to another shard) goes into its warnings, or nothing would say it.
+  const warned: RunWarning[] = [];
+  const warn = (e: RunWarning) => (json ? warned.push(e) : view?.onEvent({ type: 'warning', ...e }));
+  if (json && !options.dryRun) options.onEvent = (e) => (e.type === 'warning' ? warn(e) : undefined);
   if (view && !options.dryRun) options.onEvent = view.onEvent;
   let plan: Plan | undefined;
   // A plan shows no progress, but what the build would warn of (a target left to another shard).
-  if (options.dryRun) options.onEvent = (e) => (e.type === 'plan' ? (plan = e.plan) : e.type === 'warning' ? view?.onEvent(e) : undefined);
+  if (options.dryRun) options.onEvent = (e) => (e.type === 'plan' ? (plan = e.plan) : e.type === 'warning' ? warn(e) : undefined);
   const signals = options.dryRun ? undefined : stopOnSignals(io);
   if (signals) {
     options.stopSignal = signals.stop;
@@ -153,9 +160,9 @@ export async function run(argv: string[], io: Io, defaults: Partial<BuildOptions
     if (!json && !quiet) io.stderr.write(style(io).dim(`report: ${path}\n`));
   }
   if (json) {
-    const { jsonResult } = await import('../json-result.js');
+    const { jsonResult, withRunWarnings } = await import('../json-result.js');
     const durationMs = elapsedMs();
-    io.stdout.write(`${JSON.stringify(options.dryRun ? { plan, durationMs } : jsonResult(result, io.cwd, durationMs), null, 2)}\n`);
+    io.stdout.write(`${JSON.stringify(options.dryRun ? { plan: plan && withRunWarnings(plan, warned), durationMs } : withRunWarnings(jsonResult(result, io.cwd, durationMs), warned), null, 2)}\n`);
   } else if (options.dryRun && plan) {
     const { planTable } = await import('../plan-table.js');
     io.stdout.write(planTable(plan, style(io, 'stdout'), values.all === true));

@@ -8,6 +8,8 @@ export const help = `Usage: assets pick <id> <n> [options]
 Make candidate n (0-based, as in the id-N files \`count\` writes) the asset's output id.png:
 writes \`pick: n\` into its entry (nothing else in the manifest changes) and builds it. The
 candidates are cached: a pick calls nothing, and assets.lock records it for --frozen builds.
+An asset not built yet, or changed since its last build, is skipped (exit 1), never paid for:
+\`assets build\` builds it.
 
 Options:
 ${CURATION_HELP}
@@ -28,5 +30,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
   const index = intOption('pick', '<n>', n, 0)!;
   await pickCandidate({ ...projectOptions(io, values), id, index });
   io.stderr.write(`${id}: picked candidate ${index}\n`);
-  return buildOne(id, values, io);
+  // A pick is free from the cached candidates; one not built yet (or changed since) is skipped,
+  // not generated: the build that pays for it is one the user starts.
+  return buildOne(id, values, io, { maxCredits: 0 });
 }

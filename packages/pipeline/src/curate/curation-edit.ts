@@ -1,9 +1,14 @@
-import { mapKeysAt, ManifestError, parseManifest, type AssetEntry, type GenerateRequest, type ScalarEdit } from '@rd-assets/core';
+import { hostname } from 'node:os';
+import { resolve } from 'node:path';
+import { acquireCacheLock, mapKeysAt, ManifestError, parseManifest, RdError, type AssetEntry, type GenerateRequest, type ScalarEdit } from '@rd-assets/core';
 import { openProject, type Project, type ProjectOptions } from '../project/project.js';
 import { manifestPath } from '../project/manifest-location.js';
 import { readManifestSnapshot, writeManifestEdits } from '../project/manifest-edit.js';
 import { generatedAsset } from './curated-asset.js';
 import { entryPath } from './entry-path.js';
+
+/** The cache's lock file that curation commands take turns on to compare and write the manifest. */
+const MANIFEST_EDIT_LOCK = 'manifest-edit.lock';
 
 /** What a curation command knows when it decides its edits. */
 export interface CurationContext {
@@ -26,9 +31,30 @@ export async function editAssetEntry(options: ProjectOptions, id: string, comman
   const asset = generatedAsset(project.manifest, id, command);
   const path = entryPath(asset, command, snapshot.text);
   const edits = decide({ project, asset, path, own: mapKeysAt(snapshot.text, path) });
-  await writeManifestEdits(snapshot, edits, (next) => {
-    const errors = parseManifest(next, snapshot.file, { catalog: project.catalog }).diagnostics.filter((d) => d.severity === 'error');
-    if (errors.length) throw new ManifestError(errors);
+  // Two commands (or a gallery click and a command) that read the same text would each find it
+  // unchanged and write in turn, the second undoing the first while both report success. Taking
+  // turns on this lock, the second compares after the first has written, and is refused.
+  const lockPath = resolve(project.cacheDir, MANIFEST_EDIT_LOCK);
+  const lock = await acquireCacheLock(lockPath, {
+    command: `assets ${command}`,
+    // An edit holds it for a few system calls, and a dead holder here is taken over at once. One
+    // on another machine (a cache on a shared drive) cannot be known dead: waiting on it could be
+    // forever, with nothing on screen, so the command is refused instead.
+    onWait: (owner) => {
+      if (owner.host !== hostname()) {
+        throw new RdError('E_MANIFEST_LOCKED', `${snapshot.file} is being edited by \`${owner.command}\` on ${owner.host} (pid ${owner.pid}); nothing was written`, {
+          hint: `run it again when that is done; if nothing is running there, remove ${lockPath}`,
+        });
+      }
+    },
   });
+  try {
+    await writeManifestEdits(snapshot, edits, (next) => {
+      const errors = parseManifest(next, snapshot.file, { catalog: project.catalog }).diagnostics.filter((d) => d.severity === 'error');
+      if (errors.length) throw new ManifestError(errors);
+    });
+  } finally {
+    await lock.release();
+  }
   return edits;
 }

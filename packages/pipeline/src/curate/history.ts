@@ -18,14 +18,15 @@ export interface HistoryItem {
 /**
  * Every result of asset `id`, newest first and each once: the lock's current one, then those
  * earlier builds replaced (kept in the cache's `history.jsonl`; `gc` keeps what they name).
+ * `command` names the command asking, in the error for an id the manifest does not have.
  */
-export async function assetHistory(options: ProjectOptions & { id: string }): Promise<HistoryItem[]> {
+export async function assetHistory(options: ProjectOptions & { id: string; command?: string }): Promise<HistoryItem[]> {
   const project = await openProject(options);
   const current = (await readLockfile(project.lockPath)).assets[options.id];
   const items = historyItems(current, (await readHistory(project.cacheDir, project.lockPath)).filter((l) => l.id === options.id));
   // Nothing recorded and not in the manifest: a typo, not an asset yet to be built.
   const ids = [...project.manifest.assets, ...(project.manifest.models ?? [])].map((a) => a.id);
-  if (!items.length && !ids.includes(options.id)) throw new UnknownAssetError('`assets history`', options.id, didYouMean(options.id, ids));
+  if (!items.length && !ids.includes(options.id)) throw new UnknownAssetError(`\`assets ${options.command ?? 'history'}\``, options.id, didYouMean(options.id, ids));
   return items;
 }
 

@@ -20,8 +20,12 @@ export function pickCandidate(options: ProjectOptions & { id: string; index: num
   });
 }
 
-/** `assets pick ID N`: write the pick, then build that asset (post-processing only when its candidates are cached). */
+/**
+ * `assets pick ID N`: write the pick, then build that asset with a spending cap of nothing: its
+ * candidates come from the cache, and one not built yet (or changed since) is reported skipped
+ * instead of generated, so a pick never pays.
+ */
 export async function pick(options: BuildOptions & { id: string; index: number }): Promise<{ edits: ScalarEdit[]; result: BuildResult }> {
   const edits = await pickCandidate(options);
-  return { edits, result: await build({ ...options, targets: [options.id] }) };
+  return { edits, result: await build({ ...options, targets: [options.id], maxCredits: 0 }) };
 }

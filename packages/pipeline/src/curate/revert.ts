@@ -21,7 +21,7 @@ const WRITTEN_BACK: ReadonlyArray<[string, readonly [string, string]]> = [
  * a field revert does not write (its size, its input files…): say which, to set by hand.
  */
 export async function revertRequest(options: ProjectOptions & { id: string; n?: number }): Promise<{ item: HistoryItem; edits: ScalarEdit[] }> {
-  const history = await assetHistory(options);
+  const history = await assetHistory({ ...options, command: 'revert' });
   const n = options.n ?? 2;
   const item = history[n - 1];
   if (!item) {

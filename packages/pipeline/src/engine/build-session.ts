@@ -27,7 +27,7 @@ import type { FileHasher } from '../store/file-hasher.js';
 import { RecentObjects } from '../store/recent-objects.js';
 import { probeImage } from '@rd-assets/core';
 import type { Project } from '../project/project.js';
-import { assertInsideRoot } from '../project/project-paths.js';
+import { assertInsideRoot, isLink } from '../project/project-paths.js';
 import { type Provider, type TaskJournal, retireSubmission, CancelledError, MalformedResponseError } from '@rd-assets/api';
 import { paidByStoppedBuild } from '../store/task-journal.js';
 import { checkImageSizes, ImageSizeError } from './image-size-check.js';
@@ -324,7 +324,9 @@ export class BuildSession {
           );
         } finally {
           // Ends while its slot is still held: the status line never shows more calls than the limit.
-          this.opts.onEvent({ type: 'call-done', id: job.asset.id, step: step.label, cost: charge.cost() });
+          // A task a stopped build paid for costs this build nothing, as the ledger and the budget
+          // count it: the live lines (status, watch, Vite) must not show it paid again.
+          this.opts.onEvent({ type: 'call-done', id: job.asset.id, step: step.label, cost: charge.resumed() ? {} : charge.cost() });
         }
       });
       // The slot is free and the next call has started: let its request reach the socket (a tick
@@ -426,7 +428,9 @@ export class BuildSession {
     for (const [path, sha256] of entries) {
       if (!safeRelative(path)) continue;
       const abs = resolve(this.project.outDir, path);
-      if (await this.hasher.matches(abs, sha256)) {
+      if (isLink(abs)) {
+        this.opts.onEvent({ type: 'warning', code: 'W_KEPT_MODIFIED', message: `kept ${path}: it was replaced by a link since rd-assets wrote it` });
+      } else if (await this.hasher.matches(abs, sha256)) {
         await assertInsideRoot(this.project, abs);
         await rm(abs, { force: true });
         this.hasher.forget(abs);

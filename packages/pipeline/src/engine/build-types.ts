@@ -87,6 +87,7 @@ export type BuildEvent =
   | { type: 'balance'; balance: Cost; estimate: Cost }
   | { type: 'asset-start'; id: string; action: PlanAction }
   | { type: 'call-start'; id: string; step: string; stepIndex: number; steps: number }
+  /** `cost`: what this call newly charged (nothing for a task an earlier, stopped build paid for). */
   | { type: 'call-done'; id: string; step: string; cost: Cost }
   | { type: 'call-retry'; id: string; step: string; attempt: number; waitMs: number; reason: string }
   | { type: 'asset-done'; result: AssetResult }

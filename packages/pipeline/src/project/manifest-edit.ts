@@ -1,6 +1,7 @@
-import { readFile, realpath } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { realpath } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { RdError, spliceScalars, writeFileAtomic, type ScalarEdit } from '@rd-assets/core';
+import { RdError, spliceScalars, writeFileAtomicSync, type ScalarEdit } from '@rd-assets/core';
 import { readManifestText } from './manifest-read.js';
 import { assertInsideRoot, findProjectRoot } from './project-paths.js';
 
@@ -27,11 +28,19 @@ export async function writeManifestEdits(snapshot: ManifestSnapshot, edits: read
   // would replace the link with a copy), and only when that is inside the project.
   const target = await realpath(snapshot.file).catch(() => snapshot.file);
   if (target !== snapshot.file) await assertInsideRoot({ root: await findProjectRoot(dirname(snapshot.file)) }, target);
-  // Compared as bytes just before the write: the window left is the rename itself.
-  const onDisk = await readFile(target).catch(() => undefined);
+  // Compared as bytes and written with no await in between: another edit in this process (a
+  // gallery click) cannot slip between the two, and another process only within a few system
+  // calls. With awaits there, two edits of one text both passed the check and the later write
+  // silently undid the earlier one, each reported done.
+  let onDisk: Buffer | undefined;
+  try {
+    onDisk = readFileSync(target);
+  } catch {
+    onDisk = undefined;
+  }
   if (!onDisk || !onDisk.equals(Buffer.from(snapshot.text, 'utf8'))) {
     throw new RdError('E_MANIFEST_CHANGED', `${snapshot.file} changed since it was read; nothing was written`, { hint: 'run the command again: it reads the manifest as it is now' });
   }
-  await writeFileAtomic(target, next);
+  writeFileAtomicSync(target, next);
   return next;
 }

@@ -59,6 +59,19 @@ function isInside(root: string, path: string): boolean {
   return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
 }
 
+/**
+ * Whether the file at `abs` is itself a link. A build writes its outputs as files, never as
+ * links, so a link there is the user's, even one leading to the very bytes the build wrote:
+ * removing it (or what it leads to) is not rd-assets' to do.
+ */
+export function isLink(abs: string): boolean {
+  try {
+    return lstatSync(abs, { throwIfNoEntry: false })?.isSymbolicLink() === true;
+  } catch {
+    return false;
+  }
+}
+
 /** A write or delete of an output that would land outside the project, through a link inside it. */
 class PathOutsideError extends RdError {
   constructor(path: string, real: string, root: string) {

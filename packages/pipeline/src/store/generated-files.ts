@@ -1,4 +1,5 @@
 import { readRegularFile, sha256Hex } from '@rd-assets/core';
+import { isLink } from '../project/project-paths.js';
 
 /**
  * Which of the files a build wrote beside the lock's outputs (the index, the types module) `clean`
@@ -12,6 +13,10 @@ export async function generatedToRemove(
   const remove: Array<readonly [string, string]> = [];
   const kept: string[] = [];
   for (const [abs, shown] of generated) {
+    if (isLink(abs)) {
+      kept.push(shown);
+      continue;
+    }
     // Missing (never written, or removed by hand): nothing of ours to remove. A pipe or a folder
     // there is a coded error: a plain read of a pipe would wait for a writer forever.
     const text = await readRegularFile(abs, 'the generated file');

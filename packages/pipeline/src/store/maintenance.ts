@@ -6,7 +6,7 @@ import { recordedWrites, registeredProjects, unregister } from './cache-registry
 import { FileHasher } from './file-hasher.js';
 import { generatedToRemove } from './generated-files.js';
 import { openProject, type ProjectOptions } from '../project/project.js';
-import { assertInsideRoot } from '../project/project-paths.js';
+import { assertInsideRoot, isLink } from '../project/project-paths.js';
 
 export interface GcOptions extends ProjectOptions {
   /** Also drop this project's replaced results (`assets history`), so gc may remove them. */
@@ -114,7 +114,8 @@ export async function clean(options: ProjectOptions = {}): Promise<{ removed: st
     for (const [path, sha256] of Object.entries(entry.files)) {
       if (!safeRelative(path)) continue;
       const abs = resolve(project.outDir, path);
-      if (await hasher.matches(abs, sha256)) {
+      if (isLink(abs)) kept.push(path);
+      else if (await hasher.matches(abs, sha256)) {
         await assertInsideRoot(project, abs);
         await rm(abs, { force: true });
         hasher.forget(abs);

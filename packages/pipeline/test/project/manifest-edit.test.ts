@@ -34,6 +34,24 @@ describe('writeManifestEdits', () => {
     expect(await readFile(file, 'utf8')).toBe(edited);
   });
 
+  it('two edits of one snapshot never both succeed: the second is refused, not written over the first', async () => {
+    const file = join(dir, 'assets.yaml');
+    await writeFile(file, TEXT);
+    const snapshot = await readManifestSnapshot(file);
+    // Two writers that read the same text (a gallery click and a command, or two commands): the
+    // one that loses must be told, or its edit is reported done and silently lost.
+    const results = await Promise.allSettled([
+      writeManifestEdits(snapshot, [{ path: ['assets', 'hero', 'seed'], value: 77 }]),
+      writeManifestEdits(snapshot, [{ path: ['assets', 'hero', 'prompt'], value: 'a wizard' }]),
+    ]);
+    const done = results.filter((r) => r.status === 'fulfilled') as PromiseFulfilledResult<string>[];
+    const refused = results.filter((r) => r.status === 'rejected') as PromiseRejectedResult[];
+    expect(done).toHaveLength(1);
+    expect(refused).toHaveLength(1);
+    expect((refused[0]!.reason as RdError).code).toBe('E_MANIFEST_CHANGED');
+    expect(await readFile(file, 'utf8')).toBe(done[0]!.value);
+  });
+
   it('refuses when the check refuses the new text', async () => {
     const file = join(dir, 'assets.yaml');
     await writeFile(file, TEXT);
