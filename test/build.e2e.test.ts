@@ -153,6 +153,10 @@ describe('assets build (end to end, CLI against the emulator over HTTP)', () => 
     expect(r.code).toBe(1);
     expect(callsSince(mark)).toBe(2);
     expect(r.stderr.match(/skipped/g)?.length).toBeGreaterThanOrEqual(3);
+    // The status says skipped once; the reason says why, and what to do with a cap above nothing.
+    expect(r.stderr).toMatch(/- thing-\w {2}skipped: generate rd_plus__default would pass the spending cap/);
+    expect(r.stderr).not.toContain('skipped: skipped');
+    expect(r.stderr).toContain('raise --max-credits to build it');
     const lock = JSON.parse(await project.text('assets.lock')) as { assets: Record<string, unknown> };
     expect(Object.keys(lock.assets)).toHaveLength(2);
   });

@@ -231,6 +231,9 @@ describe('reroll, history and revert', () => {
     expect(unbuilt.calls).toBe(0);
     expect(unbuilt.code, unbuilt.stderr).toBe(1);
     expect(unbuilt.stderr).toContain('E_BUDGET');
+    // pick has no --max-credits to raise: the hint names the build that pays.
+    expect(unbuilt.stderr).toContain('`assets build` builds it');
+    expect(unbuilt.stderr).not.toContain('raise --max-credits');
     expect(await p.text('assets.yaml')).toContain('    pick: 1\n');
 
     expect((await cli(p, 'build', 'hero')).code).toBe(0);

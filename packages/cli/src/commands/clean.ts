@@ -26,7 +26,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
   const r = await clean({ cwd: io.cwd, env: io.env, ...(values.manifest ? { manifest: values.manifest } : {}) });
   if (values.json) io.stdout.write(`${JSON.stringify(r)}\n`);
   else {
-    io.stdout.write(`removed ${r.removed.length} files\n`);
+    io.stdout.write(`removed ${r.removed.length} file${r.removed.length === 1 ? '' : 's'}\n`);
     for (const k of r.kept) io.stderr.write(`kept ${k}: changed since rd-assets wrote it, or not recorded as written by it\n`);
   }
   return 0;

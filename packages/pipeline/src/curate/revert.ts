@@ -26,7 +26,7 @@ export async function revertRequest(options: ProjectOptions & { id: string; n?: 
   const item = history[n - 1];
   if (!item) {
     throw new RdError('E_HISTORY_RANGE', history.length ? `"${options.id}" has ${history.length} result${history.length === 1 ? '' : 's'} in its history; there is no ${n}` : `"${options.id}" has no results yet`, {
-      hint: history.length > 1 ? `\`assets history ${options.id}\` lists them; revert to 2 to ${history.length}` : 'build it, then reroll or edit it: each result is kept',
+      hint: history.length > 1 ? `\`assets history ${options.id}\` lists them; ${history.length === 2 ? 'revert to 2, the only earlier one' : `revert to one of 2 to ${history.length}`}` : 'build it, then reroll or edit it: each result is kept',
     });
   }
   const target = item.entry;

@@ -1,4 +1,5 @@
-import type { Cost } from '@rd-assets/core';
+import { formatAmount, type Cost } from '@rd-assets/core';
+import { SkippedError } from './asset-outcome-errors.js';
 
 export type BudgetUnit = 'usd' | 'credits';
 
@@ -36,4 +37,14 @@ export class Budget {
   get spent(): number {
     return this.spentAmount;
   }
+}
+
+/**
+ * A paid step the cap does not leave room for. The asset's status says it was skipped, so the
+ * message says only why. A cap of nothing is also how `pick` and `revert` say they never pay.
+ */
+export function overSpendingCap(what: string, budget: Budget): SkippedError {
+  return new SkippedError('E_BUDGET', `${what} would pass the spending cap (${formatAmount(budget.spent, budget.unit)} spent of ${formatAmount(budget.limit ?? 0, budget.unit)})`, {
+    hint: budget.limit ? 'raise --max-credits to build it' : 'nothing may be spent here (`--max-credits 0`, or `assets pick` and `assets revert`, which never pay): `assets build` builds it',
+  });
 }

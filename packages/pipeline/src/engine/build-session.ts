@@ -6,7 +6,6 @@ import pLimit, { type LimitFunction } from 'p-limit';
 import {
   addCost,
   minCost,
-  formatAmount,
   genKey,
   RdError,
   safeRelative,
@@ -20,7 +19,7 @@ import {
   type StoredOutput,
 } from '@rd-assets/core';
 import type { AssetJob, CallStep } from './asset-job.js';
-import type { Budget } from './budget.js';
+import { overSpendingCap, type Budget } from './budget.js';
 import type { AssetResult, AssetStatus, BuildEvent } from './build-types.js';
 import { keyPayload, lockRequest, walkRequest, wireBody, type RequestField } from './request-walk.js';
 import type { FileHasher } from '../store/file-hasher.js';
@@ -34,7 +33,7 @@ import { checkImageSizes, ImageSizeError } from './image-size-check.js';
 import { ChargeRecorder } from './charge-recorder.js';
 import type { Ledger } from '../store/ledger.js';
 import { mainOutput, type Finished, type StepState } from './step-state.js';
-import { BlockedError, SkippedError } from './asset-outcome-errors.js';
+import { BlockedError } from './asset-outcome-errors.js';
 import { POST_RUNS_AT_ONCE, postKeyFor, rawForPost, runPostSteps, type PostProcessor } from './post-run.js';
 import { lockEntryFor, sameGenKeys } from './lock-entry.js';
 import { pickedOutputs } from './picked-outputs.js';
@@ -290,12 +289,7 @@ export class BuildSession {
     // A task a stopped build paid for is collected, not paid again (the plan priced it at nothing):
     // the spending cap counts only new spending.
     const reservation = (await this.paidEarlier(job, step, key)) ? {} : estimate;
-    if (!this.opts.budget.reserve(reservation)) {
-      const b = this.opts.budget;
-      throw new SkippedError('E_BUDGET', `skipped: ${step.label} would pass the spending cap (${formatAmount(b.spent, b.unit)} spent of ${formatAmount(b.limit ?? 0, b.unit)})`, {
-        hint: 'raise --max-credits to build it',
-      });
-    }
+    if (!this.opts.budget.reserve(reservation)) throw overSpendingCap(step.label, this.opts.budget);
     let actual: Cost | undefined;
     const charge = new ChargeRecorder(this.opts.ledger, { asset: job.asset.id, endpoint: step.endpoint, callKey: key }, estimate);
     try {

@@ -1,12 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { addCost, formatAmount, genKey, getEditTool, lowPolyPrice, modelFiles, type ModelFile, RdError, sha256Hex, type CacheStore, type Cost, type GenActionRecord, type LockModel, type Lockfile, type LowPolyCatalog, type ModelEntry, type LowPolyOperation } from '@rd-assets/core';
+import { addCost, genKey, getEditTool, lowPolyPrice, modelFiles, type ModelFile, RdError, sha256Hex, type CacheStore, type Cost, type GenActionRecord, type LockModel, type Lockfile, type LowPolyCatalog, type ModelEntry, type LowPolyOperation } from '@rd-assets/core';
 import { CancelledError, type LowPolyApi, type LowPolyJobResult, type Provider, type TaskJournal } from '@rd-assets/api';
 import type { Project } from '../project/project.js';
 import type { Ledger } from '../store/ledger.js';
 import { saveLowPolyCatalog } from '../project/lowpoly-catalog-cache.js';
 import { ChargeRecorder } from './charge-recorder.js';
-import type { Budget } from './budget.js';
+import { overSpendingCap, type Budget } from './budget.js';
 import { SkippedError } from './asset-outcome-errors.js';
 import type { Rgb } from '../post/rgba-image.js';
 import { paletteHex, paletteImage } from './palette-image.js';
@@ -217,9 +217,7 @@ export class ModelSteps {
       const reservation = (await this.collected(model, step)) ? {} : estimate;
       const budget = this.o.budget;
       if (!budget.reserve(reservation)) {
-        throw new SkippedError('E_BUDGET', `model "${model.id}": skipped: ${step.label} would pass the spending cap (${formatAmount(budget.spent, budget.unit)} spent of ${formatAmount(budget.limit ?? 0, budget.unit)})`, {
-          hint: 'raise --max-credits to build it',
-        });
+        throw overSpendingCap(`model "${model.id}": ${step.label}`, budget);
       }
       const charge = new ChargeRecorder(this.o.ledger, { asset: model.id, endpoint: ENDPOINT[step.operation], callKey: step.key }, estimate);
       let result: LowPolyJobResult;
@@ -350,7 +348,7 @@ export class ModelSteps {
     const price = recolorPrice();
     const budget = this.o.budget;
     if (!budget.reserve(price)) {
-      throw new SkippedError('E_BUDGET', `model "${model.id}": skipped: recolor would pass the spending cap (${formatAmount(budget.spent, budget.unit)} spent of ${formatAmount(budget.limit ?? 0, budget.unit)})`, { hint: 'raise --max-credits to build it' });
+      throw overSpendingCap(`model "${model.id}": recolor`, budget);
     }
     let done = false;
     try {
