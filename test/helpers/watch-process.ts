@@ -45,6 +45,11 @@ export class WatchProcess {
     });
   }
 
+  /** Wait for it to end by itself. */
+  async exit(): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+    return this.exited;
+  }
+
   /** Send Ctrl-C (SIGINT) and wait for the exit code. */
   async stop(signal: NodeJS.Signals = 'SIGINT'): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
     this.child.kill(signal);

@@ -50,7 +50,7 @@ export type { ProviderChoice } from './engine/provider-id.js';
 export { balance, refreshStyles } from './engine/account.js';
 export type { AccountOptions } from './engine/account.js';
 export { gc, clean } from './store/maintenance.js';
-export type { GcOptions } from './store/maintenance.js';
+export type { GcOptions, MaintenanceOptions } from './store/maintenance.js';
 // Curation: choose among results (pick, reroll, history, revert), editing the manifest in place.
 export { pick, pickCandidate } from './curate/pick.js';
 export { reroll, rerollSeed } from './curate/reroll.js';

@@ -1,5 +1,6 @@
 import { clean } from '@rd-assets/pipeline';
 import { parse } from '../args.js';
+import { lockWaitNotice } from '../lock-wait.js';
 import type { Io } from '../terminal.js';
 
 export const help = `Usage: assets clean [options]
@@ -23,7 +24,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     io.stdout.write(help);
     return 0;
   }
-  const r = await clean({ cwd: io.cwd, env: io.env, ...(values.manifest ? { manifest: values.manifest } : {}) });
+  const r = await clean({ cwd: io.cwd, env: io.env, onWait: lockWaitNotice(io), ...(values.manifest ? { manifest: values.manifest } : {}) });
   if (values.json) io.stdout.write(`${JSON.stringify(r)}\n`);
   else {
     io.stdout.write(`removed ${r.removed.length} file${r.removed.length === 1 ? '' : 's'}\n`);

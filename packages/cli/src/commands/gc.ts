@@ -1,5 +1,6 @@
 import { gc } from '@rd-assets/pipeline';
 import { parse } from '../args.js';
+import { lockWaitNotice } from '../lock-wait.js';
 import type { Io } from '../terminal.js';
 
 export const help = `Usage: assets gc [options]
@@ -28,7 +29,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     io.stdout.write(help);
     return 0;
   }
-  const r = await gc({ cwd: io.cwd, env: io.env, ...(values.manifest ? { manifest: values.manifest } : {}), ...(values.cache ? { cacheDir: values.cache } : {}), pruneHistory: values['prune-history'] === true });
+  const r = await gc({ cwd: io.cwd, env: io.env, onWait: lockWaitNotice(io), ...(values.manifest ? { manifest: values.manifest } : {}), ...(values.cache ? { cacheDir: values.cache } : {}), pruneHistory: values['prune-history'] === true });
   io.stdout.write(values.json ? `${JSON.stringify(r)}\n` : `removed ${r.objects} objects and ${r.actions} records (${(r.bytes / 1024).toFixed(1)} KiB)\n`);
   return 0;
 }

@@ -1,14 +1,21 @@
+import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { acquireCacheLock, lockOutputs, LOCKFILE_VERSION, ObjectStore, parseLockfile, readLockfile, readRegularFile, RdError, safeRelative, type Lockfile } from '@rd-assets/core';
+import { acquireCacheLock, lockOutputs, LOCKFILE_VERSION, ObjectStore, parseLockfile, readLockfile, readRegularFile, RdError, safeRelative, type Lockfile, type LockOwner } from '@rd-assets/core';
 import { pruneHistory, readHistory } from './asset-history.js';
 import { recordedWrites, registeredProjects, unregister } from './cache-registry.js';
 import { FileHasher } from './file-hasher.js';
 import { generatedToRemove } from './generated-files.js';
-import { openProject, type ProjectOptions } from '../project/project.js';
+import { openProject, type Project, type ProjectOptions } from '../project/project.js';
 import { assertInsideRoot, isLink } from '../project/project-paths.js';
 
-export interface GcOptions extends ProjectOptions {
+/** What `clean` and `gc` are told: where the project is, and who to tell when a build holds the cache. */
+export interface MaintenanceOptions extends ProjectOptions {
+  /** Called once if another process holds the cache lock: the command waits for it. */
+  onWait?: (owner: LockOwner) => void;
+}
+
+export interface GcOptions extends MaintenanceOptions {
   /** Also drop this project's replaced results (`assets history`), so gc may remove them. */
   pruneHistory?: boolean;
 }
@@ -27,7 +34,7 @@ interface Keep {
  */
 export async function gc(options: GcOptions = {}): Promise<{ objects: number; actions: number; bytes: number; projects: number; historyPruned: number }> {
   const project = await openProject(options);
-  const cacheLock = await acquireCacheLock(resolve(project.cacheDir, 'lock'), { command: 'assets gc' });
+  const cacheLock = await acquireCacheLock(resolve(project.cacheDir, 'lock'), { command: 'assets gc', ...(options.onWait ? { onWait: options.onWait } : {}) });
   try {
     const store = new ObjectStore(project.cacheDir);
     const keep: Keep = { gen: new Set(), post: new Set(), objects: new Set() };
@@ -99,8 +106,20 @@ async function keepWhatLockNeeds(store: ObjectStore, lock: Lockfile, keep: Keep)
  * index and types module in the cache's record of the last build), each only if it is unchanged
  * since. Files changed by hand, or never recorded, are kept and reported. The cache is left alone.
  */
-export async function clean(options: ProjectOptions = {}): Promise<{ removed: string[]; kept: string[] }> {
+export async function clean(options: MaintenanceOptions = {}): Promise<{ removed: string[]; kept: string[] }> {
   const project = await openProject(options);
+  // A build holds it while it writes outputs and the lock: clean waits, then reads the lock that
+  // build left, instead of removing files from the one it was replacing. With no cache folder no
+  // build is under way, and clean does not make one.
+  const cacheLock = existsSync(project.cacheDir) ? await acquireCacheLock(resolve(project.cacheDir, 'lock'), { command: 'assets clean', ...(options.onWait ? { onWait: options.onWait } : {}) }) : undefined;
+  try {
+    return await cleanRecorded(project);
+  } finally {
+    await cacheLock?.release();
+  }
+}
+
+async function cleanRecorded(project: Project): Promise<{ removed: string[]; kept: string[] }> {
   const lock = await readLockfile(project.lockPath);
   const hasher = await FileHasher.open(resolve(project.cacheDir, 'stat-cache.json'));
   const { manifest } = project;
@@ -129,6 +148,7 @@ export async function clean(options: ProjectOptions = {}): Promise<{ removed: st
     removed.push(shown);
   }
   kept.push(...ours.kept);
-  await hasher.save();
+  // The stat cache speeds up the next build's checks; with no cache folder there is none to keep.
+  if (existsSync(project.cacheDir)) await hasher.save();
   return { removed, kept };
 }
