@@ -32,12 +32,25 @@ export function parse<O extends Record<string, OptionSpec>>(
   }
 }
 
-/** A whole number given as `--name` or, for a positional, as `<name>` (named so in the error). */
-export function intOption(command: string, name: string, value: string | undefined, min = 1): number | undefined {
+/** The longest delay a timer keeps: Node fires a longer one after 1 ms, so a huge value would mean none. */
+export const MAX_TIMER_MS = 2_147_483_647;
+
+/** The highest TCP port: beyond it `listen` throws a RangeError that would surface as a bug. */
+export const MAX_PORT = 65_535;
+
+/**
+ * A whole number given as `--name` or, for a positional, as `<name>` (named so in the error).
+ * `max` is where the value stops making sense to what receives it, so it ends here as a usage
+ * error rather than as a crash or an allocation the size of the number.
+ */
+export function intOption(command: string, name: string, value: string | undefined, min = 1, max = Number.MAX_SAFE_INTEGER): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
   const label = name.startsWith('<') ? name : `--${name}`;
-  if (!Number.isInteger(n) || n < min) throw new UsageError(`${label} must be an integer ≥ ${min}; got "${value}"`, command);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `from ${min} to ${max}`;
+    throw new UsageError(`${label} must be an integer ${range}; got "${value}"`, command);
+  }
   return n;
 }
 

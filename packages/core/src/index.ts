@@ -74,6 +74,7 @@ export {
   MAX_ARTIFACT_BYTES,
   MAX_RETRY_AFTER_MS,
   MAX_REDIRECTS,
+  MAX_CONCURRENCY,
   LimitError,
   NotRegularFileError,
   fileKind,

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { AssetResult, BuildOptions, BuildResult, Plan } from '@rd-assets/pipeline';
 // Loaded with this module, not after it: the no-op check is the first thing a build does.
 import { noopResult, noopTotals, upToDate } from '@rd-assets/pipeline/up-to-date';
+import { MAX_CONCURRENCY } from '@rd-assets/core/limits';
 import { intOption, numberOption, parse } from '../args.js';
 import { buildSummary } from '../build-summary.js';
 import { limitHeapGrowth } from '../heap-growth.js';
@@ -85,7 +86,7 @@ export async function run(argv: string[], io: Io, defaults: Partial<BuildOptions
   if (values.manifest) options.manifest = values.manifest;
   if (values.cache) options.cacheDir = values.cache;
   if (values.force?.length) options.force = values.force;
-  const concurrency = intOption(command, 'concurrency', values.concurrency);
+  const concurrency = intOption(command, 'concurrency', values.concurrency, 1, MAX_CONCURRENCY);
   if (concurrency !== undefined) options.concurrency = concurrency;
   const maxCredits = numberOption(command, 'max-credits', values['max-credits']);
   if (maxCredits !== undefined) options.maxCredits = maxCredits;

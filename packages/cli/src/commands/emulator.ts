@@ -1,5 +1,5 @@
 import type { Billing, EmulatorOptions } from '@rd-assets/emulator';
-import { intOption, numberOption, parse } from '../args.js';
+import { intOption, MAX_PORT, MAX_TIMER_MS, numberOption, parse } from '../args.js';
 import { UsageError } from '../usage-error.js';
 import type { Io } from '../terminal.js';
 
@@ -37,11 +37,11 @@ export async function run(argv: string[], io: Io): Promise<number> {
   // Loaded here, not at the top: `assets emulator --help` does not pay for sharp.
   const { emulatorOptionsFromEnv, startEmulator } = await import('@rd-assets/emulator');
   const options: EmulatorOptions = { ...emulatorOptionsFromEnv(io.env), acceptAnyKey: true };
-  options.port = intOption('emulator', 'port', values.port ?? '8787', 0);
+  options.port = intOption('emulator', 'port', values.port ?? '8787', 0, MAX_PORT);
   const balance = numberOption('emulator', 'balance', values.balance);
   if (balance !== undefined) options.defaultBalanceUsd = balance;
   if (values.billing !== undefined) options.billing = billingOption(values.billing);
-  const latency = intOption('emulator', 'latency', values.latency, 0);
+  const latency = intOption('emulator', 'latency', values.latency, 0, MAX_TIMER_MS);
   if (latency !== undefined) options.latencyMs = latency;
   if (values.log) {
     options.onRequest = (phase, entry) => {

@@ -1,6 +1,6 @@
 import { build, DEFAULT_PREVIEW_PORT, startPreviewServer } from '@rd-assets/pipeline';
 import { providerFromEnv } from '../provider-from-env.js';
-import { intOption, parse } from '../args.js';
+import { intOption, MAX_PORT, parse } from '../args.js';
 import { style, type Io } from '../terminal.js';
 
 export const help = `Usage: assets preview [options]
@@ -29,7 +29,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     io.stdout.write(help);
     return 0;
   }
-  const port = intOption('preview', 'port', values.port, 0);
+  const port = intOption('preview', 'port', values.port, 0, MAX_PORT);
   const project = { cwd: io.cwd, env: io.env, ...(values.manifest ? { manifest: values.manifest } : {}) };
   const provider = providerFromEnv({ offline: values.offline === true, env: io.env });
   const server = await startPreviewServer({

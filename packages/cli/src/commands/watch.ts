@@ -1,5 +1,6 @@
 import { DEFAULT_DEBOUNCE_MS, DEFAULT_PREVIEW_PORT, startPreviewServer, watch, type PreviewServer, type WatchEvent, type WatchOptions } from '@rd-assets/pipeline';
-import { intOption, numberOption, parse } from '../args.js';
+import { MAX_CONCURRENCY } from '@rd-assets/core/limits';
+import { intOption, MAX_PORT, MAX_TIMER_MS, numberOption, parse } from '../args.js';
 import { stopOnSignals } from '../stop-signals.js';
 import { style, type Io } from '../terminal.js';
 import { WatchView } from '../watch-view.js';
@@ -58,13 +59,13 @@ export async function run(argv: string[], io: Io): Promise<number> {
   const options: WatchOptions = { cwd: io.cwd, env: io.env, provider: providerFromEnv({ offline: values.offline === true, env: io.env }) };
   if (values.manifest) options.manifest = values.manifest;
   if (values.cache) options.cacheDir = values.cache;
-  const concurrency = intOption('watch', 'concurrency', values.concurrency);
+  const concurrency = intOption('watch', 'concurrency', values.concurrency, 1, MAX_CONCURRENCY);
   if (concurrency !== undefined) options.concurrency = concurrency;
   const maxCredits = numberOption('watch', 'max-credits', values['max-credits']);
   if (maxCredits !== undefined) options.maxCredits = maxCredits;
-  const debounce = intOption('watch', 'debounce', values.debounce, 0);
+  const debounce = intOption('watch', 'debounce', values.debounce, 0, MAX_TIMER_MS);
   if (debounce !== undefined) options.debounceMs = debounce;
-  const port = intOption('watch', 'port', values.port, 0);
+  const port = intOption('watch', 'port', values.port, 0, MAX_PORT);
 
   if (values.quiet && values.verbose) throw new UsageError('--quiet and --verbose contradict each other; give one', 'watch');
   const view = new WatchView(io, { ...(maxCredits === undefined ? {} : { maxCredits }), quiet: values.quiet === true, verbose: values.verbose === true });

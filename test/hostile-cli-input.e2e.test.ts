@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { build } from '@rd-assets/pipeline';
+import { runCli } from './helpers/cli.js';
+import { emulatorSuite } from './helpers/emulator-suite.js';
+import type { TempProject } from './helpers/temp-project.js';
+import { generationCalls } from './helpers/emulator-log.js';
+
+const KEY = 'rdpk-e2e-hostile-cli';
+const MANIFEST = ['version: 1', 'defaults: { style: rd_fast__low_res, size: 16 }', 'assets:', '  coin: { prompt: a gold coin }'].join('\n');
+
+const suite = emulatorSuite(KEY);
+
+const cli = (p: TempProject, args: string[], extra: Record<string, string> = {}) => runCli(args, { cwd: p.dir, env: suite.env(extra) });
+
+describe('flags and settings out of range end in a coded error, before any call', { timeout: 60_000 }, () => {
+  it('--concurrency above the manifest limit is a usage error, not a window allocated at that size', async () => {
+    const p = await suite.project({ 'assets.yaml': MANIFEST });
+    const mark = suite.emulator.log.length;
+    // A small heap makes the unbounded window fail at once instead of after a minute of paging.
+    const r = await cli(p, ['build', '--concurrency', '1000000000'], { NODE_OPTIONS: '--max-old-space-size=96' });
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/E_USAGE {2}--concurrency must be an integer from 1 to 64; got "1000000000" \(hint: /);
+    expect((await cli(p, ['watch', '--concurrency', '65'])).stderr).toContain('--concurrency must be an integer from 1 to 64');
+    expect(generationCalls(suite.emulator.log.slice(mark))).toBe(0);
+    expect(await p.exists('assets.lock')).toBe(false);
+  });
+
+  it('a script passing build() a concurrency the manifest could not hold gets E_RANGE', async () => {
+    const p = await suite.project({ 'assets.yaml': MANIFEST });
+    for (const concurrency of [0, 2.5, 65]) {
+      await expect(build({ cwd: p.dir, concurrency })).rejects.toMatchObject({ code: 'E_RANGE', message: expect.stringContaining('from 1 to 64') });
+    }
+  });
+
+  it('a port past 65535 is a usage error, not an internal error from listen()', async () => {
+    const p = await suite.project({ 'assets.yaml': MANIFEST });
+    for (const args of [['emulator', '--port', '99999'], ['preview', '--port', '70000'], ['watch', '--preview', '--port', '65536']]) {
+      const r = await cli(p, args);
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(2);
+      expect(r.stderr).toMatch(/E_USAGE {2}--port must be an integer from 0 to 65535/);
+      expect(r.stderr).not.toMatch(/internal error|E_INTERNAL|\n\s+at /);
+    }
+  });
+});
