@@ -95,6 +95,16 @@ describe('containment: a build writes only inside the project', () => {
       expect((await refused(p, ['build'])).stderr).toContain('assets.yaml:3:8  E_OUTPUT_IS_MANIFEST');
     }));
 
+  it('a manifest that is a link to a file in out: the output of that name is E_OUTPUT_IS_MANIFEST, and the manifest stays', () =>
+    withProject({ 'sprites/hero.png': manifest('out: sprites', ...HERO) }, async (p) => {
+      await symlink(join('sprites', 'hero.png'), p.path('assets.yaml'));
+      const text = await p.text('sprites/hero.png');
+      for (const command of ['validate', 'build']) {
+        expect((await refused(p, [command])).stderr).toMatch(/assets\.yaml:4:3 {2}E_OUTPUT_IS_MANIFEST {2}asset "hero" would write sprites\/hero\.png, which is, through a symbolic link, the manifest/);
+      }
+      expect(await p.text('sprites/hero.png')).toBe(text);
+    }));
+
   it('out: naming a file is E_OUT_NOT_FOLDER with a hint, not an internal error', () =>
     withProject({ 'assets.yaml': manifest('out: notes.txt', ...HERO), 'notes.txt': 'mine\n' }, async (p) => {
       const r = await refused(p, ['build']);

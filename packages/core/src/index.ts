@@ -80,6 +80,7 @@ export {
   fileKind,
 } from './limits.js';
 export { readRegularFile } from './regular-file.js';
+export { outputFiles } from './output-ownership.js';
 export { postPixelOverrun } from './post-pixel-budget.js';
 export { secretRedactor, REDACT_MIN_RUN } from './secret-redaction.js';
 export { probeImage } from './image-probe.js';

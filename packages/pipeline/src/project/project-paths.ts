@@ -1,7 +1,7 @@
 import { lstatSync, realpathSync, statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { lockfilePathFor, RdError, type Diagnostic, type Manifest, type SourceLocation } from '@rd-assets/core';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { lockfilePathFor, outputFiles, RdError, type Diagnostic, type LowPolyCatalog, type Manifest, type SourceLocation } from '@rd-assets/core';
 import { isRdAssetsFile } from '../outputs/generated-file.js';
 
 /**
@@ -125,7 +125,7 @@ async function realRootOf(project: { root: string }): Promise<string> {
  * the build output, by hand or by a tool, would take the cache with it); neither the index nor the
  * types module is, through a link, the manifest or the lock. Reads only file metadata.
  */
-export async function checkProjectPaths(manifest: Manifest, options: { root: string; cacheDir: string }): Promise<Diagnostic[]> {
+export async function checkProjectPaths(manifest: Manifest, options: { root: string; cacheDir: string; lowPolyCatalog?: LowPolyCatalog }): Promise<Diagnostic[]> {
   const diagnostics: Diagnostic[] = [];
   const at = (key: 'out' | 'index' | 'types' | 'cache'): SourceLocation => manifest.keyLocations?.[key] ?? { file: manifest.file, line: 1, col: 1 };
   const error = (code: string, message: string, hint: string, location: SourceLocation) => diagnostics.push({ severity: 'error', code, message, hint, location });
@@ -201,6 +201,28 @@ export async function checkProjectPaths(manifest: Manifest, options: { root: str
       // The same path written directly is reported by validation already; this catches links.
       if (w.path.toLowerCase() === file.toLowerCase() || w.real.toLowerCase() !== (await realPathOf(file)).toLowerCase()) continue;
       error(code, `${w.what} leads, through a symbolic link, to ${what} ${file}`, 'choose another file name', at(w.key));
+    }
+  }
+  // An asset's output can be the manifest or the lock on disk too: a manifest kept in `out` and
+  // linked from the project's top would be overwritten by the output of its name. Outputs replace
+  // their own name (a link there is replaced, not written through), so only one with the real
+  // file's name can land on it: only those are resolved.
+  const checked = new Set(writes.map((w) => w.path));
+  const claimed = outputFiles(manifest, options.lowPolyCatalog);
+  for (const [file, code, what] of protectedFiles) {
+    const real = (await realPathOf(file)).toLowerCase();
+    const name = basename(real);
+    for (const c of claimed) {
+      if (checked.has(c.path) || c.path.toLowerCase() === file.toLowerCase() || basename(c.path).toLowerCase() !== name) continue;
+      if ((await realPathOf(c.path)).toLowerCase() !== real) continue;
+      diagnostics.push({
+        severity: 'error',
+        code,
+        message: `${c.owner.name} would write ${relative(manifest.dir, c.path)}, which is, through a symbolic link, ${what} ${file}`,
+        hint: 'choose another file name, or keep the manifest and the lock outside `out`',
+        location: c.owner.location,
+        ...(c.owner.assetId ? { assetId: c.owner.assetId } : {}),
+      });
     }
   }
   return diagnostics;
