@@ -102,9 +102,10 @@ function describe(e: ErrorObject, positions: Map<string, NodePosition>, file: st
       return {
         severity: 'error',
         code: 'E_TYPE',
-        message: `${name} must be ${article((e.params as { type: string }).type)}`,
+        message: `${name} must be ${article((e.params as { type: string | string[] }).type)}`,
         location: at(e.instancePath),
-        ...(schema.description ? { hint: schema.description } : {}),
+        // Without a description, the value as read says what was taken for what (1.5, "64", null).
+        hint: schema.description ?? `got ${JSON.stringify(e.data)?.slice(0, 60) ?? String(e.data)}`,
       };
     case 'enum': {
       const allowed = (e.params as { allowedValues: unknown[] }).allowedValues;
@@ -172,7 +173,12 @@ function describe(e: ErrorObject, positions: Map<string, NodePosition>, file: st
   }
 }
 
-function article(type: string): string {
-  const t = type.replace(/,/g, ' or ');
+/**
+ * ajv names a field of several types (`['integer', 'null']`) by the list; `null` there means
+ * "leave it unset", which is not worth saying when the value given is of another type.
+ */
+function article(type: string | string[]): string {
+  const types = (Array.isArray(type) ? type : type.split(',')).filter((t) => t !== 'null');
+  const t = types.join(' or ');
   return /^[aeiou]/.test(t) ? `an ${t}` : `a ${t}`;
 }

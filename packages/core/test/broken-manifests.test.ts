@@ -36,6 +36,15 @@ describe('the broken-manifest corpus', () => {
   });
 });
 
+describe('a field of several types', () => {
+  it('names the type it wants, not the list ajv holds (upscale_output_factor is an integer or unset)', () => {
+    const text = ['version: 1', 'assets:', '  hero: { prompt: x, style: rd_fast__default, size: 64, upscale_output_factor: 1.5 }', ''].join('\n');
+    const [d, ...rest] = parseManifest(text, '/project/assets.yaml').diagnostics;
+    expect(rest).toEqual([]);
+    expect(d).toMatchObject({ code: 'E_TYPE', message: 'upscale_output_factor must be an integer', hint: 'got 1.5', location: { line: 3, col: 80 } });
+  });
+});
+
 describe('YAML syntax errors a newcomer can act on', () => {
   it('an unclosed quote is shown with its source line and a caret under the opening quote', () => {
     const text = ['version: 1', 'assets:', '  hero:', '    prompt: "a knight', '    style: rd_fast__default', '  other: { prompt: x }', ''].join('\n');
