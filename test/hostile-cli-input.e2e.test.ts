@@ -41,4 +41,22 @@ describe('flags and settings out of range end in a coded error, before any call'
       expect(r.stderr).not.toMatch(/internal error|E_INTERNAL|\n\s+at /);
     }
   });
+
+  it('RD_API_URL that is not an http(s) URL, or RD_API_VERSION=v3, is E_API_CONFIG (exit 2) before any call', async () => {
+    const p = await suite.project({ 'assets.yaml': MANIFEST });
+    const mark = suite.emulator.log.length;
+    for (const [extra, message] of [
+      [{ RD_API_URL: 'notaurl' }, 'RD_API_URL must be an http or https URL; got "notaurl"'],
+      [{ RD_API_URL: `${suite.emulator.url.replace('http://', 'http://me:hunter2@')}` }, 'RD_API_URL must not carry a user name or password'],
+      [{ RD_API_VERSION: 'v3' }, 'RD_API_VERSION must be v1 or v2; got "v3"'],
+    ] as const) {
+      const r = await cli(p, ['build'], extra);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain(`E_API_CONFIG  ${message} (hint: `);
+      expect(r.stderr).not.toMatch(/internal error|E_INTERNAL|\n\s+at |hunter2/);
+    }
+    expect((await cli(p, ['build', '--offline'], { RD_API_VERSION: 'v3' })).code).toBe(2);
+    expect(generationCalls(suite.emulator.log.slice(mark))).toBe(0);
+    expect(await p.exists('assets.lock')).toBe(false);
+  });
 });
