@@ -59,4 +59,27 @@ describe('flags and settings out of range end in a coded error, before any call'
     expect(generationCalls(suite.emulator.log.slice(mark))).toBe(0);
     expect(await p.exists('assets.lock')).toBe(false);
   });
+
+  it('--report over the manifest, the lock or the ledger, or outside the project, is E_REPORT_PATH before any call', async () => {
+    const p = await suite.project({ 'assets.yaml': MANIFEST });
+    const outside = await suite.project();
+    const mark = suite.emulator.log.length;
+    for (const [target, message] of [
+      ['assets.yaml', 'would overwrite the manifest'],
+      ['Assets.Yaml', 'would overwrite the manifest'],
+      ['assets.lock', 'would overwrite the lock'],
+      ['.rd-assets/ledger.jsonl', 'is inside the cache'],
+      [outside.path('report.html'), 'leads outside the project'],
+    ] as const) {
+      const r = await cli(p, ['build', '--report', target]);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(new RegExp(`E_REPORT_PATH {2}the report .* ${message}.*\\(hint: `));
+    }
+    expect(await p.text('assets.yaml')).toBe(MANIFEST);
+    expect(await outside.exists('report.html')).toBe(false);
+    expect(generationCalls(suite.emulator.log.slice(mark))).toBe(0);
+    const ok = await cli(p, ['build', '--report', 'reports/gallery.html']);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(await p.text('reports/gallery.html')).toMatch(/^<!doctype html>/);
+  });
 });

@@ -105,6 +105,30 @@ function inRootWithoutLinks(root: string, abs: string): boolean {
 }
 
 /**
+ * A file a command writes by a path given on its command line (`build --report`), checked before
+ * the build pays for anything: inside the project root after links, and never the manifest, the
+ * lock or a file of the cache (the ledger, the journal), which a page written over them would
+ * destroy.
+ */
+export async function assertExtraOutput(abs: string, project: { root: string; manifest: string; cacheDir: string }, what: string, code: string): Promise<void> {
+  const real = await realPathOf(abs);
+  const root = await realPathOf(project.root);
+  if (!isInside(root, real)) {
+    const link = real !== abs && isInside(project.root, abs) ? ' (through a symbolic link)' : '';
+    throw new RdError(code, `${what} ${abs} leads outside the project${link}: ${real}`, {
+      hint: `rd-assets writes only inside the project (${project.root}); name a file inside it and copy it from there`,
+    });
+  }
+  const same = async (file: string) => real.toLowerCase() === (await realPathOf(file)).toLowerCase();
+  if (await same(project.manifest)) throw new RdError(code, `${what} ${abs} would overwrite the manifest ${project.manifest}`, { hint: 'name another file, e.g. report.html' });
+  const lock = lockfilePathFor(project.manifest);
+  if (await same(lock)) throw new RdError(code, `${what} ${abs} would overwrite the lock ${lock}`, { hint: 'name another file, e.g. report.html' });
+  if (isInside((await realPathOf(project.cacheDir)).toLowerCase(), real.toLowerCase())) {
+    throw new RdError(code, `${what} ${abs} is inside the cache ${project.cacheDir}`, { hint: 'name a file outside the cache folder, e.g. report.html' });
+  }
+}
+
+/**
  * The project root's real path, looked up once per project: the root is where a build starts
  * from, settled before its first write, where the folders below it (which a link could replace
  * during the build) are resolved again before every write.
