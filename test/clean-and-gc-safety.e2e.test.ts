@@ -95,6 +95,25 @@ describe('assets clean deletes only what rd-assets recorded, and only if unchang
   });
 });
 
+describe('assets gc removes only what the store wrote', () => {
+  it('out: inside the cache\'s objects folder: gc keeps the outputs and a file put beside the records, and still collects a stale object', async () => {
+    const p = await project({ 'assets.yaml': manifest('out: .rd-assets/objects', 'assets:', '  hero: { prompt: a knight }', '  coin: { prompt: a coin }') });
+    expect((await run(p, ['build', '--offline'])).code).toBe(0);
+    await p.write('.rd-assets/actions/gen/ab/notes.txt', 'mine\n');
+    // Drop coin: its objects and records are no longer referenced by the lock.
+    await p.edit('assets.yaml', (t) => t.replace('  coin: { prompt: a coin }\n', ''));
+    expect((await run(p, ['build', '--offline'])).code).toBe(0);
+    const gc = await run(p, ['gc', '--json']);
+    expect(gc.code, gc.stderr).toBe(0);
+    expect((JSON.parse(gc.stdout) as { objects: number }).objects).toBeGreaterThan(0);
+    expect(await p.exists('.rd-assets/objects/hero.png')).toBe(true);
+    expect(await p.exists('.rd-assets/objects/assets.json')).toBe(true);
+    expect(await p.text('.rd-assets/actions/gen/ab/notes.txt')).toBe('mine\n');
+    const again = await run(p, ['build', '--offline', '--frozen']);
+    expect(again.code, again.stderr).toBe(0);
+  });
+});
+
 describe('assets gc with a cache shared by several projects', () => {
   async function twoProjects() {
     const cache = await mkdtemp(join(tmpdir(), 'rd-assets-shared-cache-'));

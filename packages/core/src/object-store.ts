@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { readdir, readFile, rm, stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { writeFileAtomicSync, isTempName } from './atomic-file.js';
 import { sha256Hex, isSha256Hex } from './hash.js';
 import type { Cost } from './pricing.js';
@@ -174,7 +174,7 @@ export class ObjectStore implements CacheStore {
       for (const file of await walk(join(this.root, 'actions', kind))) {
         const name = file.slice(file.lastIndexOf('/') + 1);
         const key = name.replace(/\.json$/, '');
-        if (!isTempName(name) && keep[kind].has(key)) continue;
+        if (!isTempName(name) && (keep[kind].has(key) || !name.endsWith('.json') || !isStoreFile(file, key))) continue;
         removed.bytes += (await stat(file)).size;
         await rm(file, { force: true });
         removed.actions++;
@@ -182,7 +182,7 @@ export class ObjectStore implements CacheStore {
     }
     for (const file of await walk(join(this.root, 'objects'))) {
       const name = file.slice(file.lastIndexOf('/') + 1);
-      if (!isTempName(name) && keep.objects.has(name)) continue;
+      if (!isTempName(name) && (keep.objects.has(name) || !isStoreFile(file, name))) continue;
       removed.bytes += (await stat(file)).size;
       await rm(file, { force: true });
       removed.objects++;
@@ -234,6 +234,15 @@ async function exists(path: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/**
+ * Whether a file below `objects/` or `actions/<kind>/` is one the store wrote: named by its
+ * sha256 (`.json` for a record) in the folder of the hash's first two characters. Anything else
+ * there is not the store's to collect: an `out:` or a file someone put inside the cache.
+ */
+function isStoreFile(file: string, hash: string): boolean {
+  return isSha256Hex(hash) && basename(dirname(file)) === hash.slice(0, 2);
 }
 
 async function walk(dir: string): Promise<string[]> {
