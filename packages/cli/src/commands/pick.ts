@@ -28,5 +28,6 @@ export async function run(argv: string[], io: Io): Promise<number> {
   const index = intOption('pick', '<n>', n, 0)!;
   await pickCandidate({ ...projectOptions(io, values), id, index });
   io.stderr.write(`${id}: picked candidate ${index}\n`);
-  return buildOne(id, values, io);
+  // Nothing to pay for: the candidates were paid when they were made (see the pipeline's pick()).
+  return buildOne(id, values, io, { maxCredits: 0 });
 }

@@ -20,8 +20,13 @@ export function pickCandidate(options: ProjectOptions & { id: string; index: num
   });
 }
 
-/** `assets pick ID N`: write the pick, then build that asset (post-processing only when its candidates are cached). */
+/**
+ * `assets pick ID N`: write the pick, then build that asset with a spending cap of nothing, as
+ * `revert` does: a pick chooses among candidates already paid for. Candidates not in the cache
+ * (never built, or built by another provider: `--offline` then a pick with a key) are reported
+ * skipped instead of generated anew, which would pay for a batch nobody has seen and pick from it.
+ */
 export async function pick(options: BuildOptions & { id: string; index: number }): Promise<{ edits: ScalarEdit[]; result: BuildResult }> {
   const edits = await pickCandidate(options);
-  return { edits, result: await build({ ...options, targets: [options.id] }) };
+  return { edits, result: await build({ ...options, targets: [options.id], maxCredits: 0 }) };
 }
