@@ -1,7 +1,31 @@
 import { isAbsolute } from 'node:path';
+import { MAX_ID_LENGTH } from '../limits.js';
+
+const MAX_OUTPUT_LENGTH = 4 * MAX_ID_LENGTH;
 
 /** A relative path that stays inside its base folder. */
 export function safeRelative(path: string): boolean {
   if (!path || isAbsolute(path) || /^[A-Za-z]:/.test(path) || path.includes('\\') || path.includes('\0')) return false;
   return path.split('/').every((seg) => seg !== '..' && seg !== '' && seg !== '.');
+}
+
+/**
+ * What makes a safe `output:` (a relative path inside `out`) unfit to be written, if anything: a
+ * part longer than an id may be, which file systems refuse (255 bytes, before `.png`, `-0` or a
+ * frames folder's names) only after the call was paid for, or a control character, which no
+ * engine's loader or shell quotes the same way.
+ */
+export function outputNameProblem(output: string): { code: string; message: string; hint: string } | undefined {
+  // A whole path a few ids long: well inside the 1,024 bytes some systems allow, with the project's own path.
+  if (output.length > MAX_OUTPUT_LENGTH) {
+    return { code: 'E_ID_TOO_LONG', message: `output "${output.slice(0, 24)}…" is ${output.length} characters; at most ${MAX_OUTPUT_LENGTH} are allowed`, hint: 'shorten it, or use fewer folders' };
+  }
+  const long = output.split('/').find((part) => part.length > MAX_ID_LENGTH);
+  if (long !== undefined) {
+    return { code: 'E_ID_TOO_LONG', message: `output "${output.slice(0, 24)}…" has a part of ${long.length} characters; at most ${MAX_ID_LENGTH} are allowed`, hint: 'shorten it (each part names a file or a folder)' };
+  }
+  if ([...output].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)) {
+    return { code: 'E_OUTPUT_INVALID', message: `output ${JSON.stringify(output)} holds a control character`, hint: 'use letters, digits, "_", "-", "." and "/"' };
+  }
+  return undefined;
 }
