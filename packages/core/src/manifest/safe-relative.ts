@@ -29,3 +29,18 @@ export function outputNameProblem(output: string): { code: string; message: stri
   }
   return undefined;
 }
+
+/** A name longer than this many bytes is refused by common file systems (ext4, APFS, NTFS). */
+const MAX_NAME_BYTES = 255;
+/** The longest path some systems (macOS) open; the project's own path comes on top. */
+const MAX_PATH_CHARS = 1024;
+
+/**
+ * What makes a path the manifest names (`out`, `index`, `types`, `cache`) impossible to create,
+ * if anything: found at validation, not as an error of the file system once the calls are paid.
+ */
+export function pathLengthProblem(path: string): string | undefined {
+  if (path.length > MAX_PATH_CHARS) return `is ${path.length} characters; at most ${MAX_PATH_CHARS} are allowed`;
+  const long = path.split(/[\\/]/).find((part) => Buffer.byteLength(part) > MAX_NAME_BYTES);
+  return long === undefined ? undefined : `has a part of ${Buffer.byteLength(long)} bytes ("${long.slice(0, 24)}…"); file systems allow at most ${MAX_NAME_BYTES}`;
+}
