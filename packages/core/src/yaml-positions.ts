@@ -143,7 +143,7 @@ function parseWhole(text: string, file: string): ParsedYaml {
     const budget = { left: MAX_YAML_ALIAS_NODES };
     const found = walk(doc, doc.contents as Node | null, '', undefined, positions, at, budget, false);
     if (found?.kind === 'duplicate') {
-      errors.push({ code: 'E_YAML_SYNTAX', message: `Map keys must be unique ("${found.name}" is repeated)`, location: found.location, frame: codeFrame(text, found.location) });
+      errors.push({ code: 'E_YAML_SYNTAX', message: `Map keys must be unique ("${found.name}" is repeated)`, hint: 'give each key once: remove or rename one of them', location: found.location, frame: codeFrame(text, found.location) });
     } else if (found?.kind === 'aliases') {
       errors.push({
         code: 'E_YAML_ALIAS_LIMIT',

@@ -32,6 +32,8 @@ describe('the broken-manifest corpus', () => {
     for (const d of result.diagnostics) {
       expect(d.location.file).toBe(`/project/${file}`);
       expect(d.message.length).toBeGreaterThan(8);
+      // Every bad input ends in a coded error with a hint: what to do, or at least what was read.
+      expect(d.hint, `${file}: ${d.code} ${d.message}`).toMatch(/\S/);
     }
   });
 });

@@ -48,7 +48,7 @@ export function readAssetEntry(ctx: Context, id: string, group: string | undefin
 
   const startsFrom = ['from', 'image'].filter((k) => k in v);
   if (startsFrom.length === 2) {
-    ctx.error('E_CONFLICT', 'an asset starts from either `from` (another asset) or `image` (a file), not both', p('image'), undefined, fullId);
+    ctx.error('E_CONFLICT', 'an asset starts from either `from` (another asset) or `image` (a file), not both', p('image'), 'keep one of them', fullId);
   }
   if (startsFrom.length) {
     const ownGeneration = GENERATION_FIELDS.filter((k) => k in v && m.from[k]?.startsWith(pointer + '/'));
