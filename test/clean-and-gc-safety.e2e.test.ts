@@ -44,6 +44,14 @@ describe('assets clean deletes only what rd-assets recorded, and only if unchang
     expect(await p.exists('hero.png')).toBe(false);
   });
 
+  it("out: . beside the user's own assets.json: the hint names another file than the one in the way", async () => {
+    const p = await project({ 'assets.yaml': manifest('out: .', 'assets:', '  hero: { prompt: a knight }'), 'assets.json': '{ "mine": true }\n' });
+    const r = await run(p, ['validate']);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain('E_OUTPUT_NOT_OURS  index "assets.json" would overwrite assets.json');
+    expect(r.stderr).toContain('(e.g. rd-assets.json)');
+  });
+
   it('types: naming a hand-written module is refused; after the cache is deleted, a rebuild still rewrites its own index and types', async () => {
     const p = await project({ 'assets.yaml': manifest('types: src/config.ts', 'assets:', '  hero: { prompt: a knight }'), 'src/config.ts': 'export const mine = 1;\n' });
     const refused = await run(p, ['build', '--offline']);

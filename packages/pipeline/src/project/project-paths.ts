@@ -183,10 +183,12 @@ export async function checkProjectPaths(manifest: Manifest, options: { root: str
   for (const w of writes) {
     if (w.key === 'index' && outBlocked) continue; // follows from `out`, already reported
     const inTheWay = await obstacle(w.path, w.key === 'out' ? 'folder' : 'file');
+    // The example name must not be the very file in the way (an index named assets.json beside a user's assets.json).
+    const example = w.key === 'types' ? (basename(w.path) === 'assets.ts' ? 'src/rd-assets.ts' : 'src/assets.ts') : basename(w.path) === 'assets.json' ? 'rd-assets.json' : 'assets.json';
     if (!inTheWay) {
       if (w.key !== 'out' && !outside && !(await isRdAssetsFile(w.path, w.key))) {
         const shown = relative(manifest.dir, w.path);
-        error('E_OUTPUT_NOT_OURS', `${w.what} would overwrite ${shown}, a file rd-assets did not write`, `name another file for \`${w.key}:\` (e.g. ${w.key === 'types' ? 'src/assets.ts' : 'assets.json'}), or move ${shown} away if it is no longer needed`, at(w.key === 'index' && !manifest.keyLocations?.index ? 'out' : w.key));
+        error('E_OUTPUT_NOT_OURS', `${w.what} would overwrite ${shown}, a file rd-assets did not write`, `name another file for \`${w.key}:\` (e.g. ${example}), or move ${shown} away if it is no longer needed`, at(w.key === 'index' && !manifest.keyLocations?.index ? 'out' : w.key));
       }
       continue;
     }
@@ -195,7 +197,7 @@ export async function checkProjectPaths(manifest: Manifest, options: { root: str
       outBlocked = true;
       error('E_OUT_NOT_FOLDER', `out "${manifest.out}" cannot be a folder: ${shown} is ${inTheWay.is}`, 'point `out:` at a folder (it is created when missing)', at('out'));
     } else if (!outside) {
-      error('E_OUTPUT_BLOCKED', `${w.what} cannot be written: ${shown} is ${inTheWay.is}`, `name a file that is not there yet or is rd-assets' own, e.g. ${w.key === 'types' ? 'src/assets.ts' : 'assets.json'}`, at(w.key === 'index' && !manifest.keyLocations?.index ? 'out' : w.key));
+      error('E_OUTPUT_BLOCKED', `${w.what} cannot be written: ${shown} is ${inTheWay.is}`, `name a file that is not there yet or is rd-assets' own, e.g. ${example}`, at(w.key === 'index' && !manifest.keyLocations?.index ? 'out' : w.key));
     }
   }
   // A file where the cache folder (or one above it) should be: every command would fail on it.
