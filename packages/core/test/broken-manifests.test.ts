@@ -48,6 +48,14 @@ describe('a field of several types', () => {
 });
 
 describe('YAML syntax errors a newcomer can act on', () => {
+  it('thousands of nested brackets are "nests too deeply", not the engine\'s stack message', () => {
+    const text = ['version: 1', 'assets:', `  a: { prompt: x, style: rd_fast__default, size: 64, params: { k: ${'['.repeat(5000)}${']'.repeat(5000)} } }`, ''].join('\n');
+    const [d, ...rest] = parseManifest(text, '/project/assets.yaml').diagnostics;
+    expect(rest).toEqual([]);
+    expect(d).toMatchObject({ code: 'E_YAML_SYNTAX', message: 'the YAML nests too deeply to be read', location: { line: 3 } });
+    expect(d!.hint).toMatch(/flatten/);
+  });
+
   it('an unclosed quote is shown with its source line and a caret under the opening quote', () => {
     const text = ['version: 1', 'assets:', '  hero:', '    prompt: "a knight', '    style: rd_fast__default', '  other: { prompt: x }', ''].join('\n');
     const [d, ...rest] = parseManifest(text, '/project/assets.yaml').diagnostics;
