@@ -24,10 +24,18 @@ export function outputNameProblem(output: string): { code: string; message: stri
   if (long !== undefined) {
     return { code: 'E_ID_TOO_LONG', message: `output "${output.slice(0, 24)}…" has a part of ${long.length} characters; at most ${MAX_ID_LENGTH} are allowed`, hint: 'shorten it (each part names a file or a folder)' };
   }
-  if ([...output].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)) {
+  if (hasControlCharacter(output)) {
     return { code: 'E_OUTPUT_INVALID', message: `output ${JSON.stringify(output)} holds a control character`, hint: 'use letters, digits, "_", "-", "." and "/"' };
   }
   return undefined;
+}
+
+function hasControlCharacter(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f) return true;
+  }
+  return false;
 }
 
 /** A name longer than this many bytes is refused by common file systems (ext4, APFS, NTFS). */
