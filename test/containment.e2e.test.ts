@@ -105,6 +105,17 @@ describe('containment: a build writes only inside the project', () => {
       expect(await p.text('sprites/hero.png')).toBe(text);
     }));
 
+  it('out: or types: through a symbolic link that leads back to itself is refused before any call, naming the link', () =>
+    withProject({ 'assets.yaml': manifest(...HERO), 'src/.keep': '' }, async (p) => {
+      await symlink('out', p.path('out'));
+      expect((await refused(p, ['build'])).stderr).toContain('E_OUT_NOT_FOLDER  out "out" cannot be a folder: out is a symbolic link that leads back to itself');
+      await rm(p.path('out'));
+      await p.write('assets.yaml', manifest('types: src/a/assets.ts', ...HERO));
+      await symlink('b', p.path('src/a'));
+      await symlink('a', p.path('src/b'));
+      expect((await refused(p, ['build'])).stderr).toContain('E_OUTPUT_BLOCKED  types "src/a/assets.ts" cannot be written: src/a is a symbolic link that leads back to itself');
+    }));
+
   it('out: naming a file is E_OUT_NOT_FOLDER with a hint, not an internal error', () =>
     withProject({ 'assets.yaml': manifest('out: notes.txt', ...HERO), 'notes.txt': 'mine\n' }, async (p) => {
       const r = await refused(p, ['build']);
