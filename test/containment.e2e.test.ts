@@ -198,6 +198,22 @@ describe('containment: a committed link inside `out` does not lead writes or del
       expect(await readdir(target)).toEqual([]);
     }));
 
+  it('a group folder that is a link leading back to itself: the asset fails with E_PATH_LOOP, not an internal error, and the next build pays nothing', () =>
+    withProject({ 'assets.yaml': manifest(...GROUP) }, async (p) => {
+      await mkdir(p.path('sprites'));
+      await symlink('items', p.path('sprites/items'));
+      const mark = emulator.log.length;
+      const r = await runCli(['build'], { cwd: p.dir, env: env() });
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toMatch(/E_PATH_LOOP {2}.*sprites\/items is a symbolic link that leads back to itself \(hint: /);
+      expect(r.stderr).not.toMatch(/E_INTERNAL|internal error|\n\s+at /);
+      const paid = generationCalls(emulator.log.slice(mark));
+      await rm(p.path('sprites/items'));
+      const again = await runCli(['build'], { cwd: p.dir, env: env() });
+      expect(again.code, again.stderr).toBe(0);
+      expect(generationCalls(emulator.log.slice(mark))).toBe(paid);
+    }));
+
   it('clean removes nothing through a link to a folder outside the project', () =>
     withProject({ 'assets.yaml': manifest(...GROUP) }, async (p) => {
       const built = await runCli(['build'], { cwd: p.dir, env: env() });

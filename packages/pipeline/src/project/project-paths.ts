@@ -83,8 +83,30 @@ class PathOutsideError extends RdError {
  */
 export async function assertInsideRoot(project: { root: string }, abs: string): Promise<void> {
   if (inRootWithoutLinks(project.root, abs)) return;
+  const loop = loopingPart(abs);
+  if (loop) {
+    throw new RdError('E_PATH_LOOP', `${abs} cannot be written: ${loop} is a symbolic link that leads back to itself`, {
+      hint: 'replace the link with a folder (the paid result stays cached: the next build writes it without a call)',
+    });
+  }
   const real = await realPathOf(abs);
   if (!isInside(await realRootOf(project), real)) throw new PathOutsideError(abs, real, project.root);
+}
+
+/** The highest part of `abs` that cannot be resolved because its links go round in a loop, if any. */
+function loopingPart(abs: string): string | undefined {
+  const loops = (p: string) => {
+    try {
+      statSync(p, { throwIfNoEntry: false });
+      return false;
+    } catch (e) {
+      return (e as NodeJS.ErrnoException).code === 'ELOOP';
+    }
+  };
+  if (!loops(abs)) return undefined;
+  let at = abs;
+  while (dirname(at) !== at && loops(dirname(at))) at = dirname(at);
+  return at;
 }
 
 /**
