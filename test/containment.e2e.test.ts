@@ -212,6 +212,14 @@ describe('containment: a committed link inside `out` does not lead writes or del
       const again = await runCli(['build'], { cwd: p.dir, env: env() });
       expect(again.code, again.stderr).toBe(0);
       expect(generationCalls(emulator.log.slice(mark))).toBe(paid);
+      // The loop put back after a good build: the no-op check and the lock's look at the files
+      // meet it first, and must leave the answer to the same coded failure.
+      await rm(p.path('sprites/items'), { recursive: true });
+      await symlink('items', p.path('sprites/items'));
+      const looped = await runCli(['build'], { cwd: p.dir, env: env() });
+      expect(looped.code, looped.stderr).toBe(1);
+      expect(looped.stderr).toContain('E_PATH_LOOP');
+      expect(looped.stderr).not.toMatch(/E_INTERNAL|internal error|\n\s+at /);
     }));
 
   it('clean removes nothing through a link to a folder outside the project', () =>
