@@ -44,6 +44,14 @@ describe('assets clean deletes only what rd-assets recorded, and only if unchang
     expect(await p.exists('hero.png')).toBe(false);
   });
 
+  it("out: . beside the user's own assets.json: the hint names another file than the one in the way", async () => {
+    const p = await project({ 'assets.yaml': manifest('out: .', 'assets:', '  hero: { prompt: a knight }'), 'assets.json': '{ "mine": true }\n' });
+    const r = await run(p, ['validate']);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain('E_OUTPUT_NOT_OURS  index "assets.json" would overwrite assets.json');
+    expect(r.stderr).toContain('(e.g. rd-assets.json)');
+  });
+
   it('types: naming a hand-written module is refused; after the cache is deleted, a rebuild still rewrites its own index and types', async () => {
     const p = await project({ 'assets.yaml': manifest('types: src/config.ts', 'assets:', '  hero: { prompt: a knight }'), 'src/config.ts': 'export const mine = 1;\n' });
     const refused = await run(p, ['build', '--offline']);
@@ -157,6 +165,23 @@ describe('assets gc removes only what the store wrote', () => {
     expect(await p.text('actions/gen/jump.lua')).toBe('return 1\n');
     const rebuilt = await run(p, ['build', '--offline', '--frozen']);
     expect(rebuilt.code, rebuilt.stderr).toBe(0);
+  });
+
+  it('out: inside the cache\'s objects folder: gc keeps the outputs and a file put beside the records, and still collects a stale object', async () => {
+    const p = await project({ 'assets.yaml': manifest('out: .rd-assets/objects', 'assets:', '  hero: { prompt: a knight }', '  coin: { prompt: a coin }') });
+    expect((await run(p, ['build', '--offline'])).code).toBe(0);
+    await p.write('.rd-assets/actions/gen/ab/notes.txt', 'mine\n');
+    // Drop coin: its objects and records are no longer referenced by the lock.
+    await p.edit('assets.yaml', (t) => t.replace('  coin: { prompt: a coin }\n', ''));
+    expect((await run(p, ['build', '--offline'])).code).toBe(0);
+    const gc = await run(p, ['gc', '--json']);
+    expect(gc.code, gc.stderr).toBe(0);
+    expect((JSON.parse(gc.stdout) as { objects: number }).objects).toBeGreaterThan(0);
+    expect(await p.exists('.rd-assets/objects/hero.png')).toBe(true);
+    expect(await p.exists('.rd-assets/objects/assets.json')).toBe(true);
+    expect(await p.text('.rd-assets/actions/gen/ab/notes.txt')).toBe('mine\n');
+    const again = await run(p, ['build', '--offline', '--frozen']);
+    expect(again.code, again.stderr).toBe(0);
   });
 });
 

@@ -95,6 +95,27 @@ describe('containment: a build writes only inside the project', () => {
       expect((await refused(p, ['build'])).stderr).toContain('assets.yaml:3:8  E_OUTPUT_IS_MANIFEST');
     }));
 
+  it('a manifest that is a link to a file in out: the output of that name is E_OUTPUT_IS_MANIFEST, and the manifest stays', () =>
+    withProject({ 'sprites/hero.png': manifest('out: sprites', ...HERO) }, async (p) => {
+      await symlink(join('sprites', 'hero.png'), p.path('assets.yaml'));
+      const text = await p.text('sprites/hero.png');
+      for (const command of ['validate', 'build']) {
+        expect((await refused(p, [command])).stderr).toMatch(/assets\.yaml:4:3 {2}E_OUTPUT_IS_MANIFEST {2}asset "hero" would write sprites\/hero\.png, which is, through a symbolic link, the manifest/);
+      }
+      expect(await p.text('sprites/hero.png')).toBe(text);
+    }));
+
+  it('out: or types: through a symbolic link that leads back to itself is refused before any call, naming the link', () =>
+    withProject({ 'assets.yaml': manifest(...HERO), 'src/.keep': '' }, async (p) => {
+      await symlink('out', p.path('out'));
+      expect((await refused(p, ['build'])).stderr).toContain('E_OUT_NOT_FOLDER  out "out" cannot be a folder: out is a symbolic link that leads back to itself');
+      await rm(p.path('out'));
+      await p.write('assets.yaml', manifest('types: src/a/assets.ts', ...HERO));
+      await symlink('b', p.path('src/a'));
+      await symlink('a', p.path('src/b'));
+      expect((await refused(p, ['build'])).stderr).toContain('E_OUTPUT_BLOCKED  types "src/a/assets.ts" cannot be written: src/a is a symbolic link that leads back to itself');
+    }));
+
   it('out: naming a file is E_OUT_NOT_FOLDER with a hint, not an internal error', () =>
     withProject({ 'assets.yaml': manifest('out: notes.txt', ...HERO), 'notes.txt': 'mine\n' }, async (p) => {
       const r = await refused(p, ['build']);
@@ -175,6 +196,30 @@ describe('containment: a committed link inside `out` does not lead writes or del
       expect(r.stderr).toContain('E_PATH_OUTSIDE');
       expect(r.stderr).not.toContain('E_INTERNAL');
       expect(await readdir(target)).toEqual([]);
+    }));
+
+  it('a group folder that is a link leading back to itself: the asset fails with E_PATH_LOOP, not an internal error, and the next build pays nothing', () =>
+    withProject({ 'assets.yaml': manifest(...GROUP) }, async (p) => {
+      await mkdir(p.path('sprites'));
+      await symlink('items', p.path('sprites/items'));
+      const mark = emulator.log.length;
+      const r = await runCli(['build'], { cwd: p.dir, env: env() });
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toMatch(/E_PATH_LOOP {2}.*sprites\/items is a symbolic link that leads back to itself \(hint: /);
+      expect(r.stderr).not.toMatch(/E_INTERNAL|internal error|\n\s+at /);
+      const paid = generationCalls(emulator.log.slice(mark));
+      await rm(p.path('sprites/items'));
+      const again = await runCli(['build'], { cwd: p.dir, env: env() });
+      expect(again.code, again.stderr).toBe(0);
+      expect(generationCalls(emulator.log.slice(mark))).toBe(paid);
+      // The loop put back after a good build: the no-op check and the lock's look at the files
+      // meet it first, and must leave the answer to the same coded failure.
+      await rm(p.path('sprites/items'), { recursive: true });
+      await symlink('items', p.path('sprites/items'));
+      const looped = await runCli(['build'], { cwd: p.dir, env: env() });
+      expect(looped.code, looped.stderr).toBe(1);
+      expect(looped.stderr).toContain('E_PATH_LOOP');
+      expect(looped.stderr).not.toMatch(/E_INTERNAL|internal error|\n\s+at /);
     }));
 
   it('clean removes nothing through a link to a folder outside the project', () =>

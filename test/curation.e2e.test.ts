@@ -98,6 +98,20 @@ describe('pick: one of `count` candidates is the output', () => {
     expect(stale.stderr).toContain('pick changed');
   });
 
+  it('a pick whose candidates are not in the cache pays for nothing: built --offline, picked with a key, it is skipped', async () => {
+    const p = suite.keep(await TempProject.create({ 'assets.yaml': CANDIDATES }));
+    expect((await cli(p, 'build', 'hero', '--offline')).code).toBe(0);
+    const picked = await cli(p, 'pick', 'hero', '1');
+    expect(picked.calls).toBe(0);
+    expect(picked.code, picked.stderr).toBe(1);
+    expect(picked.stderr).toMatch(/hero: E_BUDGET {2}skipped: .*spending cap/);
+    // The candidates the user saw are still there to pick from, offline, with no call.
+    const offline = await cli(p, 'pick', 'hero', '2', '--offline');
+    expect(offline.code, offline.stderr).toBe(0);
+    expect(offline.calls).toBe(0);
+    expect(await p.exists('out/hero.png')).toBe(true);
+  });
+
   it('a pick naming no candidate is refused before anything is written', async () => {
     const p = suite.keep(await TempProject.create({ 'assets.yaml': CANDIDATES }));
     const r = await cli(p, 'pick', 'hero', '3');

@@ -98,6 +98,28 @@ describe('money exact: the ledger equals what the server charged', () => {
     }
   }, 120_000);
 
+  it('a result stating a negative charge is not money returned: the ledger keeps the price it was admitted at', async () => {
+    const emulator = await startEmulator({
+      keys: { 'rdpk-bad-cost': { balanceUsd: 100 } },
+      taskDurationMs: 0,
+      faults: { rate: 1, kinds: ['bad-cost'], routes: /tasks/ },
+    });
+    try {
+      project = await TempProject.create({ 'assets.yaml': smallManifest(3, { concurrency: 3 }) });
+      const env = cliEnv({ RD_API_URL: emulator.url, RD_API_KEY: 'rdpk-bad-cost' });
+      const r = await runCli(['build', '--json'], { cwd: project.dir, env });
+      expect(r.code, r.stderr).toBe(0);
+      const result = JSON.parse(r.stdout) as ResultJson;
+      expect(result.calls).toBe(3);
+      // The emulator charged its real price; the estimate the plan priced is that same price here.
+      expect(result.spent.usd).toBe(usd(emulator.charges()));
+      const lines = await readLedger(project.path('.rd-assets/ledger.jsonl'));
+      expect(lines.filter((l) => l.outcome === 'stored').every((l) => (l.cost.usd ?? 0) > 0 && l.estimated === true)).toBe(true);
+    } finally {
+      await emulator.close();
+    }
+  });
+
   it('an image of the wrong size is refused naming both sizes, its charge is in the ledger, and nothing is kept', async () => {
     const emulator = await startEmulator({
       keys: { 'rdpk-size': { balanceUsd: 100 } },

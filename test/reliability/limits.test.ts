@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
+import { crc32 } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '@rd-assets/emulator';
 import { cliEnv, runCli, type CliResult } from '../helpers/cli.js';
@@ -110,6 +111,15 @@ describe('limits: hostile or broken input ends in a coded error, never a hang or
       'E_INPUT_CORRUPT',
     );
     expect(stderr).toContain('refs/cut.png');
+  });
+
+  it('a PNG whose header says 0×0 is refused as an image without pixels, not one to scale down', async () => {
+    const empty = Buffer.from(await png64());
+    empty.writeUInt32BE(0, 16); // IHDR width
+    empty.writeUInt32BE(0, 20); // IHDR height
+    empty.writeUInt32BE(crc32(empty.subarray(12, 29)), 29); // a header that is well formed, only empty
+    const stderr = await refusedBeforeAnyCall({ 'assets.yaml': manifest(['  a: { prompt: x, input_image: refs/empty.png, strength: 0.5 }']), 'refs/empty.png': empty }, 'E_INPUT_DIMENSIONS');
+    expect(stderr).toContain('"refs/empty.png" is 0×0: an image without pixels (hint: export the image again)');
   });
 
   it('a PNG damaged inside fails its asset with E_INPUT_CORRUPT naming the file, before any call', async () => {

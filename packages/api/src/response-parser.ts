@@ -16,6 +16,8 @@ export function parseJson(text: string, what: string): Record<string, unknown> {
 }
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+/** A stated charge above this (in dollars or credits) is no price of one call: read as not stated. */
+const MAX_STATED_CHARGE = 1_000_000;
 
 /** Decode one `base64_images` entry and check it is a PNG or GIF of sane size. */
 export function decodeResponseImage(entry: unknown, what: string, index: number): Buffer {
@@ -43,9 +45,15 @@ export function checkImageBytes(bytes: Buffer, what: string, index: number): Buf
 /** Cost and balance from a response, whichever shape it uses (USD balance or legacy credits). */
 export function readCost(body: Record<string, unknown>): { cost: Cost; remaining?: Cost } {
   const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+  // A charge is never negative nor past any price list: such a figure is not stated at all (the
+  // build keeps the estimate), or a negative one would count as money returned.
+  const charge = (v: unknown) => {
+    const n = num(v);
+    return n !== undefined && n >= 0 && n <= MAX_STATED_CHARGE ? n : undefined;
+  };
   const cost: Cost = {};
-  const usd = num(body.balance_cost) ?? num(body.balanceCost);
-  const credits = num(body.credit_cost) ?? num(body.creditCost);
+  const usd = charge(body.balance_cost) ?? charge(body.balanceCost);
+  const credits = charge(body.credit_cost) ?? charge(body.creditCost);
   if (usd !== undefined) cost.usd = usd;
   if (credits !== undefined) cost.credits = credits;
   const remaining: Cost = {};

@@ -197,7 +197,7 @@ export class RetroDiffusionProvider implements Provider {
       await options.journal.put(options.callKey, { taskId, api: 'v1', acceptedAt: new Date(acceptedAt).toISOString(), attempt, kind: 'inference' });
       options.onEvent?.({ type: 'accepted', taskId, attempt });
     }
-    return this.finishTask(`/v1/inferences/tasks/${taskId}`, taskId, request, options, acceptedAt);
+    return this.finishTask(`/v1/inferences/tasks/${encodeURIComponent(taskId)}`, taskId, request, options, acceptedAt);
   }
 
   private async inferV2(request: ProviderRequest, options: CallOptions): Promise<ProviderResult> {
@@ -222,7 +222,7 @@ export class RetroDiffusionProvider implements Provider {
       await options.journal?.put(options.callKey, { taskId, api: 'v2', acceptedAt: new Date(acceptedAt).toISOString(), attempt, idempotencyKey, kind: 'inference' });
       options.onEvent?.({ type: 'accepted', taskId, idempotencyKey, attempt });
     }
-    return this.finishTask(`/v2/inferences/tasks/${taskId}`, taskId, request, options, acceptedAt);
+    return this.finishTask(`/v2/inferences/tasks/${encodeURIComponent(taskId)}`, taskId, request, options, acceptedAt);
   }
 
   /**
@@ -317,7 +317,7 @@ export class RetroDiffusionProvider implements Provider {
       await options.journal?.put(options.callKey, { taskId, api: 'v2', acceptedAt: new Date(acceptedAt).toISOString(), attempt, idempotencyKey: customId, kind: 'edit-tool' });
       options.onEvent?.({ type: 'accepted', taskId, idempotencyKey: customId, attempt });
     } else options.onEvent?.({ type: 'resumed', taskId, ...(mine?.idempotencyKey ? { idempotencyKey: mine.idempotencyKey } : {}), attempt: attemptOf(mine) });
-    const read = (signal: AbortSignal | undefined) => this.get(`/v2/edit/tasks/${taskId}`, signal);
+    const read = (signal: AbortSignal | undefined) => this.get(`/v2/edit/tasks/${encodeURIComponent(taskId)}`, signal);
     const { status, answer } = await pollTask(this.polling, this.timing, { taskId, what, label: 'edit task', kind: `edit:${request.endpoint}`, acceptedAt, read }, options);
     const result = await this.toolResult((status.result ?? status) as Record<string, unknown>, options, what, answer.headers, taskId);
     result.taskId = taskId;

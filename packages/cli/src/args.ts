@@ -23,13 +23,41 @@ export function parse<O extends Record<string, OptionSpec>>(
   allowPositionals = true,
 ): { values: Values<O>; positionals: string[] } {
   try {
-    const { values, positionals } = parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals, strict: true });
+    const { values, positionals } = parseArgs({ args: negativeValues(argv, options), options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals, strict: true });
     return { values: values as Values<O>, positionals };
   } catch (e) {
     const message = (e as Error).message.replace(/\. To specify a positional argument.*$/s, '');
     const unknown = /^Unknown option '--([^'=]+)/.exec(message)?.[1];
     throw new UsageError(message, command, unknown === undefined ? {} : { typo: { typed: unknown, known: [...Object.keys(options), 'help'], show: (name) => `--${name}` } });
   }
+}
+
+/**
+ * `--concurrency -1` as `--concurrency=-1`: parseArgs takes a value starting with a dash for an
+ * option and answers "argument is ambiguous", where the option's own check has the better words
+ * (`must be an integer ≥ 1; got "-1"`). Only numbers are joined, so a forgotten value before a
+ * real flag (`--cache --offline`) is still reported as missing.
+ */
+function negativeValues(argv: string[], options: Record<string, OptionSpec>): string[] {
+  const takesValue = (arg: string) => {
+    const long = /^--([^=]+)$/.exec(arg)?.[1];
+    const spec = long !== undefined ? options[long] : Object.values(options).find((o) => o.short !== undefined && arg === `-${o.short}`);
+    return spec?.type === 'string';
+  };
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const next = argv[i + 1];
+    if (arg === '--') {
+      out.push(...argv.slice(i));
+      break;
+    }
+    if (next !== undefined && /^-\d/.test(next) && takesValue(arg)) {
+      out.push(`${arg.startsWith('--') ? arg : `--${Object.entries(options).find(([, o]) => arg === `-${o.short}`)![0]}`}=${next}`);
+      i++;
+    } else out.push(arg);
+  }
+  return out;
 }
 
 /**
@@ -42,8 +70,10 @@ export function intOption(command: string, name: string, value: string | undefin
   if (value === undefined) return undefined;
   const n = /^[0-9]+$/.test(value) ? Number(value) : Number.NaN;
   const label = name.startsWith('<') ? name : `--${name}`;
-  if (!Number.isInteger(n) || n < min) throw new UsageError(`${label} must be an integer ≥ ${min}; got "${value}"`, command);
-  if (n > max) throw new UsageError(`${label} must be at most ${max}; got "${value}"`, command);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `from ${min} to ${max}`;
+    throw new UsageError(`${label} must be an integer ${range}; got "${value}"`, command);
+  }
   return n;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { intOption, MAX_PORT } from '../src/args.js';
+import { intOption, MAX_PORT, parse } from '../src/args.js';
 
 describe('intOption', () => {
   it('names a flag as --name and a positional as <name> when the value is not a whole number', () => {
@@ -16,8 +16,22 @@ describe('intOption', () => {
   });
 
   it('refuses a number past its maximum, naming it', () => {
-    expect(() => intOption('emulator', 'port', '70000', 0, MAX_PORT)).toThrow('--port must be at most 65535; got "70000"');
-    expect(() => intOption('build', 'concurrency', '99999999999999999999', 1, 64)).toThrow('--concurrency must be at most 64');
+    expect(() => intOption('emulator', 'port', '70000', 0, MAX_PORT)).toThrow('--port must be an integer from 0 to 65535; got "70000"');
+    expect(() => intOption('build', 'concurrency', '99999999999999999999', 1, 64)).toThrow('--concurrency must be an integer from 1 to 64');
     expect(intOption('emulator', 'port', '65535', 0, MAX_PORT)).toBe(65535);
+  });
+});
+
+describe('parse', () => {
+  const options = { concurrency: { type: 'string', short: 'c' }, offline: { type: 'boolean' }, cache: { type: 'string' } } as const;
+
+  it('takes a negative number as the value of the option before it, so the option\'s own range check answers', () => {
+    expect(parse('build', ['--concurrency', '-1', '--offline'], options).values).toMatchObject({ concurrency: '-1', offline: true });
+    expect(parse('build', ['-c', '-5'], options).values).toMatchObject({ concurrency: '-5' });
+    expect(() => intOption('build', 'concurrency', parse('build', ['--concurrency', '-1'], options).values.concurrency, 1, 64)).toThrow('--concurrency must be an integer from 1 to 64; got "-1"');
+  });
+
+  it('still reports a forgotten value before another flag', () => {
+    expect(() => parse('build', ['--cache', '--offline'], options)).toThrow(/argument is ambiguous/);
   });
 });

@@ -37,7 +37,7 @@ async function run(argv: string[], cwd: string, env: NodeJS.ProcessEnv): Promise
 }
 
 describe('the CLI turns the environment into the build provider', () => {
-  it('RD_API_* become client settings; unknown versions and non-positive numbers are ignored', () => {
+  it('RD_API_* become client settings; an empty value is unset, a non-positive pixel-fixer window ignored', () => {
     expect(apiSettingsFromEnv({ RD_API_KEY: 'k', RD_API_URL: 'http://127.0.0.1:1', RD_API_VERSION: 'v1', RD_API_TIMEOUT_MS: '1500', RD_API_MAX_ATTEMPTS: '2', RD_PIXEL_FIXER_WINDOW_MS: '100' })).toEqual({
       apiKey: 'k',
       baseUrl: 'http://127.0.0.1:1',
@@ -46,7 +46,29 @@ describe('the CLI turns the environment into the build provider', () => {
       retry: { maxAttempts: 2 },
       pixelFixerLimit: { requests: expect.any(Number), windowMs: 100 },
     });
-    expect(apiSettingsFromEnv({ RD_API_VERSION: 'v3', RD_API_TIMEOUT_MS: '-1', RD_PIXEL_FIXER_WINDOW_MS: 'x' })).toEqual({});
+    expect(apiSettingsFromEnv({ RD_API_URL: '', RD_API_VERSION: '', RD_API_TIMEOUT_MS: '', RD_PIXEL_FIXER_WINDOW_MS: 'x' })).toEqual({});
+  });
+
+  it('a setting that cannot be what it names is E_API_CONFIG with a hint, never repeating a password', () => {
+    for (const env of [
+      { RD_API_URL: 'notaurl' },
+      { RD_API_URL: 'ftp://api.example' },
+      { RD_API_URL: 'https://me:hunter2@api.example' },
+      { RD_API_VERSION: 'v3' },
+      { RD_API_TIMEOUT_MS: 'abc' },
+      { RD_API_TIMEOUT_MS: '0' },
+      { RD_API_TIMEOUT_MS: '1e12' },
+    ]) {
+      let thrown: unknown;
+      try {
+        apiSettingsFromEnv(env);
+      } catch (e) {
+        thrown = e;
+      }
+      expect(thrown, JSON.stringify(env)).toMatchObject({ code: 'E_API_CONFIG', hint: expect.any(String) });
+      expect((thrown as Error).message).not.toContain('hunter2');
+    }
+    expect(() => providerFromEnv({ offline: true, env: { RD_API_VERSION: 'v3' } })).toThrow(expect.objectContaining({ code: 'E_API_CONFIG' }));
   });
 
   it('a bad RD_API_MAX_ATTEMPTS fails only when a call is needed, with E_RETRY_CONFIG', async () => {

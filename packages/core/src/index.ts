@@ -74,11 +74,13 @@ export {
   MAX_ARTIFACT_BYTES,
   MAX_RETRY_AFTER_MS,
   MAX_REDIRECTS,
+  MAX_CONCURRENCY,
   LimitError,
   NotRegularFileError,
   fileKind,
 } from './limits.js';
 export { readRegularFile } from './regular-file.js';
+export { outputFiles } from './output-ownership.js';
 export { postPixelOverrun } from './post-pixel-budget.js';
 export { secretRedactor, REDACT_MIN_RUN } from './secret-redaction.js';
 export { probeImage } from './image-probe.js';

@@ -22,7 +22,11 @@ export const MAX_ID_LENGTH = 100;
 /** Most assets one `each:` may make (E_MATRIX_TOO_LARGE): a typo in a matrix should not plan a million calls. */
 export const MAX_MATRIX_INSTANCES = 10_000;
 
-/** Most API calls in flight at once, from the manifest's `concurrency:` or `--concurrency` (E_RANGE, E_USAGE). */
+/**
+ * Most API calls in flight at once, from the manifest's `concurrency:` (its schema says the same)
+ * or `--concurrency`: a build keeps a window of walks per call slot, so an unbounded value would
+ * allocate that window before the first call and run out of memory instead of failing.
+ */
 export const MAX_CONCURRENCY = 64;
 
 /** A manifest larger than this is refused before it is read (E_MANIFEST_TOO_LARGE). */

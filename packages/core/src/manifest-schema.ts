@@ -31,7 +31,7 @@ function toDiagnostics(errors: ErrorObject[], positions: Map<string, NodePositio
   const seen = new Set<string>();
   const out: Diagnostic[] = [];
   for (const e of kept) {
-    const d = describe(e, positions, file);
+    const d = withHint(describe(e, positions, file), e);
     const key = `${d.location.line}:${d.location.col}:${d.code}:${d.message}`;
     if (seen.has(key)) continue;
     seen.add(key);
@@ -102,7 +102,7 @@ function describe(e: ErrorObject, positions: Map<string, NodePosition>, file: st
       return {
         severity: 'error',
         code: 'E_TYPE',
-        message: `${name} must be ${article((e.params as { type: string }).type)}`,
+        message: `${name} must be ${article((e.params as { type: string | string[] }).type)}`,
         location: at(e.instancePath),
         ...(schema.description ? { hint: schema.description } : {}),
       };
@@ -172,7 +172,24 @@ function describe(e: ErrorObject, positions: Map<string, NodePosition>, file: st
   }
 }
 
-function article(type: string): string {
-  const t = type.replace(/,/g, ' or ');
+/**
+ * ajv names a field of several types (`['integer', 'null']`) by the list; `null` there means
+ * "leave it unset", which is not worth saying when the value given is of another type.
+ */
+/**
+ * Every finding has a hint: where the schema gives no description, the value as read says what
+ * was taken for what (`got 1.5`, `got ""`); a missing key says to add it.
+ */
+function withHint(d: Diagnostic, e: ErrorObject): Diagnostic {
+  if (d.hint) return d;
+  if (e.keyword === 'required') return { ...d, hint: `add "${(e.params as { missingProperty: string }).missingProperty}:"` };
+  // String(), not JSON, for numbers: JSON writes NaN and Infinity (from `.nan`, `.inf`) as null.
+  const shown = typeof e.data === 'number' ? String(e.data) : e.data === undefined ? undefined : JSON.stringify(e.data);
+  return shown === undefined || shown.length > 60 ? d : { ...d, hint: `got ${shown}` };
+}
+
+function article(type: string | string[]): string {
+  const types = (Array.isArray(type) ? type : type.split(',')).filter((t) => t !== 'null');
+  const t = types.join(' or ');
   return /^[aeiou]/.test(t) ? `an ${t}` : `a ${t}`;
 }

@@ -177,7 +177,7 @@ export class ObjectStore implements CacheStore {
       for (const file of await walk(join(this.root, 'actions', kind))) {
         const name = file.slice(file.lastIndexOf('/') + 1);
         const key = name.replace(/\.json$/, '');
-        if (!isTempName(name) && (keep[kind].has(key) || file !== this.actionPath(kind, key))) continue;
+        if (!isTempName(name) && (keep[kind].has(key) || !isStoreFile(file, this.actionPath(kind, key), key))) continue;
         removed.bytes += (await stat(file)).size;
         await rm(file, { force: true });
         removed.actions++;
@@ -185,7 +185,7 @@ export class ObjectStore implements CacheStore {
     }
     for (const file of await walk(join(this.root, 'objects'))) {
       const name = file.slice(file.lastIndexOf('/') + 1);
-      if (!isTempName(name) && (keep.objects.has(name) || !isObjectPath(file, this.objectPath(name), name))) continue;
+      if (!isTempName(name) && (keep.objects.has(name) || !isStoreFile(file, this.objectPath(name), name))) continue;
       removed.bytes += (await stat(file)).size;
       await rm(file, { force: true });
       removed.objects++;
@@ -222,11 +222,6 @@ export class ObjectStore implements CacheStore {
   }
 }
 
-/** Whether a file found under `objects/` is one the store wrote: named by a hash, where that hash puts it. */
-function isObjectPath(file: string, expected: string, hash: string): boolean {
-  return isSha256Hex(hash) && file === expected;
-}
-
 /**
  * Synchronous on purpose, as the reads and writes of small files here: a stat is microseconds of
  * local I/O, and the promise version costs several times that in CPU (more on a busy machine).
@@ -242,6 +237,15 @@ async function exists(path: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/**
+ * Whether a file below `objects/` or `actions/<kind>/` is one the store wrote: named by its
+ * sha256 (`.json` for a record), exactly where the store puts that hash. Anything else
+ * there is not the store's to collect: an `out:` or a file someone put inside the cache.
+ */
+function isStoreFile(file: string, where: string, hash: string): boolean {
+  return isSha256Hex(hash) && file === where;
 }
 
 async function walk(dir: string): Promise<string[]> {

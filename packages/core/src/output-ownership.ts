@@ -7,7 +7,7 @@ import { BUILT_IN_LOWPOLY_CATALOG, type LowPolyCatalog } from './lowpoly-catalog
 import { modelFiles } from './model-files.js';
 
 /** Who writes a file: an asset, a model, a group's atlas, the index or the types module. */
-interface Owner {
+export interface OutputOwner {
   name: string;
   location: SourceLocation;
   assetId?: string;
@@ -19,7 +19,7 @@ interface Claim {
   folder: boolean;
   /** `{n}` in the path is any page number. */
   numbered: boolean;
-  owner: Owner;
+  owner: OutputOwner;
 }
 
 /**
@@ -30,22 +30,7 @@ interface Claim {
  */
 export function checkOutputOwnership(manifest: Manifest, lowPolyCatalog: LowPolyCatalog = BUILT_IN_LOWPOLY_CATALOG): Diagnostic[] {
   const out = resolve(manifest.dir, manifest.out);
-  const at = (key: 'out' | 'index' | 'types') => manifest.keyLocations?.[key] ?? { file: manifest.file, line: 1, col: 1 };
-  const claims: Claim[] = [];
-  const add = (owner: Owner, list: OutputClaim[], base = out) => {
-    for (const c of list) claims.push({ path: join(base, ...c.path.split('/')), folder: c.folder === true, numbered: c.numbered === true, owner });
-  };
-  for (const a of manifest.assets) {
-    add({ name: `asset "${a.id}"`, location: a.fieldLocations.output ?? a.location, assetId: a.id }, assetOutputs(a));
-  }
-  for (const m of manifest.models ?? []) {
-    add({ name: `model "${m.id}"`, location: m.location, assetId: m.id }, modelFiles(m, lowPolyCatalog).map((f) => ({ path: f.path })));
-  }
-  for (const g of manifest.groups) {
-    if (g.atlas) add({ name: `the atlas of group "${g.name}"`, location: g.location }, atlasOutputs(g.name, g.atlas));
-  }
-  add({ name: `the index (index: ${manifest.index})`, location: at('index') }, [{ path: manifest.index }]);
-  if (manifest.types) add({ name: `the types module (types: ${manifest.types})`, location: at('types') }, [{ path: manifest.types }], manifest.dir);
+  const claims = claimsOf(manifest, lowPolyCatalog);
 
   const diagnostics: Diagnostic[] = [];
   const reported = new Set<string>();
@@ -117,6 +102,39 @@ export function checkOutputOwnership(manifest: Manifest, lowPolyCatalog: LowPoly
     }
   }
   return diagnostics;
+}
+
+/**
+ * Every file a build writes by name (not folders of frames or tiles, not numbered atlas pages),
+ * with its owner: for checks that must look at the disk, such as a manifest reached through a
+ * link from inside `out`, which names alone cannot see.
+ */
+export function outputFiles(manifest: Manifest, lowPolyCatalog: LowPolyCatalog = BUILT_IN_LOWPOLY_CATALOG): Array<{ path: string; owner: OutputOwner }> {
+  return claimsOf(manifest, lowPolyCatalog)
+    .filter((c) => !c.folder && !c.numbered)
+    .map(({ path, owner }) => ({ path, owner }));
+}
+
+function claimsOf(manifest: Manifest, lowPolyCatalog: LowPolyCatalog): Claim[] {
+  const out = resolve(manifest.dir, manifest.out);
+  const at = (key: 'out' | 'index' | 'types') => manifest.keyLocations?.[key] ?? { file: manifest.file, line: 1, col: 1 };
+  const claims: Claim[] = [];
+  const add = (owner: OutputOwner, list: OutputClaim[], base = out) => {
+    for (const c of list) claims.push({ path: join(base, ...c.path.split('/')), folder: c.folder === true, numbered: c.numbered === true, owner });
+  };
+  for (const a of manifest.assets) {
+    add({ name: `asset "${a.id}"`, location: a.fieldLocations.output ?? a.location, assetId: a.id }, assetOutputs(a));
+  }
+  for (const m of manifest.models ?? []) {
+    add({ name: `model "${m.id}"`, location: m.location, assetId: m.id }, modelFiles(m, lowPolyCatalog).map((f) => ({ path: f.path })));
+  }
+  for (const g of manifest.groups) {
+    if (g.atlas) add({ name: `the atlas of group "${g.name}"`, location: g.location }, atlasOutputs(g.name, g.atlas));
+  }
+  add({ name: `the index (index: ${manifest.index})`, location: at('index') }, [{ path: manifest.index }]);
+  if (manifest.types) add({ name: `the types module (types: ${manifest.types})`, location: at('types') }, [{ path: manifest.types }], manifest.dir);
+
+  return claims;
 }
 
 function escapeRegExp(text: string): string {

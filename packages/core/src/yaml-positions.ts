@@ -143,7 +143,7 @@ function parseWhole(text: string, file: string): ParsedYaml {
     const budget = { left: MAX_YAML_ALIAS_NODES };
     const found = walk(doc, doc.contents as Node | null, '', undefined, positions, at, budget, false);
     if (found?.kind === 'duplicate') {
-      errors.push({ code: 'E_YAML_SYNTAX', message: `Map keys must be unique ("${found.name}" is repeated)`, location: found.location, frame: codeFrame(text, found.location) });
+      errors.push({ code: 'E_YAML_SYNTAX', message: `Map keys must be unique ("${found.name}" is repeated)`, hint: 'give each key once: remove or rename one of them', location: found.location, frame: codeFrame(text, found.location) });
     } else if (found?.kind === 'aliases') {
       errors.push({
         code: 'E_YAML_ALIAS_LIMIT',
@@ -173,8 +173,14 @@ function parseWhole(text: string, file: string): ParsedYaml {
 /** A parser error as a finding: at the place the user must edit, with the line and a caret. */
 function syntaxError(text: string, e: YAMLError, at: (offset: number) => SourceLocation): ParsedYaml['errors'][number] {
   let message = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
-  let offset = e.pos[0];
   let hint: string | undefined;
+  // The parser recurses per level of nesting: thousands of `[` exhaust the stack. Say so in the
+  // manifest's terms rather than the engine's.
+  if (/call stack size/i.test(message)) {
+    message = 'the YAML nests too deeply to be read';
+    hint = 'a manifest needs a few levels of nesting: flatten the value on this line';
+  }
+  let offset = e.pos[0];
   // The parser notices an unclosed quote or bracket only where the document ends or the next
   // entry starts; the edit belongs where it was opened.
   const quote = /Missing closing (["'])quote/.exec(message)?.[1];

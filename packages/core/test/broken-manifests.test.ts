@@ -32,11 +32,30 @@ describe('the broken-manifest corpus', () => {
     for (const d of result.diagnostics) {
       expect(d.location.file).toBe(`/project/${file}`);
       expect(d.message.length).toBeGreaterThan(8);
+      // Every bad input ends in a coded error with a hint: what to do, or at least what was read.
+      expect(d.hint, `${file}: ${d.code} ${d.message}`).toMatch(/\S/);
     }
   });
 });
 
+describe('a field of several types', () => {
+  it('names the type it wants, not the list ajv holds (upscale_output_factor is an integer or unset)', () => {
+    const text = ['version: 1', 'assets:', '  hero: { prompt: x, style: rd_fast__default, size: 64, upscale_output_factor: 1.5 }', ''].join('\n');
+    const [d, ...rest] = parseManifest(text, '/project/assets.yaml').diagnostics;
+    expect(rest).toEqual([]);
+    expect(d).toMatchObject({ code: 'E_TYPE', message: 'upscale_output_factor must be an integer', hint: 'got 1.5', location: { line: 3, col: 80 } });
+  });
+});
+
 describe('YAML syntax errors a newcomer can act on', () => {
+  it('thousands of nested brackets are "nests too deeply", not the engine\'s stack message', () => {
+    const text = ['version: 1', 'assets:', `  a: { prompt: x, style: rd_fast__default, size: 64, params: { k: ${'['.repeat(5000)}${']'.repeat(5000)} } }`, ''].join('\n');
+    const [d, ...rest] = parseManifest(text, '/project/assets.yaml').diagnostics;
+    expect(rest).toEqual([]);
+    expect(d).toMatchObject({ code: 'E_YAML_SYNTAX', message: 'the YAML nests too deeply to be read', location: { line: 3 } });
+    expect(d!.hint).toMatch(/flatten/);
+  });
+
   it('an unclosed quote is shown with its source line and a caret under the opening quote', () => {
     const text = ['version: 1', 'assets:', '  hero:', '    prompt: "a knight', '    style: rd_fast__default', '  other: { prompt: x }', ''].join('\n');
     const [d, ...rest] = parseManifest(text, '/project/assets.yaml').diagnostics;

@@ -1,6 +1,6 @@
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ObjectStore, sha256Hex, type GenActionRecord, type StoreWarning } from '../src/index.js';
 
@@ -83,15 +83,30 @@ describe('object store', () => {
   it('garbage collection keeps what is referenced and removes the rest, stray temp files included', async () => {
     const keep = await store.putObject(Buffer.from('keep'));
     const drop = await store.putObject(Buffer.from('drop'));
-    await store.putAction(record('keepkey', keep));
-    await store.putAction(record('dropkey', drop));
+    // Keys are genKeys and postKeys: sha256 hex, as the store names its files.
+    const [keepKey, dropKey] = [sha256Hex('keep'), sha256Hex('drop')];
+    await store.putAction(record(keepKey, keep));
+    await store.putAction(record(dropKey, drop));
     await writeFile(join(dir, 'objects', keep.slice(0, 2), '.tmp-123-abc'), 'half');
-    const removed = await store.collectGarbage({ gen: new Set(['keepkey']), post: new Set(), objects: new Set([keep]) });
+    const removed = await store.collectGarbage({ gen: new Set([keepKey]), post: new Set(), objects: new Set([keep]) });
     expect(removed.objects).toBe(2);
     expect(removed.actions).toBe(1);
     expect(await store.getObject(keep)).toBeDefined();
     expect(await store.getObject(drop)).toBeUndefined();
-    expect(await store.getAction('gen', 'dropkey')).toBeUndefined();
+    expect(await store.getAction('gen', dropKey)).toBeUndefined();
     expect((await readdir(join(dir, 'objects', keep.slice(0, 2)))).filter((n) => n.startsWith('.tmp'))).toEqual([]);
+  });
+
+  it('garbage collection leaves files the store did not write, wherever they are in it', async () => {
+    const drop = await store.putObject(Buffer.from('drop'));
+    const mine = [join(dir, 'objects', 'hero.png'), join(dir, 'objects', drop.slice(0, 2), 'notes.txt'), join(dir, 'objects', 'zz', drop), join(dir, 'actions', 'gen', 'ab', `${drop}`)];
+    for (const file of mine) {
+      await mkdir(dirname(file), { recursive: true });
+      await writeFile(file, 'mine');
+    }
+    const removed = await store.collectGarbage({ gen: new Set(), post: new Set(), objects: new Set() });
+    expect(removed.objects).toBe(1);
+    expect(removed.actions).toBe(0);
+    for (const file of mine) expect(await readFile(file, 'utf8')).toBe('mine');
   });
 });

@@ -15,6 +15,7 @@ export type FaultKind =
   | 'not-image'
   | 'gif-bomb'
   | 'wrong-size'
+  | 'bad-cost'
   | 'huge-body'
   | 'redirect'
   | 'echo-key';
@@ -88,8 +89,9 @@ const WRONG_SIZE_SIDE = 24;
 
 /**
  * Apply a body fault to a reply that carries images (a generation, or a task that holds one):
- * bad base64, one image too many, bytes that are not an image, a GIF bomb, or a valid PNG of a
- * size nobody asked for. Other replies are left as they are.
+ * bad base64, one image too many, bytes that are not an image, a GIF bomb, a valid PNG of a
+ * size nobody asked for, or a charge no call costs (`bad-cost`: negative; the key is charged the
+ * real price all the same). Other replies are left as they are.
  */
 export async function corruptImages(body: unknown, kind: FaultKind): Promise<void> {
   const holder = (body as { result?: { base64_images?: string[] } } | null)?.result ?? (body as { base64_images?: string[] } | null);
@@ -99,5 +101,6 @@ export async function corruptImages(body: unknown, kind: FaultKind): Promise<voi
   if (kind === 'wrong-count') images.push(images[0]!);
   if (kind === 'not-image') images[0] = Buffer.from('this is not an image, only some bytes').toString('base64');
   if (kind === 'gif-bomb') images[0] = gifBomb().toString('base64');
+  if (kind === 'bad-cost' && 'balance_cost' in holder!) (holder as { balance_cost: unknown }).balance_cost = -5;
   if (kind === 'wrong-size') images[0] = (await encodePng(new Raster(WRONG_SIZE_SIDE, WRONG_SIZE_SIDE).fill([200, 40, 40, 255]))).toString('base64');
 }

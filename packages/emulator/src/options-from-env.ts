@@ -5,7 +5,7 @@ import type { FaultKind } from './fault-injector.js';
  * Emulator settings from `RD_EMULATOR_*` variables, so `assets emulator` (and CI jobs) can inject
  * latency and faults without code: LATENCY_MS (`50` or `20-120`), FAULT_RATE (0–1), FAULTS
  * (comma list: 429,500,502,503,hang,lose-response,truncate,bad-base64,wrong-count,not-image,
- * gif-bomb,wrong-size), RETRY_AFTER, SEED, TASK_MS, BILLING (usd|credits), BALANCE_USD.
+ * gif-bomb,wrong-size,bad-cost), RETRY_AFTER, SEED, TASK_MS, BILLING (usd|credits), BALANCE_USD.
  * It reads the map it is given, never `process.env`: the CLI passes its environment. It stays here
  * because these names are the emulator's own settings, documented next to what they set.
  */

@@ -33,7 +33,7 @@ export { startPreviewServer, PreviewPortError, DEFAULT_PREVIEW_PORT } from './pr
 export type { PreviewServer, PreviewServerOptions } from './preview/server.js';
 export type { GalleryAction, GalleryActionOptions } from './preview/gallery-actions.js';
 export type { PreviewCuration } from './preview/curation-model.js';
-export { writePreviewReport } from './preview/report.js';
+export { checkReportPath, writePreviewReport } from './preview/report.js';
 export type { PreviewReportOptions } from './preview/report.js';
 export { loadPreview } from './preview/model.js';
 export type { PreviewImage } from './preview/image.js';

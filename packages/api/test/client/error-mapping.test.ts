@@ -109,3 +109,16 @@ describe('API errors become typed errors with the server message and a next step
     expect(inspect(e, { depth: 10 })).not.toContain(KEY);
   });
 });
+
+describe('a task id from the server is one path segment', () => {
+  it('a task id holding "/", ".." or "?" is sent encoded: the poll stays on the task route', async () => {
+    const server = await scriptedServer([
+      json(200, { status: 'accepted', task_id: '../../credits?x=1' }),
+      json(200, { task_id: '../../credits?x=1', status: 'succeeded', result: { base64_images: [PNG_1x1], balance_cost: 0.01 } }),
+    ]);
+    close = server.close;
+    const provider = new RetroDiffusionProvider({ apiKey: KEY, baseUrl: server.url, api: 'v2', ...noWait });
+    await provider.call(request, { callKey: 'k' });
+    expect(server.seen.map((s) => `${s.method} ${s.url}`)).toEqual(['POST /v2/inferences', 'GET /v2/inferences/tasks/..%2F..%2Fcredits%3Fx%3D1']);
+  });
+});

@@ -119,12 +119,14 @@ export async function run(argv: string[], io: Io, defaults: Partial<BuildOptions
     options.noopChecked = true;
   }
   await limitHeapGrowth(io.env, process.execArgv);
-  const [{ build, writePreviewReport }, { ProgressView }, { stopOnSignals }, { spendConfirmer }] = await Promise.all([
+  const [{ build, checkReportPath, writePreviewReport }, { ProgressView }, { stopOnSignals }, { spendConfirmer }] = await Promise.all([
     import('@rd-assets/pipeline'),
     import('../progress-view.js'),
     import('../stop-signals.js'),
     import('../spend-prompt.js'),
   ]);
+  // Before the build: a report over the manifest, the lock or the ledger, or outside the project, costs nothing yet.
+  if (values.report && !options.dryRun) await checkReportPath(values.report, reportOptions(io, options));
   const view = json || quiet ? undefined : new ProgressView(io, { verbose });
   // --json shows no progress: what the build warns of as it runs (an output kept because it was
   // changed, a target left to another shard) goes into its warnings, or nothing would say it.
@@ -150,13 +152,7 @@ export async function run(argv: string[], io: Io, defaults: Partial<BuildOptions
     view?.finish();
   }
   if (values.report && !options.dryRun) {
-    const path = await writePreviewReport(values.report, {
-      cwd: io.cwd,
-      env: io.env,
-      results: result.assets,
-      ...(options.manifest ? { manifest: options.manifest } : {}),
-      ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}),
-    });
+    const path = await writePreviewReport(values.report, { ...reportOptions(io, options), results: result.assets });
     if (!json && !quiet) io.stderr.write(style(io).dim(`report: ${path}\n`));
   }
   if (json) {
@@ -185,4 +181,8 @@ async function writeVerbose(io: Io, manifest: string, assets: readonly AssetResu
   const s = style(io);
   if (listReasons) io.stderr.write(assets.map((a) => s.dim(`· ${a.id}  up to date: ${a.reason}\n`)).join(''));
   io.stderr.write(assetKeyLines(manifest, assets, s));
+}
+
+function reportOptions(io: Io, options: BuildOptions): { cwd: string; env: NodeJS.ProcessEnv; manifest?: string; cacheDir?: string } {
+  return { cwd: io.cwd, env: io.env, ...(options.manifest ? { manifest: options.manifest } : {}), ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}) };
 }

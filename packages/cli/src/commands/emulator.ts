@@ -1,5 +1,5 @@
 import type { Billing, EmulatorOptions } from '@rd-assets/emulator';
-import { intOption, MAX_TIMER_MS, MAX_PORT, numberOption, parse } from '../args.js';
+import { intOption, MAX_PORT, MAX_TIMER_MS, numberOption, parse } from '../args.js';
 import { UsageError } from '../usage-error.js';
 import type { Io } from '../terminal.js';
 

@@ -4,7 +4,7 @@ import type { AssetEntry } from '../manifest-types.js';
 import { MAX_POST_PIXELS } from '../limits.js';
 import { postPixelOverrun } from '../post-pixel-budget.js';
 import type { Context, Merged } from './context.js';
-import { safeRelative } from './safe-relative.js';
+import { outputNameProblem, safeRelative } from './safe-relative.js';
 import { generation } from './generation-request.js';
 import { editSteps } from './edit-steps.js';
 import { postSteps } from './post-steps.js';
@@ -27,6 +27,9 @@ export function readAssetEntry(ctx: Context, id: string, group: string | undefin
   const output = typeof v.output === 'string' ? v.output : fullId;
   if (!safeRelative(output)) {
     ctx.error('E_OUTPUT_OUTSIDE', `output "${output}" would be written outside \`out\``, p('output'), 'use a relative name without ".." segments', fullId);
+  } else {
+    const problem = outputNameProblem(output);
+    if (problem) ctx.error(problem.code, problem.message, p('output'), problem.hint, fullId);
   }
   const fieldLocations: Record<string, SourceLocation> = {};
   for (const k of Object.keys(v)) fieldLocations[k] = ctx.at(p(k));
@@ -45,7 +48,7 @@ export function readAssetEntry(ctx: Context, id: string, group: string | undefin
 
   const startsFrom = ['from', 'image'].filter((k) => k in v);
   if (startsFrom.length === 2) {
-    ctx.error('E_CONFLICT', 'an asset starts from either `from` (another asset) or `image` (a file), not both', p('image'), undefined, fullId);
+    ctx.error('E_CONFLICT', 'an asset starts from either `from` (another asset) or `image` (a file), not both', p('image'), 'keep one of them', fullId);
   }
   if (startsFrom.length) {
     const ownGeneration = GENERATION_FIELDS.filter((k) => k in v && m.from[k]?.startsWith(pointer + '/'));

@@ -48,6 +48,7 @@ export function crossChecks(ctx: Context, manifest: Manifest): void {
           severity: 'error',
           code: 'E_ASSET_INDEX',
           message: `"${a.id}" uses image ${ref.index} of "${ref.asset}", which makes ${count}`,
+          hint: count === 1 ? 'use index: 0, or give it `count:`' : `use an index from 0 to ${count - 1}`,
           location: loc,
           assetId: a.id,
         });

@@ -68,14 +68,14 @@ export function editSteps(ctx: Context, id: string, raw: unknown, pointer: strin
       }
       for (const req of tool.required) {
         if (!(req in step) && !(step.params && req in (step.params as Raw))) {
-          ctx.error('E_EDIT_FIELD_REQUIRED', `edit tool ${toolId} needs \`${req}\``, sp, undefined, id);
+          ctx.error('E_EDIT_FIELD_REQUIRED', `edit tool ${toolId} needs \`${req}\``, sp, `add \`${req}:\` to this step`, id);
         }
       }
       if (tool.rule === 'one-positive-expand' && !['expand_left', 'expand_right', 'expand_top', 'expand_bottom'].some((k) => Number(fields[k]) > 0)) {
-        ctx.error('E_EDIT_FIELD_REQUIRED', 'outpainting needs at least one positive expand_left/right/top/bottom', sp, undefined, id);
+        ctx.error('E_EDIT_FIELD_REQUIRED', 'outpainting needs at least one positive expand_left/right/top/bottom', sp, 'e.g. `expand_left: 16`', id);
       }
       if (tool.rule === 'tile-axis' && fields.tile_x !== true && fields.tile_y !== true) {
-        ctx.error('E_EDIT_FIELD_REQUIRED', 'seam_tiling needs tile_x or tile_y set to true', sp, undefined, id);
+        ctx.error('E_EDIT_FIELD_REQUIRED', 'seam_tiling needs tile_x or tile_y set to true', sp, 'e.g. `tile_x: true`', id);
       }
       steps.push({ kind: 'tool', tool: toolId, fields, location });
     } else {
@@ -108,7 +108,7 @@ export function editSteps(ctx: Context, id: string, raw: unknown, pointer: strin
       ctx.error('E_EDIT_SIZE', `the ${first.kind === 'edit' ? 'edit endpoint' : first.kind === 'tool' ? first.tool : ''} takes images of 16–${limit} px; this asset is ${w}×${h}`, pointer, `generate it at most ${limit} px (upscale locally with \`post: [scale: N]\`)`, id);
     }
     if (first.kind === 'pixel_fixer' && (w < PIXEL_FIXER.minSide || h < PIXEL_FIXER.minSide)) {
-      ctx.error('E_EDIT_SIZE', `Pixel Fixer needs images of at least ${PIXEL_FIXER.minSide} px; this asset is ${w}×${h}`, pointer, undefined, id);
+      ctx.error('E_EDIT_SIZE', `Pixel Fixer needs images of at least ${PIXEL_FIXER.minSide} px; this asset is ${w}×${h}`, pointer, `use size: ${PIXEL_FIXER.minSide} or more, or drop the Pixel Fixer step`, id);
     }
   }
   return steps;

@@ -14,13 +14,13 @@ import { paletteInput } from './palette-input.js';
 /** A generated asset's request: style, prompt, size, count, seed, inputs and pass-through fields, checked against the style table. */
 export function generation(ctx: Context, id: string, v: Raw, p: (f: string) => string, pointer: string): AssetEntry['source'] | undefined {
   if ('style' in v && 'prompt_style' in v) {
-    ctx.error('E_CONFLICT', '`style` and `prompt_style` are the same field; give one', p('prompt_style'), undefined, id);
+    ctx.error('E_CONFLICT', '`style` and `prompt_style` are the same field; give one', p('prompt_style'), 'keep `style:` and remove `prompt_style:`', id);
   }
   if ('count' in v && 'num_images' in v) {
-    ctx.error('E_CONFLICT', '`count` and `num_images` are the same field; give one', p('num_images'), undefined, id);
+    ctx.error('E_CONFLICT', '`count` and `num_images` are the same field; give one', p('num_images'), 'keep `count:` and remove `num_images:`', id);
   }
   if ('size' in v && ('width' in v || 'height' in v)) {
-    ctx.error('E_CONFLICT', 'give `size` or `width`/`height`, not both', p('size'), undefined, id);
+    ctx.error('E_CONFLICT', 'give `size` or `width`/`height`, not both', p('size'), 'keep `size:` (64, [w, h] or "64x48") and remove `width:`/`height:`', id);
   }
   const styleField = 'style' in v ? 'style' : 'prompt_style';
   const written = v[styleField] as string | undefined;
@@ -118,7 +118,7 @@ export function generation(ctx: Context, id: string, v: Raw, p: (f: string) => s
     if (style.maxReferenceImages === 0) {
       ctx.error('E_REFERENCES_UNSUPPORTED', `${style.id} takes no reference_images`, p('reference_images'), 'reference images work with rd_pro__* styles and some animations', id);
     } else if (request.reference_images.length > style.maxReferenceImages) {
-      ctx.error('E_REFERENCES_RANGE', `${style.id} takes at most ${style.maxReferenceImages} reference_images; got ${request.reference_images.length}`, p('reference_images'), undefined, id);
+      ctx.error('E_REFERENCES_RANGE', `${style.id} takes at most ${style.maxReferenceImages} reference_images; got ${request.reference_images.length}`, p('reference_images'), `keep the ${style.maxReferenceImages} that show the subject best`, id);
     }
   }
   if (style.output !== 'animation') {

@@ -1,7 +1,7 @@
 import { dirname } from 'node:path';
 import type { Manifest, PaletteDecl } from '../manifest-types.js';
 import type { Context, Raw } from './context.js';
-import { safeRelative } from './safe-relative.js';
+import { pathLengthProblem, safeRelative } from './safe-relative.js';
 import { readPalettes } from './palettes.js';
 
 /** The root keys (out, index, types, cache, api, concurrency, confirm_above, remote, palettes) of a manifest with no assets yet. */
@@ -27,6 +27,10 @@ export function readRootKeys(ctx: Context, root: Raw): Manifest {
   if (typeof root.types === 'string') manifest.types = root.types;
   if (typeof root.index === 'string' && !safeRelative(root.index)) {
     ctx.error('E_OUTPUT_OUTSIDE', `index "${root.index}" would be written outside \`out\``, '/index', 'use a plain file name such as assets.json');
+  }
+  for (const key of ['out', 'index', 'types', 'cache'] as const) {
+    const problem = typeof root[key] === 'string' ? pathLengthProblem(root[key]) : undefined;
+    if (problem) ctx.error('E_PATH_TOO_LONG', `${key} ${problem}`, `/${key}`, 'use a shorter path');
   }
   const remote = root.remote as Raw | undefined;
   if (remote && typeof remote === 'object') {

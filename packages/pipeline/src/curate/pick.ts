@@ -21,9 +21,10 @@ export function pickCandidate(options: ProjectOptions & { id: string; index: num
 }
 
 /**
- * `assets pick ID N`: write the pick, then build that asset with a spending cap of nothing: its
- * candidates come from the cache, and one not built yet (or changed since) is reported skipped
- * instead of generated, so a pick never pays.
+ * `assets pick ID N`: write the pick, then build that asset with a spending cap of nothing, as
+ * `revert` does: a pick chooses among candidates already paid for. Candidates not in the cache
+ * (never built, or built by another provider: `--offline` then a pick with a key) are reported
+ * skipped instead of generated anew, which would pay for a batch nobody has seen and pick from it.
  */
 export async function pick(options: BuildOptions & { id: string; index: number }): Promise<{ edits: ScalarEdit[]; result: BuildResult }> {
   const edits = await pickCandidate(options);

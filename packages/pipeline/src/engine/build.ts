@@ -7,6 +7,7 @@ import {
   BUILT_IN_LOWPOLY_CATALOG,
   emptyLockfile,
   formatAmount,
+  MAX_CONCURRENCY,
   parseLockfile,
   RdError,
   readRegularFile,
@@ -102,6 +103,7 @@ interface PreparedBuild {
 }
 
 async function prepare(options: BuildOptions): Promise<PreparedBuild> {
+  checkConcurrency(options.concurrency);
   const env = options.env ?? {};
   const onEvent = options.onEvent ?? (() => {});
   const project = await openProject({
@@ -475,4 +477,12 @@ function referencedStamps(manifest: Manifest): Map<string, string> {
     if (s) stamps.set(abs, s);
   }
   return stamps;
+}
+
+/** The manifest's schema bounds `concurrency:`; a script's option gets the same bound, or its window of walks would be allocated at that size. */
+function checkConcurrency(concurrency: number | undefined): void {
+  if (concurrency === undefined || (Number.isInteger(concurrency) && concurrency >= 1 && concurrency <= MAX_CONCURRENCY)) return;
+  throw new RdError('E_RANGE', `concurrency must be a whole number from 1 to ${MAX_CONCURRENCY}; got ${concurrency}`, {
+    hint: `leave it out to use the manifest's \`concurrency:\` (default 4)`,
+  });
 }

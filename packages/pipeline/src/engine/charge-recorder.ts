@@ -46,13 +46,25 @@ export class ChargeRecorder {
 
   /** What the call cost so far: the stated charge, the estimate of an accepted task, or nothing. */
   spent(): Cost | undefined {
-    return this.charged?.cost ?? (this.task && !this.task.resumed ? this.estimate : undefined);
+    return this.stated()?.cost ?? (this.task && !this.task.resumed ? this.estimate : undefined);
   }
 
   async settle(outcome: 'stored' | `rejected: ${string}`): Promise<void> {
     if (!this.charged || (!isPaid(this.charged.cost) && !this.acceptedLine && !this.task?.resumed)) return;
-    this.write({ outcome, cost: this.charged.cost, ...(this.charged.requestId ? { requestId: this.charged.requestId } : {}) });
+    const { cost, estimated } = this.stated()!;
+    this.write({ outcome, cost, ...(estimated ? { estimated } : {}), ...(this.charged.requestId ? { requestId: this.charged.requestId } : {}) });
     await this.flushed();
+  }
+
+  /**
+   * The charge the response stated; for a task admitted as paid whose result states no readable
+   * charge, the estimate it was admitted at: the service did charge, and $0 would be a number
+   * no one was billed.
+   */
+  private stated(): { cost: Cost; estimated: boolean } | undefined {
+    if (!this.charged) return undefined;
+    if (this.acceptedLine && !this.task?.resumed && this.charged.cost.usd === undefined && this.charged.cost.credits === undefined) return { cost: this.estimate, estimated: true };
+    return { cost: this.charged.cost, estimated: false };
   }
 
   flushed(): Promise<void> {

@@ -195,7 +195,14 @@ export function upToDate(options: BuildOptions): UpToDate | undefined {
     if (end < 0) end = paths.length;
     const path = paths.slice(at0, end);
     at0 = end + 1;
-    const s = statSync(isAbsolute(path) ? path : base + path, stat);
+    let s;
+    try {
+      s = statSync(isAbsolute(path) ? path : base + path, stat);
+    } catch {
+      // A path that cannot be looked at now (a link loop, a file where a folder was, no
+      // permission) is not up to date: the full build says what is wrong with it.
+      return undefined;
+    }
     if (!s || !s.isFile() || s.mtimeMs !== stats[f] || s.ctimeMs !== stats[f + 1] || s.size !== stats[f + 2] || s.ino !== stats[f + 3]) return undefined;
   }
   if (at0 !== (header.files ? paths.length + 1 : 0)) return undefined;

@@ -187,7 +187,14 @@ function animationTypes(manifest: Manifest, lock: Lockfile): string[] {
 export function lockOfPresentFiles(lock: Lockfile, outDir: string, written: ReadonlySet<string>): Lockfile {
   // Synchronous stats, one at a time: a promise per entry of a 100,000-asset lock held hundreds
   // of MB at the end of a build, for files that are nearly all among `written` anyway.
-  const isFile = (path: string) => statSync(resolve(outDir, path), { throwIfNoEntry: false })?.isFile() === true;
+  // A path that cannot be looked at (a link loop in its folder, no permission) is not present.
+  const isFile = (path: string) => {
+    try {
+      return statSync(resolve(outDir, path), { throwIfNoEntry: false })?.isFile() === true;
+    } catch {
+      return false;
+    }
+  };
   // Entries are read only for assets not written: a build's own may come one at a time from disk
   // (`FinishedAssets`), and a copy holding them all is made only when some are left out.
   const absent = Object.keys(lock.assets).filter((id) => !written.has(id) && !Object.keys(lock.assets[id]!.files).every(isFile));

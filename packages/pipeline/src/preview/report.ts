@@ -1,5 +1,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import { manifestPath, resolveCacheDir } from '../project/manifest-location.js';
+import { assertExtraOutput, findProjectRoot } from '../project/project-paths.js';
 import { writeFileAtomic } from '@rd-assets/core';
 import type { AssetResult } from '../engine/build-types.js';
 import type { PreviewImage } from './image.js';
@@ -18,7 +20,9 @@ export interface PreviewReportOptions extends ProjectOptions {
  */
 export async function writePreviewReport(file: string, options: PreviewReportOptions = {}): Promise<string> {
   const { results, ...project } = options;
-  const { model, blobs } = await loadPreview({ ...project, results: new Map((results ?? []).map((r) => [r.id, r])) });
+  const { model, blobs, manifest } = await loadPreview({ ...project, results: new Map((results ?? []).map((r) => [r.id, r])) });
+  // Again with the manifest's own `cache:`, which the check before the build could not read.
+  const path = await checkReportPath(file, options, manifest?.cache);
   const inline = async (image: PreviewImage): Promise<void> => {
     const blob = blobs.get(image.ref);
     if (!blob) return;
@@ -33,8 +37,20 @@ export async function writePreviewReport(file: string, options: PreviewReportOpt
       if (!a.images.some((i) => i.ref === a.animation!.image.ref)) await inline(a.animation.image);
     }
   }
-  const path = resolve(options.cwd ?? process.cwd(), file);
   await mkdir(dirname(path), { recursive: true });
   await writeFileAtomic(path, previewPage(model satisfies PreviewModel, { live: false }));
+  return path;
+}
+
+/**
+ * Where `--report <file>` writes, refused (E_REPORT_PATH) when it is outside the project or one of
+ * the files a build keeps: the CLI asks before the build, so a bad path costs nothing. Returns the
+ * absolute path.
+ */
+export async function checkReportPath(file: string, options: PreviewReportOptions = {}, manifestCache?: string): Promise<string> {
+  const path = resolve(options.cwd ?? process.cwd(), file);
+  const manifest = manifestPath(options);
+  const root = await findProjectRoot(dirname(manifest));
+  await assertExtraOutput(path, { root, manifest, cacheDir: resolveCacheDir(manifest, manifestCache, options) }, 'the report', 'E_REPORT_PATH');
   return path;
 }

@@ -164,7 +164,11 @@ async function checkOne(
       error('E_INPUT_CORRUPT', `"${shown}" is a damaged ${image.format.toUpperCase()} image (${cut})`, 'export the image again; a truncated or damaged file cannot be sent');
       return undefined;
     }
-    if (image.width > MAX_INPUT_SIDE || image.height > MAX_INPUT_SIDE || image.width === 0 || image.height === 0) {
+    if (image.width === 0 || image.height === 0) {
+      error('E_INPUT_DIMENSIONS', `"${shown}" is ${image.width}×${image.height}: an image without pixels`, 'export the image again');
+      return undefined;
+    }
+    if (image.width > MAX_INPUT_SIDE || image.height > MAX_INPUT_SIDE) {
       error('E_INPUT_DIMENSIONS', `"${shown}" is ${image.width}×${image.height}; inputs may be at most ${MAX_INPUT_SIDE}×${MAX_INPUT_SIDE}`, 'scale it down');
       return undefined;
     }

@@ -1,7 +1,7 @@
 import { lstatSync, realpathSync, statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { lockfilePathFor, RdError, type Diagnostic, type Manifest, type SourceLocation } from '@rd-assets/core';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { lockfilePathFor, outputFiles, RdError, type Diagnostic, type LowPolyCatalog, type Manifest, type SourceLocation } from '@rd-assets/core';
 import { isRdAssetsFile } from '../outputs/generated-file.js';
 
 /**
@@ -40,15 +40,24 @@ async function realPathOf(path: string): Promise<string> {
  * folder goes, a folder where a file goes), or a file where one of its parent folders should be.
  */
 async function obstacle(path: string, want: 'file' | 'folder'): Promise<{ path: string; is: string } | undefined> {
-  // Nothing there (or nothing we may look at) is no obstacle we can name; writing it will say more.
-  const own = await stat(path).catch(() => undefined);
+  // Nothing there (or nothing we may look at) is no obstacle we can name; writing it will say
+  // more. A link that leads back to itself is one: every write through it fails, after the calls.
+  const looks = async (p: string) => stat(p).catch((e: NodeJS.ErrnoException) => (e.code === 'ELOOP' ? ('loop' as const) : undefined));
+  const own = await looks(path);
+  if (own === 'loop') {
+    // Name the link that loops: the highest part of the path that cannot be resolved.
+    let at = path;
+    while (dirname(at) !== at && (await looks(dirname(at))) === 'loop') at = dirname(at);
+    return { path: at, is: 'a symbolic link that leads back to itself' };
+  }
   if (own) {
     if (want === 'folder') return own.isDirectory() ? undefined : { path, is: 'a file' };
     return own.isFile() ? undefined : { path, is: own.isDirectory() ? 'a folder' : 'not a regular file' };
   }
   for (let p = dirname(path); ; p = dirname(p)) {
     // As above, for each parent folder.
-    const st = await stat(p).catch(() => undefined);
+    const st = await looks(p);
+    if (st === 'loop') return { path: p, is: 'a symbolic link that leads back to itself' };
     if (st) return st.isDirectory() ? undefined : { path: p, is: 'a file' };
     if (dirname(p) === p) return undefined;
   }
@@ -87,8 +96,30 @@ class PathOutsideError extends RdError {
  */
 export async function assertInsideRoot(project: { root: string }, abs: string): Promise<void> {
   if (inRootWithoutLinks(project.root, abs)) return;
+  const loop = loopingPart(abs);
+  if (loop) {
+    throw new RdError('E_PATH_LOOP', `${abs} cannot be written: ${loop} is a symbolic link that leads back to itself`, {
+      hint: 'replace the link with a folder (the paid result stays cached: the next build writes it without a call)',
+    });
+  }
   const real = await realPathOf(abs);
   if (!isInside(await realRootOf(project), real)) throw new PathOutsideError(abs, real, project.root);
+}
+
+/** The highest part of `abs` that cannot be resolved because its links go round in a loop, if any. */
+function loopingPart(abs: string): string | undefined {
+  const loops = (p: string) => {
+    try {
+      statSync(p, { throwIfNoEntry: false });
+      return false;
+    } catch (e) {
+      return (e as NodeJS.ErrnoException).code === 'ELOOP';
+    }
+  };
+  if (!loops(abs)) return undefined;
+  let at = abs;
+  while (dirname(at) !== at && loops(dirname(at))) at = dirname(at);
+  return at;
 }
 
 /**
@@ -118,6 +149,30 @@ function inRootWithoutLinks(root: string, abs: string): boolean {
 }
 
 /**
+ * A file a command writes by a path given on its command line (`build --report`), checked before
+ * the build pays for anything: inside the project root after links, and never the manifest, the
+ * lock or a file of the cache (the ledger, the journal), which a page written over them would
+ * destroy.
+ */
+export async function assertExtraOutput(abs: string, project: { root: string; manifest: string; cacheDir: string }, what: string, code: string): Promise<void> {
+  const real = await realPathOf(abs);
+  const root = await realPathOf(project.root);
+  if (!isInside(root, real)) {
+    const link = real !== abs && isInside(project.root, abs) ? ' (through a symbolic link)' : '';
+    throw new RdError(code, `${what} ${abs} leads outside the project${link}: ${real}`, {
+      hint: `rd-assets writes only inside the project (${project.root}); name a file inside it and copy it from there`,
+    });
+  }
+  const same = async (file: string) => real.toLowerCase() === (await realPathOf(file)).toLowerCase();
+  if (await same(project.manifest)) throw new RdError(code, `${what} ${abs} would overwrite the manifest ${project.manifest}`, { hint: 'name another file, e.g. report.html' });
+  const lock = lockfilePathFor(project.manifest);
+  if (await same(lock)) throw new RdError(code, `${what} ${abs} would overwrite the lock ${lock}`, { hint: 'name another file, e.g. report.html' });
+  if (isInside((await realPathOf(project.cacheDir)).toLowerCase(), real.toLowerCase())) {
+    throw new RdError(code, `${what} ${abs} is inside the cache ${project.cacheDir}`, { hint: 'name a file outside the cache folder, e.g. report.html' });
+  }
+}
+
+/**
  * The project root's real path, looked up once per project: the root is where a build starts
  * from, settled before its first write, where the folders below it (which a link could replace
  * during the build) are resolved again before every write.
@@ -138,7 +193,7 @@ async function realRootOf(project: { root: string }): Promise<string> {
  * the build output, by hand or by a tool, would take the cache with it); neither the index nor the
  * types module is, through a link, the manifest or the lock. Reads only file metadata.
  */
-export async function checkProjectPaths(manifest: Manifest, options: { root: string; cacheDir: string }): Promise<Diagnostic[]> {
+export async function checkProjectPaths(manifest: Manifest, options: { root: string; cacheDir: string; lowPolyCatalog?: LowPolyCatalog }): Promise<Diagnostic[]> {
   const diagnostics: Diagnostic[] = [];
   const at = (key: 'out' | 'index' | 'types' | 'cache'): SourceLocation => manifest.keyLocations?.[key] ?? { file: manifest.file, line: 1, col: 1 };
   const error = (code: string, message: string, hint: string, location: SourceLocation) => diagnostics.push({ severity: 'error', code, message, hint, location });
@@ -172,10 +227,12 @@ export async function checkProjectPaths(manifest: Manifest, options: { root: str
   for (const w of writes) {
     if (w.key === 'index' && outBlocked) continue; // follows from `out`, already reported
     const inTheWay = await obstacle(w.path, w.key === 'out' ? 'folder' : 'file');
+    // The example name must not be the very file in the way (an index named assets.json beside a user's assets.json).
+    const example = w.key === 'types' ? (basename(w.path) === 'assets.ts' ? 'src/rd-assets.ts' : 'src/assets.ts') : basename(w.path) === 'assets.json' ? 'rd-assets.json' : 'assets.json';
     if (!inTheWay) {
       if (w.key !== 'out' && !outside && !(await isRdAssetsFile(w.path, w.key))) {
         const shown = relative(manifest.dir, w.path);
-        error('E_OUTPUT_NOT_OURS', `${w.what} would overwrite ${shown}, a file rd-assets did not write`, `name another file for \`${w.key}:\` (e.g. ${w.key === 'types' ? 'src/assets.ts' : 'assets.json'}), or move ${shown} away if it is no longer needed`, at(w.key === 'index' && !manifest.keyLocations?.index ? 'out' : w.key));
+        error('E_OUTPUT_NOT_OURS', `${w.what} would overwrite ${shown}, a file rd-assets did not write`, `name another file for \`${w.key}:\` (e.g. ${example}), or move ${shown} away if it is no longer needed`, at(w.key === 'index' && !manifest.keyLocations?.index ? 'out' : w.key));
       }
       continue;
     }
@@ -184,7 +241,7 @@ export async function checkProjectPaths(manifest: Manifest, options: { root: str
       outBlocked = true;
       error('E_OUT_NOT_FOLDER', `out "${manifest.out}" cannot be a folder: ${shown} is ${inTheWay.is}`, 'point `out:` at a folder (it is created when missing)', at('out'));
     } else if (!outside) {
-      error('E_OUTPUT_BLOCKED', `${w.what} cannot be written: ${shown} is ${inTheWay.is}`, `name a file that is not there yet or is rd-assets' own, e.g. ${w.key === 'types' ? 'src/assets.ts' : 'assets.json'}`, at(w.key === 'index' && !manifest.keyLocations?.index ? 'out' : w.key));
+      error('E_OUTPUT_BLOCKED', `${w.what} cannot be written: ${shown} is ${inTheWay.is}`, `name a file that is not there yet or is rd-assets' own, e.g. ${example}`, at(w.key === 'index' && !manifest.keyLocations?.index ? 'out' : w.key));
     }
   }
   // A file where the cache folder (or one above it) should be: every command would fail on it.
@@ -214,6 +271,28 @@ export async function checkProjectPaths(manifest: Manifest, options: { root: str
       // The same path written directly is reported by validation already; this catches links.
       if (w.path.toLowerCase() === file.toLowerCase() || w.real.toLowerCase() !== (await realPathOf(file)).toLowerCase()) continue;
       error(code, `${w.what} leads, through a symbolic link, to ${what} ${file}`, 'choose another file name', at(w.key));
+    }
+  }
+  // An asset's output can be the manifest or the lock on disk too: a manifest kept in `out` and
+  // linked from the project's top would be overwritten by the output of its name. Outputs replace
+  // their own name (a link there is replaced, not written through), so only one with the real
+  // file's name can land on it: only those are resolved.
+  const checked = new Set(writes.map((w) => w.path));
+  const claimed = outputFiles(manifest, options.lowPolyCatalog);
+  for (const [file, code, what] of protectedFiles) {
+    const real = (await realPathOf(file)).toLowerCase();
+    const name = basename(real);
+    for (const c of claimed) {
+      if (checked.has(c.path) || c.path.toLowerCase() === file.toLowerCase() || basename(c.path).toLowerCase() !== name) continue;
+      if ((await realPathOf(c.path)).toLowerCase() !== real) continue;
+      diagnostics.push({
+        severity: 'error',
+        code,
+        message: `${c.owner.name} would write ${relative(manifest.dir, c.path)}, which is, through a symbolic link, ${what} ${file}`,
+        hint: 'choose another file name, or keep the manifest and the lock outside `out`',
+        location: c.owner.location,
+        ...(c.owner.assetId ? { assetId: c.owner.assetId } : {}),
+      });
     }
   }
   return diagnostics;

@@ -60,7 +60,7 @@ export async function validateManifest(options: ProjectOptions = {}): Promise<{ 
   checkRemoteCacheConfig(checked.remote, options.env ?? {});
   const root = await findProjectRoot(checked.dir);
   const fileFindings = [
-    ...(await checkProjectPaths(checked, { root, cacheDir: resolveCacheDir(file, checked.cache, options) })),
+    ...(await checkProjectPaths(checked, { root, cacheDir: resolveCacheDir(file, checked.cache, options), lowPolyCatalog })),
     ...(await checkManifestFiles(checked, { ...(options.fileChecks ?? (await defaultFileChecks())), root })),
   ];
   const diagnostics = [...result.diagnostics, ...fileFindings].sort(
