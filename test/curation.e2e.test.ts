@@ -104,7 +104,7 @@ describe('pick: one of `count` candidates is the output', () => {
     const picked = await cli(p, 'pick', 'hero', '1');
     expect(picked.calls).toBe(0);
     expect(picked.code, picked.stderr).toBe(1);
-    expect(picked.stderr).toMatch(/hero: E_BUDGET {2}skipped: .*spending cap/);
+    expect(picked.stderr).toMatch(/hero: E_BUDGET {2}generate .*spending cap/);
     // The candidates the user saw are still there to pick from, offline, with no call.
     const offline = await cli(p, 'pick', 'hero', '2', '--offline');
     expect(offline.code, offline.stderr).toBe(0);
