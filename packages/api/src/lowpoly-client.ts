@@ -2,6 +2,7 @@ import { lowPolyCatalogFromWire, type LowPolyCatalog } from '@rd-assets/core';
 import type { CallOptions, JournalEntry, LowPolyApi, LowPolyExport, LowPolyJob, LowPolyJobResult, RequestOptions } from './provider.js';
 import { CancelledError, MalformedResponseError, ProviderError } from './provider-errors.js';
 import { journalEntryResumedBy } from './journal-resume.js';
+import { unansweredSubmission } from './unanswered-submission.js';
 import { parseJson } from './response-parser.js';
 import { attemptOf, submissionKey } from './submission-attempts.js';
 import { TaskTiming } from './task-timing.js';
@@ -70,7 +71,7 @@ export class LowPolyClient implements LowPolyApi {
       const text = await this.t
         .withRetries(what, true, this.t.waitSignal(options), options.onEvent, () => this.t.request('POST', path, job.body, options.signal, { 'Idempotency-Key': idempotencyKey }))
         .catch((e: unknown) => {
-          throw job.operation === 'generate' ? e : notOwned(e, what, job.assetId);
+          throw unansweredSubmission(job.operation === 'generate' ? e : notOwned(e, what, job.assetId));
         });
       const accepted = parseJson(text, what);
       if (typeof accepted.task_id !== 'string' || !accepted.task_id) throw new MalformedResponseError('E_MALFORMED', `${what}: the API accepted the job but sent no task_id`, { hint: 'rebuild to try again' });

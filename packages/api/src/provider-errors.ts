@@ -38,6 +38,8 @@ export class ServerError extends ProviderError {}
 export class TimeoutError extends ProviderError {}
 /** Could not reach the service at all. */
 export class NetworkError extends ProviderError {}
+/** A failure before the server could have acted on the request (nothing can have been charged). */
+export class NotSentError extends NetworkError {}
 /** A 2xx whose body is not what the API documents (bad JSON, bad base64, not PNG/GIF, wrong count). */
 export class MalformedResponseError extends ProviderError {}
 /** v2 409 idempotency_conflict: the same Idempotency-Key with different inputs — a bug in rd-assets. */

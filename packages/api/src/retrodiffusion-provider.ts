@@ -12,8 +12,10 @@ import {
   RedirectRefusedError,
   ResponseTooLargeError,
   TimeoutError,
+  NotSentError,
 } from './provider-errors.js';
 import { RateLimiter } from './rate-limiter.js';
+import { unansweredSubmission } from './unanswered-submission.js';
 import { checkImageBytes, decodeResponseImage, parseJson, readCost } from './response-parser.js';
 import { backoffMs, DEFAULT_RETRY, retryAfterTooLong, type RetryPolicy } from './retry-policy.js';
 import type { RedirectRefusal } from './same-origin-redirects.js';
@@ -52,8 +54,6 @@ interface HttpResponse {
   headers: ResponseHeaders;
 }
 
-/** A failure before the server could have acted on the request (nothing can have been charged). */
-class NotSentError extends NetworkError {}
 
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'EADDRNOTAVAIL']);
 
@@ -215,6 +215,8 @@ export class RetroDiffusionProvider implements Provider {
       const { res, body } = await this.withRetries(what, true, this.waitSignal(options), options.onEvent, async () => {
         const r = await this.post('/v2/inferences', request.body, options.signal, true, { 'Idempotency-Key': idempotencyKey });
         return { res: r, body: parseJson(r.text, what) };
+      }).catch((e: unknown) => {
+        throw unansweredSubmission(e);
       });
       if (Array.isArray(body.base64_images)) return this.result(body, options, what, res.headers);
       acceptedAt = this.clock();
@@ -311,7 +313,9 @@ export class RetroDiffusionProvider implements Provider {
       await this.journalSubmission(options, { api: 'v2', acceptedAt: '', attempt, idempotencyKey: customId, kind: 'edit-tool' }, what);
       const body = await this.withRetries(what, true, this.waitSignal(options), options.onEvent, async () =>
         parseJson((await this.post(`/v2/${request.endpoint}/tasks`, { ...request.body, custom_id: customId }, options.signal, true)).text, what),
-      );
+      ).catch((e: unknown) => {
+        throw unansweredSubmission(e);
+      });
       acceptedAt = this.clock();
       taskId = this.acceptedTaskId(body, what);
       await options.journal?.put(options.callKey, { taskId, api: 'v2', acceptedAt: new Date(acceptedAt).toISOString(), attempt, idempotencyKey: customId, kind: 'edit-tool' });

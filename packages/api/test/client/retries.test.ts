@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { RateLimitError, RetroDiffusionProvider, type ProviderEvent } from '../../src/index.js';
-import { json, PNG_1x1, scriptedServer } from './fixture-server.js';
+import type { ServerResponse } from 'node:http';
+import type { RdError } from '@rd-assets/core';
+import { NetworkError, RateLimitError, RetroDiffusionProvider, type ProviderEvent } from '../../src/index.js';
+import { json, PNG_1x1, scriptedServer, type Seen } from './fixture-server.js';
 
 const request = { endpoint: 'inferences' as const, body: { prompt: 'x', prompt_style: 'rd_fast__default', width: 64, height: 64, num_images: 1 } };
 let close: (() => Promise<void>) | undefined;
@@ -92,6 +94,35 @@ describe('retries', () => {
     expect(error.message).toMatch(/may have been charged/);
     expect(timeouts).toEqual([150]);
     expect(server.seen).toHaveLength(1);
+  });
+
+  it('a v2 submission whose every answer is lost says it may have been charged, and that the next build is not charged again', async () => {
+    // The request arrives, the server acts on it, and the connection drops before any answer.
+    const dropped = (_req: Seen, res: ServerResponse) => void res.socket?.destroy();
+    const server = await scriptedServer([dropped]);
+    close = server.close;
+    const provider = new RetroDiffusionProvider({ apiKey: 'rdpk-x', baseUrl: server.url, sleep: async () => {}, random: () => 0.5, retry: { maxAttempts: 3 } });
+    const error = (await provider.call(request, { callKey: 'k' }).catch((e: unknown) => e)) as RdError;
+    expect(error).toBeInstanceOf(NetworkError);
+    expect(error.message).toMatch(/the submission may have been charged$/);
+    expect(error.hint).toMatch(/same idempotency key/);
+    // Every attempt was the same submission: one key, so at most one charge.
+    expect(server.seen).toHaveLength(3);
+    expect(new Set(server.seen.map((r) => r.headers['idempotency-key'])).size).toBe(1);
+    // A read that loses its answers charges nothing, and says nothing of the kind.
+    const read = (await provider.balance().catch((e: unknown) => e)) as Error;
+    expect(read).toBeInstanceOf(NetworkError);
+    expect(read.message).not.toMatch(/charged/);
+  });
+
+  it('a v2 submission that never reached the server says nothing of a charge', async () => {
+    const server = await scriptedServer([ok]);
+    const url = server.url;
+    await server.close();
+    const provider = new RetroDiffusionProvider({ apiKey: 'rdpk-x', baseUrl: url, sleep: async () => {}, random: () => 0.5, retry: { maxAttempts: 2 } });
+    const error = (await provider.call(request, { callKey: 'k' }).catch((e: unknown) => e)) as Error;
+    expect(error).toBeInstanceOf(NetworkError);
+    expect(error.message).not.toMatch(/charged/);
   });
 
   it('reads are safe to repeat: a timed-out balance read is retried', async () => {
