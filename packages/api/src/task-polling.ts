@@ -1,6 +1,7 @@
+import { MAX_STATUSLESS_ANSWERS } from '@rd-assets/core';
 import { errorForResponse } from './api-error-mapping.js';
 import type { CallOptions, ProviderEvent } from './provider.js';
-import { CancelledError, ProviderError, TimeoutError } from './provider-errors.js';
+import { CancelledError, MalformedResponseError, ProviderError, TimeoutError } from './provider-errors.js';
 import { parseJson } from './response-parser.js';
 import { retireSubmission } from './submission-attempts.js';
 import { TaskPoller, type TaskTiming } from './task-timing.js';
@@ -43,6 +44,7 @@ export async function pollTask<A extends { text: string }>(t: PollTransport, tim
   // A task an earlier build started is of unknown age: look at once (and learn nothing from it).
   const poller = new TaskPoller(timing, task.kind, task.acceptedAt ?? t.clock(), task.acceptedAt !== undefined);
   let wait = task.acceptedAt === undefined ? 0 : poller.firstWait(t.clock());
+  let statusless = 0;
   for (;;) {
     if (options.stop?.aborted || options.signal?.aborted) {
       throw new CancelledError('E_CANCELLED', `${what}: stopped while task ${taskId} runs; it stays journaled and the next build collects it without paying again`);
@@ -63,6 +65,12 @@ export async function pollTask<A extends { text: string }>(t: PollTransport, tim
       throw e;
     }
     const status = parseJson(answer.text, label);
+    statusless = typeof status.status === 'string' ? 0 : statusless + 1;
+    if (statusless >= MAX_STATUSLESS_ANSWERS) {
+      throw new MalformedResponseError('E_MALFORMED', `${what}: ${statusless} answers in a row about task ${taskId} name no status`, {
+        hint: 'it stays journaled: the next build polls it again instead of paying again',
+      });
+    }
     wait = poller.answered(status, sent, t.clock());
     if (status.status === 'succeeded') return { status, answer };
     if (status.status === 'failed') {

@@ -67,6 +67,13 @@ export const MAX_RETRY_AFTER_MS = 60_000;
 /** Redirects followed for one request (same origin only; E_REDIRECT). */
 export const MAX_REDIRECTS = 5;
 
+/**
+ * Task answers in a row that name no status before the poll gives up (E_MALFORMED): a server that
+ * never says would otherwise be polled until the task timeout. A status the contract does not
+ * list is still waited on (the service may add one); no status at all is not an answer.
+ */
+export const MAX_STATUSLESS_ANSWERS = 3;
+
 /** Something crossed one of the limits above. */
 export class LimitError extends RdError {
   constructor(code: string, message: string, hint: string) {
