@@ -52,3 +52,11 @@ export function pathLengthProblem(path: string): string | undefined {
   const long = path.split(/[\\/]/).find((part) => Buffer.byteLength(part) > MAX_NAME_BYTES);
   return long === undefined ? undefined : `has a part of ${Buffer.byteLength(long)} bytes ("${long.slice(0, 24)}…"); file systems allow at most ${MAX_NAME_BYTES}`;
 }
+
+/** Folders where version control keeps its own state: a build's files have no place there. */
+const VCS_FOLDERS = new Set(['.git', '.hg', '.svn']);
+
+/** The version-control folder a path the manifest names (`out`, `index`, `types`, `cache`) goes through, if any. */
+export function vcsFolderIn(path: string): string | undefined {
+  return path.split(/[\\/]/).find((part) => VCS_FOLDERS.has(part.toLowerCase()));
+}
