@@ -27,6 +27,9 @@ export function parse<O extends Record<string, OptionSpec>>(
     return { values: values as Values<O>, positionals };
   } catch (e) {
     const message = (e as Error).message.replace(/\. To specify a positional argument.*$/s, '');
+    // `assets pick hero -1`: a negative number where a positional goes is not an unknown option.
+    const negative = /^Unknown option '(-\d[^']*)'/.exec(message)?.[1];
+    if (negative !== undefined) throw new UsageError(`"${negative}" is not an option, and the numbers this command takes are whole and ≥ 0`, command);
     const unknown = /^Unknown option '--([^'=]+)/.exec(message)?.[1];
     throw new UsageError(message, command, unknown === undefined ? {} : { typo: { typed: unknown, known: [...Object.keys(options), 'help'], show: (name) => `--${name}` } });
   }

@@ -31,6 +31,10 @@ describe('parse', () => {
     expect(() => intOption('build', 'concurrency', parse('build', ['--concurrency', '-1'], options).values.concurrency, 1, 64)).toThrow('--concurrency must be an integer from 1 to 64; got "-1"');
   });
 
+  it('a negative number where a positional goes is said to be one, not an unknown option', () => {
+    expect(() => parse('pick', ['hero', '-1'], options)).toThrow('"-1" is not an option, and the numbers this command takes are whole and ≥ 0');
+  });
+
   it('still reports a forgotten value before another flag', () => {
     expect(() => parse('build', ['--cache', '--offline'], options)).toThrow(/argument is ambiguous/);
   });
