@@ -57,6 +57,18 @@ describe('a costly plan is confirmed before anything is spent', () => {
     expect(since(mark)).toBe(2);
   });
 
+  it('a reroll whose build is refused for its price says the new seed is written and not built', async () => {
+    project = await suite.project({ 'assets.yaml': SMALL.replace('confirm_above: 0.02', 'confirm_above: 0') });
+    expect((await cli(project, 'build', '--yes')).code).toBe(0);
+    const mark = suite.emulator.log.length;
+    const r = await cli(project, 'reroll', 'coin');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('E_CONFIRM_REQUIRED');
+    expect(r.stderr).toContain('coin: the new seed is in the manifest, not built yet: `assets build coin` builds it');
+    expect(await project.text('assets.yaml')).toMatch(/coin: \{ prompt: a gold coin, seed: \d+ \}|seed: \d+/);
+    expect(since(mark)).toBe(0);
+  });
+
   it('--offline never asks, and a plan under the threshold is not asked about', async () => {
     project = await suite.project({ 'assets.yaml': SMALL });
     expect((await cli(project, 'build', '--offline')).code).toBe(0);

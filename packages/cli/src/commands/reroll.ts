@@ -9,7 +9,8 @@ none; a group member's entry is its own; a matrix instance's goes under its temp
 \`instances: { <id>: { seed: … } }\`, for it alone) and build that asset only. Nothing else in
 the manifest changes.
 The result it replaces stays in the cache: \`assets history <id>\` lists it and
-\`assets revert <id>\` brings it back without calling the API.
+\`assets revert <id>\` brings it back without calling the API. The build asks before spending
+past \`confirm_above\` as \`assets build\` does; refused, it leaves the new seed written and unbuilt.
 
 Options:
       --count <n>          also ask for n candidates (then \`assets pick <id> <i>\`)
@@ -30,5 +31,15 @@ export async function run(argv: string[], io: Io): Promise<number> {
   const count = intOption('reroll', 'count', values.count);
   const edits = await rerollSeed({ ...projectOptions(io, values), id, ...(count !== undefined ? { count } : {}) });
   io.stderr.write(`${id}: ${edits.map((e) => `${e.path[e.path.length - 1]} ${e.value}`).join(', ')}\n`);
-  return buildOne(id, values, io);
+  try {
+    return await buildOne(id, values, io);
+  } catch (e) {
+    // A build refused before it started (over confirm_above with no terminal to ask, or declined)
+    // leaves the new seed written and unbuilt: say so, or a second reroll would pass it by unseen.
+    const code = (e as { code?: unknown }).code;
+    if ((code === 'E_CONFIRM_REQUIRED' || code === 'E_SPEND_DECLINED') && !values.json) {
+      io.stderr.write(`${id}: the new seed is in the manifest, not built yet: \`assets build ${id}\` builds it\n`);
+    }
+    throw e;
+  }
 }
