@@ -12,6 +12,7 @@ import {
   type StyleInfo,
 } from '@rd-assets/core';
 import { checkRemoteCacheConfig } from '../store/remote-cache-config.js';
+import { checkCacheOption } from './cache-option.js';
 import { checkManifestFiles, type FileCheckOptions } from './manifest-files.js';
 import { checkProjectPaths, findProjectRoot } from './project-paths.js';
 import { readManifestText } from './manifest-read.js';
@@ -49,6 +50,7 @@ export interface ProjectOptions {
 
 /** Read a manifest, check it fully (schema, catalog rules, files) and return every finding. */
 export async function validateManifest(options: ProjectOptions = {}): Promise<{ manifest?: Manifest; diagnostics: Diagnostic[] }> {
+  checkCacheOption(options);
   const file = manifestPath(options);
   const text = await readManifestText(file);
   const catalog = await loadCatalog(resolveCacheDir(file, undefined, options));
