@@ -2,7 +2,6 @@ import { lowPolyCatalogFromWire, type LowPolyCatalog } from '@rd-assets/core';
 import type { CallOptions, JournalEntry, LowPolyApi, LowPolyExport, LowPolyJob, LowPolyJobResult, RequestOptions } from './provider.js';
 import { CancelledError, MalformedResponseError, ProviderError } from './provider-errors.js';
 import { journalEntryResumedBy } from './journal-resume.js';
-import { unansweredSubmission } from './unanswered-submission.js';
 import { parseJson } from './response-parser.js';
 import { attemptOf, submissionKey } from './submission-attempts.js';
 import { TaskTiming } from './task-timing.js';
@@ -39,12 +38,12 @@ export class LowPolyClient implements LowPolyApi {
   constructor(private readonly t: LowPolyTransport) {}
 
   async pricing(options: RequestOptions = {}): Promise<LowPolyCatalog> {
-    const text = await this.t.withRetries('read the Low-Poly pricing', true, options.signal, undefined, () => this.t.request('GET', '/v2/lowpoly/pricing', undefined, options.signal));
+    const text = await this.t.withRetries('read the Low-Poly pricing', 'free', options.signal, undefined, () => this.t.request('GET', '/v2/lowpoly/pricing', undefined, options.signal));
     return lowPolyCatalogFromWire(parseJson(text, 'lowpoly/pricing'));
   }
 
   async estimate(body: Record<string, unknown>, options: RequestOptions = {}): Promise<{ cost: number; size: number; sizeSource: string }> {
-    const text = await this.t.withRetries('estimate the model', true, options.signal, undefined, () => this.t.request('POST', '/v2/lowpoly/estimate', body, options.signal));
+    const text = await this.t.withRetries('estimate the model', 'free', options.signal, undefined, () => this.t.request('POST', '/v2/lowpoly/estimate', body, options.signal));
     const b = parseJson(text, 'lowpoly/estimate');
     const cost = num(b.cost), size = num(b.size);
     if (cost === undefined || size === undefined) throw new MalformedResponseError('E_MALFORMED', 'estimate the model: the answer has no cost or size', { hint: 'run `assets plan` again' });
@@ -69,9 +68,9 @@ export class LowPolyClient implements LowPolyApi {
       await options.journal?.put(options.callKey, { ...entry, submittedAt: new Date(this.t.clock()).toISOString() });
       // The same key on a repeat returns the original task, never a second charge.
       const text = await this.t
-        .withRetries(what, true, this.t.waitSignal(options), options.onEvent, () => this.t.request('POST', path, job.body, options.signal, { 'Idempotency-Key': idempotencyKey }))
+        .withRetries(what, 'keyed', this.t.waitSignal(options), options.onEvent, () => this.t.request('POST', path, job.body, options.signal, { 'Idempotency-Key': idempotencyKey }))
         .catch((e: unknown) => {
-          throw unansweredSubmission(job.operation === 'generate' ? e : notOwned(e, what, job.assetId));
+          throw job.operation === 'generate' ? e : notOwned(e, what, job.assetId);
         });
       const accepted = parseJson(text, what);
       if (typeof accepted.task_id !== 'string' || !accepted.task_id) throw new MalformedResponseError('E_MALFORMED', `${what}: the API accepted the job but sent no task_id`, { hint: 'rebuild to try again' });
@@ -131,7 +130,7 @@ export class LowPolyClient implements LowPolyApi {
     const { what, retried, signal } = call;
     let text: string;
     try {
-      text = await this.t.withRetries(what, retried, signal, undefined, () => this.t.request('POST', `/v2/lowpoly/assets/${encodeURIComponent(assetId)}/${action}`, body, signal));
+      text = await this.t.withRetries(what, retried ? 'free' : 'never', signal, undefined, () => this.t.request('POST', `/v2/lowpoly/assets/${encodeURIComponent(assetId)}/${action}`, body, signal));
     } catch (e) {
       throw notOwned(e, what, assetId);
     }

@@ -8,14 +8,14 @@ import {
   CancelledError,
   MalformedResponseError,
   NetworkError,
+  NotSentError,
   ProviderError,
   RedirectRefusedError,
   ResponseTooLargeError,
   TimeoutError,
-  NotSentError,
 } from './provider-errors.js';
 import { RateLimiter } from './rate-limiter.js';
-import { unansweredSubmission } from './unanswered-submission.js';
+import { givenUp, type Resend } from './resend.js';
 import { checkImageBytes, decodeResponseImage, parseJson, readCost } from './response-parser.js';
 import { backoffMs, DEFAULT_RETRY, retryAfterTooLong, type RetryPolicy } from './retry-policy.js';
 import type { RedirectRefusal } from './same-origin-redirects.js';
@@ -53,7 +53,6 @@ interface HttpResponse {
   text: string;
   headers: ResponseHeaders;
 }
-
 
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'EADDRNOTAVAIL']);
 
@@ -101,7 +100,7 @@ export class RetroDiffusionProvider implements Provider {
     const limit = options.pixelFixerLimit ?? { requests: PIXEL_FIXER.requestsPerMinute, windowMs: 60_000 };
     this.pixelFixer = new RateLimiter({ ...limit, clock: this.clock, sleep: this.sleep });
     this.polling = {
-      withRetries: (what, safe, signal, onEvent, attempt) => this.withRetries(what, safe, signal, onEvent, attempt),
+      withRetries: (what, resend, signal, onEvent, attempt) => this.withRetries(what, resend, signal, onEvent, attempt),
       waitSignal: (options) => this.waitSignal(options),
       sleep: (ms, signal) => this.sleep(ms, signal),
       clock: () => this.clock(),
@@ -114,7 +113,7 @@ export class RetroDiffusionProvider implements Provider {
         request: async (method, path, body, signal, headers = {}) => (await this.http(method, path, body, signal, method === 'POST', headers, true)).text,
         fetchFile: async (url, what, signal) => {
           const target = new URL(url, this.baseUrl);
-          const res = await this.withRetries(`${what}: download the file`, true, signal, undefined, async () => {
+          const res = await this.withRetries(`${what}: download the file`, 'free', signal, undefined, async () => {
             const r = await this.fetchRaw(target.toString(), { method: 'GET', headers: {} }, signal, 60_000);
             if (r.status >= 400) throw errorForResponse({ status: r.status, text: '', retryAfter: r.headers.get('retry-after'), what: `${what}: download the file`, now: this.clock(), redact: this.redact });
             return r;
@@ -137,13 +136,13 @@ export class RetroDiffusionProvider implements Provider {
   async checkCost(request: ProviderRequest, options: RequestOptions = {}): Promise<Cost> {
     const { endpoint } = request;
     if (endpoint === 'inferences') {
-      const res = await this.withRetries('check the price', true, options.signal, undefined, () =>
+      const res = await this.withRetries('check the price', 'free', options.signal, undefined, () =>
         this.post(`/${this.api}/inferences`, { ...request.body, check_cost: true }, options.signal),
       );
       return readCost(parseJson(res.text, 'check_cost')).cost;
     }
     if (endpoint.startsWith('edit/tools/')) {
-      const res = await this.withRetries('estimate the edit', true, options.signal, undefined, () => this.post(`/${this.api}/${endpoint}/estimate`, request.body, options.signal));
+      const res = await this.withRetries('estimate the edit', 'free', options.signal, undefined, () => this.post(`/${this.api}/${endpoint}/estimate`, request.body, options.signal));
       return readCost(parseJson(res.text, 'estimate')).cost;
     }
     if (endpoint === 'edit') return { usd: PRICES.edit.usd, credits: PRICES.edit.credits };
@@ -151,7 +150,7 @@ export class RetroDiffusionProvider implements Provider {
   }
 
   async balance(options: RequestOptions = {}): Promise<Cost> {
-    const res = await this.withRetries('read the balance', true, options.signal, undefined, () => this.get(`/${this.api}/inferences/credits`, options.signal));
+    const res = await this.withRetries('read the balance', 'free', options.signal, undefined, () => this.get(`/${this.api}/inferences/credits`, options.signal));
     const body = parseJson(res.text, 'credits');
     const cost: Cost = {};
     if (typeof body.balance === 'number') cost.usd = body.balance;
@@ -160,12 +159,12 @@ export class RetroDiffusionProvider implements Provider {
   }
 
   async styles(options: RequestOptions = {}): Promise<StyleInfo[]> {
-    const res = await this.withRetries('read the style catalog', true, options.signal, undefined, () => this.get(`/${this.api}/styles/selector`, options.signal));
+    const res = await this.withRetries('read the style catalog', 'free', options.signal, undefined, () => this.get(`/${this.api}/styles/selector`, options.signal));
     return selectorToStyles(parseJson(res.text, 'styles/selector'));
   }
 
   async status(options: RequestOptions = {}): Promise<Record<string, string>> {
-    const res = await this.withRetries('read the service status', true, options.signal, undefined, () => this.get(`/${this.api}/status`, options.signal, false));
+    const res = await this.withRetries('read the service status', 'free', options.signal, undefined, () => this.get(`/${this.api}/status`, options.signal, false));
     const body = parseJson(res.text, 'status');
     return (body.status ?? {}) as Record<string, string>;
   }
@@ -177,7 +176,7 @@ export class RetroDiffusionProvider implements Provider {
     if (!options.journal) {
       // Sync: a 429/5xx is retried (refunded); a request that may have been charged is not.
       this.checkNotStopped(options, what);
-      const res = await this.withRetries(what, false, this.waitSignal(options), options.onEvent, () => this.post('/v1/inferences', request.body, options.signal, true));
+      const res = await this.withRetries(what, 'never', this.waitSignal(options), options.onEvent, () => this.post('/v1/inferences', request.body, options.signal, true));
       return this.result(parseJson(res.text, what), options, what, res.headers);
     }
     const journaled = journalEntryResumedBy(await options.journal.get(options.callKey), { api: 'v1', endpoint: 'inferences' });
@@ -189,7 +188,7 @@ export class RetroDiffusionProvider implements Provider {
       // POST was on the way) is sent again, and may be paid twice. That window is v1's alone.
       const attempt = this.nextAttempt(journaled, options);
       await this.journalSubmission(options, { api: 'v1', acceptedAt: '', attempt, kind: 'inference' }, what);
-      const res = await this.withRetries(what, false, this.waitSignal(options), options.onEvent, () =>
+      const res = await this.withRetries(what, 'never', this.waitSignal(options), options.onEvent, () =>
         this.post('/v1/inferences', { ...request.body, async: true }, options.signal, true),
       );
       acceptedAt = this.clock();
@@ -212,11 +211,9 @@ export class RetroDiffusionProvider implements Provider {
       await this.journalSubmission(options, { api: 'v2', acceptedAt: '', attempt, idempotencyKey, kind: 'inference' }, what);
       // Retrying with the same key is safe: the API returns the original task, never a new charge.
       // A broken answer is retried too: the task it names was paid for, and the repeat names it again.
-      const { res, body } = await this.withRetries(what, true, this.waitSignal(options), options.onEvent, async () => {
+      const { res, body } = await this.withRetries(what, 'keyed', this.waitSignal(options), options.onEvent, async () => {
         const r = await this.post('/v2/inferences', request.body, options.signal, true, { 'Idempotency-Key': idempotencyKey });
         return { res: r, body: parseJson(r.text, what) };
-      }).catch((e: unknown) => {
-        throw unansweredSubmission(e);
       });
       if (Array.isArray(body.base64_images)) return this.result(body, options, what, res.headers);
       acceptedAt = this.clock();
@@ -283,7 +280,7 @@ export class RetroDiffusionProvider implements Provider {
   private async progressiveEdit(request: ProviderRequest, options: CallOptions): Promise<ProviderResult> {
     const what = 'edit';
     this.checkNotStopped(options, what);
-    const res = await this.withRetries(what, false, this.waitSignal(options), options.onEvent, () => this.post(this.api === 'v2' ? '/v2/edit/' : '/v1/edit', request.body, options.signal, true));
+    const res = await this.withRetries(what, 'never', this.waitSignal(options), options.onEvent, () => this.post(this.api === 'v2' ? '/v2/edit/' : '/v1/edit', request.body, options.signal, true));
     const body = parseJson(res.text, what);
     const image = body.outputImageBase64 ?? (Array.isArray(body.base64_images) ? body.base64_images[0] : undefined);
     const { cost, remaining } = readCost(body);
@@ -297,7 +294,7 @@ export class RetroDiffusionProvider implements Provider {
   private async editTool(request: ProviderRequest, options: CallOptions): Promise<ProviderResult> {
     const what = `edit tool ${request.endpoint.slice('edit/tools/'.length)}`;
     this.checkNotStopped(options, what);
-    const res = await this.withRetries(what, false, this.waitSignal(options), options.onEvent, () => this.post(`/v1/${request.endpoint}`, request.body, options.signal, true));
+    const res = await this.withRetries(what, 'never', this.waitSignal(options), options.onEvent, () => this.post(`/v1/${request.endpoint}`, request.body, options.signal, true));
     return this.toolResult(parseJson(res.text, what), options, what, res.headers);
   }
 
@@ -311,11 +308,9 @@ export class RetroDiffusionProvider implements Provider {
       const attempt = this.nextAttempt(mine, options);
       const customId = submissionKey(options.callKey, attempt);
       await this.journalSubmission(options, { api: 'v2', acceptedAt: '', attempt, idempotencyKey: customId, kind: 'edit-tool' }, what);
-      const body = await this.withRetries(what, true, this.waitSignal(options), options.onEvent, async () =>
+      const body = await this.withRetries(what, 'keyed', this.waitSignal(options), options.onEvent, async () =>
         parseJson((await this.post(`/v2/${request.endpoint}/tasks`, { ...request.body, custom_id: customId }, options.signal, true)).text, what),
-      ).catch((e: unknown) => {
-        throw unansweredSubmission(e);
-      });
+      );
       acceptedAt = this.clock();
       taskId = this.acceptedTaskId(body, what);
       await options.journal?.put(options.callKey, { taskId, api: 'v2', acceptedAt: new Date(acceptedAt).toISOString(), attempt, idempotencyKey: customId, kind: 'edit-tool' });
@@ -352,7 +347,7 @@ export class RetroDiffusionProvider implements Provider {
   /** Hosted outputs are fetched without the API key: the URL itself grants access. */
   private async download(url: string, what: string, signal?: AbortSignal): Promise<Buffer> {
     const target = new URL(url, this.baseUrl);
-    const res = await this.withRetries(`${what}: download the result`, true, signal, undefined, async () => {
+    const res = await this.withRetries(`${what}: download the result`, 'free', signal, undefined, async () => {
       const r = await this.fetchRaw(target.toString(), { method: 'GET', headers: {} }, signal, 60_000);
       if (r.status >= 400) throw errorForResponse({ status: r.status, text: '', retryAfter: r.headers.get('retry-after'), what: `${what}: download the result`, now: this.clock(), redact: this.redact });
       return r;
@@ -401,26 +396,18 @@ export class RetroDiffusionProvider implements Provider {
   // --- transport -----------------------------------------------------------------------------
 
   /**
-   * Run a request with retries. `safe` says a repeat cannot charge twice (reads, v2 with an
-   * Idempotency-Key): then timeouts and broken answers are retried too; otherwise only 429, 5xx
-   * (refunded) and failures before the request was sent.
+   * Run a request with retries. Unless `resend` is `never` (a repeat could charge twice),
+   * timeouts and broken answers are retried too; then only 429, 5xx (refunded) and failures
+   * before the request was sent. The last failure says what it means for the money (`givenUp`).
    */
-  private async withRetries<T>(what: string, safe: boolean, signal: AbortSignal | undefined, onEvent: ((e: ProviderEvent) => void) | undefined, attempt: () => Promise<T>): Promise<T> {
+  private async withRetries<T>(what: string, resend: Resend, signal: AbortSignal | undefined, onEvent: ((e: ProviderEvent) => void) | undefined, attempt: () => Promise<T>): Promise<T> {
     for (let n = 1; ; n++) {
       try {
         return await this.send(attempt, what);
       } catch (e) {
         if (!(e instanceof ProviderError) || e instanceof CancelledError || signal?.aborted) throw e;
-        const retryable = e.retryable || e instanceof NotSentError || (safe && (e instanceof TimeoutError || e instanceof NetworkError || e instanceof MalformedResponseError));
-        if (!retryable || n >= this.retry.maxAttempts) {
-          if (!safe && (e instanceof TimeoutError || (e instanceof NetworkError && !(e instanceof NotSentError)))) {
-            throw new ProviderError(e.code, `${e.message}; the request may have been charged, so it is not sent again`, {
-              hint: 'check the account history before rebuilding; with `api: v2` such requests are recovered safely',
-              cause: e,
-            });
-          }
-          throw e;
-        }
+        const retryable = e.retryable || e instanceof NotSentError || (resend !== 'never' && (e instanceof TimeoutError || e instanceof NetworkError || e instanceof MalformedResponseError));
+        if (!retryable || n >= this.retry.maxAttempts) throw givenUp(e, resend);
         const tooLong = retryAfterTooLong(e, what);
         if (tooLong) throw tooLong;
         const waitMs = e.retryAfterMs ?? backoffMs(n, this.retry, this.random);

@@ -5,10 +5,11 @@ import { CancelledError, MalformedResponseError, ProviderError, TimeoutError } f
 import { parseJson } from './response-parser.js';
 import { retireSubmission } from './submission-attempts.js';
 import { TaskPoller, type TaskTiming } from './task-timing.js';
+import type { Resend } from './resend.js';
 
 /** What polling borrows from the provider: its retries, the build's wait signal, its clock and sleeps. */
 export interface PollTransport {
-  withRetries<T>(what: string, safe: boolean, signal: AbortSignal | undefined, onEvent: ((e: ProviderEvent) => void) | undefined, attempt: () => Promise<T>): Promise<T>;
+  withRetries<T>(what: string, resend: Resend, signal: AbortSignal | undefined, onEvent: ((e: ProviderEvent) => void) | undefined, attempt: () => Promise<T>): Promise<T>;
   /** The signal waits listen to: stopping ends them, as does forcing. */
   waitSignal(options: CallOptions): AbortSignal | undefined;
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
@@ -56,7 +57,7 @@ export async function pollTask<A extends { text: string }>(t: PollTransport, tim
     const sent = t.clock();
     let answer: A;
     try {
-      answer = await t.withRetries(`poll the ${label}`, true, waitSignal, options.onEvent, () => task.read(waitSignal));
+      answer = await t.withRetries(`poll the ${label}`, 'free', waitSignal, options.onEvent, () => task.read(waitSignal));
     } catch (e) {
       if (e instanceof ProviderError && e.status === 404) {
         await retireSubmission(options.journal, options.callKey);

@@ -173,10 +173,6 @@ function describe(e: ErrorObject, positions: Map<string, NodePosition>, file: st
 }
 
 /**
- * ajv names a field of several types (`['integer', 'null']`) by the list; `null` there means
- * "leave it unset", which is not worth saying when the value given is of another type.
- */
-/**
  * Every finding has a hint: where the schema gives no description, the value as read says what
  * was taken for what (`got 1.5`, `got ""`); a missing key says to add it.
  */
@@ -188,6 +184,10 @@ function withHint(d: Diagnostic, e: ErrorObject): Diagnostic {
   return shown === undefined || shown.length > 60 ? d : { ...d, hint: `got ${shown}` };
 }
 
+/**
+ * ajv names a field of several types (`['integer', 'null']`) by the list; `null` there means
+ * "leave it unset", which is not worth saying when the value given is of another type.
+ */
 function article(type: string | string[]): string {
   const types = (Array.isArray(type) ? type : type.split(',')).filter((t) => t !== 'null');
   const t = types.join(' or ');

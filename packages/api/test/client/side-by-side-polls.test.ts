@@ -52,7 +52,7 @@ async function sideBySide(timing: TaskTiming, duration: number, tasks: number, s
   const stop = new AbortController();
   if (stopAt !== undefined) void time.sleep(stopAt - startAt).then(() => stop.abort());
   const t: PollTransport = {
-    withRetries: (_what, _safe, _signal, _onEvent, attempt) => attempt(),
+    withRetries: (_what, _resend, _signal, _onEvent, attempt) => attempt(),
     waitSignal: () => stop.signal,
     sleep: time.sleep,
     clock: () => time.now,
