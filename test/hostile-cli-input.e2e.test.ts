@@ -32,15 +32,15 @@ describe('flags and settings out of range end in a coded error, before any call'
     }
   });
 
-  it('a --cache or RD_ASSETS_CACHE no file system can create, or inside .git, is E_CACHE_PATH (exit 2), before any call', async () => {
+  it('a --cache or RD_ASSETS_CACHE no file system can create, or inside .git, is a usage error (exit 2) with the manifest codes, before any call', async () => {
     const p = await suite.project({ 'assets.yaml': MANIFEST });
     const mark = suite.emulator.log.length;
     const long = await cli(p, ['build', '--cache', 'c'.repeat(300)]);
     expect(long.code, long.stderr).toBe(2);
-    expect(long.stderr).toMatch(/E_CACHE_PATH {2}--cache has a part of 300 bytes/);
+    expect(long.stderr).toMatch(/E_PATH_TOO_LONG {2}--cache has a part of 300 bytes/);
     const vcs = await cli(p, ['build'], { RD_ASSETS_CACHE: '.git/rd-cache' });
     expect(vcs.code, vcs.stderr).toBe(2);
-    expect(vcs.stderr).toMatch(/E_CACHE_PATH {2}RD_ASSETS_CACHE ".git\/rd-cache" is inside .git/);
+    expect(vcs.stderr).toMatch(/E_PATH_IN_VCS {2}RD_ASSETS_CACHE ".git\/rd-cache" is inside .git/);
     expect(await p.exists('.git/rd-cache')).toBe(false);
     expect(generationCalls(suite.emulator.log.slice(mark))).toBe(0);
   });

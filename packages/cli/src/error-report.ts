@@ -2,7 +2,9 @@ import { formatDiagnostic, type Diagnostic } from '@rd-assets/core';
 import { style, type Io } from './terminal.js';
 
 /** Errors about what the command line asked for (exit 2, like any usage error). */
-const USAGE_CODES: ReadonlySet<string> = new Set(['E_UNKNOWN_ASSET', 'E_UNKNOWN_FAMILY', 'E_CONFIRM_REQUIRED', 'E_SPEND_DECLINED', 'E_OFFLINE_REFRESH', 'E_RETRY_CONFIG', 'E_API_CONFIG', 'E_REPORT_PATH', 'E_SHARD', 'E_CACHE_PATH',
+const USAGE_CODES: ReadonlySet<string> = new Set(['E_UNKNOWN_ASSET', 'E_UNKNOWN_FAMILY', 'E_CONFIRM_REQUIRED', 'E_SPEND_DECLINED', 'E_OFFLINE_REFRESH', 'E_RETRY_CONFIG', 'E_API_CONFIG', 'E_REPORT_PATH', 'E_SHARD',
+  // A --cache or RD_ASSETS_CACHE no file system can create, or inside .git (the manifest's own are findings).
+  'E_PATH_TOO_LONG', 'E_PATH_IN_VCS',
   // Curation commands (pick, reroll, revert) refusing what they were asked, before writing anything.
   'E_PICK_RANGE', 'E_CURATE_MATRIX_INSTANCE', 'E_CURATE_NOT_GENERATED', 'E_HISTORY_RANGE', 'E_REVERT_UNSUPPORTED']);
 

@@ -26,7 +26,7 @@ export type { AnimationLayout, AnimationTag, SheetCell } from './animation-layou
 export { WANG_TILES, TILESET_COLUMNS, TILESET_ROWS } from './tileset-layout.js';
 export type { WangTile } from './tileset-layout.js';
 export { parseManifest } from './manifest-loader.js';
-export { pathLengthProblem, safeRelative, vcsFolderIn } from './manifest/safe-relative.js';
+export { namedPathProblem, safeRelative } from './manifest/safe-relative.js';
 export { mapKeysAt, spliceScalars } from './manifest-splice.js';
 export type { ScalarEdit } from './manifest-splice.js';
 export { assetOutputs, atlasOutputs, extraImageName, imageStem, pickedImageCount, partsFolder, sheetFormatFile } from './output-names.js';

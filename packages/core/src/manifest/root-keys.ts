@@ -1,7 +1,7 @@
 import { dirname } from 'node:path';
 import type { Manifest, PaletteDecl } from '../manifest-types.js';
 import type { Context, Raw } from './context.js';
-import { pathLengthProblem, safeRelative, vcsFolderIn } from './safe-relative.js';
+import { namedPathProblem, safeRelative } from './safe-relative.js';
 import { readPalettes } from './palettes.js';
 
 /** The root keys (out, index, types, cache, api, concurrency, confirm_above, remote, palettes) of a manifest with no assets yet. */
@@ -28,15 +28,9 @@ export function readRootKeys(ctx: Context, root: Raw): Manifest {
   if (typeof root.index === 'string' && !safeRelative(root.index)) {
     ctx.error('E_OUTPUT_OUTSIDE', `index "${root.index}" would be written outside \`out\``, '/index', 'use a plain file name such as assets.json');
   }
-  for (const key of ['out', 'index', 'types', 'cache'] as const) {
-    const problem = typeof root[key] === 'string' ? pathLengthProblem(root[key]) : undefined;
-    if (problem) ctx.error('E_PATH_TOO_LONG', `${key} ${problem}`, `/${key}`, 'use a shorter path');
-  }
-  // Inside the project root, yet the repository's own state: a hook or an object written there is
-  // not a game's asset, and cleaning it would delete from the repository. (`index` lives in `out`.)
-  for (const [key, instead] of [['out', 'out'], ['types', 'src/assets.ts'], ['cache', '.rd-assets']] as const) {
-    const vcs = typeof root[key] === 'string' ? vcsFolderIn(root[key]) : undefined;
-    if (vcs) ctx.error('E_PATH_IN_VCS', `${key} "${root[key] as string}" is inside ${vcs}, the version-control folder`, `/${key}`, `use a path outside ${vcs}, such as ${instead}`);
+  for (const [key, instead] of [['out', 'out'], ['index', undefined], ['types', 'src/assets.ts'], ['cache', '.rd-assets']] as const) {
+    const problem = typeof root[key] === 'string' ? namedPathProblem(root[key], key, instead) : undefined;
+    if (problem) ctx.error(problem.code, problem.message, `/${key}`, problem.hint);
   }
   const remote = root.remote as Raw | undefined;
   if (remote && typeof remote === 'object') {

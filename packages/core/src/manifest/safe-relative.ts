@@ -43,20 +43,24 @@ const MAX_NAME_BYTES = 255;
 /** The longest path some systems (macOS) open; the project's own path comes on top. */
 const MAX_PATH_CHARS = 1024;
 
-/**
- * What makes a path the manifest names (`out`, `index`, `types`, `cache`) impossible to create,
- * if anything: found at validation, not as an error of the file system once the calls are paid.
- */
-export function pathLengthProblem(path: string): string | undefined {
-  if (path.length > MAX_PATH_CHARS) return `is ${path.length} characters; at most ${MAX_PATH_CHARS} are allowed`;
-  const long = path.split(/[\\/]/).find((part) => Buffer.byteLength(part) > MAX_NAME_BYTES);
-  return long === undefined ? undefined : `has a part of ${Buffer.byteLength(long)} bytes ("${long.slice(0, 24)}…"); file systems allow at most ${MAX_NAME_BYTES}`;
-}
-
 /** Folders where version control keeps its own state: a build's files have no place there. */
 const VCS_FOLDERS = new Set(['.git', '.hg', '.svn']);
 
-/** The version-control folder a path the manifest names (`out`, `index`, `types`, `cache`) goes through, if any. */
-export function vcsFolderIn(path: string): string | undefined {
-  return path.split(/[\\/]/).find((part) => VCS_FOLDERS.has(part.toLowerCase()));
+/**
+ * What makes a path named for `out`, `index`, `types` or the cache (in the manifest, or by
+ * `--cache` and `RD_ASSETS_CACHE`) unfit, if anything, found before any call is paid for: a path no
+ * file system can create, or one inside the repository's own state (`.git`), which is inside the
+ * project root yet no place for a build's files. `instead` is a path to suggest; without one (the
+ * index, which lives in `out`) the version-control folders are not looked for.
+ */
+export function namedPathProblem(path: string, name: string, instead?: string): { code: string; message: string; hint: string } | undefined {
+  if (path.length > MAX_PATH_CHARS) return { code: 'E_PATH_TOO_LONG', message: `${name} is ${path.length} characters; at most ${MAX_PATH_CHARS} are allowed`, hint: 'use a shorter path' };
+  const parts = path.split(/[\\/]/);
+  const long = parts.find((part) => Buffer.byteLength(part) > MAX_NAME_BYTES);
+  if (long !== undefined) {
+    return { code: 'E_PATH_TOO_LONG', message: `${name} has a part of ${Buffer.byteLength(long)} bytes ("${long.slice(0, 24)}…"); file systems allow at most ${MAX_NAME_BYTES}`, hint: 'use a shorter path' };
+  }
+  const vcs = instead === undefined ? undefined : parts.find((part) => VCS_FOLDERS.has(part.toLowerCase()));
+  if (vcs) return { code: 'E_PATH_IN_VCS', message: `${name} "${path}" is inside ${vcs}, the version-control folder`, hint: `use a path outside ${vcs}, such as ${instead}` };
+  return undefined;
 }
