@@ -4,7 +4,7 @@ import type { AssetEntry } from '../manifest-types.js';
 import { MAX_POST_PIXELS } from '../limits.js';
 import { postPixelOverrun } from '../post-pixel-budget.js';
 import type { Context, Merged } from './context.js';
-import { outputNameProblem, safeRelative } from './safe-relative.js';
+import { outputNameProblem } from './safe-relative.js';
 import { generation } from './generation-request.js';
 import { editSteps } from './edit-steps.js';
 import { postSteps } from './post-steps.js';
@@ -25,12 +25,8 @@ export function readAssetEntry(ctx: Context, id: string, group: string | undefin
   }
   if (!ctx.nameAllowed('asset id', id, pointer, fullId)) return undefined;
   const output = typeof v.output === 'string' ? v.output : fullId;
-  if (!safeRelative(output)) {
-    ctx.error('E_OUTPUT_OUTSIDE', `output "${output}" would be written outside \`out\``, p('output'), 'use a relative name without ".." segments', fullId);
-  } else {
-    const problem = outputNameProblem(output);
-    if (problem) ctx.error(problem.code, problem.message, p('output'), problem.hint, fullId);
-  }
+  const problem = outputNameProblem(output);
+  if (problem) ctx.error(problem.code, problem.message, p('output'), problem.hint, fullId);
   const fieldLocations: Record<string, SourceLocation> = {};
   for (const k of Object.keys(v)) fieldLocations[k] = ctx.at(p(k));
 

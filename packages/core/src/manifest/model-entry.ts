@@ -4,7 +4,7 @@ import type { ModelAnimationDecl, ModelEntry } from '../manifest-types.js';
 import type { RawModel } from '../manifest-shape.generated.js';
 import type { Context, Merged } from './context.js';
 import { imageRef } from './image-ref.js';
-import { outputNameProblem, safeRelative } from './safe-relative.js';
+import { outputNameProblem } from './safe-relative.js';
 import { modelFiles } from '../model-files.js';
 
 /** A local animation name from its prompt: what a file name and the types module can hold. */
@@ -27,9 +27,8 @@ export function readModelEntry(ctx: Context, catalog: LowPolyCatalog, id: string
     ctx.error('E_CONFLICT', `"${own[0]}" has no effect on a \`model:\` entry`, m.from[own[0]!]!, 'a model entry has `model:` (prompt, references, style, size, revise, animations, export) and an optional `output:`', fullId);
   }
   const output = typeof m.values.output === 'string' ? m.values.output : fullId;
-  const problem = safeRelative(output) ? outputNameProblem(output) : undefined;
-  if (!safeRelative(output)) ctx.error('E_OUTPUT_OUTSIDE', `output "${output}" would be written outside \`out\``, m.from.output ?? pointer, 'use a relative name without ".." segments', fullId);
-  else if (problem) ctx.error(problem.code, problem.message, m.from.output ?? pointer, problem.hint, fullId);
+  const problem = outputNameProblem(output);
+  if (problem) ctx.error(problem.code, problem.message, m.from.output ?? pointer, problem.hint, fullId);
 
   const prompt = raw.prompt;
   const references = (raw.references ?? []).map(imageRef);

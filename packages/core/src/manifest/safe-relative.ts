@@ -10,12 +10,13 @@ export function safeRelative(path: string): boolean {
 }
 
 /**
- * What makes a safe `output:` (a relative path inside `out`) unfit to be written, if anything: a
- * part longer than an id may be, which file systems refuse (255 bytes, before `.png`, `-0` or a
- * frames folder's names) only after the call was paid for, or a control character, which no
- * engine's loader or shell quotes the same way.
+ * What makes an `output:` unfit to be written, if anything: a path that leaves `out`; a part
+ * longer than an id may be, which file systems refuse (255 bytes, before `.png`, `-0` or a frames
+ * folder's names) only after the call was paid for; or a control character, which no engine's
+ * loader or shell quotes the same way.
  */
 export function outputNameProblem(output: string): { code: string; message: string; hint: string } | undefined {
+  if (!safeRelative(output)) return { code: 'E_OUTPUT_OUTSIDE', message: `output "${output}" would be written outside \`out\``, hint: 'use a relative name without ".." segments' };
   // A whole path a few ids long: well inside the 1,024 bytes some systems allow, with the project's own path.
   if (output.length > MAX_OUTPUT_LENGTH) {
     return { code: 'E_ID_TOO_LONG', message: `output "${output.slice(0, 24)}…" is ${output.length} characters; at most ${MAX_OUTPUT_LENGTH} are allowed`, hint: 'shorten it, or use fewer folders' };
