@@ -40,24 +40,19 @@ async function realPathOf(path: string): Promise<string> {
  * folder goes, a folder where a file goes), or a file where one of its parent folders should be.
  */
 async function obstacle(path: string, want: 'file' | 'folder'): Promise<{ path: string; is: string } | undefined> {
-  // Nothing there (or nothing we may look at) is no obstacle we can name; writing it will say
-  // more. A link that leads back to itself is one: every write through it fails, after the calls.
-  const looks = async (p: string) => stat(p).catch((e: NodeJS.ErrnoException) => (e.code === 'ELOOP' ? ('loop' as const) : undefined));
-  const own = await looks(path);
-  if (own === 'loop') {
-    // Name the link that loops: the highest part of the path that cannot be resolved.
-    let at = path;
-    while (dirname(at) !== at && (await looks(dirname(at))) === 'loop') at = dirname(at);
-    return { path: at, is: 'a symbolic link that leads back to itself' };
-  }
+  // A link that leads back to itself (at the path or above it) is one: every write through it
+  // fails, after the calls.
+  const loop = loopingPart(path);
+  if (loop) return { path: loop, is: 'a symbolic link that leads back to itself' };
+  // Nothing there (or nothing we may look at) is no obstacle we can name; writing it will say more.
+  const own = await stat(path).catch(() => undefined);
   if (own) {
     if (want === 'folder') return own.isDirectory() ? undefined : { path, is: 'a file' };
     return own.isFile() ? undefined : { path, is: own.isDirectory() ? 'a folder' : 'not a regular file' };
   }
   for (let p = dirname(path); ; p = dirname(p)) {
     // As above, for each parent folder.
-    const st = await looks(p);
-    if (st === 'loop') return { path: p, is: 'a symbolic link that leads back to itself' };
+    const st = await stat(p).catch(() => undefined);
     if (st) return st.isDirectory() ? undefined : { path: p, is: 'a file' };
     if (dirname(p) === p) return undefined;
   }
