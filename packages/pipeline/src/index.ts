@@ -53,6 +53,7 @@ export { gc, clean } from './store/maintenance.js';
 export type { GcOptions, MaintenanceOptions } from './store/maintenance.js';
 // Curation: choose among results (pick, reroll, history, revert), editing the manifest in place.
 export { pick, pickCandidate } from './curate/pick.js';
+export { curationSpending } from './curate/curation-spending.js';
 export { reroll, rerollSeed } from './curate/reroll.js';
 export type { RerollOptions } from './curate/reroll.js';
 export { assetHistory } from './curate/history.js';

@@ -24,7 +24,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     return 0;
   }
   // Loaded after --help: the pipeline loads sharp and the manifest parser.
-  const { pickCandidate } = await import('@rd-assets/pipeline');
+  const { curationSpending, pickCandidate } = await import('@rd-assets/pipeline');
   const [id, n] = oneId('pick', positionals, 1) as [string, string | undefined];
   if (n === undefined) throw new UsageError('`assets pick` needs the candidate: `assets pick <id> <n>` (0-based, as in the id-N files)', 'pick');
   const index = intOption('pick', '<n>', n, 0)!;
@@ -32,5 +32,5 @@ export async function run(argv: string[], io: Io): Promise<number> {
   io.stderr.write(`${id}: picked candidate ${index}\n`);
   // A pick is free from the cached candidates; one not built yet (or changed since) is skipped,
   // not generated: the build that pays for it is one the user starts.
-  return buildOne(id, values, io, { maxCredits: 0 });
+  return buildOne(id, values, io, curationSpending('pick'));
 }

@@ -1,4 +1,4 @@
-import { build, DEFAULT_PREVIEW_PORT, startPreviewServer } from '@rd-assets/pipeline';
+import { build, curationSpending, DEFAULT_PREVIEW_PORT, startPreviewServer } from '@rd-assets/pipeline';
 import { providerFromEnv } from '../provider-from-env.js';
 import { intOption, MAX_PORT, parse } from '../args.js';
 import { style, type Io } from '../terminal.js';
@@ -35,8 +35,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
   const server = await startPreviewServer({
     ...project,
     follow: true,
-    // A button's write is followed by a build of that asset; a pick or a revert may not spend.
-    actions: { afterWrite: async (id, action) => void (await build({ ...project, provider, targets: [id], ...(action === 'reroll' ? {} : { maxCredits: 0 }) })) },
+    // A button's write is followed by a build of that asset, which spends as its command would.
+    actions: { afterWrite: async (id, action) => void (await build({ ...project, provider, targets: [id], ...curationSpending(action) })) },
     ...(port === undefined ? {} : { port }),
   });
   const s = style(io);

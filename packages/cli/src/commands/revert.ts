@@ -22,10 +22,10 @@ export async function run(argv: string[], io: Io): Promise<number> {
     return 0;
   }
   // Loaded after --help: the pipeline loads sharp and the manifest parser.
-  const { revertRequest } = await import('@rd-assets/pipeline');
+  const { curationSpending, revertRequest } = await import('@rd-assets/pipeline');
   const [id, n] = oneId('revert', positionals, 1) as [string, string | undefined];
   const which = intOption('revert', '<n>', n);
   const { edits } = await revertRequest({ ...projectOptions(io, values), id, ...(which !== undefined ? { n: which } : {}) });
   io.stderr.write(`${id}: ${edits.length ? edits.map((e) => `${e.path[e.path.length - 1]} ${JSON.stringify(e.value)}`).join(', ') : 'the manifest already asks for that result'}\n`);
-  return buildOne(id, values, io, { maxCredits: 0 });
+  return buildOne(id, values, io, curationSpending('revert'));
 }

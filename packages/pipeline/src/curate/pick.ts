@@ -3,6 +3,7 @@ import type { ProjectOptions } from '../project/project.js';
 import { build } from '../engine/build.js';
 import type { BuildOptions, BuildResult } from '../engine/build-types.js';
 import { editAssetEntry } from './curation-edit.js';
+import { curationSpending } from './curation-spending.js';
 
 /**
  * Make candidate `index` (0-based, as in the `id-N` files) the asset's output: writes its `pick:`.
@@ -28,5 +29,5 @@ export function pickCandidate(options: ProjectOptions & { id: string; index: num
  */
 export async function pick(options: BuildOptions & { id: string; index: number }): Promise<{ edits: ScalarEdit[]; result: BuildResult }> {
   const edits = await pickCandidate(options);
-  return { edits, result: await build({ ...options, targets: [options.id], maxCredits: 0 }) };
+  return { edits, result: await build({ ...options, targets: [options.id], ...curationSpending('pick') }) };
 }

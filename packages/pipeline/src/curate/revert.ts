@@ -5,6 +5,7 @@ import type { BuildOptions, BuildResult } from '../engine/build-types.js';
 import { editAssetEntry } from './curation-edit.js';
 import { writtenKey } from './curated-asset.js';
 import { assetHistory, type HistoryItem } from './history.js';
+import { curationSpending } from './curation-spending.js';
 
 /** Request fields (API names) revert writes back, and the manifest keys that set them. */
 const WRITTEN_BACK: ReadonlyArray<[string, readonly [string, string]]> = [
@@ -67,5 +68,5 @@ export async function revertRequest(options: ProjectOptions & { id: string; n?: 
  */
 export async function revert(options: BuildOptions & { id: string; n?: number }): Promise<{ item: HistoryItem; edits: ScalarEdit[]; result: BuildResult }> {
   const reverted = await revertRequest(options);
-  return { ...reverted, result: await build({ ...options, targets: [options.id], maxCredits: 0 }) };
+  return { ...reverted, result: await build({ ...options, targets: [options.id], ...curationSpending('revert') }) };
 }
