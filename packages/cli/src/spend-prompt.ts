@@ -3,10 +3,15 @@ import { RdError, formatCost } from '@rd-assets/core';
 import type { SpendRequest } from '@rd-assets/pipeline';
 import type { Io } from './terminal.js';
 
+/** What a costly plan costs, said the same way when it is asked about and when it is refused. */
+function overThreshold(request: SpendRequest): string {
+  return `cost about ${formatCost(request.estimate)} (${request.calls} call${request.calls === 1 ? '' : 's'}), more than confirm_above ($${request.threshold})`;
+}
+
 /** A costly build with no terminal to ask and no --yes: exit 2, nothing spent. */
 class ConfirmRequiredError extends RdError {
   constructor(request: SpendRequest) {
-    super('E_CONFIRM_REQUIRED', `this build would cost about ${formatCost(request.estimate)} (${request.calls} call${request.calls === 1 ? '' : 's'}), more than confirm_above ($${request.threshold}), and there is no terminal to ask; nothing was spent`, {
+    super('E_CONFIRM_REQUIRED', `this build would ${overThreshold(request)}, and there is no terminal to ask; nothing was spent`, {
       hint: `pass --yes, or cap it with --max-credits ${Math.ceil(request.usd * 100) / 100}, or raise \`confirm_above\` in assets.yaml`,
     });
   }
@@ -31,7 +36,7 @@ export function spendConfirmer(io: Io, given: { yes: boolean; maxCredits?: numbe
     if (!(io.stdin?.isTTY && io.stderr.isTTY)) throw new ConfirmRequiredError(request);
     // Ctrl-C while (or before) asking is a no: the prompt ends instead of waiting for a line.
     if (given.stop?.aborted) throw new SpendDeclinedError();
-    const answer = await ask(io, given.stop, `This build will cost about ${formatCost(request.estimate)} (${request.calls} call${request.calls === 1 ? '' : 's'}), more than confirm_above ($${request.threshold}). Continue? [y/N] `);
+    const answer = await ask(io, given.stop, `This build will ${overThreshold(request)}. Continue? [y/N] `);
     if (!/^y(es)?$/i.test(answer.trim())) throw new SpendDeclinedError();
   };
 }

@@ -111,15 +111,16 @@ export async function clean(options: MaintenanceOptions = {}): Promise<{ removed
   // A build holds it while it writes outputs and the lock: clean waits, then reads the lock that
   // build left, instead of removing files from the one it was replacing. With no cache folder no
   // build is under way, and clean does not make one.
-  const cacheLock = existsSync(project.cacheDir) ? await acquireCacheLock(resolve(project.cacheDir, 'lock'), { command: 'assets clean', ...(options.onWait ? { onWait: options.onWait } : {}) }) : undefined;
+  const cached = existsSync(project.cacheDir);
+  const cacheLock = cached ? await acquireCacheLock(resolve(project.cacheDir, 'lock'), { command: 'assets clean', ...(options.onWait ? { onWait: options.onWait } : {}) }) : undefined;
   try {
-    return await cleanRecorded(project);
+    return await cleanRecorded(project, cached);
   } finally {
     await cacheLock?.release();
   }
 }
 
-async function cleanRecorded(project: Project): Promise<{ removed: string[]; kept: string[] }> {
+async function cleanRecorded(project: Project, cached: boolean): Promise<{ removed: string[]; kept: string[] }> {
   const lock = await readLockfile(project.lockPath);
   const hasher = await FileHasher.open(resolve(project.cacheDir, 'stat-cache.json'));
   const { manifest } = project;
@@ -149,6 +150,6 @@ async function cleanRecorded(project: Project): Promise<{ removed: string[]; kep
   }
   kept.push(...ours.kept);
   // The stat cache speeds up the next build's checks; with no cache folder there is none to keep.
-  if (existsSync(project.cacheDir)) await hasher.save();
+  if (cached) await hasher.save();
   return { removed, kept };
 }
